@@ -1,0 +1,310 @@
+/**
+ * The typed, defaulted desired state: what a revision of the manifests declares.
+ * Shapes follow the Kubernetes API (same field names) for the subset berth honours,
+ * with every default applied, so later stages never have to guess.
+ */
+
+export type Kind =
+  | 'Namespace'
+  | 'Pod'
+  | 'Deployment'
+  | 'StatefulSet'
+  | 'Service'
+  | 'ConfigMap'
+  | 'Secret'
+  | 'PersistentVolumeClaim';
+
+export const KINDS: readonly Kind[] = [
+  'Namespace',
+  'ConfigMap',
+  'Secret',
+  'PersistentVolumeClaim',
+  'Service',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+];
+
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet';
+
+export interface SourceRef {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export interface Meta {
+  name: string;
+  namespace: string; // 'default' when not given; Namespace objects use their own name
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  source: SourceRef;
+}
+
+export type IntOrString = number | string;
+
+// ---------- pods ----------
+
+export interface KeyRef {
+  name: string;
+  key: string;
+  optional: boolean;
+}
+
+export interface EnvVar {
+  name: string;
+  value?: string;
+  valueFrom?: {
+    configMapKeyRef?: KeyRef;
+    secretKeyRef?: KeyRef;
+    /** metadata.name, metadata.namespace, metadata.labels['x'], status.podIP, spec.nodeName ... */
+    fieldRef?: { fieldPath: string };
+  };
+}
+
+export interface EnvFromSource {
+  prefix: string;
+  configMapRef?: { name: string; optional: boolean };
+  secretRef?: { name: string; optional: boolean };
+}
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol: 'TCP' | 'UDP';
+  hostPort?: number;
+  hostIP?: string;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath: string;
+  readOnly: boolean;
+  subPath?: string;
+}
+
+export type ProbeHandler =
+  | { type: 'exec'; command: string[] }
+  | { type: 'httpGet'; path: string; port: IntOrString; scheme: 'HTTP' | 'HTTPS'; host?: string; httpHeaders: { name: string; value: string }[] }
+  | { type: 'tcpSocket'; port: IntOrString; host?: string };
+
+export interface Probe {
+  handler: ProbeHandler;
+  initialDelaySeconds: number; // 0
+  periodSeconds: number; // 10
+  timeoutSeconds: number; // 1
+  successThreshold: number; // 1
+  failureThreshold: number; // 3
+}
+
+export interface Resources {
+  /** Limits as Docker wants them: bytes and nano-CPUs. */
+  limits: { memoryBytes?: number; nanoCpus?: number };
+  requests: { memoryBytes?: number; nanoCpus?: number };
+}
+
+export interface SecurityContext {
+  privileged: boolean;
+  capabilitiesAdd: string[];
+  capabilitiesDrop: string[];
+  runAsUser?: number;
+  runAsGroup?: number;
+  readOnlyRootFilesystem: boolean;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  imagePullPolicy: 'Always' | 'IfNotPresent' | 'Never'; // Always for :latest / no tag, else IfNotPresent
+  command?: string[];
+  args?: string[];
+  workingDir?: string;
+  env: EnvVar[];
+  envFrom: EnvFromSource[];
+  ports: ContainerPort[];
+  volumeMounts: VolumeMount[];
+  resources: Resources;
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+  startupProbe?: Probe;
+  securityContext: SecurityContext;
+  stdin: boolean;
+  tty: boolean;
+}
+
+export type VolumeSource =
+  | { type: 'emptyDir'; medium: '' | 'Memory' }
+  | { type: 'configMap'; name: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
+  | { type: 'secret'; secretName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
+  | { type: 'persistentVolumeClaim'; claimName: string; readOnly: boolean }
+  | { type: 'hostPath'; path: string };
+
+export type Volume = { name: string } & VolumeSource;
+
+export interface PodSpec {
+  containers: Container[];
+  initContainers: Container[];
+  volumes: Volume[];
+  restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  terminationGracePeriodSeconds: number; // 30
+  hostname?: string;
+  subdomain?: string;
+  hostNetwork: boolean;
+  hostPID: boolean;
+}
+
+export interface PodTemplate {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  spec: PodSpec;
+}
+
+export interface LabelSelector {
+  matchLabels: Record<string, string>;
+  matchExpressions: { key: string; operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist'; values: string[] }[];
+}
+
+// ---------- resources ----------
+
+export interface NamespaceResource {
+  kind: 'Namespace';
+  meta: Meta;
+}
+
+export interface ConfigMapResource {
+  kind: 'ConfigMap';
+  meta: Meta;
+  data: Record<string, string>;
+  /** base64 as in the manifest */
+  binaryData: Record<string, string>;
+}
+
+export interface SecretResource {
+  kind: 'Secret';
+  meta: Meta;
+  type: string; // Opaque
+  /** Every value base64-encoded; `stringData` has been merged in (it wins, as in Kubernetes). */
+  data: Record<string, string>;
+}
+
+export interface PersistentVolumeClaimResource {
+  kind: 'PersistentVolumeClaim';
+  meta: Meta;
+  accessModes: string[];
+  storageBytes?: number;
+  storageClassName?: string;
+}
+
+export interface PodResource {
+  kind: 'Pod';
+  meta: Meta;
+  spec: PodSpec;
+  /** Hash of the pod spec plus the content of the ConfigMaps/Secrets it uses. */
+  specHash: string;
+}
+
+export type DeploymentStrategy =
+  | { type: 'RollingUpdate'; maxSurge: IntOrString; maxUnavailable: IntOrString } // 25% / 25%
+  | { type: 'Recreate' };
+
+export interface DeploymentResource {
+  kind: 'Deployment';
+  meta: Meta;
+  replicas: number; // 1
+  selector: LabelSelector;
+  template: PodTemplate;
+  strategy: DeploymentStrategy;
+  minReadySeconds: number; // 0
+  progressDeadlineSeconds: number; // 600
+  revisionHistoryLimit: number; // 10
+  paused: boolean;
+  /** Hash of the pod template plus the content of the ConfigMaps/Secrets it uses. */
+  templateHash: string;
+}
+
+export interface VolumeClaimTemplate {
+  name: string;
+  accessModes: string[];
+  storageBytes?: number;
+  storageClassName?: string;
+}
+
+export interface StatefulSetResource {
+  kind: 'StatefulSet';
+  meta: Meta;
+  replicas: number; // 1
+  serviceName: string;
+  selector: LabelSelector;
+  template: PodTemplate;
+  volumeClaimTemplates: VolumeClaimTemplate[];
+  podManagementPolicy: 'OrderedReady' | 'Parallel';
+  updateStrategy: { type: 'RollingUpdate'; partition: number } | { type: 'OnDelete' };
+  minReadySeconds: number;
+  /** StatefulSets have no progressDeadlineSeconds in Kubernetes; berth uses 600 s (annotation `berth.io/progress-deadline-seconds` overrides). */
+  progressDeadlineSeconds: number;
+  templateHash: string;
+}
+
+export interface ServicePort {
+  name?: string;
+  protocol: 'TCP' | 'UDP';
+  port: number;
+  targetPort: IntOrString; // defaults to port
+  nodePort?: number;
+}
+
+export interface ServiceResource {
+  kind: 'Service';
+  meta: Meta;
+  type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+  /** 'None' for a headless service */
+  clusterIP?: string;
+  selector: Record<string, string>;
+  ports: ServicePort[];
+  externalName?: string;
+}
+
+export type Resource =
+  | NamespaceResource
+  | ConfigMapResource
+  | SecretResource
+  | PersistentVolumeClaimResource
+  | PodResource
+  | DeploymentResource
+  | StatefulSetResource
+  | ServiceResource;
+
+export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource;
+
+/** Everything a revision declares, by kind, each list sorted by namespace then name. */
+export interface DesiredState {
+  namespaces: NamespaceResource[]; // includes the implicit `default`
+  configMaps: ConfigMapResource[];
+  secrets: SecretResource[];
+  persistentVolumeClaims: PersistentVolumeClaimResource[];
+  services: ServiceResource[];
+  pods: PodResource[];
+  deployments: DeploymentResource[];
+  statefulSets: StatefulSetResource[];
+}
+
+export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: string } }): string {
+  return r.kind === 'Namespace' ? `Namespace/${r.meta.name}` : `${r.kind}/${r.meta.namespace}/${r.meta.name}`;
+}
+
+export function allResources(d: DesiredState): Resource[] {
+  return [
+    ...d.namespaces,
+    ...d.configMaps,
+    ...d.secrets,
+    ...d.persistentVolumeClaims,
+    ...d.services,
+    ...d.pods,
+    ...d.deployments,
+    ...d.statefulSets,
+  ];
+}
+
+export function emptyDesiredState(): DesiredState {
+  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [] };
+}

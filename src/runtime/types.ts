@@ -1,0 +1,173 @@
+/**
+ * berth's own view of a container engine. Nothing outside `runtime/` sees a dockerode
+ * type; engine errors become BerthError codes (404 -> E_NOT_FOUND, 409 -> E_CONFLICT,
+ * unreachable -> E_ENGINE, failed pull -> E_PULL) here.
+ */
+
+export type Labels = Record<string, string>;
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
+
+/** What one list call returns per container: enough to plan a no-op pass without inspect. */
+export interface ContainerSummary {
+  id: string;
+  name: string; // without the leading '/'
+  image: string;
+  labels: Labels;
+  state: ContainerState;
+  /** Docker's human status, e.g. "Up 3 minutes", "Exited (1) 2 seconds ago" */
+  status: string;
+  createdAt: number; // unix seconds
+  /** network name -> IPv4 address (empty string when not running) */
+  networks: Record<string, string>;
+}
+
+/** What inspect adds: needed for health, not for planning. */
+export interface ContainerDetails extends ContainerSummary {
+  restartCount: number;
+  exitCode: number;
+  oomKilled: boolean;
+  error: string;
+  startedAt?: string;
+  finishedAt?: string;
+  pid: number;
+}
+
+export type NetworkMode =
+  | { type: 'network'; network: string; aliases: string[] }
+  | { type: 'container'; container: string } // join another container's network namespace
+  | { type: 'host' }
+  | { type: 'none' };
+
+export interface Mount {
+  type: 'volume' | 'bind' | 'tmpfs';
+  source: string; // volume name or host path; ignored for tmpfs
+  target: string;
+  readOnly: boolean;
+}
+
+export interface PortBinding {
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+  hostPort: number;
+  hostIp: string; // '' = all addresses
+}
+
+export interface ContainerCreateSpec {
+  name: string;
+  image: string;
+  labels: Labels;
+  /** Kubernetes `command` overrides the image ENTRYPOINT; `args` overrides CMD. */
+  entrypoint?: string[];
+  cmd?: string[];
+  env: string[]; // KEY=value
+  workingDir?: string;
+  hostname?: string;
+  domainname?: string;
+  network: NetworkMode;
+  mounts: Mount[];
+  ports: PortBinding[];
+  memoryBytes?: number;
+  nanoCpus?: number;
+  restartPolicy: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  privileged: boolean;
+  capAdd: string[];
+  capDrop: string[];
+  user?: string;
+  readOnlyRootfs: boolean;
+  pidMode?: 'host';
+  tty: boolean;
+  openStdin: boolean;
+  /** Seconds Docker waits after SIGTERM before SIGKILL on stop. */
+  stopTimeout?: number;
+  /** Extra /etc/hosts entries: "name:ip" */
+  extraHosts: string[];
+}
+
+export interface NetworkSummary {
+  id: string;
+  name: string;
+  labels: Labels;
+}
+
+export interface VolumeSummary {
+  name: string;
+  labels: Labels;
+  mountpoint: string;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  /** stdout and stderr interleaved, truncated to a few KiB */
+  output: string;
+}
+
+export interface PullProgress {
+  status: string;
+  id?: string;
+  current?: number;
+  total?: number;
+}
+
+export interface EngineEvent {
+  type: 'container' | 'network' | 'volume' | 'image';
+  action: string; // start, die, destroy, health_status, ...
+  id: string;
+  labels: Labels;
+  time: number;
+}
+
+export interface Subscription {
+  close(): void;
+}
+
+export interface Runtime {
+  ping(): Promise<void>;
+
+  /** All containers (running or not) carrying every given label. One engine call. */
+  listContainers(labels: Labels): Promise<ContainerSummary[]>;
+  inspectContainer(idOrName: string): Promise<ContainerDetails>;
+  createContainer(spec: ContainerCreateSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `timeoutSeconds`. A stopped container is not an error. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** Remove (force). A missing container is not an error. */
+  removeContainer(id: string): Promise<void>;
+  restartContainer(id: string, timeoutSeconds: number): Promise<void>;
+  logs(id: string, tail: number): Promise<string>;
+  exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+
+  listNetworks(labels: Labels): Promise<NetworkSummary[]>;
+  createNetwork(name: string, labels: Labels): Promise<void>;
+  /** A missing network is not an error. */
+  removeNetwork(name: string): Promise<void>;
+  connectNetwork(network: string, container: string, aliases: string[]): Promise<void>;
+  disconnectNetwork(network: string, container: string): Promise<void>;
+
+  listVolumes(labels: Labels): Promise<VolumeSummary[]>;
+  createVolume(name: string, labels: Labels): Promise<void>;
+  /** A missing volume is not an error. */
+  removeVolume(name: string): Promise<void>;
+
+  /** true when the image is present locally. */
+  hasImage(ref: string): Promise<boolean>;
+  /** Pull, reporting progress; throws BerthError E_PULL naming the image on failure. */
+  pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+
+  /** Engine events for objects carrying every given label. */
+  subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription;
+}
+
+/** Label keys, from DESIGN.md. */
+export const LABEL = {
+  managed: 'io.berth.managed',
+  instance: 'io.berth.instance',
+  namespace: 'io.berth.namespace',
+  kind: 'io.berth.kind',
+  owner: 'io.berth.owner',
+  pod: 'io.berth.pod',
+  container: 'io.berth.container',
+  revision: 'io.berth.revision',
+  specHash: 'io.berth.spec-hash',
+  ordinal: 'io.berth.ordinal',
+} as const;
