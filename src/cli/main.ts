@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { registerValidate } from './commands/validate';
+import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
+
+function run(fn: () => Promise<ExitCode>): void {
+  fn().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(describeError(err) + '\n');
+      process.exitCode = exitCodeFor(err);
+    },
+  );
+}
+
+export function buildProgram(): Command {
+  const program = new Command('berth')
+    .description('GitOps for one Docker host: Kubernetes-style manifests from git, run on Docker')
+    .version(require('../../../package.json').version as string)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerValidate(program, run);
+  return program;
+}
+
+if (require.main === module) {
+  try {
+    buildProgram().parse(process.argv);
+  } catch (err) {
+    // commander already printed the usage error; help and version exit 0.
+    const ce = err as CommanderError;
+    const okCodes = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
+    process.exitCode = ce && okCodes.includes(ce.code) ? EXIT.ok : EXIT.error;
+  }
+}

@@ -1,0 +1,54 @@
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { BerthError } from '../util/errors';
+import type { ValidateOptions } from '../validate';
+
+/** Options every engine-facing command shares. */
+export interface EngineOptions {
+  instance: string;
+  stateDir: string;
+}
+
+export interface PolicyOptions {
+  allowHostPath: string[];
+  allowPrivileged: boolean;
+}
+
+const INSTANCE_RE = /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/;
+
+export function addPolicyOptions(cmd: Command): Command {
+  return cmd
+    .option('--allow-host-path <prefix>', 'allow hostPath volumes under PREFIX (repeatable)', collect, [] as string[])
+    .option('--allow-privileged', 'allow privileged containers, added capabilities, hostNetwork and hostPID', false);
+}
+
+export function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--instance <name>', 'berth instance: scopes every Docker object').env('BERTH_INSTANCE').default('default'))
+    .addOption(new Option('--state-dir <dir>', 'state directory').env('BERTH_STATE_DIR').default('.berth'));
+}
+
+export function engineOptions(raw: { instance: string; stateDir: string }): EngineOptions {
+  if (!INSTANCE_RE.test(raw.instance)) {
+    throw new BerthError('E_USAGE', `invalid --instance "${raw.instance}"`, 'use 1-40 lowercase letters, digits and dashes');
+  }
+  return { instance: raw.instance, stateDir: path.resolve(raw.stateDir) };
+}
+
+export function validateOptions(raw: PolicyOptions): ValidateOptions {
+  const allowHostPath = raw.allowHostPath.map((p) => {
+    if (!path.isAbsolute(p)) throw new BerthError('E_USAGE', `--allow-host-path "${p}" must be an absolute path`);
+    return path.normalize(p);
+  });
+  return { allowHostPath, allowPrivileged: raw.allowPrivileged };
+}
+
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export type OutputFormat = 'text' | 'json';
+
+export function outputOption(): Option {
+  return new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text');
+}

@@ -1,0 +1,33 @@
+/**
+ * The first half of the pipeline in one call: files -> documents -> schema -> desired state.
+ * Each stage returns problems instead of throwing, so a user sees every problem at once;
+ * a later stage only sees what the earlier one accepted.
+ */
+import { loadManifests } from '../manifests';
+import type { LoadLimits } from '../manifests/types';
+import { validateDocuments } from '../schema';
+import { buildDesiredState, type ModelOptions } from '../model';
+import type { DesiredState } from '../model/types';
+import { hasErrors, sortProblems, type Problem } from '../util/problems';
+
+export interface ValidateOptions extends ModelOptions {
+  limits?: Partial<LoadLimits>;
+}
+
+export type ValidationOutcome =
+  | { ok: true; desired: DesiredState; warnings: Problem[]; documents: number }
+  | { ok: false; problems: Problem[]; documents: number };
+
+export const DEFAULT_VALIDATE_OPTIONS: ValidateOptions = { allowHostPath: [], allowPrivileged: false };
+
+export async function validateDirectory(dir: string, opts: ValidateOptions = DEFAULT_VALIDATE_OPTIONS): Promise<ValidationOutcome> {
+  const loaded = await loadManifests(dir, opts.limits);
+  const checked = validateDocuments(loaded.docs);
+  const built = buildDesiredState(checked.valid, opts);
+  // Model problems about documents that failed the schema would be noise: those documents
+  // never reach the model, so every model problem is about an accepted document.
+  const problems = sortProblems([...loaded.problems, ...checked.problems, ...built.problems]);
+  const documents = loaded.docs.length;
+  if (hasErrors(problems)) return { ok: false, problems, documents };
+  return { ok: true, desired: built.desired, warnings: problems, documents };
+}
