@@ -1,0 +1,35 @@
+import { strict as assert } from 'node:assert';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { acquireInstanceLock } from '../../../src/state/lock';
+import { isBerthError } from '../../../src/util/errors';
+
+describe('instance lock', () => {
+  let dir: string;
+  beforeEach(async () => (dir = await mkdtemp(path.join(os.tmpdir(), 'berth-lock-'))));
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('refuses a second holder with a message naming the first', async () => {
+    const first = await acquireInstanceLock(dir, 'a', 'run');
+    await assert.rejects(acquireInstanceLock(dir, 'a', 'apply'), (err: unknown) => isBerthError(err, 'E_LOCKED') && /berth run` \(pid \d+/.test(err.message));
+    await first.release();
+  });
+
+  it('is per instance', async () => {
+    const a = await acquireInstanceLock(dir, 'a', 'run');
+    const b = await acquireInstanceLock(dir, 'b', 'run');
+    await Promise.all([a.release(), b.release()]);
+  });
+
+  it('can be taken again after release', async () => {
+    await (await acquireInstanceLock(dir, 'a', 'run')).release();
+    await (await acquireInstanceLock(dir, 'a', 'run')).release();
+  });
+
+  it('takes over a stale lock whose process is gone', async () => {
+    // pid 2^22+1 is above Linux's pid_max default range, so no such process exists.
+    await writeFile(path.join(dir, 'a.lock'), JSON.stringify({ pid: 4194305, host: os.hostname(), command: 'run', since: 'then' }));
+    await (await acquireInstanceLock(dir, 'a', 'apply')).release();
+  });
+});
