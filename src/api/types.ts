@@ -1,0 +1,26 @@
+/** What the HTTP API shows: the reconciler's status, never its internals. */
+
+export type HealthCode = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Unknown' | 'Suspended';
+
+export interface ResourceStatus {
+  kind: string;
+  namespace: string;
+  name: string;
+  health: HealthCode;
+  /** A sentence a person reads: "2 of 3 updated replicas are available". */
+  message: string;
+}
+
+export interface StatusSnapshot {
+  instance: string;
+  source: { repo: string; branch: string; path: string };
+  /** What the loop is doing now. */
+  phase: 'starting' | 'idle' | 'validating' | 'applying' | 'rolling-back' | 'error';
+  /** The newest commit berth has looked at, and what became of it. */
+  lastAttemptedRevision?: { sha: string; status: string; reason?: string };
+  /** The revision that runs: the last commit that succeeded. */
+  lastAppliedRevision?: string;
+  resources: ResourceStatus[];
+  lastSyncAt?: string;
+  lastError?: string;
+}
