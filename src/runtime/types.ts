@@ -20,6 +20,13 @@ export interface ContainerSummary {
   createdAt: number; // unix seconds
   /** network name -> IPv4 address (empty string when not running) */
   networks: Record<string, string>;
+  /**
+   * network name -> the endpoint's aliases, when the runtime knows them. The planner uses
+   * them to change a running pod's Service aliases without recreating it (`set-aliases`);
+   * when absent it cannot tell and leaves aliases alone. Note: Docker's container list API
+   * returns `Aliases: null` (checked on Engine 20.10), only inspect fills it.
+   */
+  aliases?: Record<string, string[]>;
 }
 
 /** What inspect adds: needed for health, not for planning. */
@@ -82,6 +89,11 @@ export interface ContainerCreateSpec {
   stopTimeout?: number;
   /** Extra /etc/hosts entries: "name:ip" */
   extraHosts: string[];
+  /**
+   * Names of the `env` entries whose value came from a Secret (directly, through envFrom, or
+   * by `$(VAR)` expansion of one). Renderers and loggers must print them as `(secret)`.
+   */
+  secretEnv?: string[];
 }
 
 export interface NetworkSummary {
