@@ -1,0 +1,349 @@
+/**
+ * The Docker adapter: the only module that imports dockerode. Every engine failure is
+ * mapped once (errors.ts); every payload is translated by pure functions (mapping.ts,
+ * createBody.ts). Objects are addressed by id or name, and messages name them.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import Dockerode from 'dockerode';
+import { BerthError, messageOf } from '../util/errors';
+import { sleep } from '../util/eventually';
+import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
+import { toCreateBody } from './createBody';
+import { collectDemuxed, destroyStream, readAll } from './engineStreams';
+import { engineCall, engineReason, isUnreachable, mapEngineError, statusOf } from './errors';
+import {
+  ApiContainerInspect,
+  ApiContainerListItem,
+  ApiEvent,
+  ApiPullMessage,
+  labelFilter,
+  normalizeImageRef,
+  pullError,
+  toDetails,
+  toEngineEvent,
+  toPullProgress,
+  toSummary,
+} from './mapping';
+import { subscribeEvents } from './events';
+import { demuxBuffer } from './streams';
+import type {
+  ContainerCreateSpec,
+  ContainerDetails,
+  ContainerSummary,
+  EngineEvent,
+  ExecResult,
+  Labels,
+  NetworkSummary,
+  PullProgress,
+  Runtime,
+  Subscription,
+  VolumeSummary,
+} from './types';
+
+/** exec output kept per call; Kubernetes keeps a little more for probes, this is plenty for a message. */
+export const EXEC_OUTPUT_LIMIT = 4096;
+
+export const PULL_HINT =
+  'on a machine without registry access, preload the image: `docker load -i image.tar` ' +
+  '(or `docker import rootfs.tar <name:tag>`), and set imagePullPolicy: IfNotPresent or Never';
+
+export class DockerRuntime implements Runtime {
+  private readonly engine: string;
+
+  constructor(
+    private readonly docker: Dockerode,
+    address: string,
+  ) {
+    this.engine = `the Docker engine at ${address}`;
+  }
+
+  private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return engineCall(what, fn, this.engine);
+  }
+
+  /** Like call(), but the listed HTTP statuses count as success (stop a stopped container...). */
+  private async tolerate(what: string, statuses: number[], fn: () => Promise<unknown>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      const status = statusOf(err);
+      if (status !== undefined && statuses.includes(status)) return;
+      throw mapEngineError(err, what, this.engine);
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.call('cannot ping the Docker engine', () => this.docker.ping());
+  }
+
+  // ---- containers ----
+
+  async listContainers(labels: Labels): Promise<ContainerSummary[]> {
+    const filters = { label: labelFilter(labels) };
+    const items = await this.call('cannot list containers', () => this.docker.listContainers({ all: true, filters }));
+    return (items as unknown as ApiContainerListItem[]).map(toSummary);
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerDetails> {
+    const c = await this.call(`cannot inspect container "${idOrName}"`, () =>
+      this.docker.getContainer(idOrName).inspect(),
+    );
+    return toDetails(c as unknown as ApiContainerInspect);
+  }
+
+  async createContainer(spec: ContainerCreateSpec): Promise<string> {
+    const body = toCreateBody(spec);
+    const c = await this.call(`cannot create container "${spec.name}"`, () =>
+      this.docker.createContainer(body as unknown as Dockerode.ContainerCreateOptions),
+    );
+    return c.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    // 304: already running.
+    await this.tolerate(`cannot start container "${id}"`, [304], () => this.docker.getContainer(id).start());
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await this.tolerate(`cannot stop container "${id}"`, [304], () =>
+      this.docker.getContainer(id).stop({ t: timeoutSeconds }),
+    );
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    // 404: already gone; 409: "removal already in progress". `v` drops anonymous volumes only.
+    await this.tolerate(`cannot remove container "${id}"`, [404, 409], () =>
+      this.docker.getContainer(id).remove({ force: true, v: true }),
+    );
+  }
+
+  async restartContainer(id: string, timeoutSeconds: number): Promise<void> {
+    await this.call(`cannot restart container "${id}"`, () => this.docker.getContainer(id).restart({ t: timeoutSeconds }));
+  }
+
+  /** The last `tail` lines of stdout+stderr (all lines when tail <= 0). */
+  async logs(id: string, tail: number): Promise<string> {
+    const what = `cannot read logs of container "${id}"`;
+    const info = (await this.call(what, () => this.docker.getContainer(id).inspect())) as unknown as ApiContainerInspect;
+    const body = await this.call(what, async () => {
+      // Raw stream on purpose: dockerode's buffered mode JSON-parses bodies that look like JSON.
+      const stream = await this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, {
+        stdout: true,
+        stderr: true,
+        tail: tail > 0 ? String(tail) : 'all',
+      });
+      return readAll(stream);
+    });
+    return info.Config.Tty ? body.toString('utf8') : demuxBuffer(body);
+  }
+
+  private dialStream(urlPath: string, options: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        { path: urlPath, method: 'GET', isStream: true, statusCodes: { 200: true, 404: 'no such container', 500: 'server error' }, options },
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
+      );
+    });
+  }
+
+  async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(
+          new BerthError(
+            'E_TIMEOUT',
+            `exec in container "${id}" did not finish within ${timeoutMs} ms: ${JSON.stringify(cmd)}`,
+            'the command may still be running inside the container; Docker cannot kill an exec',
+          ),
+        );
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.runExec(id, cmd, controller.signal), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async runExec(id: string, cmd: string[], signal: AbortSignal): Promise<ExecResult> {
+    const what = `cannot exec ${JSON.stringify(cmd)} in container "${id}"`;
+    const exec = await this.call(what, () =>
+      this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false }),
+    );
+    const output = await this.call(what, async () => {
+      const stream = await exec.start({ Detach: false, Tty: false });
+      return collectDemuxed(stream, EXEC_OUTPUT_LIMIT, signal);
+    });
+    // The stream can end a moment before the engine records the exit code.
+    for (;;) {
+      const info = await this.call(what, () => exec.inspect());
+      if (!info.Running && info.ExitCode !== null && info.ExitCode !== undefined) return { exitCode: info.ExitCode, output };
+      if (signal.aborted) throw new Error('aborted');
+      await sleep(20);
+    }
+  }
+
+  // ---- networks ----
+
+  async listNetworks(labels: Labels): Promise<NetworkSummary[]> {
+    const filters = { label: labelFilter(labels) };
+    const nets = await this.call('cannot list networks', () => this.docker.listNetworks({ filters }));
+    return nets.map((n) => ({ id: n.Id, name: n.Name, labels: { ...(n.Labels ?? {}) } }));
+  }
+
+  async createNetwork(name: string, labels: Labels): Promise<void> {
+    await this.call(`cannot create network "${name}"`, () =>
+      this.docker.createNetwork({ Name: name, Driver: 'bridge', Labels: { ...labels }, CheckDuplicate: true }),
+    );
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.tolerate(`cannot remove network "${name}"`, [404], () => this.docker.getNetwork(name).remove());
+  }
+
+  async connectNetwork(network: string, container: string, aliases: string[]): Promise<void> {
+    await this.call(`cannot connect container "${container}" to network "${network}"`, () =>
+      this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } }),
+    );
+  }
+
+  async disconnectNetwork(network: string, container: string): Promise<void> {
+    await this.call(`cannot disconnect container "${container}" from network "${network}"`, () =>
+      this.docker.getNetwork(network).disconnect({ Container: container, Force: false }),
+    );
+  }
+
+  // ---- volumes ----
+
+  async listVolumes(labels: Labels): Promise<VolumeSummary[]> {
+    const filters = { label: labelFilter(labels) };
+    const res = await this.call('cannot list volumes', () => this.docker.listVolumes({ filters }));
+    return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: { ...(v.Labels ?? {}) }, mountpoint: v.Mountpoint }));
+  }
+
+  async createVolume(name: string, labels: Labels): Promise<void> {
+    await this.call(`cannot create volume "${name}"`, () => this.docker.createVolume({ Name: name, Labels: { ...labels } }));
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.tolerate(`cannot remove volume "${name}"`, [404], () => this.docker.getVolume(name).remove());
+  }
+
+  // ---- images ----
+
+  async hasImage(ref: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(ref).inspect();
+      return true;
+    } catch (err) {
+      if (statusOf(err) === 404) return false;
+      throw mapEngineError(err, `cannot inspect image "${ref}"`, this.engine);
+    }
+  }
+
+  /** The image's labels, or undefined when the image is absent. Not part of Runtime. */
+  async imageLabels(ref: string): Promise<Labels | undefined> {
+    try {
+      const info = await this.docker.getImage(ref).inspect();
+      return { ...(info.Config?.Labels ?? {}) };
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw mapEngineError(err, `cannot inspect image "${ref}"`, this.engine);
+    }
+  }
+
+  async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void> {
+    const image = normalizeImageRef(ref);
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = await this.docker.pull(image);
+    } catch (err) {
+      throw this.pullFailure(ref, err);
+    }
+    await this.followImageStream(stream, onProgress).catch((err: unknown) => {
+      throw this.pullFailure(ref, err);
+    });
+  }
+
+  private pullFailure(ref: string, err: unknown): BerthError {
+    const what = `cannot pull image "${ref}"`;
+    if (isUnreachable(err)) return mapEngineError(err, what, this.engine); // no engine, not a pull problem
+    return new BerthError('E_PULL', `${what}: ${engineReason(err)}`, PULL_HINT, { cause: err });
+  }
+
+  /** Follows a pull/import progress stream; an in-band `error` fails it. */
+  private followImageStream(stream: NodeJS.ReadableStream, onProgress?: (p: PullProgress) => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      let failure: string | undefined;
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null) => {
+          if (err) reject(err);
+          else if (failure !== undefined) reject(new Error(failure));
+          else resolve();
+        },
+        (msg: ApiPullMessage) => {
+          const e = pullError(msg);
+          if (e !== undefined) failure ??= e;
+          else onProgress?.(toPullProgress(msg));
+        },
+      );
+    });
+  }
+
+  /**
+   * Imports a root filesystem tarball as an image (`docker import`), e.g. to preload an
+   * image on a machine without registry access. `changes` are Dockerfile instructions
+   * (`CMD ["sh"]`, `ENV PATH=/bin`). Not part of Runtime: only the Docker engine has it.
+   */
+  async importImage(tar: NodeJS.ReadableStream, ref: string, changes: string[]): Promise<void> {
+    const image = normalizeImageRef(ref);
+    const colon = image.lastIndexOf(':');
+    const opts = { repo: image.slice(0, colon), tag: image.slice(colon + 1), changes };
+    const what = `cannot import image "${image}"`;
+    const stream = await this.call(what, () => this.docker.importImage(tar, opts));
+    await this.call(what, () => this.followImageStream(stream));
+  }
+
+  /** Removes an image (force). A missing image is not an error. Not part of Runtime. */
+  async removeImage(ref: string): Promise<void> {
+    await this.tolerate(`cannot remove image "${ref}"`, [404], () => this.docker.getImage(ref).remove({ force: true }));
+  }
+
+  // ---- events ----
+
+  subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription {
+    return subscribeEvents(
+      (since) => this.docker.getEvents({ since, filters: { label: labelFilter(labels) } }),
+      (raw: ApiEvent) => {
+        const e = toEngineEvent(raw);
+        if (e) onEvent(e);
+      },
+      (err, what) => onError?.(mapEngineError(err, what, this.engine)),
+    );
+  }
+}
+
+function dockerodeOptions(a: EngineAddress): Dockerode.DockerOptions {
+  if (a.kind === 'socket') return { socketPath: a.socketPath };
+  if (!a.tls) return { host: a.host, port: a.port, protocol: 'http' };
+  const dir = a.certPath ?? path.join(process.env.HOME ?? '', '.docker');
+  const read = (f: string): Buffer => {
+    try {
+      return fs.readFileSync(path.join(dir, f));
+    } catch (err) {
+      throw new BerthError('E_IO', `cannot read TLS file ${path.join(dir, f)}: ${messageOf(err)}`, 'check DOCKER_CERT_PATH');
+    }
+  };
+  return { host: a.host, port: a.port, protocol: 'https', ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem') };
+}
+
+/** A runtime on the local engine: `socketPath`, else `host`, else DOCKER_HOST, else /var/run/docker.sock. */
+export function createDockerRuntime(opts: EngineAddressOptions = {}): DockerRuntime {
+  const address = resolveEngineAddress(opts, process.env);
+  return new DockerRuntime(new Dockerode(dockerodeOptions(address)), describeAddress(address));
+}

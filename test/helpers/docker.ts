@@ -1,0 +1,89 @@
+/**
+ * Integration-test plumbing for the real engine: a runtime, per-test instance names, and
+ * cleanup of everything labelled with an instance (also leftovers of crashed runs).
+ */
+import { randomBytes } from 'crypto';
+import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
+import { LABEL, Runtime } from '../../src/runtime/types';
+
+export function testRuntime(): DockerRuntime {
+  return createDockerRuntime();
+}
+
+/** `t-<prefix>-<creation time, base36 ms>-<random>`; the time lets a later run spot leftovers. */
+export function uniqueInstance(prefix: string, now = Date.now()): string {
+  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  return `t-${clean}-${now.toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** The creation time encoded by uniqueInstance, if the name carries one. */
+export function instanceCreatedAt(instance: string): number | undefined {
+  const m = /^t-.+-([0-9a-z]{8,9})-[0-9a-f]{6}$/.exec(instance);
+  if (!m) return undefined;
+  const ms = parseInt(m[1], 36);
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export interface CleanupReport {
+  containers: number;
+  networks: number;
+  volumes: number;
+}
+
+/**
+ * Removes every container, then network, then volume labelled io.berth.instance=<instance>.
+ * Throws (after trying everything) when something could not be removed, so leaks fail a test.
+ */
+export async function cleanupInstance(runtime: Runtime, instance: string): Promise<CleanupReport> {
+  const selector = { [LABEL.instance]: instance };
+  const failures: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      failures.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  const containers = await runtime.listContainers(selector);
+  await Promise.all(containers.map((c) => attempt(`container ${c.name}`, () => runtime.removeContainer(c.id))));
+  const networks = await runtime.listNetworks(selector);
+  await Promise.all(networks.map((n) => attempt(`network ${n.name}`, () => runtime.removeNetwork(n.id))));
+  const volumes = await runtime.listVolumes(selector);
+  await Promise.all(volumes.map((v) => attempt(`volume ${v.name}`, () => runtime.removeVolume(v.name))));
+  if (failures.length > 0) throw new Error(`cleanup of instance ${instance} incomplete:\n  ${failures.join('\n  ')}`);
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}
+
+export const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/**
+ * Removes the objects of test instances (`t-...`) left by earlier crashed runs: instances
+ * whose name says they are older than `maxAgeMs`, or, for names without a time, whose
+ * containers are all older than that. Never touches instances younger than the cut-off,
+ * so parallel test runs are safe. Returns the instances cleaned.
+ */
+export async function cleanupStaleTestInstances(
+  runtime: Runtime = testRuntime(),
+  maxAgeMs = STALE_AFTER_MS,
+  now = Date.now(),
+): Promise<string[]> {
+  const [containers, networks, volumes] = await Promise.all([
+    runtime.listContainers({}),
+    runtime.listNetworks({}),
+    runtime.listVolumes({}),
+  ]);
+  const instances = new Set<string>();
+  for (const o of [...containers, ...networks, ...volumes]) {
+    const inst = o.labels[LABEL.instance];
+    if (inst?.startsWith('t-')) instances.add(inst);
+  }
+  const cutoff = now - maxAgeMs;
+  const stale = [...instances].filter((inst) => {
+    const born = instanceCreatedAt(inst);
+    if (born !== undefined) return born < cutoff;
+    const own = containers.filter((c) => c.labels[LABEL.instance] === inst);
+    return own.length > 0 && own.every((c) => c.createdAt * 1000 < cutoff);
+  });
+  for (const inst of stale) await cleanupInstance(runtime, inst);
+  return stale;
+}
