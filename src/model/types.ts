@@ -134,7 +134,11 @@ export interface Container {
 
 export type VolumeSource =
   | { type: 'emptyDir'; medium: '' | 'Memory' }
-  | { type: 'configMap'; name: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
+  /**
+   * `name` here is the same property as `Volume.name` (the volume's own name, which is what
+   * volumeMounts refer to); the ConfigMap's name is `configMapName`.
+   */
+  | { type: 'configMap'; name: string; configMapName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
   | { type: 'secret'; secretName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
   | { type: 'persistentVolumeClaim'; claimName: string; readOnly: boolean }
   | { type: 'hostPath'; path: string };

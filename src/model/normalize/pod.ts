@@ -1,0 +1,86 @@
+/**
+ * A pod spec with Kubernetes' defaults: restartPolicy Always, terminationGracePeriodSeconds
+ * 30, emptyDir medium '', configMap/secret volume defaultMode 0644.
+ */
+import type { PathSegment } from '../../manifests/types';
+import type { DocProblems } from '../located';
+import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
+import type { PodSpec, PodTemplate, Volume } from '../types';
+import { normalizeContainer } from './container';
+
+type Path = readonly PathSegment[];
+
+const DEFAULT_MODE = 0o644; // 420, Kubernetes' default for configMap and secret volumes
+
+const VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'hostPath'];
+
+function items(v: unknown): { key: string; path: string }[] | undefined {
+  if (!Array.isArray(v)) return undefined;
+  return v.map((x) => ({ key: str(obj(x).key) ?? '', path: str(obj(x).path) ?? '' }));
+}
+
+function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined {
+  const name = str(v.name) ?? '';
+  if (v.emptyDir !== undefined) return { name, type: 'emptyDir', medium: obj(v.emptyDir).medium === 'Memory' ? 'Memory' : '' };
+  if (v.configMap !== undefined) {
+    const c = obj(v.configMap);
+    const vol: Volume = { name, type: 'configMap', configMapName: str(c.name) ?? '', defaultMode: num(c.defaultMode) ?? DEFAULT_MODE, optional: bool(c.optional) ?? false };
+    const it = items(c.items);
+    if (it) vol.items = it;
+    return vol;
+  }
+  if (v.secret !== undefined) {
+    const s = obj(v.secret);
+    const vol: Volume = { name, type: 'secret', secretName: str(s.secretName) ?? '', defaultMode: num(s.defaultMode) ?? DEFAULT_MODE, optional: bool(s.optional) ?? false };
+    const it = items(s.items);
+    if (it) vol.items = it;
+    return vol;
+  }
+  if (v.persistentVolumeClaim !== undefined) {
+    const c = obj(v.persistentVolumeClaim);
+    return { name, type: 'persistentVolumeClaim', claimName: str(c.claimName) ?? '', readOnly: bool(c.readOnly) ?? false };
+  }
+  if (v.hostPath !== undefined) return { name, type: 'hostPath', path: str(obj(v.hostPath).path) ?? '' };
+  const given = Object.keys(v).filter((k) => k !== 'name');
+  p.error(path, 'volume.unsupported', `volume "${name}": ${given.length ? `type ${given.join(', ')} is` : 'no type is'} not supported (use ${VOLUME_TYPES.join(', ')})`);
+  return undefined;
+}
+
+export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodSpec {
+  const s = obj(raw);
+  const sec = obj(s.securityContext);
+  const podSec = { runAsUser: num(sec.runAsUser), runAsGroup: num(sec.runAsGroup) };
+  const containers = (field: 'containers' | 'initContainers') =>
+    arr(s[field]).map((c, i) => normalizeContainer(p, c, [...path, field, i], podSec));
+  const volumes: Volume[] = [];
+  arr(s.volumes).forEach((v, i) => {
+    const vol = normalizeVolume(p, obj(v), [...path, 'volumes', i]);
+    if (vol) volumes.push(vol);
+  });
+  const restart = s.restartPolicy;
+  const spec: PodSpec = {
+    containers: containers('containers'),
+    initContainers: containers('initContainers'),
+    volumes,
+    restartPolicy: restart === 'OnFailure' || restart === 'Never' ? restart : 'Always',
+    terminationGracePeriodSeconds: num(s.terminationGracePeriodSeconds) ?? 30,
+    hostNetwork: bool(s.hostNetwork) ?? false,
+    hostPID: bool(s.hostPID) ?? false,
+  };
+  if (str(s.hostname)) spec.hostname = str(s.hostname);
+  if (str(s.subdomain)) spec.subdomain = str(s.subdomain);
+  return spec;
+}
+
+/** The pod template of a Deployment or StatefulSet, whose pods must restart Always. */
+export function normalizeTemplate(p: DocProblems, raw: unknown, path: Path): PodTemplate {
+  const t = obj(raw);
+  const md = obj(t.metadata);
+  const specPath = [...path, 'spec'];
+  const spec = normalizePodSpec(p, t.spec, specPath);
+  const given = obj(t.spec).restartPolicy;
+  if (given !== undefined && given !== 'Always') {
+    p.error([...specPath, 'restartPolicy'], 'pod.restart-policy', `restartPolicy "${String(given)}" is not allowed in a ${p.doc.body.kind} template (only "Always")`);
+  }
+  return { labels: strMap(md.labels), annotations: strMap(md.annotations), spec };
+}
