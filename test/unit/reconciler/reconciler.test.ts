@@ -1,0 +1,161 @@
+import { strict as assert } from 'node:assert';
+import { Reconciler, type ReconcilerOptions } from '../../../src/reconciler/reconciler';
+import type { ApplyOutcome, Applier, OutcomeRecord, Recorder, RevisionSource, RevisionStatus, Validation } from '../../../src/reconciler/types';
+import type { FetchResult, Revision } from '../../../src/git/types';
+import { emptyDesiredState, type DesiredState } from '../../../src/model/types';
+
+/** A branch as a list of commits; each commit's "manifests dir" is its sha. */
+class FakeSource implements RevisionSource {
+  commits: string[] = [];
+  unreachable = false;
+  async fetch(): Promise<FetchResult> {
+    if (this.unreachable) return { type: 'unreachable', error: 'connection refused' };
+    const sha = this.commits[this.commits.length - 1];
+    return sha ? { type: 'advanced', sha, previous: undefined } : { type: 'branch-missing' };
+  }
+  async revision(sha: string): Promise<Revision> {
+    return { sha, author: 'a', authorEmail: 'a@x', date: '2026-01-01T00:00:00Z', subject: `commit ${sha}`, body: '' };
+  }
+  async commitsBetween(from: string | undefined, to: string): Promise<Revision[]> {
+    const i = from ? this.commits.indexOf(from) + 1 : 0;
+    return Promise.all(this.commits.slice(i, this.commits.indexOf(to) + 1).map((s) => this.revision(s)));
+  }
+  async checkout(sha: string): Promise<string> {
+    return sha;
+  }
+}
+
+/** Each desired state carries its revision in a namespace name, so calls are readable. */
+const desiredFor = (sha: string): DesiredState => ({ ...emptyDesiredState(), namespaces: [{ kind: 'Namespace', meta: { name: sha, namespace: sha, labels: {}, annotations: {}, source: { file: '', line: 0, col: 0 } } }] });
+
+class FakeApplier implements Applier {
+  calls: string[] = [];
+  script: Record<string, ApplyOutcome> = {};
+  async apply(desired: DesiredState, revision: string, mode: string): Promise<ApplyOutcome> {
+    this.calls.push(`${mode}:${desired.namespaces[0].meta.name}`);
+    return this.script[`${mode}:${revision}`] ?? { type: 'converged', actions: mode === 'self-heal' ? 0 : 1, summary: [] };
+  }
+  resources() {
+    return [];
+  }
+}
+
+class MemoryRecorder implements Recorder {
+  records: OutcomeRecord[] = [];
+  async record(_rev: Revision, o: OutcomeRecord) {
+    this.records.push(o);
+  }
+  async statusOf(sha: string): Promise<RevisionStatus | undefined> {
+    return [...this.records].reverse().find((r) => r.sha === sha)?.status;
+  }
+  async lastGood() {
+    return [...this.records].reverse().find((r) => r.status === 'succeeded')?.sha;
+  }
+  async lastAttempted() {
+    return this.records[this.records.length - 1]?.sha;
+  }
+  story(): string[] {
+    return this.records.map((r) => `${r.sha}:${r.status}`);
+  }
+}
+
+function setup(over: Partial<ReconcilerOptions> = {}, invalid: string[] = []) {
+  const source = new FakeSource();
+  const applier = new FakeApplier();
+  const recorder = new MemoryRecorder();
+  const validate = async (dir: string): Promise<Validation> =>
+    invalid.includes(dir) ? { ok: false, errors: [`web.yaml:3:5: spec.replicas: must be an integer`] } : { ok: true, desired: desiredFor(dir), warnings: [] };
+  const opts: ReconcilerOptions = { instance: 't', source: { repo: 'r', branch: 'main', path: '.' }, selfHeal: true, autoRollback: true, resyncMs: 1000, validate, log: () => {}, ...over };
+  const make = () => new Reconciler(source, applier, recorder, opts);
+  return { source, applier, recorder, make, rec: make() };
+}
+
+describe('reconciler', () => {
+  it('applies a new commit once, then only self-heals it', async () => {
+    const { source, applier, recorder, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    await rec.pass();
+    assert.deepEqual([recorder.story(), applier.calls], [['c1:applying', 'c1:succeeded'], ['rollout:c1', 'self-heal:c1']]);
+  });
+
+  it('rejects an invalid commit without touching the engine, and keeps the good one running', async () => {
+    const { source, applier, recorder, rec } = setup({}, ['c2']);
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2');
+    await rec.pass();
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:rejected']);
+    assert.deepEqual(applier.calls, ['rollout:c1', 'self-heal:c1', 'self-heal:c1']);
+    assert.deepEqual(recorder.records[2].errors, ['web.yaml:3:5: spec.replicas: must be an integer']);
+    assert.equal(rec.status().lastAppliedRevision, 'c1');
+  });
+
+  it('rolls a failed commit back to the last good one and does not retry it', async () => {
+    const { source, applier, recorder, rec } = setup();
+    applier.script['rollout:c2'] = { type: 'failed', actions: 2, reason: 'Deployment default/web: progress deadline exceeded', details: ['pod web-x: exit code 1'] };
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2');
+    await rec.pass();
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:applying', 'c2:failed']);
+    assert.deepEqual(applier.calls, ['rollout:c1', 'rollout:c2', 'rollback:c1', 'self-heal:c1']);
+    assert.equal(recorder.records[3].rollbackTo, 'c1');
+    assert.equal(rec.status().lastAppliedRevision, 'c1');
+  });
+
+  it('records commits it jumped over as superseded', async () => {
+    const { source, recorder, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2', 'c3', 'c4');
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:superseded', 'c3:superseded', 'c4:applying', 'c4:succeeded']);
+  });
+
+  it('retries a commit whose apply hit an engine error, and says so', async () => {
+    const { source, applier, recorder, rec } = setup();
+    applier.script['rollout:c1'] = { type: 'error', error: new Error('docker engine unreachable') };
+    source.commits = ['c1'];
+    const first = await rec.pass();
+    assert.equal(first.type, 'transient-error');
+    assert.equal(rec.status().lastError, 'docker engine unreachable');
+    delete applier.script['rollout:c1'];
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:applying', 'c1:succeeded']);
+  });
+
+  it('after a restart resumes: the last good revision is self-healed, an interrupted one re-attempted', async () => {
+    const { source, applier, recorder, make } = setup();
+    source.commits = ['c1', 'c2'];
+    recorder.records = [{ sha: 'c1', status: 'applying' }, { sha: 'c1', status: 'succeeded' }, { sha: 'c2', status: 'applying' }];
+    const rec = make();
+    await rec.pass();
+    assert.deepEqual(applier.calls, ['rollout:c2']);
+    assert.equal(await recorder.statusOf('c2'), 'succeeded');
+  });
+
+  it('keeps self-healing while the remote is unreachable and reports a transient error', async () => {
+    const { source, applier, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    source.unreachable = true;
+    const r = await rec.pass();
+    assert.deepEqual([r.type, applier.calls], ['transient-error', ['rollout:c1', 'self-heal:c1']]);
+  });
+
+  it('with write-back records the revert commit', async () => {
+    const { source, applier, recorder } = setup();
+    applier.script['rollout:c2'] = { type: 'failed', actions: 1, reason: 'never ready', details: [] };
+    const reverts: string[] = [];
+    const opts: ReconcilerOptions = { instance: 't', source: { repo: 'r', branch: 'main', path: '.' }, selfHeal: true, autoRollback: true, resyncMs: 1000, validate: async (d) => ({ ok: true, desired: desiredFor(d), warnings: [] }), log: () => {} };
+    const rec = new Reconciler(source, applier, recorder, opts, { revert: async (rev, reason) => (reverts.push(`${rev.sha}:${reason}`), { sha: 'r1' }) });
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2');
+    await rec.pass();
+    assert.deepEqual([reverts, recorder.records[3].revertSha], [['c2:never ready'], 'r1']);
+  });
+});
