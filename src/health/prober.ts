@@ -1,0 +1,96 @@
+/**
+ * Runs the readiness and liveness probes of every running container on their schedules and
+ * remembers the verdicts. Call `tick` often (every few hundred ms); it only runs probes that
+ * are due. Containers that disappear are forgotten.
+ */
+import type { ContainerPort, Probe } from '../model/types';
+import type { Runtime } from '../runtime/types';
+import { runProbe } from './probe';
+import { initialProbeState, probeDue, recordProbe, type ProbeState } from './tracker';
+
+export interface ProbedContainer {
+  id: string;
+  running: boolean;
+  ip: string;
+  ports: ContainerPort[];
+  readinessProbe?: Probe;
+  livenessProbe?: Probe;
+}
+
+export interface Readiness {
+  ready: boolean;
+  /** Since when (ms) the verdict has been `ready`, for minReadySeconds. */
+  readySince?: number;
+  lastError?: string;
+}
+
+interface Tracked {
+  firstSeen: number;
+  readiness?: ProbeState;
+  liveness?: ProbeState;
+  readySince?: number;
+}
+
+export class Prober {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async tick(containers: readonly ProbedContainer[]): Promise<void> {
+    const live = new Set(containers.filter((c) => c.running).map((c) => c.id));
+    for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
+    await Promise.all(containers.filter((c) => c.running).map((c) => this.probe(c)));
+  }
+
+  readiness(c: ProbedContainer): Readiness {
+    if (!c.running) return { ready: false, lastError: 'container is not running' };
+    const t = this.tracked.get(c.id);
+    if (!c.readinessProbe) return { ready: true, readySince: t?.firstSeen ?? this.now() };
+    const s = t?.readiness;
+    return { ready: !!s?.passing, readySince: s?.passing ? t?.readySince : undefined, lastError: s?.passing ? undefined : s?.lastError ?? 'readiness probe has not passed yet' };
+  }
+
+  /** true when the liveness probe has failed `failureThreshold` times in a row: restart it. */
+  livenessFailed(id: string): boolean {
+    const s = this.tracked.get(id)?.liveness;
+    return s !== undefined && !s.passing;
+  }
+
+  /** After a restart the container is probed from scratch. */
+  forget(id: string): void {
+    this.tracked.delete(id);
+  }
+
+  private async probe(c: ProbedContainer): Promise<void> {
+    const now = this.now();
+    let t = this.tracked.get(c.id);
+    if (!t) {
+      t = { firstSeen: now, readiness: c.readinessProbe && initialProbeState('readiness'), liveness: c.livenessProbe && initialProbeState('liveness') };
+      this.tracked.set(c.id, t);
+    }
+    const target = { containerId: c.id, ip: c.ip, ports: c.ports };
+    const jobs: Promise<void>[] = [];
+    if (c.readinessProbe && t.readiness && probeDue(c.readinessProbe, t.readiness, t.firstSeen, now)) {
+      const probe = c.readinessProbe;
+      const entry = t;
+      entry.readiness = { ...entry.readiness!, lastRunAt: now }; // not due again while running
+      jobs.push(
+        runProbe(this.runtime, probe, target).then((r) => {
+          const before = entry.readiness!.passing;
+          entry.readiness = recordProbe(probe, { ...entry.readiness!, lastRunAt: now }, r, now);
+          if (!before && entry.readiness.passing) entry.readySince = this.now();
+        }),
+      );
+    }
+    if (c.livenessProbe && t.liveness && probeDue(c.livenessProbe, t.liveness, t.firstSeen, now)) {
+      const probe = c.livenessProbe;
+      const entry = t;
+      entry.liveness = { ...entry.liveness!, lastRunAt: now };
+      jobs.push(runProbe(this.runtime, probe, target).then((r) => void (entry.liveness = recordProbe(probe, entry.liveness!, r, now))));
+    }
+    await Promise.all(jobs);
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Carrying out planned actions on the engine, in the order given. Each action is
+ * idempotent (a network that exists, a container already gone, files already written are
+ * fine), so a pass interrupted at any point is finished by the next one.
+ */
+import { mkdir, rename, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
+import type { Runtime } from '../runtime/types';
+import { isBerthError, BerthError, messageOf } from '../util/errors';
+import type { ImageEnsurer } from './images';
+
+export interface ExecuteDeps {
+  runtime: Runtime;
+  images: ImageEnsurer;
+  /** Called before each action starts; must not print secret values (actions are redacted by the renderer). */
+  onAction?: (a: Action) => void;
+}
+
+export async function executeAction(deps: ExecuteDeps, a: Action): Promise<void> {
+  deps.onAction?.(a);
+  const rt = deps.runtime;
+  try {
+    switch (a.type) {
+      case 'create-network':
+        return await ignore('E_CONFLICT', rt.createNetwork(a.name, a.labels));
+      case 'remove-network':
+        return await rt.removeNetwork(a.name);
+      case 'create-volume':
+        return await rt.createVolume(a.name, a.labels);
+      case 'remove-volume':
+        return await rt.removeVolume(a.name);
+      case 'write-files':
+        return await writeFiles(a.dir, a.files, a.secret);
+      case 'create-pod':
+        return await createPod(deps, a);
+      case 'remove-pod':
+        return await removePod(rt, a);
+      case 'start-pod':
+        for (const id of a.containerIds) await rt.startContainer(id);
+        return;
+      case 'set-aliases':
+        await ignore('E_NOT_FOUND', rt.disconnectNetwork(a.network, a.container));
+        return await rt.connectNetwork(a.network, a.container, a.aliases);
+    }
+  } catch (err) {
+    if (err instanceof BerthError) throw new BerthError(err.code, `${describeTarget(a)}: ${err.message}`, err.hint, { cause: err });
+    throw new Error(`${describeTarget(a)}: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+async function createPod(deps: ExecuteDeps, a: CreatePodAction): Promise<void> {
+  const rt = deps.runtime;
+  for (const spec of [...(a.infra ? [a.infra] : []), ...a.containers]) await deps.images.ensure(spec.image);
+  for (const v of a.volumes) await rt.createVolume(v.name, v.labels);
+  // A leftover of an interrupted pass may hold the name: it is ours (same labels), replace it.
+  for (const spec of [...(a.infra ? [a.infra] : []), ...a.containers]) {
+    await rt.removeContainer(spec.name);
+  }
+  if (a.infra) {
+    const id = await rt.createContainer(a.infra);
+    await rt.startContainer(id);
+  }
+  for (const spec of a.containers) {
+    const id = await rt.createContainer(spec);
+    try {
+      await rt.startContainer(id);
+    } catch (err) {
+      // Leave nothing half-started behind a clear error (a host port in use, a bad mount).
+      await rt.removeContainer(id);
+      throw err;
+    }
+  }
+}
+
+async function removePod(rt: Runtime, a: RemovePodAction): Promise<void> {
+  const [infra, apps] = splitInfra(a.containerIds);
+  await Promise.all(apps.map((id) => rt.stopContainer(id, a.graceSeconds)));
+  for (const id of [...apps, ...infra]) await rt.removeContainer(id);
+  for (const v of a.volumes) await rt.removeVolume(v);
+}
+
+/** The plan lists app containers first and the infra container last. */
+function splitInfra(ids: string[]): [string[], string[]] {
+  return ids.length > 1 ? [ids.slice(-1), ids.slice(0, -1)] : [[], ids];
+}
+
+/** Content-addressed directory: written to a temp dir and renamed, so it is complete or absent. */
+async function writeFiles(dir: string, files: { path: string; contentBase64: string; mode: number }[], secret: boolean): Promise<void> {
+  if (await exists(dir)) return;
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true, mode: secret ? 0o700 : 0o755 });
+  for (const f of files) {
+    const target = path.join(tmp, f.path);
+    if (!target.startsWith(tmp + path.sep)) throw new BerthError('E_IO', `file path "${f.path}" leaves its volume`);
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, Buffer.from(f.contentBase64, 'base64'), { mode: f.mode });
+    await chmod(target, f.mode); // writeFile's mode is filtered by the umask
+  }
+  await mkdir(path.dirname(dir), { recursive: true });
+  await rename(tmp, dir);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function ignore(code: 'E_CONFLICT' | 'E_NOT_FOUND', p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isBerthError(err, code)) throw err;
+  }
+}
+
+function describeTarget(a: Action): string {
+  switch (a.type) {
+    case 'create-network':
+    case 'remove-network':
+      return `network ${a.name}`;
+    case 'create-volume':
+    case 'remove-volume':
+      return `volume ${a.name}`;
+    case 'write-files':
+      return a.key;
+    default:
+      return `pod ${a.namespace}/${a.pod} (${a.key})`;
+  }
+}
