@@ -1,0 +1,74 @@
+/**
+ * From observed pods to what health needs: running, ready (probes), restarts, exit codes.
+ * Inspect is called only for pods that are not ready, so a converged pass stays at the
+ * observe step's three list calls plus probes.
+ */
+import type { ObservedPod } from '../observe/types';
+import type { DesiredPod } from '../plan/types';
+import { networkName } from '../plan/names';
+import type { ContainerSummary, Runtime } from '../runtime/types';
+import type { Prober, ProbedContainer } from '../health/prober';
+import type { PodView } from '../health/workload';
+import { resourceKey, type WorkloadKind } from '../model/types';
+
+export interface PodContext {
+  observed: ObservedPod;
+  desired?: DesiredPod;
+  probed: ProbedContainer[];
+}
+
+/** Pair each observed pod with its desired twin (same name and hash) and its probe targets. */
+export function podContexts(instance: string, observed: readonly ObservedPod[], desired: readonly DesiredPod[]): PodContext[] {
+  const byName = new Map(desired.map((d) => [`${d.namespace}/${d.name}`, d]));
+  return observed.map((o) => {
+    const twin = byName.get(`${o.namespace}/${o.name}`);
+    const d = twin && twin.specHash === o.specHash ? twin : undefined;
+    const endpoint = o.infra ?? o.containers[0];
+    const ip = d?.spec.hostNetwork ? '127.0.0.1' : endpoint?.networks[networkName(instance, o.namespace)] ?? '';
+    const probed = o.containers.map((c): ProbedContainer => {
+      const spec = d?.spec.containers.find((x) => x.name === containerLabel(c));
+      return { id: c.id, running: c.state === 'running', ip, ports: spec?.ports ?? [], readinessProbe: spec?.readinessProbe, livenessProbe: spec?.livenessProbe };
+    });
+    return { observed: o, desired: d, probed };
+  });
+}
+
+export async function podViews(runtime: Runtime, prober: Prober, contexts: readonly PodContext[]): Promise<PodView[]> {
+  await prober.tick(contexts.flatMap((c) => c.probed));
+  return Promise.all(contexts.map((c) => view(runtime, prober, c)));
+}
+
+async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<PodView> {
+  const o = c.observed;
+  const readiness = c.probed.map((p) => prober.readiness(p));
+  const ready = readiness.length > 0 && readiness.every((r) => r.ready);
+  const base: PodView = {
+    ownerKey: resourceKey({ kind: o.kind as WorkloadKind, meta: { namespace: o.namespace, name: o.owner } }),
+    namespace: o.namespace,
+    name: o.name,
+    specHash: o.specHash,
+    ...(o.ordinal !== undefined ? { ordinal: o.ordinal } : {}),
+    running: o.containers.every((x) => x.state === 'running'),
+    ready,
+    readySince: ready ? Math.max(...readiness.map((r) => r.readySince ?? 0)) : undefined,
+    restarts: 0,
+  };
+  if (ready) return base;
+  // Not ready: find out why (restarts, exit code), from the engine.
+  let reason = readiness.find((r) => !r.ready)?.lastError;
+  for (const s of o.containers) {
+    const d = await runtime.inspectContainer(s.id).catch(() => undefined);
+    if (!d) continue;
+    base.restarts = Math.max(base.restarts, d.restartCount);
+    const exitedForGood = d.state === 'exited' && c.desired?.spec.restartPolicy !== 'Always';
+    if (exitedForGood) base.exitCode = d.exitCode;
+    if (d.state !== 'running' || d.restartCount > 0) {
+      reason = `container ${containerLabel(s)} ${d.state}${d.exitCode ? `, exit code ${d.exitCode}` : ''}${d.oomKilled ? ', OOM-killed' : ''}${d.restartCount ? `, ${d.restartCount} restarts` : ''}`;
+    }
+  }
+  return { ...base, reason };
+}
+
+function containerLabel(c: ContainerSummary): string {
+  return c.labels['io.berth.container'] ?? c.name;
+}

@@ -1,0 +1,64 @@
+/**
+ * What a person reads about an apply: one line per action (names only: never a value of a
+ * Secret), and for a failed rollout the evidence: each bad pod's state, exit code, restart
+ * count and last log lines, with every Secret value of the desired state blanked out.
+ */
+import type { Action } from '../plan/types';
+import type { DesiredState } from '../model/types';
+import type { Runtime } from '../runtime/types';
+import { observe } from '../observe';
+import type { WorkloadHealth } from '../health/workload';
+import { resourceKey, type WorkloadKind } from '../model/types';
+
+const LOG_LINES = 5;
+
+export function summarizeAction(a: Action): string {
+  switch (a.type) {
+    case 'create-network':
+      return `create network ${a.name}`;
+    case 'remove-network':
+      return `remove network ${a.name}`;
+    case 'create-volume':
+      return `create volume ${a.name}`;
+    case 'remove-volume':
+      return `remove volume ${a.name}`;
+    case 'write-files':
+      return `write ${a.files.length} file(s) of ${a.key}`;
+    case 'create-pod':
+      return `create pod ${a.namespace}/${a.pod} (${a.reason})`;
+    case 'remove-pod':
+      return `remove pod ${a.namespace}/${a.pod} (${a.reason}${a.detail ? `: ${a.detail}` : ''})`;
+    case 'start-pod':
+      return `start pod ${a.namespace}/${a.pod}`;
+    case 'set-aliases':
+      return `set service names of pod ${a.namespace}/${a.pod}: ${a.aliases.join(', ')}`;
+  }
+}
+
+export async function failureDetails(runtime: Runtime, instance: string, desired: DesiredState, bad: readonly WorkloadHealth[]): Promise<string[]> {
+  const keys = new Set(bad.map((h) => h.key));
+  const observed = await observe(runtime, instance);
+  const redact = secretRedactor(desired);
+  const details: string[] = [];
+  for (const pod of observed.pods) {
+    if (!keys.has(resourceKey({ kind: pod.kind as WorkloadKind, meta: { namespace: pod.namespace, name: pod.owner } }))) continue;
+    for (const c of pod.containers) {
+      const d = await runtime.inspectContainer(c.id).catch(() => undefined);
+      if (!d || (d.state === 'running' && d.restartCount === 0)) continue;
+      const logs = await runtime.logs(c.id, LOG_LINES).catch(() => '');
+      const state = `${d.state}, exit code ${d.exitCode}, ${d.restartCount} restart(s)${d.oomKilled ? ', OOM-killed' : ''}`;
+      details.push(`pod ${pod.namespace}/${pod.name} container ${c.labels['io.berth.container'] ?? c.name}: ${state}`);
+      for (const line of logs.trim().split('\n').filter(Boolean).slice(-LOG_LINES)) details.push(`  | ${redact(line)}`);
+    }
+  }
+  return details;
+}
+
+/** Replaces every Secret value of the desired state (decoded, 4+ characters) with (secret). */
+export function secretRedactor(desired: DesiredState): (text: string) => string {
+  const values = desired.secrets
+    .flatMap((s) => Object.values(s.data).map((b64) => Buffer.from(b64, 'base64').toString('utf8')))
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  return (text) => values.reduce((t, v) => t.split(v).join('(secret)'), text);
+}
