@@ -4,8 +4,7 @@
  * normalise -> namespaces and duplicates -> semantic rules -> nodePorts -> policy -> hashes.
  */
 import type { ManifestDoc } from '../manifests/types';
-import { problemAt } from './located';
-import { buildIndex, byNamespaceThenName, type Located } from './located';
+import { buildIndex, byNamespaceThenName, problemAt, type Located } from './located';
 import { dedupe, duplicateProblems, hostClaims, runRules } from './checks';
 import { assignHashes } from './hash';
 import { collectNamespaces } from './namespaces';
