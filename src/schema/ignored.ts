@@ -1,0 +1,180 @@
+/**
+ * Kubernetes fields that validate but mean nothing on one Docker host. The schemas accept
+ * them (a permissive or loose entry); this table says what a person is told about them:
+ * a warning naming the field, nothing at all (fields a cluster writes, like `uid`), or an
+ * error for a source berth cannot provide (an `nfs` volume, a `grpc` probe).
+ */
+import type { Kind } from '../model/types';
+import type { PathSegment } from '../manifests/types';
+
+export type Treatment = 'ignored' | 'requests-only' | 'quiet' | 'unsupported';
+
+/** Where a rule's field is looked up: each anchor is a kind of object inside a manifest. */
+export type Anchor =
+  | 'object'
+  | 'metadata'
+  | 'podSpec'
+  | 'container'
+  | 'probe'
+  | 'envVar'
+  | 'volume'
+  | 'volumeMount'
+  | 'serviceSpec'
+  | 'servicePort'
+  | 'pvcSpec'
+  | 'statefulSetSpec'
+  | 'namespaceSpec';
+
+export interface FieldRule {
+  anchor: Anchor;
+  /** Dotted path below the anchor; `*` matches every key. */
+  field: string;
+  treatment: Treatment;
+  /** The error message of an `unsupported` field. */
+  message?: string;
+}
+
+const rules =
+  (treatment: Treatment, message?: string) =>
+  (anchor: Anchor, ...fields: string[]): FieldRule[] =>
+    fields.map((field) => ({ anchor, field, treatment, message }));
+const ignored = rules('ignored');
+const quiet = rules('quiet');
+
+const VOLUME_SOURCES = 'use emptyDir, configMap, secret, persistentVolumeClaim or hostPath';
+const unsupportedVolume = rules('unsupported', `this volume type is not supported on a Docker host (${VOLUME_SOURCES})`);
+
+export const FIELD_RULES: readonly FieldRule[] = [
+  ...quiet('object', 'status'),
+  ...quiet('metadata', 'uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'selfLink'),
+  ...quiet('metadata', 'deletionTimestamp', 'deletionGracePeriodSeconds'),
+  ...ignored('metadata', 'generateName', 'finalizers', 'ownerReferences'),
+  ...ignored('podSpec', 'affinity', 'tolerations', 'nodeSelector', 'nodeName', 'priorityClassName', 'priority'),
+  ...ignored('podSpec', 'schedulerName', 'topologySpreadConstraints', 'serviceAccountName', 'serviceAccount'),
+  ...ignored('podSpec', 'automountServiceAccountToken', 'dnsPolicy', 'dnsConfig', 'imagePullSecrets', 'runtimeClassName'),
+  ...ignored('podSpec', 'preemptionPolicy', 'enableServiceLinks', 'shareProcessNamespace', 'readinessGates', 'overhead'),
+  ...ignored('podSpec', 'activeDeadlineSeconds', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostUsers', 'os'),
+  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN', 'securityContext.*'),
+  ...ignored('container', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'stdinOnce'),
+  ...ignored('container', 'resizePolicy', 'restartPolicy', 'volumeDevices', 'resources.claims'),
+  ...ignored('container', 'resources.limits.ephemeral-storage', 'resources.requests.ephemeral-storage'),
+  ...ignored('container', 'securityContext.seccompProfile', 'securityContext.seLinuxOptions'),
+  ...ignored('container', 'securityContext.appArmorProfile', 'securityContext.windowsOptions', 'securityContext.procMount'),
+  ...rules('requests-only')('container', 'resources.requests'),
+  ...ignored('probe', 'terminationGracePeriodSeconds'),
+  ...rules('unsupported', 'grpc probes are not supported on a Docker host (use exec, httpGet or tcpSocket)')('probe', 'grpc'),
+  ...rules('unsupported', 'resourceFieldRef is not supported (use value, configMapKeyRef, secretKeyRef or fieldRef)')(
+    'envVar',
+    'valueFrom.resourceFieldRef',
+  ),
+  ...ignored('volume', 'emptyDir.sizeLimit'),
+  ...unsupportedVolume('volume', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi'),
+  ...unsupportedVolume('volume', 'downwardAPI', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
+  ...unsupportedVolume('volume', 'gitRepo', 'glusterfs', 'image', 'iscsi', 'nfs', 'photonPersistentDisk'),
+  ...unsupportedVolume('volume', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'),
+  ...ignored('volumeMount', 'subPathExpr', 'mountPropagation', 'recursiveReadOnly'),
+  ...ignored('serviceSpec', 'allocateLoadBalancerNodePorts', 'clusterIPs', 'externalIPs', 'healthCheckNodePort'),
+  ...ignored('serviceSpec', 'internalTrafficPolicy', 'ipFamilies', 'ipFamilyPolicy', 'loadBalancerClass'),
+  ...ignored('serviceSpec', 'loadBalancerIP', 'loadBalancerSourceRanges', 'publishNotReadyAddresses'),
+  ...ignored('serviceSpec', 'sessionAffinityConfig', 'trafficDistribution'),
+  ...ignored('servicePort', 'appProtocol'),
+  ...ignored('pvcSpec', 'selector', 'volumeName', 'dataSource', 'dataSourceRef', 'volumeAttributesClassName'),
+  ...ignored('pvcSpec', 'resources.limits'),
+  ...ignored('statefulSetSpec', 'revisionHistoryLimit', 'ordinals'),
+  ...ignored('namespaceSpec', 'finalizers'),
+];
+
+/** `[]` stands for every item of a list, `*` for every key of a mapping. */
+type Pattern = readonly string[];
+
+const WORKLOAD_POD_SPEC: Partial<Record<Kind, Pattern>> = {
+  Pod: ['spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+};
+
+const TEMPLATE_METADATA: Partial<Record<Kind, Pattern>> = {
+  Deployment: ['spec', 'template', 'metadata'],
+  StatefulSet: ['spec', 'template', 'metadata'],
+};
+
+function optional(p: Pattern | undefined): Pattern[] {
+  return p ? [p] : [];
+}
+
+function below(bases: Pattern[], ...suffixes: Pattern[]): Pattern[] {
+  return bases.flatMap((b) => suffixes.map((s) => [...b, ...s]));
+}
+
+/** Every place an anchor can stand in a document of `kind`. */
+export function anchorPatterns(kind: Kind): Record<Anchor, Pattern[]> {
+  const podSpecs = optional(WORKLOAD_POD_SPEC[kind]);
+  const containers = below(podSpecs, ['containers', '[]'], ['initContainers', '[]']);
+  const claimTemplates: Pattern[] = kind === 'StatefulSet' ? [['spec', 'volumeClaimTemplates', '[]']] : [];
+  return {
+    object: [[]],
+    metadata: [['metadata'], ...optional(TEMPLATE_METADATA[kind]), ...below(claimTemplates, ['metadata'])],
+    podSpec: podSpecs,
+    container: containers,
+    probe: below(containers, ['readinessProbe'], ['livenessProbe'], ['startupProbe']),
+    envVar: below(containers, ['env', '[]']),
+    volume: below(podSpecs, ['volumes', '[]']),
+    volumeMount: below(containers, ['volumeMounts', '[]']),
+    serviceSpec: kind === 'Service' ? [['spec']] : [],
+    servicePort: kind === 'Service' ? [['spec', 'ports', '[]']] : [],
+    pvcSpec: kind === 'PersistentVolumeClaim' ? [['spec']] : below(claimTemplates, ['spec']),
+    statefulSetSpec: kind === 'StatefulSet' ? [['spec']] : [],
+    namespaceSpec: kind === 'Namespace' ? [['spec']] : [],
+  };
+}
+
+export interface FieldNotice {
+  severity: 'warning' | 'error';
+  path: PathSegment[];
+  message: string;
+  code: string;
+}
+
+/** What the table says about the fields present in one document. */
+export function fieldNotices(kind: Kind, body: unknown): FieldNotice[] {
+  const anchors = anchorPatterns(kind);
+  const out: FieldNotice[] = [];
+  for (const rule of FIELD_RULES) {
+    if (rule.treatment === 'quiet') continue;
+    const field = rule.field.split('.');
+    for (const anchor of anchors[rule.anchor]) {
+      for (const path of matches(body, [...anchor, ...field])) {
+        out.push(notice(rule, path.slice(anchor.length).join('.'), path));
+      }
+    }
+  }
+  return out;
+}
+
+function notice(rule: FieldRule, field: string, path: PathSegment[]): FieldNotice {
+  switch (rule.treatment) {
+    case 'unsupported':
+      return { severity: 'error', path, code: 'schema.unsupported', message: rule.message ?? `field "${field}" is not supported` };
+    case 'requests-only':
+      return { severity: 'warning', path, code: 'schema.requests-only', message: `field "${field}" is accepted, but only limits are enforced on a Docker host` };
+    default:
+      return { severity: 'warning', path, code: 'schema.ignored-field', message: `field "${field}" has no meaning on a single Docker host and is ignored` };
+  }
+}
+
+/** The concrete paths of `body` that `pattern` names and that exist. */
+export function matches(body: unknown, pattern: Pattern): PathSegment[][] {
+  let found: { path: PathSegment[]; value: unknown }[] = [{ path: [], value: body }];
+  for (const segment of pattern) {
+    found = found.flatMap(({ path, value }) => children(value, segment).map(([key, child]) => ({ path: [...path, key], value: child })));
+  }
+  return found.map((f) => f.path);
+}
+
+function children(value: unknown, segment: string): [PathSegment, unknown][] {
+  if (Array.isArray(value)) return segment === '[]' ? value.map((v, i): [PathSegment, unknown] => [i, v]) : [];
+  if (value === null || typeof value !== 'object' || segment === '[]') return [];
+  const record = value as Record<string, unknown>;
+  if (segment === '*') return Object.entries(record);
+  return Object.prototype.hasOwnProperty.call(record, segment) ? [[segment, record[segment]]] : [];
+}
