@@ -1,0 +1,35 @@
+/**
+ * Observed state: what the engine runs for one berth instance, rebuilt from io.berth.*
+ * labels alone (three list calls, no inspect), so the operator can resume after a crash.
+ */
+import type { ContainerSummary, NetworkSummary, VolumeSummary } from '../runtime/types';
+
+/** The containers of one pod, grouped by their `io.berth.namespace` + `io.berth.pod` labels. */
+export interface ObservedPod {
+  namespace: string;
+  name: string;
+  /** `io.berth.kind`: Pod | Deployment | StatefulSet (a string: labels may say anything). */
+  kind: string;
+  /** `io.berth.owner`: the workload's name. */
+  owner: string;
+  /** `io.berth.spec-hash` of the infra container, else of the first app container by name. */
+  specHash: string;
+  /** `io.berth.revision`: the commit that created the pod; never compared when planning. */
+  revision: string;
+  /** `io.berth.ordinal` of StatefulSet pods. */
+  ordinal?: number;
+  /** The container labelled `io.berth.container=POD`, present in pods of several containers. */
+  infra?: ContainerSummary;
+  /** App containers, sorted by their `io.berth.container` label. */
+  containers: ContainerSummary[];
+}
+
+export interface ObservedState {
+  networks: NetworkSummary[];
+  volumes: VolumeSummary[];
+  pods: ObservedPod[];
+}
+
+export function emptyObservedState(): ObservedState {
+  return { networks: [], volumes: [], pods: [] };
+}

@@ -1,0 +1,151 @@
+/**
+ * Container create specs of one desired pod. Mapping decisions (DESIGN.md):
+ * - Kubernetes `command` -> Docker entrypoint, `args` -> cmd (both `$(VAR)`-expanded);
+ * - resources.limits -> memoryBytes / nanoCpus; restartPolicy Always/OnFailure/Never ->
+ *   always/on-failure/no; terminationGracePeriodSeconds -> stopTimeout;
+ * - securityContext -> privileged, capAdd/capDrop, user "uid[:gid]", readOnlyRootfs;
+ * - hostNetwork -> host network mode; hostPID -> pidMode host;
+ * - a single-container pod is that container, owning the network endpoint (aliases, hostname,
+ *   published ports); a pod of several gets an infra container (ctx.pauseImage) owning them,
+ *   and the others join it with `container:` network mode (Docker refuses hostname and port
+ *   publishing on joined containers, so every `hostPort` is published on the infra container).
+ */
+import type { Container } from '../model/types';
+import type { ContainerCreateSpec, NetworkMode, PortBinding } from '../runtime/types';
+import { INFRA_CONTAINER } from '../observe/group';
+import { CLUSTER_DOMAIN } from './aliases';
+import { expandArgs, resolveEnv } from './env';
+import { needsInfra } from './expand';
+import { containerLabels } from './labels';
+import type { ConfigLookup } from './lookup';
+import { containerName, networkName } from './names';
+import type { DesiredPod, PlanContext } from './types';
+import { containerMounts, type PodVolumes } from './volumes';
+import type { Warnings } from './warnings';
+
+export interface PodContainers {
+  infra?: ContainerCreateSpec;
+  containers: ContainerCreateSpec[];
+}
+
+const RESTART = { Always: 'always', OnFailure: 'on-failure', Never: 'no' } as const;
+
+export function buildContainers(
+  pod: DesiredPod,
+  aliases: string[],
+  vols: PodVolumes,
+  ctx: PlanContext,
+  lookup: ConfigLookup,
+  warnings: Warnings,
+): PodContainers {
+  if (pod.spec.initContainers.length > 0) {
+    warnings.add(`${pod.key}: initContainers are not run yet (${pod.spec.initContainers.map((c) => c.name).join(', ')})`);
+  }
+  const withInfra = needsInfra(pod.spec);
+  const infraName = containerName(ctx.instance, pod.namespace, pod.name, INFRA_CONTAINER);
+  const ownNetwork: NetworkMode = pod.spec.hostNetwork
+    ? { type: 'host' }
+    : { type: 'network', network: networkName(ctx.instance, pod.namespace), aliases };
+  const joined: NetworkMode = withInfra ? { type: 'container', container: infraName } : ownNetwork;
+  const ports = pod.spec.hostNetwork ? [] : pod.spec.containers.flatMap(hostPorts);
+  const containers = pod.spec.containers.map((c) => {
+    const spec = appContainer(c, pod, joined, vols, ctx, lookup, warnings);
+    if (!withInfra) Object.assign(spec, networkOwner(pod, ports));
+    return spec;
+  });
+  if (!withInfra) return { containers };
+  return { infra: { ...infraContainer(pod, ownNetwork, ctx, infraName), ...networkOwner(pod, ports) }, containers };
+}
+
+/** What only the container holding the pod's network may set. */
+function networkOwner(pod: DesiredPod, ports: PortBinding[]): Partial<ContainerCreateSpec> {
+  if (pod.spec.hostNetwork) return { ports: [] };
+  const domain = pod.subdomain ? { domainname: `${pod.subdomain}.${pod.namespace}.${CLUSTER_DOMAIN}` } : {};
+  return { hostname: pod.hostname, ...domain, ports };
+}
+
+function appContainer(
+  c: Container,
+  pod: DesiredPod,
+  network: NetworkMode,
+  vols: PodVolumes,
+  ctx: PlanContext,
+  lookup: ConfigLookup,
+  warnings: Warnings,
+): ContainerCreateSpec {
+  const env = resolveEnv(c, pod, lookup, warnings);
+  const spec: ContainerCreateSpec = {
+    name: containerName(ctx.instance, pod.namespace, pod.name, c.name),
+    image: c.image,
+    labels: containerLabels(ctx, pod, c.name),
+    env: env.env,
+    network,
+    mounts: containerMounts(c, pod, vols, warnings),
+    ports: [],
+    restartPolicy: RESTART[pod.spec.restartPolicy],
+    privileged: c.securityContext.privileged,
+    capAdd: c.securityContext.capabilitiesAdd,
+    capDrop: c.securityContext.capabilitiesDrop,
+    readOnlyRootfs: c.securityContext.readOnlyRootFilesystem,
+    tty: c.tty,
+    openStdin: c.stdin,
+    stopTimeout: pod.spec.terminationGracePeriodSeconds,
+    extraHosts: [],
+  };
+  const entrypoint = expandArgs(c.command, env.vars);
+  const cmd = expandArgs(c.args, env.vars);
+  if (entrypoint) spec.entrypoint = entrypoint;
+  if (cmd) spec.cmd = cmd;
+  if (c.workingDir) spec.workingDir = c.workingDir;
+  if (c.resources.limits.memoryBytes !== undefined) spec.memoryBytes = c.resources.limits.memoryBytes;
+  if (c.resources.limits.nanoCpus !== undefined) spec.nanoCpus = c.resources.limits.nanoCpus;
+  const user = userOf(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`));
+  if (user) spec.user = user;
+  if (pod.spec.hostPID) spec.pidMode = 'host';
+  if (env.secretEnv.length > 0) spec.secretEnv = env.secretEnv;
+  return spec;
+}
+
+function infraContainer(pod: DesiredPod, network: NetworkMode, ctx: PlanContext, name: string): ContainerCreateSpec {
+  const spec: ContainerCreateSpec = {
+    name,
+    image: ctx.pauseImage,
+    labels: containerLabels(ctx, pod, INFRA_CONTAINER),
+    env: [],
+    network,
+    mounts: [],
+    ports: [],
+    restartPolicy: 'always',
+    privileged: false,
+    capAdd: [],
+    capDrop: [],
+    readOnlyRootfs: false,
+    tty: false,
+    openStdin: false,
+    stopTimeout: pod.spec.terminationGracePeriodSeconds,
+    extraHosts: [],
+  };
+  if (ctx.pauseCommand) spec.entrypoint = [...ctx.pauseCommand];
+  if (pod.spec.hostPID) spec.pidMode = 'host';
+  return spec;
+}
+
+function hostPorts(c: Container): PortBinding[] {
+  return c.ports
+    .filter((p) => p.hostPort !== undefined)
+    .map((p) => ({
+      containerPort: p.containerPort,
+      protocol: p.protocol === 'UDP' ? 'udp' : 'tcp',
+      hostPort: p.hostPort as number,
+      hostIp: p.hostIP ?? '',
+    }));
+}
+
+function userOf(c: Container, warn: (m: string) => void): string | undefined {
+  const { runAsUser, runAsGroup } = c.securityContext;
+  if (runAsUser === undefined) {
+    if (runAsGroup !== undefined) warn('securityContext.runAsGroup without runAsUser cannot be expressed on Docker; ignored');
+    return undefined;
+  }
+  return runAsGroup === undefined ? String(runAsUser) : `${runAsUser}:${runAsGroup}`;
+}

@@ -1,0 +1,156 @@
+/**
+ * The diff of each pod pair: the pod-level actions it needs. Needs nothing beyond the pair,
+ * the built specs of its desired pod and the observed volumes (for the pod's emptyDirs).
+ */
+import { containerOf } from '../observe/group';
+import type { ObservedPod } from '../observe/types';
+import { LABEL, type ContainerSummary, type VolumeSummary } from '../runtime/types';
+import type { FileSet } from './files';
+import type { BuiltPod } from './build';
+import { networkName } from './names';
+import type {
+  CreatePodAction,
+  DesiredPod,
+  ImagePull,
+  PlanContext,
+  PodCreateReason,
+  PodPair,
+  PodRemoveReason,
+  RemovePodAction,
+  SetAliasesAction,
+  StartPodAction,
+} from './types';
+
+export interface PodActions {
+  removals: RemovePodAction[];
+  creations: CreatePodAction[];
+  starts: StartPodAction[];
+  aliasUpdates: SetAliasesAction[];
+  fileSets: FileSet[];
+  /** Running pods whose current aliases the runtime did not report. */
+  aliasesUnknown: string[];
+}
+
+/** Kubernetes' default grace period, for pods no longer declared. */
+const DEFAULT_GRACE_SECONDS = 30;
+
+export function podActions(pairs: readonly PodPair[], built: ReadonlyMap<DesiredPod, BuiltPod>, volumes: readonly VolumeSummary[], ctx: PlanContext): PodActions {
+  const out: PodActions = { removals: [], creations: [], starts: [], aliasUpdates: [], fileSets: [], aliasesUnknown: [] };
+  const create = (d: DesiredPod, reason: PodCreateReason) => {
+    const b = built.get(d) as BuiltPod;
+    out.creations.push(createPod(b, reason));
+    out.fileSets.push(...b.volumes.fileSets);
+  };
+  for (const p of pairs) {
+    switch (p.type) {
+      case 'create':
+        create(p.desired, p.reason);
+        break;
+      case 'replace': {
+        const reason = p.reason === 'broken' ? 'repair' : 'replace';
+        out.removals.push(removePod(p.observed, p.desired.key, reason, volumes, p.desired, p.detail));
+        create(p.desired, reason);
+        break;
+      }
+      case 'delete':
+        if (p.reason !== 'orphan' || ctx.prune) out.removals.push(removePod(p.observed, p.key, p.reason, volumes));
+        break;
+      case 'unchanged':
+        keepPod(p.desired, p.observed, built.get(p.desired) as BuiltPod, ctx, out);
+        break;
+    }
+  }
+  return out;
+}
+
+function createPod(b: BuiltPod, reason: PodCreateReason): CreatePodAction {
+  const d = b.desired;
+  const action: CreatePodAction = {
+    type: 'create-pod',
+    key: d.key,
+    namespace: d.namespace,
+    pod: d.name,
+    kind: d.kind,
+    owner: d.owner,
+    specHash: d.specHash,
+    reason,
+    containers: b.containers.containers,
+    volumes: b.volumes.emptyDirs,
+    pulls: pulls(d, b),
+  };
+  if (d.ordinal !== undefined) action.ordinal = d.ordinal;
+  if (b.containers.infra) action.infra = b.containers.infra;
+  return action;
+}
+
+function pulls(d: DesiredPod, b: BuiltPod): ImagePull[] {
+  const out = new Map<string, ImagePull>();
+  if (b.containers.infra) out.set(b.containers.infra.image, { image: b.containers.infra.image, policy: 'IfNotPresent' });
+  for (const c of d.spec.containers) if (!out.has(c.image)) out.set(c.image, { image: c.image, policy: c.imagePullPolicy });
+  return [...out.values()];
+}
+
+function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes: readonly VolumeSummary[], d?: DesiredPod, detail?: string): RemovePodAction {
+  const action: RemovePodAction = {
+    type: 'remove-pod',
+    key,
+    namespace: o.namespace,
+    pod: o.name,
+    containerIds: [...o.containers.map((c) => c.id), ...(o.infra ? [o.infra.id] : [])],
+    graceSeconds: d?.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+    reason,
+    specHash: o.specHash,
+    images: Object.fromEntries(o.containers.map((c) => [containerOf(c), c.image])),
+    volumes: podEmptyDirs(volumes, o.namespace, o.name),
+  };
+  if (o.ordinal !== undefined) action.ordinal = o.ordinal;
+  if (reason === 'repair' && detail) action.detail = detail;
+  return action;
+}
+
+export function podEmptyDirs(volumes: readonly VolumeSummary[], namespace: string, pod: string): string[] {
+  return volumes
+    .filter((v) => v.labels[LABEL.kind] === 'emptyDir' && v.labels[LABEL.namespace] === namespace && v.labels[LABEL.pod] === pod)
+    .map((v) => v.name);
+}
+
+/** An unchanged pod may still need starting (stopped by hand) or new Service aliases. */
+function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, out: PodActions): void {
+  const stopped = stoppedContainers(d, o);
+  if (stopped.length > 0) {
+    out.starts.push({ type: 'start-pod', key: d.key, namespace: d.namespace, pod: d.name, containerIds: stopped.map((c) => c.id), containers: stopped.map(containerOf) });
+  }
+  if (d.spec.hostNetwork) return;
+  const owner = o.infra ?? o.containers[0];
+  const network = networkName(ctx.instance, d.namespace);
+  const current = owner.aliases?.[network];
+  if (current === undefined) {
+    if (owner.state === 'running') out.aliasesUnknown.push(`${d.namespace}/${d.name}`);
+    return;
+  }
+  const previous = [...new Set(current.filter((a) => !isEngineAlias(a, owner)))].sort();
+  if (previous.join('\n') === b.aliases.join('\n')) return;
+  out.aliasUpdates.push({ type: 'set-aliases', key: d.key, namespace: d.namespace, pod: d.name, container: owner.name, network, aliases: b.aliases, previous });
+}
+
+/**
+ * Containers to start: the infra container and never-started (`created`) ones always;
+ * `exited` app containers only in restartPolicy Always pods (in OnFailure/Never pods exiting
+ * is how a container finishes). Infra first, then app containers in spec order.
+ */
+function stoppedContainers(d: DesiredPod, o: ObservedPod): ContainerSummary[] {
+  const startable = (c: ContainerSummary, always: boolean) => c.state === 'created' || (always && c.state === 'exited');
+  const out: ContainerSummary[] = [];
+  if (o.infra && startable(o.infra, true)) out.push(o.infra);
+  const always = d.spec.restartPolicy === 'Always';
+  for (const spec of d.spec.containers) {
+    const c = o.containers.find((x) => containerOf(x) === spec.name);
+    if (c && startable(c, always)) out.push(c);
+  }
+  return out;
+}
+
+/** Docker (before 25) lists the container's short id among its aliases; it is not ours. */
+function isEngineAlias(alias: string, c: ContainerSummary): boolean {
+  return alias === c.id.slice(0, 12) || alias === c.name;
+}

@@ -1,0 +1,116 @@
+/**
+ * Desired pods: every Pod, every Deployment replica slot and every StatefulSet ordinal,
+ * with the names they get on the engine. Pure: the same desired state gives the same pods.
+ */
+import {
+  resourceKey,
+  type DeploymentResource,
+  type DesiredState,
+  type PodResource,
+  type PodSpec,
+  type StatefulSetResource,
+} from '../model/types';
+import { claimTemplateName, deploymentPodName, statefulSetPodName } from './names';
+import type { DesiredPod } from './types';
+import type { Warnings } from './warnings';
+
+/**
+ * A pod of several containers gets an infra container holding the network namespace; with
+ * hostNetwork all containers use the host's network, so there is nothing to hold.
+ */
+export function needsInfra(spec: PodSpec): boolean {
+  return spec.containers.length > 1 && !spec.hostNetwork;
+}
+
+export function expandPods(desired: DesiredState, warnings: Warnings): DesiredPod[] {
+  const all = [
+    ...desired.pods.map(fromPod),
+    ...desired.deployments.flatMap(fromDeployment),
+    ...desired.statefulSets.flatMap(fromStatefulSet),
+  ];
+  const seen = new Map<string, DesiredPod>();
+  for (const pod of all) {
+    const id = `${pod.namespace}/${pod.name}`;
+    const first = seen.get(id);
+    if (first) warnings.add(`${pod.key}: pod ${id} is also declared by ${first.key}; ${first.key} wins`);
+    else seen.set(id, pod);
+  }
+  return [...seen.values()];
+}
+
+function fromPod(p: PodResource): DesiredPod {
+  return {
+    key: resourceKey(p),
+    kind: 'Pod',
+    owner: p.meta.name,
+    namespace: p.meta.namespace,
+    name: p.meta.name,
+    labels: p.meta.labels,
+    annotations: p.meta.annotations,
+    spec: p.spec,
+    specHash: p.specHash,
+    hostname: p.spec.hostname ?? p.meta.name,
+    ...(p.spec.subdomain ? { subdomain: p.spec.subdomain } : {}),
+    claimTemplates: {},
+    replaceOnSpecChange: true,
+  };
+}
+
+function fromDeployment(d: DeploymentResource): DesiredPod[] {
+  const pods: DesiredPod[] = [];
+  const used = new Set<string>();
+  for (let slot = 0; slot < d.replicas; slot++) {
+    // A suffix collision between two slots is astronomically rare but would merge two pods;
+    // re-derive until unique. Slot k's name depends only on slots below k, so scaling down
+    // (dropping the highest slots) never renames the pods that stay.
+    let name = deploymentPodName(d.meta.name, d.templateHash, slot);
+    for (let attempt = 1; used.has(name); attempt++) name = deploymentPodName(d.meta.name, d.templateHash, slot, attempt);
+    used.add(name);
+    pods.push({
+      key: resourceKey(d),
+      kind: 'Deployment',
+      owner: d.meta.name,
+      namespace: d.meta.namespace,
+      name,
+      labels: d.template.labels,
+      annotations: d.template.annotations,
+      spec: d.template.spec,
+      specHash: d.templateHash,
+      slot,
+      hostname: d.template.spec.hostname ?? name,
+      ...(d.template.spec.subdomain ? { subdomain: d.template.spec.subdomain } : {}),
+      claimTemplates: {},
+      replaceOnSpecChange: true,
+    });
+  }
+  return pods;
+}
+
+function fromStatefulSet(s: StatefulSetResource): DesiredPod[] {
+  const pods: DesiredPod[] = [];
+  for (let ordinal = 0; ordinal < s.replicas; ordinal++) {
+    const name = statefulSetPodName(s.meta.name, ordinal);
+    const claimTemplates: Record<string, string> = {};
+    for (const t of s.volumeClaimTemplates) claimTemplates[t.name] = claimTemplateName(t.name, s.meta.name, ordinal);
+    // OnDelete: a pod keeps its old template until it is deleted (here: found broken).
+    // RollingUpdate: ordinals below `partition` keep theirs.
+    const replaceOnSpecChange = s.updateStrategy.type === 'RollingUpdate' && ordinal >= s.updateStrategy.partition;
+    pods.push({
+      key: resourceKey(s),
+      kind: 'StatefulSet',
+      owner: s.meta.name,
+      namespace: s.meta.namespace,
+      name,
+      labels: s.template.labels,
+      annotations: s.template.annotations,
+      spec: s.template.spec,
+      specHash: s.templateHash,
+      ordinal,
+      hostname: name,
+      ...(s.serviceName ? { subdomain: s.serviceName } : {}),
+      claimTemplates,
+      replaceOnSpecChange,
+    });
+  }
+  return pods;
+}

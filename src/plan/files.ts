@@ -1,0 +1,72 @@
+/**
+ * ConfigMap and Secret volumes become files the executor writes under
+ * `<stateDir>/files/<instance>/<ns>/<configmap|secret>/<name>/<contentHash>/`, bind-mounted
+ * read-only. The directory is content-addressed: changed content is a new directory, so a
+ * running pod never sees its files change under it (its spec hash changes and it is replaced).
+ * Secret files get mode 0400, ConfigMap files the volume's defaultMode; `items` select and
+ * rename keys.
+ */
+import type { Volume } from '../model/types';
+import { sha256 } from './names';
+import type { ConfigLookup } from './lookup';
+import type { FileEntry, PlanContext } from './types';
+
+export interface FileSet {
+  /** `ConfigMap/<ns>/<name>` or `Secret/<ns>/<name>` */
+  key: string;
+  dir: string;
+  secret: boolean;
+  files: FileEntry[];
+}
+
+type ConfigVolume = Extract<Volume, { type: 'configMap' } | { type: 'secret' }>;
+
+export const SECRET_FILE_MODE = 0o400;
+
+export function volumeFiles(vol: ConfigVolume, namespace: string, ctx: PlanContext, lookup: ConfigLookup, warn: (m: string) => void): FileSet {
+  const secret = vol.type === 'secret';
+  const name = vol.type === 'secret' ? vol.secretName : vol.configMapName;
+  const kind = secret ? 'Secret' : 'ConfigMap';
+  const data = secret ? secretData(lookup, namespace, name) : configMapData(lookup, namespace, name);
+  if (!data && !vol.optional) warn(`volume ${vol.name}: ${kind} ${namespace}/${name} not found; mounted empty`);
+  const mode = secret ? SECRET_FILE_MODE : vol.defaultMode;
+  const files: FileEntry[] = [];
+  const wanted = vol.items ?? Object.keys(data ?? {}).sort().map((key) => ({ key, path: key }));
+  for (const item of wanted) {
+    const content = data?.[item.key];
+    if (content === undefined) {
+      if (data && !vol.optional) warn(`volume ${vol.name}: key ${item.key} of ${kind} ${namespace}/${name} not found; skipped`);
+      continue;
+    }
+    if (!isSafeRelative(item.path)) {
+      warn(`volume ${vol.name}: path "${item.path}" must be relative and stay inside the volume; skipped`);
+      continue;
+    }
+    files.push({ path: item.path, contentBase64: content, mode });
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const hash = sha256(JSON.stringify(files)).slice(0, 16);
+  const root = ctx.stateDir.replace(/\/+$/, '');
+  const dir = `${root}/files/${ctx.instance}/${namespace}/${kind.toLowerCase()}/${name}/${hash}`;
+  return { key: `${kind}/${namespace}/${name}`, dir, secret, files };
+}
+
+/** key -> base64 content; ConfigMap `data` is text, `binaryData` base64 already. */
+function configMapData(lookup: ConfigLookup, ns: string, name: string): Record<string, string> | undefined {
+  const cm = lookup.configMap(ns, name);
+  if (!cm) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cm.data)) out[k] = Buffer.from(v, 'utf8').toString('base64');
+  for (const [k, v] of Object.entries(cm.binaryData)) out[k] = v;
+  return out;
+}
+
+function secretData(lookup: ConfigLookup, ns: string, name: string): Record<string, string> | undefined {
+  return lookup.secret(ns, name)?.data;
+}
+
+/** A relative path that cannot leave its directory. */
+export function isSafeRelative(path: string): boolean {
+  if (path === '' || path.startsWith('/')) return false;
+  return path.split('/').every((seg) => seg !== '..' && seg !== '');
+}

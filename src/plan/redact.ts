@@ -1,0 +1,56 @@
+/**
+ * Secret values never leave the planner unredacted: env vars listed in `secretEnv` print as
+ * `(secret)`, any other string of a container spec (entrypoint, cmd, other env values) has
+ * secret values replaced, and secret files keep their names but lose their contents.
+ */
+import type { ContainerCreateSpec } from '../runtime/types';
+import type { Action, Plan } from './types';
+
+export const REDACTED = '(secret)';
+
+export function redactContainer(spec: ContainerCreateSpec): ContainerCreateSpec {
+  const secretNames = new Set(spec.secretEnv ?? []);
+  if (secretNames.size === 0) return spec;
+  const values: string[] = [];
+  for (const e of spec.env) {
+    const [name, value] = splitEnv(e);
+    if (secretNames.has(name) && value !== '') values.push(value);
+  }
+  values.sort((a, b) => b.length - a.length);
+  const scrub = (s: string) => values.reduce((acc, v) => acc.split(v).join(REDACTED), s);
+  const out: ContainerCreateSpec = {
+    ...spec,
+    env: spec.env.map((e) => {
+      const [name, value] = splitEnv(e);
+      return `${name}=${secretNames.has(name) ? REDACTED : scrub(value)}`;
+    }),
+  };
+  if (spec.entrypoint) out.entrypoint = spec.entrypoint.map(scrub);
+  if (spec.cmd) out.cmd = spec.cmd.map(scrub);
+  return out;
+}
+
+export function redactAction(a: Action): Action {
+  switch (a.type) {
+    case 'create-pod':
+      return {
+        ...a,
+        containers: a.containers.map(redactContainer),
+        ...(a.infra ? { infra: redactContainer(a.infra) } : {}),
+      };
+    case 'write-files':
+      return a.secret ? { ...a, files: a.files.map((f) => ({ ...f, contentBase64: REDACTED })) } : a;
+    default:
+      return a;
+  }
+}
+
+/** The plan as plain JSON-safe data with every secret redacted (for `-o json` and the API). */
+export function planToJSON(plan: Plan): Plan {
+  return JSON.parse(JSON.stringify({ actions: plan.actions.map(redactAction), warnings: plan.warnings })) as Plan;
+}
+
+export function splitEnv(entry: string): [string, string] {
+  const i = entry.indexOf('=');
+  return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
+}
