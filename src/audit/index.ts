@@ -1,0 +1,4 @@
+export { REVISION_STATUSES, type HistoryEntry, type RevisionRecord, type RevisionStatus } from './types';
+export { JOURNAL_FILE, Journal, history, parseJournal, type JournalScan, type SkippedLine } from './journal';
+export { lastGood, latestStatus, mergeRecords } from './history';
+export { details, formatHistory, formatTime, printable } from './format';
