@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerValidate } from './commands/validate';
+import { registerApply } from './commands/apply';
+import { registerGet } from './commands/get';
+import { registerDelete } from './commands/delete';
 import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
 
 function run(fn: () => Promise<ExitCode>): void {
@@ -22,6 +25,9 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program, run);
+  registerApply(program, run);
+  registerGet(program, run);
+  registerDelete(program, run);
   return program;
 }
 

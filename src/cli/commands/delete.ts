@@ -1,0 +1,88 @@
+/**
+ * `berth delete PATH`: remove what the manifests under PATH declare, like `kubectl delete -f`.
+ * It reuses the planner: observed objects owned by the declared resources, planned against an
+ * empty desired state with pruning on, give exactly the removals. Claim volumes are kept
+ * unless --delete-volumes (data outlives its manifest by default, as with a PVC's Retain).
+ */
+import type { Command } from 'commander';
+import { validateDirectory } from '../../validate';
+import { observe } from '../../observe';
+import type { ObservedState } from '../../observe/types';
+import { plan } from '../../plan';
+import { executeAction } from '../../rollout/execute';
+import { ImageEnsurer } from '../../rollout/images';
+import { summarizeAction } from '../../rollout/report';
+import { allResources, emptyDesiredState, type DesiredState } from '../../model/types';
+import { LABEL } from '../../runtime/types';
+import { formatProblem } from '../../util/problems';
+import { BerthError } from '../../util/errors';
+import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addPauseOptions, pauseOptions, withEngine } from '../engine';
+import { EXIT, type ExitCode } from '../exit';
+import { requireDirectory } from '../paths';
+
+export function registerDelete(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
+  const cmd = program
+    .command('delete')
+    .description('remove from the engine what the manifests under PATH declare')
+    .argument('<path>', 'manifests directory')
+    .option('--delete-volumes', 'also remove the volumes of declared claims and StatefulSet claim templates', false);
+  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action(
+    (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean }) =>
+      run(async () => {
+        const eng = engineOptions(raw);
+        await requireDirectory(dir);
+        const outcome = await validateDirectory(dir, validateOptions(raw));
+        if (!outcome.ok) {
+          for (const p of outcome.problems) process.stderr.write(formatProblem(p) + '\n');
+          throw new BerthError('E_INVALID', `${dir}: manifests are not valid; nothing was deleted`);
+        }
+        return withEngine(eng, 'delete', true, async (runtime) => {
+          const all = await observe(runtime, eng.instance);
+          const observed = ownedBy(outcome.desired, all);
+          const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
+          const removals = plan(emptyDesiredState(), observed, ctx).actions;
+          const images = new ImageEnsurer(runtime, new Map());
+          for (const a of removals) {
+            process.stdout.write(`  ${summarizeAction(a)}\n`);
+            await executeAction({ runtime, images }, a);
+          }
+          const volumes = raw.deleteVolumes ? claimVolumes(outcome.desired, all) : [];
+          for (const v of volumes) {
+            process.stdout.write(`  remove volume ${v}\n`);
+            await runtime.removeVolume(v);
+          }
+          process.stdout.write(removals.length + volumes.length ? `deleted: ${removals.length + volumes.length} action(s)\n` : 'nothing to delete\n');
+          return EXIT.ok;
+        });
+      }),
+  );
+}
+
+/**
+ * The part of the engine that belongs to resources the desired state declares: their pods,
+ * the emptyDirs of those pods, and the networks of declared Namespaces. Claim volumes are
+ * left out: the planner never removes them (see claimVolumes).
+ */
+export function ownedBy(desired: DesiredState, observed: ObservedState): ObservedState {
+  const declared = new Set(allResources(desired).map((r) => `${r.kind}/${r.meta.namespace}/${r.meta.name}`));
+  const namespaces = new Set(desired.namespaces.filter((n) => n.meta.source.file !== '').map((n) => n.meta.name));
+  const pods = observed.pods.filter((p) => declared.has(`${p.kind}/${p.namespace}/${p.owner}`));
+  const podIds = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
+  return {
+    pods,
+    networks: observed.networks.filter((n) => namespaces.has(n.labels[LABEL.namespace] ?? '')),
+    volumes: observed.volumes.filter((v) => v.labels[LABEL.kind] === 'emptyDir' && podIds.has(`${v.labels[LABEL.namespace]}/${v.labels[LABEL.pod]}`)),
+  };
+}
+
+/** Volumes of declared claims and of declared StatefulSets' claim templates. */
+export function claimVolumes(desired: DesiredState, observed: ObservedState): string[] {
+  const owners = new Set([
+    ...desired.persistentVolumeClaims.map((c) => `${c.meta.namespace}/${c.meta.name}`),
+    ...desired.statefulSets.map((s) => `${s.meta.namespace}/${s.meta.name}`),
+  ]);
+  return observed.volumes
+    .filter((v) => v.labels[LABEL.kind] === 'PersistentVolumeClaim' && owners.has(`${v.labels[LABEL.namespace]}/${v.labels[LABEL.owner]}`))
+    .map((v) => v.name);
+}
