@@ -16,6 +16,11 @@ export interface ManifestDoc {
   file: string;
   /** Index of the YAML document within the file (0-based). */
   docIndex: number;
+  /**
+   * Where `body` sits inside its YAML document: [] for a whole document, ['items', i] for
+   * an item of a flattened List (`locate` paths stay relative to `body` either way).
+   */
+  pathPrefix?: readonly PathSegment[];
   /** The plain JS value of the object (after alias expansion within limits). */
   body: Record<string, unknown>;
   /**

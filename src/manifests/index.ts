@@ -1,0 +1,3 @@
+export { loadManifests } from './load';
+export { isManifestName } from './discover';
+export * from './types';
