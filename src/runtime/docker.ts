@@ -7,10 +7,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Dockerode from 'dockerode';
 import { BerthError, messageOf } from '../util/errors';
-import { sleep } from '../util/eventually';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
-import { collectDemuxed, destroyStream, readAll } from './engineStreams';
+import { readAll } from './engineStreams';
+import { ExecSession, execTimeout, runExecSession, withDeadline } from './exec';
 import { engineCall, engineReason, isUnreachable, mapEngineError, statusOf } from './errors';
 import {
   ApiContainerInspect,
@@ -148,43 +148,19 @@ export class DockerRuntime implements Runtime {
   }
 
   async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(
-          new BerthError(
-            'E_TIMEOUT',
-            `exec in container "${id}" did not finish within ${timeoutMs} ms: ${JSON.stringify(cmd)}`,
-            'the command may still be running inside the container; Docker cannot kill an exec',
-          ),
-        );
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([this.runExec(id, cmd, controller.signal), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async runExec(id: string, cmd: string[], signal: AbortSignal): Promise<ExecResult> {
     const what = `cannot exec ${JSON.stringify(cmd)} in container "${id}"`;
-    const exec = await this.call(what, () =>
-      this.docker.getContainer(id).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false }),
-    );
-    const output = await this.call(what, async () => {
-      const stream = await exec.start({ Detach: false, Tty: false });
-      return collectDemuxed(stream, EXEC_OUTPUT_LIMIT, signal);
+    const opts = { Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false };
+    return withDeadline(timeoutMs, () => execTimeout(id, cmd, timeoutMs), async (signal) => {
+      const exec = await this.call(what, () => this.docker.getContainer(id).exec(opts));
+      const session: ExecSession = {
+        start: () => exec.start({ Detach: false, Tty: false }),
+        inspect: async () => {
+          const info = await exec.inspect();
+          return { Running: info.Running, ExitCode: info.ExitCode ?? null };
+        },
+      };
+      return this.call(what, () => runExecSession(session, signal, EXEC_OUTPUT_LIMIT));
     });
-    // The stream can end a moment before the engine records the exit code.
-    for (;;) {
-      const info = await this.call(what, () => exec.inspect());
-      if (!info.Running && info.ExitCode !== null && info.ExitCode !== undefined) return { exitCode: info.ExitCode, output };
-      if (signal.aborted) throw new Error('aborted');
-      await sleep(20);
-    }
   }
 
   // ---- networks ----
@@ -245,11 +221,11 @@ export class DockerRuntime implements Runtime {
     }
   }
 
-  /** The image's labels, or undefined when the image is absent. Not part of Runtime. */
-  async imageLabels(ref: string): Promise<Labels | undefined> {
+  /** The image's id and labels, or undefined when the image is absent. Not part of Runtime. */
+  async inspectImage(ref: string): Promise<{ id: string; labels: Labels } | undefined> {
     try {
       const info = await this.docker.getImage(ref).inspect();
-      return { ...(info.Config?.Labels ?? {}) };
+      return { id: info.Id, labels: { ...(info.Config?.Labels ?? {}) } };
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw mapEngineError(err, `cannot inspect image "${ref}"`, this.engine);
@@ -309,9 +285,9 @@ export class DockerRuntime implements Runtime {
     await this.call(what, () => this.followImageStream(stream));
   }
 
-  /** Removes an image (force). A missing image is not an error. Not part of Runtime. */
-  async removeImage(ref: string): Promise<void> {
-    await this.tolerate(`cannot remove image "${ref}"`, [404], () => this.docker.getImage(ref).remove({ force: true }));
+  /** Removes an image. A missing image is not an error. Not part of Runtime. */
+  async removeImage(ref: string, force = true): Promise<void> {
+    await this.tolerate(`cannot remove image "${ref}"`, [404], () => this.docker.getImage(ref).remove({ force }));
   }
 
   // ---- events ----

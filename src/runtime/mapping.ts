@@ -12,7 +12,7 @@ import type {
 } from './types';
 
 export interface ApiNetworks {
-  [name: string]: { IPAddress?: string } | null | undefined;
+  [name: string]: { IPAddress?: string; Aliases?: string[] | null } | null | undefined;
 }
 
 export interface ApiContainerListItem {
@@ -79,8 +79,28 @@ export function toNetworks(n: ApiNetworks | null | undefined): Record<string, st
   return out;
 }
 
+/**
+ * network -> aliases, or undefined when the engine did not say (the list API of Engine
+ * 20.10 returns `Aliases: null`; inspect fills them). The short container id Docker adds
+ * on its own is dropped: it is not an alias anybody asked for.
+ */
+export function toAliases(n: ApiNetworks | null | undefined, id: string): Record<string, string[]> | undefined {
+  const entries = Object.entries(n ?? {});
+  if (!entries.some(([, ep]) => Array.isArray(ep?.Aliases))) return undefined;
+  const shortId = id.slice(0, 12);
+  const out: Record<string, string[]> = {};
+  for (const [name, ep] of entries) out[name] = (ep?.Aliases ?? []).filter((a) => a !== shortId && a !== id);
+  return out;
+}
+
+function withAliases<T extends ContainerSummary>(s: T, n: ApiNetworks | null | undefined): T {
+  const aliases = toAliases(n, s.id);
+  if (aliases) s.aliases = aliases;
+  return s;
+}
+
 export function toSummary(c: ApiContainerListItem): ContainerSummary {
-  return {
+  return withAliases({
     id: c.Id,
     name: primaryName(c.Names, c.Id),
     image: c.Image,
@@ -89,7 +109,7 @@ export function toSummary(c: ApiContainerListItem): ContainerSummary {
     status: c.Status,
     createdAt: c.Created,
     networks: toNetworks(c.NetworkSettings?.Networks),
-  };
+  }, c.NetworkSettings?.Networks);
 }
 
 /** Docker writes "0001-01-01T00:00:00Z" for a time that never happened. */
@@ -115,7 +135,7 @@ export function toDetails(c: ApiContainerInspect): ContainerDetails {
   const state = toState(c.State.Status);
   const startedAt = realTime(c.State.StartedAt);
   const finishedAt = realTime(c.State.FinishedAt);
-  return {
+  const details: ContainerDetails = {
     id: c.Id,
     name: c.Name.replace(/^\//, ''),
     image: c.Config.Image,
@@ -132,6 +152,7 @@ export function toDetails(c: ApiContainerInspect): ContainerDetails {
     finishedAt,
     pid: c.State.Pid,
   };
+  return withAliases(details, c.NetworkSettings?.Networks);
 }
 
 /** Keys Docker puts into a container event's attributes next to the labels. */

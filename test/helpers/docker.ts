@@ -4,7 +4,9 @@
  */
 import { randomBytes } from 'crypto';
 import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
-import { LABEL, Runtime } from '../../src/runtime/types';
+import { LABEL } from '../../src/runtime/types';
+import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../../src/runtime/types';
+import { ensureTestImage } from './testImage';
 
 export function testRuntime(): DockerRuntime {
   return createDockerRuntime();
@@ -54,6 +56,24 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
 
+/** Pure part of cleanupStaleTestInstances: which `t-` instances were created before `cutoff` (ms). */
+export function findStaleInstances(
+  objects: { containers: ContainerSummary[]; networks: NetworkSummary[]; volumes: VolumeSummary[] },
+  cutoff: number,
+): string[] {
+  const instances = new Set<string>();
+  for (const o of [...objects.containers, ...objects.networks, ...objects.volumes]) {
+    const inst = o.labels[LABEL.instance];
+    if (inst?.startsWith('t-')) instances.add(inst);
+  }
+  return [...instances].filter((inst) => {
+    const born = instanceCreatedAt(inst);
+    if (born !== undefined) return born < cutoff;
+    const own = objects.containers.filter((c) => c.labels[LABEL.instance] === inst);
+    return own.length > 0 && own.every((c) => c.createdAt * 1000 < cutoff);
+  });
+}
+
 export const STALE_AFTER_MS = 60 * 60 * 1000;
 
 /**
@@ -65,25 +85,25 @@ export const STALE_AFTER_MS = 60 * 60 * 1000;
 export async function cleanupStaleTestInstances(
   runtime: Runtime = testRuntime(),
   maxAgeMs = STALE_AFTER_MS,
-  now = Date.now(),
 ): Promise<string[]> {
   const [containers, networks, volumes] = await Promise.all([
     runtime.listContainers({}),
     runtime.listNetworks({}),
     runtime.listVolumes({}),
   ]);
-  const instances = new Set<string>();
-  for (const o of [...containers, ...networks, ...volumes]) {
-    const inst = o.labels[LABEL.instance];
-    if (inst?.startsWith('t-')) instances.add(inst);
-  }
-  const cutoff = now - maxAgeMs;
-  const stale = [...instances].filter((inst) => {
-    const born = instanceCreatedAt(inst);
-    if (born !== undefined) return born < cutoff;
-    const own = containers.filter((c) => c.labels[LABEL.instance] === inst);
-    return own.length > 0 && own.every((c) => c.createdAt * 1000 < cutoff);
-  });
+  const stale = findStaleInstances({ containers, networks, volumes }, Date.now() - maxAgeMs);
   for (const inst of stale) await cleanupInstance(runtime, inst);
   return stale;
 }
+
+/**
+ * Mocha root hooks (`mocha --require dist/test/helpers/docker.js`): before any test, clean
+ * leftovers of crashed runs and make sure the test image exists.
+ */
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(120_000);
+    await cleanupStaleTestInstances();
+    await ensureTestImage();
+  },
+};

@@ -47,9 +47,11 @@ export function ensureTestImage(opts: { ref?: string; runtime?: DockerRuntime } 
 }
 
 async function ensure(ref: string, runtime: DockerRuntime): Promise<string> {
-  const labels = await runtime.imageLabels(ref);
-  if (labels?.[TEST_IMAGE_LABEL] === TEST_IMAGE_VERSION) return ref;
+  const image = await runtime.inspectImage(ref);
+  if (image?.labels[TEST_IMAGE_LABEL] === TEST_IMAGE_VERSION) return ref;
   await buildTestImage(runtime, ref, findBusybox());
+  // The image we replaced is now untagged; drop it unless a container still uses it.
+  if (image) await runtime.removeImage(image.id, false).catch(() => undefined);
   return ref;
 }
 

@@ -4,6 +4,7 @@ import {
   normalizeImageRef,
   primaryName,
   pullError,
+  toAliases,
   toDetails,
   toEngineEvent,
   toPullProgress,
@@ -54,6 +55,23 @@ describe('runtime/mapping', () => {
   it('tolerates null labels and networks', () => {
     const s = toSummary({ Id: 'abc', Image: 'i', Labels: null, State: 'exited', Status: 'Exited (0)', Created: 1, NetworkSettings: null });
     assert.deepStrictEqual([s.name, s.labels, s.networks], ['abc', {}, {}]);
+  });
+
+  it('leaves aliases unknown when the engine returns null (list API of Engine 20.10)', () => {
+    const s = toSummary({
+      Id: 'abcdef0123456789',
+      Image: 'i',
+      State: 'running',
+      Status: 'Up',
+      Created: 1,
+      NetworkSettings: { Networks: { n1: { IPAddress: '172.18.0.2', Aliases: null } } },
+    });
+    assert.strictEqual(s.aliases, undefined);
+  });
+
+  it('reports aliases from inspect without the short id Docker adds', () => {
+    const networks = toAliases({ n1: { Aliases: ['web', 'abcdef012345'] }, n2: { Aliases: null } }, 'abcdef0123456789');
+    assert.deepStrictEqual(networks, { n1: ['web'], n2: [] });
   });
 
   it('picks the own name, not a link', () => assert.strictEqual(primaryName(['/a/b', '/b'], 'id'), 'b'));
