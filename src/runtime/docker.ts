@@ -48,6 +48,13 @@ export const PULL_HINT =
   'on a machine without registry access, preload the image: `docker load -i image.tar` ' +
   '(or `docker import rootfs.tar <name:tag>`), and set imagePullPolicy: IfNotPresent or Never';
 
+/** 304: the container already is in the asked state (started, stopped). */
+const alreadyDone = (status: number | undefined): boolean => status === 304;
+const missing = (status: number | undefined): boolean => status === 404;
+/** Missing, or another call is removing it right now. */
+const goneOrGoing = (status: number | undefined, err: unknown): boolean =>
+  status === 404 || (status === 409 && /already in progress/i.test(engineReason(err)));
+
 export class DockerRuntime implements Runtime {
   private readonly engine: string;
 
@@ -62,13 +69,12 @@ export class DockerRuntime implements Runtime {
     return engineCall(what, fn, this.engine);
   }
 
-  /** Like call(), but the listed HTTP statuses count as success (stop a stopped container...). */
-  private async tolerate(what: string, statuses: number[], fn: () => Promise<unknown>): Promise<void> {
+  /** Like call(), but answers the predicate accepts count as success (stop a stopped container...). */
+  private async tolerate(what: string, ok: (status: number | undefined, err: unknown) => boolean, fn: () => Promise<unknown>): Promise<void> {
     try {
       await fn();
     } catch (err) {
-      const status = statusOf(err);
-      if (status !== undefined && statuses.includes(status)) return;
+      if (ok(statusOf(err), err)) return;
       throw mapEngineError(err, what, this.engine);
     }
   }
@@ -101,19 +107,18 @@ export class DockerRuntime implements Runtime {
   }
 
   async startContainer(id: string): Promise<void> {
-    // 304: already running.
-    await this.tolerate(`cannot start container "${id}"`, [304], () => this.docker.getContainer(id).start());
+    await this.tolerate(`cannot start container "${id}"`, alreadyDone, () => this.docker.getContainer(id).start());
   }
 
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
-    await this.tolerate(`cannot stop container "${id}"`, [304], () =>
+    await this.tolerate(`cannot stop container "${id}"`, alreadyDone, () =>
       this.docker.getContainer(id).stop({ t: timeoutSeconds }),
     );
   }
 
   async removeContainer(id: string): Promise<void> {
-    // 404: already gone; 409: "removal already in progress". `v` drops anonymous volumes only.
-    await this.tolerate(`cannot remove container "${id}"`, [404, 409], () =>
+    // `v` drops the container's anonymous volumes only, never named ones.
+    await this.tolerate(`cannot remove container "${id}"`, goneOrGoing, () =>
       this.docker.getContainer(id).remove({ force: true, v: true }),
     );
   }
@@ -178,7 +183,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async removeNetwork(name: string): Promise<void> {
-    await this.tolerate(`cannot remove network "${name}"`, [404], () => this.docker.getNetwork(name).remove());
+    await this.tolerate(`cannot remove network "${name}"`, missing, () => this.docker.getNetwork(name).remove());
   }
 
   async connectNetwork(network: string, container: string, aliases: string[]): Promise<void> {
@@ -206,19 +211,13 @@ export class DockerRuntime implements Runtime {
   }
 
   async removeVolume(name: string): Promise<void> {
-    await this.tolerate(`cannot remove volume "${name}"`, [404], () => this.docker.getVolume(name).remove());
+    await this.tolerate(`cannot remove volume "${name}"`, missing, () => this.docker.getVolume(name).remove());
   }
 
   // ---- images ----
 
   async hasImage(ref: string): Promise<boolean> {
-    try {
-      await this.docker.getImage(ref).inspect();
-      return true;
-    } catch (err) {
-      if (statusOf(err) === 404) return false;
-      throw mapEngineError(err, `cannot inspect image "${ref}"`, this.engine);
-    }
+    return (await this.inspectImage(ref)) !== undefined;
   }
 
   /** The image's id and labels, or undefined when the image is absent. Not part of Runtime. */
@@ -287,7 +286,7 @@ export class DockerRuntime implements Runtime {
 
   /** Removes an image. A missing image is not an error. Not part of Runtime. */
   async removeImage(ref: string, force = true): Promise<void> {
-    await this.tolerate(`cannot remove image "${ref}"`, [404], () => this.docker.getImage(ref).remove({ force }));
+    await this.tolerate(`cannot remove image "${ref}"`, missing, () => this.docker.getImage(ref).remove({ force }));
   }
 
   // ---- events ----
