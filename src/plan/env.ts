@@ -118,6 +118,7 @@ function fieldValue(path: string, pod: DesiredPod, warn: (m: string) => void): s
   return '';
 }
 
+/** Kubernetes' (non-relaxed) rule for environment variable names. */
 function isEnvName(name: string): boolean {
-  return name.length > 0 && !name.includes('=') && !name.includes('\0');
+  return /^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name);
 }
