@@ -2,7 +2,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { watch } from 'chokidar';
 import { schedule, validate } from 'node-cron';
-import { BerthError } from '../util/errors';
+import { BerthError, messageOf } from '../util/errors';
+import { cronProblem } from './cron';
 import type { Closer } from './types';
 
 /*
@@ -103,10 +104,11 @@ export function pollOnSchedule(
   opts: { onError?: (err: unknown) => void } = {},
 ): Closer {
   const expr = cronExpr ?? DEFAULT_POLL_SCHEDULE;
-  if (!isValidSchedule(expr)) {
+  const problem = scheduleProblem(expr);
+  if (problem) {
     throw new BerthError(
       'E_USAGE',
-      `poll schedule ${JSON.stringify(expr)} is not a valid cron expression`,
+      `poll schedule ${JSON.stringify(expr)} is not a valid cron expression: ${problem}`,
       `e.g. "${DEFAULT_POLL_SCHEDULE}" (every 15 seconds: second minute hour day month weekday)`,
     );
   }
@@ -129,10 +131,12 @@ export function pollOnSchedule(
   };
 }
 
-function isValidSchedule(expr: string): boolean {
+function scheduleProblem(expr: string): string | undefined {
+  const problem = cronProblem(expr); // first: some inputs make node-cron loop forever
+  if (problem) return problem;
   try {
-    return typeof expr === 'string' && expr.trim() !== '' && validate(expr);
-  } catch {
-    return false;
+    return validate(expr) ? undefined : 'refused by node-cron';
+  } catch (err) {
+    return messageOf(err);
   }
 }

@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { formatHistory, formatTime, printable } from '../../../src/audit/format';
+import { lastGood, latestStatus, mergeRecords } from '../../../src/audit/history';
+import { history } from '../../../src/audit/journal';
+import type { RevisionRecord } from '../../../src/audit/types';
+import { record, sha } from './fixtures';
+
+const T = (s: number): string => `2024-05-01T12:00:${String(s).padStart(2, '0')}Z`;
+
+describe('audit/history', () => {
+  it('merges the records of a sha: latest status, appliedAt kept from applying', () => {
+    const entries = mergeRecords([
+      record('a', 'applying', { at: T(1), appliedAt: T(1) }),
+      record('a', 'succeeded', { at: T(9), actions: 3, summary: ['create web'] }),
+    ]);
+    assert.equal(entries.length, 1);
+    assert.deepEqual(
+      { status: entries[0]!.status, appliedAt: entries[0]!.appliedAt, at: entries[0]!.at, firstAt: entries[0]!.firstAt, actions: entries[0]!.actions },
+      { status: 'succeeded', appliedAt: T(1), at: T(9), firstAt: T(1), actions: 3 },
+    );
+  });
+
+  it('orders by most recent record, newest first', () => {
+    const entries = mergeRecords([
+      record('a', 'applying', { at: T(1) }),
+      record('b', 'superseded', { at: T(2) }),
+      record('a', 'succeeded', { at: T(3) }),
+      record('c', 'rejected', { at: T(4) }),
+    ]);
+    assert.deepEqual(entries.map((e) => `${e.sha[0]}:${e.status}`), ['c:rejected', 'a:succeeded', 'b:superseded']);
+  });
+
+  it('a new attempt clears the outcome of the previous one', () => {
+    const [e] = mergeRecords([
+      record('a', 'failed', { at: T(1), errors: ['boom'], reason: 'crash loop', rollbackTo: sha('z') }),
+      record('a', 'applying', { at: T(2), appliedAt: T(2) }),
+      record('a', 'succeeded', { at: T(3), actions: 1 }),
+    ]);
+    assert.equal(e!.status, 'succeeded');
+    assert.equal(e!.errors, undefined);
+    assert.equal(e!.reason, undefined);
+    assert.equal(e!.rollbackTo, undefined);
+    assert.equal(e!.actions, 1);
+  });
+
+  it('keeps the write-back of a failed revision recorded after the failure', () => {
+    const [e] = mergeRecords([
+      record('b', 'failed', { at: T(1), reason: 'readiness probe failed', rollbackTo: sha('a') }),
+      record('b', 'failed', { at: T(2), revertSha: sha('r') }),
+    ]);
+    assert.deepEqual([e!.reason, e!.rollbackTo, e!.revertSha], ['readiness probe failed', sha('a'), sha('r')]);
+  });
+
+  const lastGoodTable: [string, RevisionRecord[], string | undefined][] = [
+    ['empty journal', [], undefined],
+    ['nothing succeeded', [record('a', 'rejected'), record('b', 'failed')], undefined],
+    ['the newest success', [record('a', 'succeeded'), record('b', 'succeeded'), record('c', 'failed')], sha('b')],
+    ['a failure after success disqualifies', [record('a', 'succeeded'), record('b', 'succeeded'), record('b', 'failed')], sha('a')],
+    ['re-applied older commit (force push back) wins', [record('a', 'succeeded'), record('b', 'succeeded'), record('a', 'succeeded')], sha('a')],
+    ['applying is not good yet', [record('a', 'succeeded'), record('b', 'applying')], sha('a')],
+  ];
+  for (const [name, records, expected] of lastGoodTable) {
+    it(`lastGood: ${name}`, () => assert.equal(lastGood(records), expected));
+  }
+
+  it('latestStatus reads the last record of a sha', () => {
+    const records = [record('a', 'applying'), record('b', 'superseded'), record('a', 'failed')];
+    assert.equal(latestStatus(records, sha('a')), 'failed');
+    assert.equal(latestStatus(records, sha('b')), 'superseded');
+    assert.equal(latestStatus(records, sha('c')), undefined);
+  });
+
+  it('history() applies a limit over any journal-like source', async () => {
+    const source = { read: async () => [record('a', 'succeeded'), record('b', 'succeeded'), record('c', 'rejected')] };
+    assert.deepEqual((await history(source, { limit: 2 })).map((e) => e.sha[0]), ['c', 'b']);
+    assert.equal((await history(source)).length, 3);
+  });
+});
+
+describe('audit/formatHistory', () => {
+  it('prints a table with reasons and errors under failed and rejected entries', () => {
+    const v1 = { subject: 'web: v1' };
+    const v2 = { author: 'Bob Builder', subject: 'web: v2' };
+    const entries = mergeRecords([
+      record('9d81e07', 'applying', { ...v1, at: T(1), appliedAt: '2024-05-01T12:00:01.500Z' }),
+      record('9d81e07', 'succeeded', { ...v1, at: T(5), actions: 2 }),
+      record('3f2a9c1', 'applying', { ...v2, at: T(10), appliedAt: T(10) }),
+      record('3f2a9c1', 'failed', {
+        ...v2,
+        at: T(40),
+        actions: 1,
+        reason: 'readiness probe failed for 30s',
+        errors: ['pod web-7c9-abc: exit code 1\nstderr: cannot bind :80'],
+        rollbackTo: sha('9d81e07'),
+        revertSha: sha('5e5e5e5'),
+      }),
+      record('77aa000', 'rejected', {
+        at: T(50),
+        subject: 'db: typo',
+        reason: 'validation failed',
+        errors: ['deploy/db.yaml:3:5: spec.replicas: must be integer', 'deploy/db.yaml:9:1: kind: unknown kind "Deploymnt"'],
+      }),
+    ]);
+    const expected = [
+      'REVISION  AUTHOR       COMMITTED             APPLIED               STATUS     ACTIONS  SUBJECT',
+      '77aa000   Alice        2024-05-01 12:00:00Z  -                     rejected   -        db: typo',
+      '    reason: validation failed',
+      '    error: deploy/db.yaml:3:5: spec.replicas: must be integer',
+      '    error: deploy/db.yaml:9:1: kind: unknown kind "Deploymnt"',
+      '3f2a9c1   Bob Builder  2024-05-01 12:00:00Z  2024-05-01 12:00:10Z  failed     1        web: v2',
+      '    reason: readiness probe failed for 30s',
+      '    error: pod web-7c9-abc: exit code 1',
+      '           stderr: cannot bind :80',
+      '    rolled back to 9d81e07',
+      '    revert pushed: 5e5e5e5',
+      '9d81e07   Alice        2024-05-01 12:00:00Z  2024-05-01 12:00:01Z  succeeded  2        web: v1',
+      '',
+    ].join('\n');
+    assert.equal(formatHistory(entries), expected);
+  });
+
+  it('says so when there is nothing', () => {
+    assert.equal(formatHistory([]), 'no revisions recorded yet\n');
+  });
+
+  it('neutralises terminal control sequences from commits', () => {
+    const out = formatHistory([record('a', 'rejected', { subject: 'evil \u001b[2J\u001b]0;x\u0007', author: 'x\r\ny', reason: 'bad\u009b31m' })]);
+    assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/.test(out), JSON.stringify(out));
+    assert.match(out, /evil \uFFFD\[2J/);
+  });
+
+  const times: [string | undefined, string][] = [
+    [undefined, '-'],
+    ['2024-05-01T14:00:00+02:00', '2024-05-01 12:00:00Z'],
+    ['not a date', 'not a date'],
+  ];
+  for (const [input, out] of times) {
+    it(`formatTime(${JSON.stringify(input)})`, () => assert.equal(formatTime(input), out));
+  }
+
+  it('printable keeps ordinary text, including non-ASCII', () => {
+    assert.equal(printable('Zoë: ünïcode ✓'), 'Zoë: ünïcode ✓');
+  });
+});
