@@ -4,6 +4,8 @@
  */
 import {
   Composer,
+  type ScalarTag,
+  type Tags,
   isMap,
   isScalar,
   isSeq,
@@ -45,8 +47,21 @@ interface FileState {
   limitReached: boolean;
 }
 
-/** `merge`: Kubernetes' YAML reader (go-yaml) honours `<<` merge keys, so berth does too. */
-const COMPOSE_OPTIONS = { uniqueKeys: true, merge: true, logLevel: 'error' } as const;
+/**
+ * YAML 1.2 core schema plus the two YAML 1.1 habits of Kubernetes' reader (go-yaml) that
+ * manifests rely on: `<<` merge keys, and `0644` read as an octal number (the way every
+ * `defaultMode: 0400` in the Kubernetes docs is meant). The rest of YAML 1.1 (`y`/`no` as
+ * booleans, the "Norway problem") is deliberately not taken over.
+ */
+const OCTAL_1_1: ScalarTag = {
+  identify: (value) => typeof value === 'number',
+  default: true,
+  tag: 'tag:yaml.org,2002:int',
+  format: 'OCT',
+  test: /^0[0-7]+$/,
+  resolve: (str: string) => parseInt(str, 8),
+};
+const COMPOSE_OPTIONS = { uniqueKeys: true, merge: true, logLevel: 'error', customTags: (tags: Tags) => [OCTAL_1_1, ...tags] } as const;
 
 export function parseManifestText(file: string, text: string, limits: ParseLimits): ParsedFile {
   const state: FileState = { file, lines: new LineCounter(), limits, docs: [], problems: [], limitReached: false };

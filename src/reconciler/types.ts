@@ -6,7 +6,8 @@ import type { FetchResult, Revision } from '../git/types';
 import type { DesiredState } from '../model/types';
 import type { ResourceStatus } from '../api/types';
 
-export type RevisionStatus = 'rejected' | 'applying' | 'succeeded' | 'failed' | 'superseded';
+import type { RevisionStatus } from '../audit/types';
+export type { RevisionStatus };
 
 /** One line of the journal / one git note: what became of a commit. */
 export interface OutcomeRecord {

@@ -44,6 +44,7 @@ export class EngineApplier implements Applier {
   private health: WorkloadHealth[] = [];
   private readonly prober: Prober;
   private readonly now: () => number;
+  private abandoned = false;
 
   constructor(
     private readonly runtime: Runtime,
@@ -57,6 +58,14 @@ export class EngineApplier implements Applier {
     return this.health;
   }
 
+  /**
+   * Stop waiting: the current action finishes, then apply returns an error outcome. Used on
+   * SIGTERM so berth exits within seconds; the next process picks the rollout up again.
+   */
+  abandon(): void {
+    this.abandoned = true;
+  }
+
   async apply(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
     const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune };
     const images = new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull);
@@ -65,6 +74,7 @@ export class EngineApplier implements Applier {
     const summary: string[] = [];
     try {
       for (let acting = 0; ; ) {
+        if (this.abandoned) throw new Error('berth is stopping; the apply was abandoned and resumes at the next start');
         const observed = await observe(this.runtime, this.opts.instance);
         const p = plan(desired, observed, ctx);
         if (p.actions.length > 0) {

@@ -51,6 +51,11 @@ describe('manifests/parse', () => {
       const r = parseText('kind: ConfigMap\ndata:\n  a: "1"\n  b: 1\n  c: yes\n  d: ~\n');
       assert.deepEqual(r.docs[0].body, { kind: 'ConfigMap', data: { a: '1', b: 1, c: 'yes', d: null } });
     });
+
+    it('reads 0644-style numbers as octal, as Kubernetes does (defaultMode: 0400 is 256)', () => {
+      const r = parseText('kind: Pod\nmodes: [0400, 0644, 0o600, 644, 0, 09]\n');
+      assert.deepEqual(r.docs[0].body.modes, [256, 420, 384, 644, 0, 9]);
+    });
   });
 
   describe('YAML errors are located', () => {

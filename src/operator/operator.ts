@@ -1,0 +1,157 @@
+/**
+ * The composition root of `berth run`: git source, validation, the engine applier, the
+ * reconciler and its queue, the triggers (watch, poll, webhook, engine events, resync), the
+ * HTTP API and signal handling. Everything here is wiring; each piece works on its own.
+ */
+import type * as http from 'node:http';
+import { Journal } from '../audit';
+import { GitSource, pollOnSchedule, redactUrl, verifyWebhookSignature, watchLocalRepo, type Closer, type WebhookHeaders } from '../git';
+import { startApiServer, type ApiServer } from '../api/server';
+import { Reconciler } from '../reconciler/reconciler';
+import { PassQueue, type PassResult } from '../reconciler/queue';
+import type { Validation, WriteBack } from '../reconciler/types';
+import { EngineApplier } from '../rollout/applier';
+import type { Runtime } from '../runtime/types';
+import { LABEL } from '../runtime/types';
+import { acquireInstanceLock, type InstanceLock } from '../state/lock';
+import { validateDirectory, type ValidateOptions } from '../validate';
+import { formatProblem } from '../util/problems';
+import { correlationId, type Logger } from '../util/log';
+import { OperatorMetrics } from './metrics';
+import { JournalRecorder } from './recorder';
+
+export interface OperatorOptions {
+  repo: string;
+  branch?: string;
+  path?: string;
+  instance: string;
+  stateDir: string;
+  listen: string;
+  poll: string;
+  webhookSecret?: string;
+  selfHeal: boolean;
+  prune: boolean;
+  autoRollback: boolean;
+  writeBack: boolean;
+  resyncMs: number;
+  pauseImage: string;
+  pauseCommand?: string[];
+  policy: ValidateOptions;
+}
+
+export interface Operator {
+  url: string;
+  /** Finish or abandon the current step, write the journal, close everything. Apps keep running. */
+  stop(): Promise<void>;
+}
+
+export async function startOperator(runtime: Runtime, opts: OperatorOptions, log: Logger): Promise<Operator> {
+  const lock: InstanceLock = await acquireInstanceLock(opts.stateDir, opts.instance, 'run');
+  const closers: Closer[] = [];
+  try {
+    const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => log.debug(f ?? {}, m) });
+    const journal = new Journal(opts.stateDir);
+    const metrics = new OperatorMetrics();
+    const applier = new EngineApplier(runtime, {
+      instance: opts.instance,
+      stateDir: opts.stateDir,
+      pauseImage: opts.pauseImage,
+      pauseCommand: opts.pauseCommand,
+      prune: opts.prune,
+      log: (m, f) => log.info(f ?? {}, m),
+      onAction: (a) => log.info({ action: a.type, key: a.key }, 'action'),
+    });
+    const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => log.warn(f ?? {}, m));
+    const writeBack: WriteBack | undefined = opts.writeBack
+      ? {
+          revert: (rev, reason) =>
+            source.revertAndPush(rev.sha, `Revert "${rev.subject}"\n\nberth rolled back ${rev.sha}: ${reason}`, { 'Berth-Rollback-Of': rev.sha }),
+        }
+      : undefined;
+    let passLog = log;
+    const reconciler = new Reconciler(
+      source,
+      applier,
+      {
+        record: async (rev, o) => {
+          await recorder.record(rev, o);
+          metrics.outcome(o.status);
+        },
+        statusOf: (s) => recorder.statusOf(s),
+        lastGood: () => recorder.lastGood(),
+        lastAttempted: () => recorder.lastAttempted(),
+      },
+      {
+        instance: opts.instance,
+        source: { repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.' },
+        selfHeal: opts.selfHeal,
+        autoRollback: opts.autoRollback,
+        resyncMs: opts.resyncMs,
+        validate: (dir) => validateForOperator(dir, opts.policy),
+        log: (m, f) => passLog.info(f ?? {}, m),
+      },
+      writeBack,
+    );
+    const queue = new PassQueue(
+      async (reasons) => {
+        passLog = log.child({ pass: correlationId() });
+        passLog.debug({ reasons }, 'pass');
+        const end = metrics.passStarted();
+        const result = await reconciler.pass();
+        end(result.type);
+        return result;
+      },
+      (result: PassResult, next) => {
+        if (result.type === 'transient-error') passLog.warn({ error: result.error.message, retryInMs: next }, 'pass failed; will retry');
+      },
+    );
+
+    const api: ApiServer = await startApiServer(opts.listen, {
+      status: () => reconciler.status(),
+      revisions: async (limit) => journal.history({ limit }),
+      requestSync: (reason) => queue.trigger(reason),
+      verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>
+        opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },
+      ready: () => reconciler.ready(),
+      metrics: () => metrics.render(reconciler.status()),
+    });
+    closers.push({ close: () => api.close() });
+
+    if (source.location.kind === 'local') {
+      closers.push(watchLocalRepo(source.location.path, () => queue.trigger('git-watch'), { onError: (e) => log.warn({ error: String(e) }, 'watch error') }));
+    }
+    closers.push(pollOnSchedule(opts.poll, () => queue.trigger('poll')));
+    // Engine events on this instance's objects (a container died, was removed by hand) make
+    // drift repair immediate instead of waiting for the next resync.
+    const events = runtime.subscribe(
+      { [LABEL.instance]: opts.instance },
+      (e) => {
+        if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) queue.trigger(`engine-${e.action}`);
+      },
+      (err) => log.warn({ error: err.message }, 'engine events stream ended'),
+    );
+    closers.push({ close: async () => events.close() });
+
+    queue.trigger('start');
+    log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
+    return {
+      url: api.url,
+      stop: async () => {
+        await Promise.all(closers.map((c) => c.close().catch(() => undefined)));
+        applier.abandon(); // a rollout waiting for readiness stops waiting; its commit stays `applying` and is resumed next start
+        await queue.stop();
+        await lock.release();
+      },
+    };
+  } catch (err) {
+    await Promise.all(closers.map((c) => c.close().catch(() => undefined)));
+    await lock.release();
+    throw err;
+  }
+}
+
+async function validateForOperator(dir: string, policy: ValidateOptions): Promise<Validation> {
+  const v = await validateDirectory(dir, policy);
+  if (!v.ok) return { ok: false, errors: v.problems.filter((p) => p.severity === 'error').map(formatProblem) };
+  return { ok: true, desired: v.desired, warnings: v.warnings.map(formatProblem) };
+}
