@@ -57,6 +57,8 @@ const goneOrGoing = (status: number | undefined, err: unknown): boolean =>
 
 export class DockerRuntime implements Runtime {
   private readonly engine: string;
+  /** container id -> network -> aliases; see fillAliases. */
+  private readonly aliasCache = new Map<string, Record<string, string[]>>();
 
   constructor(
     private readonly docker: Dockerode,
@@ -88,7 +90,26 @@ export class DockerRuntime implements Runtime {
   async listContainers(labels: Labels): Promise<ContainerSummary[]> {
     const filters = { label: labelFilter(labels) };
     const items = await this.call('cannot list containers', () => this.docker.listContainers({ all: true, filters }));
-    return (items as unknown as ApiContainerListItem[]).map(toSummary);
+    const summaries = (items as unknown as ApiContainerListItem[]).map(toSummary);
+    await Promise.all(summaries.filter((c) => !c.aliases && c.state === 'running').map((c) => this.fillAliases(c)));
+    return summaries;
+  }
+
+  /**
+   * Engines before 25 list `Aliases: null`; inspect has them. Aliases of a container only
+   * change through connect/disconnect (which clear the cache), so each running container is
+   * inspected once in this process's life, not on every pass: a no-op pass stays at one
+   * list call.
+   */
+  private async fillAliases(c: ContainerSummary): Promise<void> {
+    let aliases = this.aliasCache.get(c.id);
+    if (!aliases) {
+      const d = await this.inspectContainer(c.id).catch(() => undefined);
+      if (!d?.aliases) return;
+      if (this.aliasCache.size > 10_000) this.aliasCache.clear();
+      this.aliasCache.set(c.id, (aliases = d.aliases));
+    }
+    c.aliases = aliases;
   }
 
   async inspectContainer(idOrName: string): Promise<ContainerDetails> {
@@ -187,12 +208,14 @@ export class DockerRuntime implements Runtime {
   }
 
   async connectNetwork(network: string, container: string, aliases: string[]): Promise<void> {
+    this.aliasCache.clear();
     await this.call(`cannot connect container "${container}" to network "${network}"`, () =>
       this.docker.getNetwork(network).connect({ Container: container, EndpointConfig: { Aliases: [...aliases] } }),
     );
   }
 
   async disconnectNetwork(network: string, container: string): Promise<void> {
+    this.aliasCache.clear();
     await this.call(`cannot disconnect container "${container}" from network "${network}"`, () =>
       this.docker.getNetwork(network).disconnect({ Container: container, Force: false }),
     );
