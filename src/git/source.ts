@@ -45,6 +45,9 @@ const DEFAULT_COMMITS_LIMIT = 1000;
  * about what the files mean.
  */
 export class GitSource {
+  /** Operations that write to berth's clone run one at a time (git would fail on ref locks). */
+  private queue: Promise<unknown> = Promise.resolve();
+
   private constructor(
     readonly location: RepoLocation,
     readonly branch: string,
@@ -93,8 +96,21 @@ export class GitSource {
     return refSha(this.git, trackingRef(this.branch));
   }
 
-  /** Bring the branch up to date. Remote trouble comes back as a value; this never throws for it. */
-  async fetch(): Promise<FetchResult> {
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(run);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Bring the branch up to date. Remote trouble comes back as a value; this never throws for
+   * it. Concurrent calls run one after the other; the later ones usually say `unchanged`.
+   */
+  fetch(): Promise<FetchResult> {
+    return this.exclusive(() => this.fetchNow());
+  }
+
+  private async fetchNow(): Promise<FetchResult> {
     const ref = trackingRef(this.branch);
     try {
       const previous = await refSha(this.git, ref);
@@ -158,16 +174,18 @@ export class GitSource {
     validateCommitId(sha);
     const full = (await this.revision(sha)).sha;
     const worktreesDir = join(this.stateDir, 'worktrees');
-    const dir = await materialise({ repoDir: this.repoDir, worktreesDir, sha: full, subPath: this.path });
-    const removed = await pruneCheckouts(worktreesDir, full);
-    if (removed.length) this.log('pruned old checkouts', { removed });
-    return dir;
+    return this.exclusive(async () => {
+      const dir = await materialise({ repoDir: this.repoDir, worktreesDir, sha: full, subPath: this.path });
+      const removed = await pruneCheckouts(worktreesDir, full);
+      if (removed.length) this.log('pruned old checkouts', { removed });
+      return dir;
+    });
   }
 
   async addNote(sha: string, text: string): Promise<void> {
     validateCommitId(sha);
     await this.ensureScratch();
-    await addNote(this.git, this.scratchDir, sha, text);
+    await this.exclusive(() => addNote(this.git, this.scratchDir, sha, text));
   }
 
   async readNote(sha: string): Promise<string | undefined> {
@@ -176,7 +194,7 @@ export class GitSource {
   }
 
   async pushNotes(): Promise<void> {
-    await pushNotes(this.git, this.log);
+    await this.exclusive(() => pushNotes(this.git, this.log));
   }
 
   /**
@@ -188,7 +206,7 @@ export class GitSource {
     const text = commitMessage(message, trailers);
     const full = (await this.revision(badSha)).sha;
     const ctx = { git: this.git, scratchDir: this.scratchDir, branch: this.branch, log: this.log };
-    return revertAndPush(ctx, full, text);
+    return this.exclusive(() => revertAndPush(ctx, full, text));
   }
 
   private async ensureScratch(): Promise<void> {

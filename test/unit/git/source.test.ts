@@ -104,6 +104,20 @@ describe('git/GitSource', function () {
       assert.equal(await src.head(), rewritten);
     });
 
+    it('runs concurrent fetches one after the other: one advance, then unchanged', async () => {
+      const { origin, clone, sha: first } = await makeBareWithClone({ files: { 'a.yaml': '1\n' } });
+      const src = await GitSource.open({ repo: origin, stateDir: await stateDir() });
+      await src.fetch();
+      const second = await commitFiles(clone, { 'a.yaml': '2\n' }, 'two');
+      await push(clone);
+      const results = await Promise.all([src.fetch(), src.fetch(), src.fetch()]);
+      assert.deepEqual(results, [
+        { type: 'advanced', sha: second, previous: first },
+        { type: 'unchanged', sha: second },
+        { type: 'unchanged', sha: second },
+      ]);
+    });
+
     it('reports a missing branch, and an unreachable remote, without throwing', async () => {
       const { origin, clone } = await makeBareWithClone({ files: { 'a.yaml': '1\n' } });
       const src = await GitSource.open({ repo: origin, branch: 'release', stateDir: await stateDir() });

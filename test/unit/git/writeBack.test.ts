@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitSource } from '../../../src/git/source';
-import { commitMessage } from '../../../src/git/writeBack';
+import { REVERT_ATTEMPTS, commitMessage } from '../../../src/git/writeBack';
 import { isBerthError } from '../../../src/util/errors';
 import {
   cleanupTemp,
@@ -119,6 +119,24 @@ describe('git/revertAndPush', function () {
     assert.equal(await git(origin, 'rev-parse', `${sha}^`), `${someoneElse}\n`, 'revert sits on the racing commit');
     assert.equal(await git(origin, 'show', `${sha}:other.yaml`), 'other: 1\n');
     assert.equal(await git(origin, 'show', `${sha}:web.yaml`), 'image: v1\n');
+  });
+
+  it('gives up after a bounded number of lost races, leaving the branch to the others', async () => {
+    const { origin, clone, bad, src, state } = await setup();
+    const hook = join(state, 'repo', 'hooks', 'pre-push');
+    await writeFile(
+      hook,
+      [
+        '#!/bin/sh',
+        `cd '${clone}' && unset GIT_DIR GIT_INDEX_FILE GIT_WORK_TREE &&`,
+        '  date +%s%N >> busy.txt && git add busy.txt && git commit -q -m busy && git push -q origin HEAD:main',
+        '',
+      ].join('\n'),
+    );
+    await chmod(hook, 0o755);
+    await assert.rejects(src.revertAndPush(bad, 'Revert'), (err) => isBerthError(err, 'E_GIT') && /cannot push the revert/.test(err.message));
+    assert.equal(await headOf(origin, 'main'), await headOf(clone), 'the last racing commit is the head');
+    assert.equal((await git(clone, 'log', '--format=%s', '--grep=^busy$')).trim().split('\n').length, REVERT_ATTEMPTS);
   });
 
   it('refuses a revert that does not apply', async () => {
