@@ -182,4 +182,10 @@ export const LABEL = {
   revision: 'io.berth.revision',
   specHash: 'io.berth.spec-hash',
   ordinal: 'io.berth.ordinal',
+  /**
+   * On a pod's network-owning container: the aliases it was created with, comma-separated.
+   * Labels cannot change, so this is "at creation"; the planner uses it only when the
+   * runtime does not report the current aliases (ContainerSummary.aliases).
+   */
+  aliases: 'io.berth.aliases',
 } as const;
