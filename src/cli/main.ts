@@ -4,6 +4,9 @@ import { registerValidate } from './commands/validate';
 import { registerApply } from './commands/apply';
 import { registerGet } from './commands/get';
 import { registerDelete } from './commands/delete';
+import { registerDiff } from './commands/diff';
+import { registerRun } from './commands/run';
+import { registerHistory } from './commands/history';
 import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
 
 function run(fn: () => Promise<ExitCode>): void {
@@ -28,6 +31,9 @@ export function buildProgram(): Command {
   registerApply(program, run);
   registerGet(program, run);
   registerDelete(program, run);
+  registerDiff(program, run);
+  registerRun(program, run);
+  registerHistory(program, run);
   return program;
 }
 

@@ -11,7 +11,7 @@
  *   publishing on joined containers, so every `hostPort` is published on the infra container).
  */
 import type { Container } from '../model/types';
-import type { ContainerCreateSpec, NetworkMode, PortBinding } from '../runtime/types';
+import { LABEL, type ContainerCreateSpec, type NetworkMode, type PortBinding } from '../runtime/types';
 import { INFRA_CONTAINER } from '../observe/group';
 import { CLUSTER_DOMAIN } from './aliases';
 import { expandArgs, resolveEnv } from './env';
@@ -48,20 +48,22 @@ export function buildContainers(
     : { type: 'network', network: networkName(ctx.instance, pod.namespace), aliases };
   const joined: NetworkMode = withInfra ? { type: 'container', container: infraName } : ownNetwork;
   const ports = pod.spec.hostNetwork ? [] : pod.spec.containers.flatMap(hostPorts);
-  const containers = pod.spec.containers.map((c) => {
-    const spec = appContainer(c, pod, joined, vols, ctx, lookup, warnings);
-    if (!withInfra) Object.assign(spec, networkOwner(pod, ports));
-    return spec;
-  });
-  if (!withInfra) return { containers };
-  return { infra: { ...infraContainer(pod, ownNetwork, ctx, infraName), ...networkOwner(pod, ports) }, containers };
+  const containers = pod.spec.containers.map((c) => appContainer(c, pod, joined, vols, ctx, lookup, warnings));
+  const infra = withInfra ? infraContainer(pod, ownNetwork, ctx, infraName) : undefined;
+  for (const owner of infra ? [infra] : containers) makeNetworkOwner(owner, pod, ports, aliases);
+  return infra ? { infra, containers } : { containers };
 }
 
-/** What only the container holding the pod's network may set. */
-function networkOwner(pod: DesiredPod, ports: PortBinding[]): Partial<ContainerCreateSpec> {
-  if (pod.spec.hostNetwork) return { ports: [] };
-  const domain = pod.subdomain ? { domainname: `${pod.subdomain}.${pod.namespace}.${CLUSTER_DOMAIN}` } : {};
-  return { hostname: pod.hostname, ...domain, ports };
+/**
+ * What only the container holding the pod's network may set: hostname, domain, published
+ * ports, and the label recording the aliases it is created with (see LABEL.aliases).
+ */
+function makeNetworkOwner(spec: ContainerCreateSpec, pod: DesiredPod, ports: PortBinding[], aliases: string[]): void {
+  if (pod.spec.hostNetwork) return;
+  spec.hostname = pod.hostname;
+  if (pod.subdomain) spec.domainname = `${pod.subdomain}.${pod.namespace}.${CLUSTER_DOMAIN}`;
+  spec.ports = ports;
+  spec.labels[LABEL.aliases] = aliases.join(',');
 }
 
 function appContainer(

@@ -27,7 +27,7 @@ export interface PodActions {
   starts: StartPodAction[];
   aliasUpdates: SetAliasesAction[];
   fileSets: FileSet[];
-  /** Running pods whose current aliases the runtime did not report. */
+  /** Pods (`ns/name`) that need other aliases than they were created with, current ones unknown. */
   aliasesUnknown: string[];
 }
 
@@ -125,7 +125,11 @@ function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, o
   const network = networkName(ctx.instance, d.namespace);
   const current = owner.aliases?.[network];
   if (current === undefined) {
-    if (owner.state === 'running') out.aliasesUnknown.push(`${d.namespace}/${d.name}`);
+    // The runtime did not report the endpoint's aliases (Docker's list API never does), so
+    // set-aliases cannot be planned safely. The creation-time label still tells whether the
+    // pod needs different ones: if so, say that the change waits for the pod's replacement.
+    const atCreation = owner.labels[LABEL.aliases];
+    if (atCreation !== undefined && atCreation !== b.aliases.join(',')) out.aliasesUnknown.push(`${d.namespace}/${d.name}`);
     return;
   }
   const previous = [...new Set(current.filter((a) => !isEngineAlias(a, owner)))].sort();

@@ -36,8 +36,9 @@ export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanCo
   for (const w of serviceWarnings(desired.services, pods)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
   const pa = podActions(pairs, built, observed.volumes, ctx);
-  if (pa.aliasesUnknown.length > 0 && desired.services.length > 0) {
-    warnings.add(`the runtime did not report the network aliases of ${pa.aliasesUnknown.length} running pod(s); Service changes reach them only when they are replaced`);
+  if (pa.aliasesUnknown.length > 0) {
+    const pods = [...pa.aliasesUnknown].sort().join(', ');
+    warnings.add(`Service changes do not reach running pods ${pods} yet: the runtime does not report network aliases; they apply when the pods are replaced`);
   }
   const actions: Action[] = [
     ...createNetworks(desired, pods, observed, ctx),

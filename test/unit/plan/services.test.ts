@@ -93,11 +93,21 @@ describe('plan: Service changes re-alias running pods', () => {
     assert.deepEqual(plan(state({ app: 'api' }), applyPlan(before, p), ctx()).actions, []);
   });
 
-  it('aliases the runtime did not report: no set-aliases, a warning instead', () => {
-    const unknown = clone(before);
-    for (const p of unknown.pods) for (const c of p.containers) delete c.aliases;
-    const p = plan(state({ app: 'api' }), unknown, ctx());
-    assert.deepEqual([p.actions, p.warnings.some((w) => w.includes('did not report the network aliases'))], [[], true]);
+  const unreported = () => {
+    const o = clone(before);
+    for (const p of o.pods) for (const c of p.containers) delete c.aliases;
+    return o;
+  };
+
+  it('aliases not reported by the runtime, a Service change: no set-aliases, a warning naming the pods', () => {
+    const p = plan(state({ app: 'api' }), unreported(), ctx());
+    const api = before.pods.find((x) => x.owner === 'api')!.name;
+    const web = before.pods.filter((x) => x.owner === 'web').map((x) => `default/${x.name}`);
+    assert.deepEqual([p.actions, p.warnings], [[], [`Service changes do not reach running pods default/${api}, ${web.join(', ')} yet: the runtime does not report network aliases; they apply when the pods are replaced`]]);
+  });
+
+  it('aliases not reported by the runtime, nothing changed: no action, no warning', () => {
+    assert.deepEqual(plan(state({ app: 'web' }), unreported(), ctx()), { actions: [], warnings: [] });
   });
 
   it('the engine-made alias (short container id) is not taken for a difference', () => {

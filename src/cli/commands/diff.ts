@@ -1,0 +1,40 @@
+import type { Command } from 'commander';
+import { validateDirectory } from '../../validate';
+import { observe } from '../../observe';
+import { plan, planToJSON, renderPlan } from '../../plan';
+import { formatProblem } from '../../util/problems';
+import { BerthError } from '../../util/errors';
+import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, validateOptions, type OutputFormat, type PolicyOptions } from '../options';
+import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
+import { EXIT, type ExitCode } from '../exit';
+import { requireDirectory } from '../paths';
+
+export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
+  const cmd = program
+    .command('diff')
+    .description('show what `apply` would change (Secret values never shown); exit 0 no changes, 1 changes, 2 error')
+    .argument('[path]', 'manifests directory', '.')
+    .option('--no-prune', 'do not show removals of objects no manifest declares')
+    .option('-v, --verbose', 'list the containers, env names, mounts and files of pods to create', false)
+    .addOption(outputOption());
+  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action(
+    (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; prune: boolean; verbose: boolean; output: OutputFormat }) =>
+      run(async () => {
+        const eng = engineOptions(raw);
+        await requireDirectory(dir);
+        const outcome = await validateDirectory(dir, validateOptions(raw));
+        const problems = outcome.ok ? outcome.warnings : outcome.problems;
+        for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
+        if (!outcome.ok) throw new BerthError('E_USAGE', `${dir}: manifests are not valid; run \`berth validate ${dir}\``);
+        const revision = await contentRevision(dir);
+        const observed = await withEngine(eng, 'diff', false, (rt) => observe(rt, eng.instance));
+        const p = plan(outcome.desired, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune });
+        if (raw.output === 'json') process.stdout.write(JSON.stringify(planToJSON(p), null, 2) + '\n');
+        else {
+          for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`);
+          process.stdout.write(p.actions.length ? renderPlan(p, { verbose: raw.verbose }) : 'no changes\n');
+        }
+        return p.actions.length ? EXIT.failed : EXIT.ok;
+      }),
+  );
+}

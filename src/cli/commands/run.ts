@@ -1,0 +1,81 @@
+import { Option, type Command } from 'commander';
+import { createDockerRuntime } from '../../runtime';
+import { DEFAULT_POLL_SCHEDULE } from '../../git';
+import { startOperator } from '../../operator/operator';
+import { createLogger } from '../../util/log';
+import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addPauseOptions, pauseOptions } from '../engine';
+import { EXIT, type ExitCode } from '../exit';
+
+interface RunRaw extends PolicyOptions {
+  repo: string;
+  branch?: string;
+  path?: string;
+  instance: string;
+  stateDir: string;
+  listen: string;
+  poll: string;
+  webhookSecret?: string;
+  selfHeal: boolean;
+  prune: boolean;
+  autoRollback: boolean;
+  writeBack: boolean;
+  resync: number;
+  pauseImage: string;
+  pauseCommand?: string;
+}
+
+export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
+  const cmd = program
+    .command('run')
+    .description('follow a git branch: validate, apply and record every commit; repair drift between commits')
+    .requiredOption('--repo <path-or-url>', 'local repository (working or bare) or URL (file://, ssh://, https://)')
+    .option('--branch <name>', "branch to follow (default: the remote's default branch)")
+    .option('--path <dir>', 'folder of the manifests inside the repository')
+    .addOption(new Option('--listen <host:port>', 'HTTP address: dashboard, API, metrics, webhook').env('BERTH_LISTEN').default('127.0.0.1:7070'))
+    .option('--poll <cron>', 'fetch schedule (6 fields, with seconds)', DEFAULT_POLL_SCHEDULE)
+    .addOption(new Option('--webhook-secret <secret>', 'check webhook signatures (GitHub, Gitea) or token (GitLab)').env('BERTH_WEBHOOK_SECRET'))
+    .option('--no-self-heal', 'do not repair drift between commits')
+    .option('--no-prune', 'keep objects of this instance that no manifest declares')
+    .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
+    .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
+    .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
+  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
+    run(async () => {
+      const eng = engineOptions(raw);
+      const log = createLogger({ instance: eng.instance });
+      const runtime = createDockerRuntime();
+      await runtime.ping();
+      const op = await startOperator(
+        runtime,
+        {
+          repo: raw.repo,
+          branch: raw.branch,
+          path: raw.path,
+          ...eng,
+          listen: raw.listen,
+          poll: raw.poll,
+          webhookSecret: raw.webhookSecret,
+          selfHeal: raw.selfHeal,
+          prune: raw.prune,
+          autoRollback: raw.autoRollback,
+          writeBack: raw.writeBack,
+          resyncMs: raw.resync * 1000,
+          ...pauseOptions(raw),
+          policy: validateOptions(raw),
+        },
+        log,
+      );
+      process.stderr.write(`berth: following ${raw.repo}; dashboard and API at ${op.url}/\n`);
+      await new Promise<void>((resolve) => {
+        const stop = (signal: string) => {
+          log.info({ signal }, 'stopping; the apps keep running');
+          op.stop().then(resolve, resolve);
+        };
+        process.once('SIGTERM', () => stop('SIGTERM'));
+        process.once('SIGINT', () => stop('SIGINT'));
+      });
+      return EXIT.ok;
+    }),
+  );
+}

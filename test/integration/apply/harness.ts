@@ -1,0 +1,166 @@
+/**
+ * The apply pipeline driven through the library, the way the reconciler drives it:
+ * validateDirectory -> EngineApplier.apply, against the real engine, under one instance
+ * label per test. Also the look-ups the assertions need: pods by owner, container ids, exec
+ * inside a pod's container, and cleanup of everything the test created.
+ */
+import * as assert from 'node:assert';
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { validateDirectory } from '../../../src/validate';
+import { EngineApplier } from '../../../src/rollout/applier';
+import { observe } from '../../../src/observe';
+import type { ObservedPod } from '../../../src/observe/types';
+import type { Action } from '../../../src/plan/types';
+import type { DesiredState } from '../../../src/model/types';
+import type { ApplyOutcome } from '../../../src/reconciler/types';
+import type { DockerRuntime } from '../../../src/runtime/docker';
+import type { ExecResult } from '../../../src/runtime/types';
+import { formatProblem } from '../../../src/util/problems';
+import { pollUntil } from '../../../src/util/eventually';
+import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
+import { disposeManifestDirs, ManifestDir } from '../../helpers/manifests';
+import { ensureTestImage, PAUSE_COMMAND, TEST_IMAGE } from '../../helpers/testImage';
+
+export interface ApplyOptions {
+  prune?: boolean;
+  mode?: 'rollout' | 'rollback' | 'self-heal';
+}
+
+export interface ApplyRun {
+  outcome: ApplyOutcome;
+  /** Every action the applier started, in order. */
+  actions: Action[];
+  desired: DesiredState;
+}
+
+export class ApplyHarness {
+  private constructor(
+    readonly runtime: DockerRuntime,
+    readonly instance: string,
+    readonly stateDir: string,
+  ) {}
+
+  /** A fresh instance (`t-<prefix>-...`) and state directory; the test image exists. */
+  static async create(prefix: string): Promise<ApplyHarness> {
+    const runtime = testRuntime();
+    await ensureTestImage({ runtime });
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'berth-state-'));
+    return new ApplyHarness(runtime, uniqueInstance(prefix), stateDir);
+  }
+
+  /** Validates `dir` (failing the test on any error) and drives the engine to it. */
+  async apply(dir: ManifestDir | string, opts: ApplyOptions = {}): Promise<ApplyRun> {
+    const desired = await desiredOf(dir);
+    const actions: Action[] = [];
+    const applier = new EngineApplier(this.runtime, {
+      instance: this.instance,
+      stateDir: this.stateDir,
+      pauseImage: TEST_IMAGE,
+      pauseCommand: PAUSE_COMMAND,
+      prune: opts.prune ?? true,
+      pollMs: 200,
+      log: () => undefined,
+      onAction: (a) => actions.push(a),
+    });
+    const outcome = await applier.apply(desired, revisionOf(desired), opts.mode ?? 'rollout');
+    return { outcome, actions, desired };
+  }
+
+  /** apply(), asserting that it converged; returns the actions it took. */
+  async converge(dir: ManifestDir | string, opts: ApplyOptions = {}): Promise<Action[]> {
+    const run = await this.apply(dir, opts);
+    assert.strictEqual(run.outcome.type, 'converged', `apply did not converge: ${JSON.stringify(run.outcome, errorJson)}`);
+    return run.actions;
+  }
+
+  async pods(): Promise<ObservedPod[]> {
+    return (await observe(this.runtime, this.instance)).pods;
+  }
+
+  /** Pods of one workload (by `io.berth.owner`), sorted by name. */
+  async podsOf(owner: string, namespace = 'default'): Promise<ObservedPod[]> {
+    return (await this.pods()).filter((p) => p.owner === owner && p.namespace === namespace);
+  }
+
+  async pod(name: string, namespace = 'default'): Promise<ObservedPod> {
+    const pod = (await this.pods()).find((p) => p.name === name && p.namespace === namespace);
+    assert.ok(pod, `pod ${namespace}/${name} does not exist`);
+    return pod;
+  }
+
+  /** Container name -> id, for every container of this instance (infra containers too). */
+  async containerIds(): Promise<Map<string, string>> {
+    const list = await this.runtime.listContainers({ 'io.berth.instance': this.instance });
+    return new Map(list.map((c) => [c.name, c.id]));
+  }
+
+  /** The id of container `container` of pod `pod`. */
+  async containerId(pod: string, container: string, namespace = 'default'): Promise<string> {
+    const p = await this.pod(pod, namespace);
+    const c = [...p.containers, ...(p.infra ? [p.infra] : [])].find((x) => x.labels['io.berth.container'] === container);
+    assert.ok(c, `pod ${namespace}/${pod} has no container ${container}`);
+    return c.id;
+  }
+
+  async exec(pod: string, container: string, cmd: string[], namespace = 'default'): Promise<ExecResult> {
+    return this.runtime.exec(await this.containerId(pod, container, namespace), cmd, 10_000);
+  }
+
+  /** Runs `cmd` until it exits 0 (DNS and servers take a moment) and returns its output. */
+  async execUntilOk(pod: string, container: string, cmd: string[], namespace = 'default'): Promise<string> {
+    const id = await this.containerId(pod, container, namespace);
+    let last = '';
+    return pollUntil(
+      async () => {
+        const r = await this.runtime.exec(id, cmd, 5_000);
+        last = `exit ${r.exitCode}: ${r.output}`;
+        return r.exitCode === 0 ? r.output : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 250, what: `${JSON.stringify(cmd)} in ${namespace}/${pod}/${container} to succeed (last: ${last})` },
+    );
+  }
+
+  /** Removes every Docker object of the instance, the state directory and temp manifests. */
+  async cleanup(): Promise<void> {
+    try {
+      await cleanupInstance(this.runtime, this.instance);
+    } finally {
+      await rm(this.stateDir, { recursive: true, force: true });
+      await disposeManifestDirs();
+    }
+  }
+}
+
+export async function desiredOf(dir: ManifestDir | string): Promise<DesiredState> {
+  const root = typeof dir === 'string' ? dir : dir.path;
+  const v = await validateDirectory(root);
+  if (!v.ok) assert.fail(`manifests under ${root} are invalid:\n${v.problems.map(formatProblem).join('\n')}`);
+  return v.desired;
+}
+
+/** A 40-hex revision label derived from the desired state (the CLI hashes files instead). */
+function revisionOf(desired: DesiredState): string {
+  return createHash('sha1').update(JSON.stringify(desired)).digest('hex');
+}
+
+/** JSON.stringify replacer that keeps an Error's message. */
+function errorJson(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { error: value.message } : value;
+}
+
+/** Pod names, sorted: the shape most assertions compare. */
+export function names(pods: readonly ObservedPod[]): string[] {
+  return pods.map((p) => p.name).sort();
+}
+
+/** Container ids of pods, sorted: "nothing was recreated" compares two of these. */
+export function ids(pods: readonly ObservedPod[]): string[] {
+  return pods.flatMap((p) => [...p.containers, ...(p.infra ? [p.infra] : [])].map((c) => c.id)).sort();
+}
+
+export function actionSummary(actions: readonly Action[]): string[] {
+  return actions.map((a) => `${a.type} ${'pod' in a ? a.pod : 'name' in a ? a.name : a.key}`);
+}
