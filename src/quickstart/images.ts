@@ -1,0 +1,27 @@
+/**
+ * Images for the quick start: each image of the template is pulled when missing. On a
+ * machine that cannot reach a registry, a `busybox:*` image is replaced by a local stand-in
+ * built from Debian's busybox-static (same applets the template uses), and the user is told
+ * so, with the command that removes it. Any other image fails with the pull error.
+ */
+import type { DockerRuntime } from '../runtime/docker';
+import { findBusybox, importBusyboxImage } from '../runtime/busyboxImage';
+import { messageOf } from '../util/errors';
+
+const STAND_IN_APPLETS = ['sh', 'httpd', 'nc', 'sleep', 'wget', 'cat', 'echo', 'ls', 'mkdir', 'grep', 'date', 'hostname', 'env', 'true', 'test', 'printf'];
+export const STAND_IN_LABEL = 'io.berth.stand-in';
+
+export type ImageOutcome = { image: string; how: 'present' | 'pulled' } | { image: string; how: 'stand-in'; pullError: string };
+
+export async function ensureQuickstartImage(runtime: DockerRuntime, image: string): Promise<ImageOutcome> {
+  if (await runtime.hasImage(image)) return { image, how: 'present' };
+  try {
+    await runtime.pullImage(image);
+    return { image, how: 'pulled' };
+  } catch (err) {
+    if (!/^(docker\.io\/)?(library\/)?busybox(:|$)/.test(image)) throw err;
+    const busybox = findBusybox();
+    await importBusyboxImage(runtime, image, busybox, { required: STAND_IN_APPLETS, changes: [`LABEL ${STAND_IN_LABEL}=${busybox}`] });
+    return { image, how: 'stand-in', pullError: messageOf(err) };
+  }
+}
