@@ -38,6 +38,18 @@ export class ManifestDir {
     return dir;
   }
 
+  /**
+   * Several fixture directories side by side in one fresh directory (each copied to a
+   * sub-directory of its own name), applied together as one desired state.
+   */
+  static async fromFixtures(names: readonly string[]): Promise<ManifestDir> {
+    const dir = await ManifestDir.create({}, 'berth-fixtures-');
+    for (const name of names) {
+      await cp(path.join(APPLY_FIXTURES, name), path.join(dir.path, name), { recursive: true, errorOnExist: true });
+    }
+    return dir;
+  }
+
   /** Writes (or replaces) one file; `name` may contain sub-directories. */
   async write(name: string, text: string): Promise<void> {
     const file = this.resolve(name);

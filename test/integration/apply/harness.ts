@@ -14,6 +14,7 @@ import { EngineApplier } from '../../../src/rollout/applier';
 import { observe } from '../../../src/observe';
 import type { ObservedPod } from '../../../src/observe/types';
 import type { Action } from '../../../src/plan/types';
+import { networkName, pvcVolumeName } from '../../../src/plan/names';
 import type { DesiredState } from '../../../src/model/types';
 import type { ApplyOutcome } from '../../../src/reconciler/types';
 import type { DockerRuntime } from '../../../src/runtime/docker';
@@ -74,6 +75,16 @@ export class ApplyHarness {
     const run = await this.apply(dir, opts);
     assert.strictEqual(run.outcome.type, 'converged', `apply did not converge: ${JSON.stringify(run.outcome, errorJson)}`);
     return run.actions;
+  }
+
+  /** The Docker network of namespace `ns` under this instance. */
+  network(ns: string): string {
+    return networkName(this.instance, ns);
+  }
+
+  /** The Docker volume of claim `claim` (a StatefulSet's: `<template>-<sts>-<ordinal>`). */
+  claimVolume(claim: string, ns = 'default'): string {
+    return pvcVolumeName(this.instance, ns, claim);
   }
 
   async pods(): Promise<ObservedPod[]> {
