@@ -33,6 +33,8 @@ interface Tracked {
 
 export class Prober {
   private readonly tracked = new Map<string, Tracked>();
+  /** Liveness restarts berth made, per container (Docker's RestartCount counts only its own). */
+  private readonly restarts = new Map<string, number>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -42,6 +44,8 @@ export class Prober {
   async tick(containers: readonly ProbedContainer[]): Promise<void> {
     const live = new Set(containers.filter((c) => c.running).map((c) => c.id));
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
+    const known = new Set(containers.map((c) => c.id));
+    for (const id of this.restarts.keys()) if (!known.has(id)) this.restarts.delete(id);
     await Promise.all(containers.filter((c) => c.running).map((c) => this.probe(c)));
   }
 
@@ -62,6 +66,27 @@ export class Prober {
   /** After a restart the container is probed from scratch. */
   forget(id: string): void {
     this.tracked.delete(id);
+  }
+
+  restartsOf(id: string): number {
+    return this.restarts.get(id) ?? 0;
+  }
+
+  /**
+   * Kubelet's liveness rule: a container whose liveness probe failed failureThreshold times
+   * in a row is restarted (SIGTERM, then SIGKILL after the grace period) and probed afresh.
+   * Returns the ids restarted.
+   */
+  async restartFailing(containers: readonly ProbedContainer[], graceSeconds: (c: ProbedContainer) => number): Promise<string[]> {
+    const failing = containers.filter((c) => c.running && this.livenessFailed(c.id));
+    await Promise.all(
+      failing.map(async (c) => {
+        this.forget(c.id);
+        this.restarts.set(c.id, this.restartsOf(c.id) + 1);
+        await this.runtime.restartContainer(c.id, graceSeconds(c));
+      }),
+    );
+    return failing.map((c) => c.id);
   }
 
   private async probe(c: ProbedContainer): Promise<void> {

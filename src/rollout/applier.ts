@@ -1,9 +1,11 @@
 /**
- * Driving the engine to a desired state: observe -> plan -> execute, again and again, until
- * the plan is empty and every workload is healthy (converged), a workload degrades or its
- * progress deadline passes (failed), or the engine cannot be driven (error). Each turn
- * re-reads the engine, so an interrupted apply is finished by the next one.
+ * Driving the engine to a desired state: observe -> plan -> rollout step -> execute, again
+ * and again, until the plan is empty and every workload is healthy (converged), a workload
+ * degrades or makes no progress for its progress deadline (failed), or the engine cannot be
+ * driven (error). Each turn re-reads the engine, so an interrupted apply is finished by the
+ * next one, at the same pace.
  */
+import { stat } from 'node:fs/promises';
 import { observe } from '../observe';
 import { plan } from '../plan';
 import { expandPods } from '../plan/expand';
@@ -20,6 +22,8 @@ import { ImageEnsurer, pullPolicies } from './images';
 import { executeAction } from './execute';
 import { podContexts, podViews } from './podViews';
 import { failureDetails, summarizeAction } from './report';
+import { rolloutStep, type HeldStep } from './strategy';
+import { ProgressClock, readinessOf } from './progress';
 
 export interface ApplierOptions {
   instance: string;
@@ -34,14 +38,14 @@ export interface ApplierOptions {
   onAction?(a: Action): void;
   onHealth?(h: WorkloadHealth[]): void;
   onPull?(image: string, p: PullProgress): void;
+  /** Rollout steps held back this turn and why (empty when nothing waits). */
+  onWait?(held: HeldStep[]): void;
   now?: () => number;
 }
 
-/** A plan that is still not empty after this many turns in a row is a bug, not progress. */
-const MAX_ACTING_TURNS = 10;
-
 export class EngineApplier implements Applier {
   private health: WorkloadHealth[] = [];
+  private held: HeldStep[] = [];
   private readonly prober: Prober;
   private readonly now: () => number;
   private abandoned = false;
@@ -58,6 +62,11 @@ export class EngineApplier implements Applier {
     return this.health;
   }
 
+  /** Rollout steps waiting for readiness right now (empty when converged). */
+  waiting(): HeldStep[] {
+    return this.held;
+  }
+
   /**
    * Stop waiting: the current action finishes, then apply returns an error outcome. Used on
    * SIGTERM so berth exits within seconds; the next process picks the rollout up again.
@@ -66,37 +75,49 @@ export class EngineApplier implements Applier {
     this.abandoned = true;
   }
 
+  /**
+   * Each turn: observe, plan the whole way, let the rollout rules pick the step that may run
+   * now (rolloutStep), run it, look at health. 'self-heal' runs one step and never waits:
+   * the next pass continues.
+   */
   async apply(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
     const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune };
     const images = new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull);
-    const deadline = this.now() + progressDeadlineMs(desired);
+    const progress = new ProgressClock(desired, this.now());
+    const pods = expandPods(desired, new Warnings());
     let actions = 0;
+    let acting = 0;
     const summary: string[] = [];
     try {
-      for (let acting = 0; ; ) {
+      for (;;) {
         if (this.abandoned) throw new Error('berth is stopping; the apply was abandoned and resumes at the next start');
         const observed = await observe(this.runtime, this.opts.instance);
-        const p = plan(desired, observed, ctx);
-        if (p.actions.length > 0) {
-          if (++acting > MAX_ACTING_TURNS) throw new Error(`the plan did not converge after ${MAX_ACTING_TURNS} turns; still to do: ${p.actions.map(summarizeAction).join('; ')}`);
-          for (const a of p.actions) {
-            await executeAction({ runtime: this.runtime, images, onAction: this.opts.onAction }, a);
-            actions++;
-            summary.push(summarizeAction(a));
-          }
+        const pending = await withoutWrittenFiles(plan(desired, observed, ctx).actions);
+        const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
+        this.health = workloadHealth(desired, views, this.now());
+        this.opts.onHealth?.(this.health);
+        const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()));
+        this.held = step.held;
+        this.opts.onWait?.(step.held);
+        progress.observe(views, step.actions, this.now());
+        if (mode !== 'self-heal') {
+          const degraded = this.health.filter((h) => h.health === 'Degraded');
+          if (degraded.length > 0) return await this.failed(desired, degraded, actions, 'is degraded');
+        }
+        if (step.actions.length > 0) {
+          if (++acting > maxActingTurns(pods.length, observed.pods.length)) throw new Error(`the plan did not converge; still to do: ${step.actions.map(summarizeAction).join('; ')}`);
+          await this.run(step.actions, images);
+          actions += step.actions.length;
+          summary.push(...step.actions.map(summarizeAction));
+          if (mode === 'self-heal' && step.held.length > 0) return { type: 'converged', actions, summary };
           continue;
         }
         acting = 0;
-        const pods = expandPods(desired, new Warnings());
-        const contexts = podContexts(this.opts.instance, observed.pods, pods);
-        this.health = workloadHealth(desired, await podViews(this.runtime, this.prober, contexts), this.now());
-        this.opts.onHealth?.(this.health);
         if (mode === 'self-heal') return { type: 'converged', actions, summary };
-        const degraded = this.health.filter((h) => h.health === 'Degraded');
-        if (degraded.length > 0) return await this.failed(desired, degraded, actions, 'is degraded');
         const waiting = this.health.filter((h) => h.health !== 'Healthy');
-        if (waiting.length === 0) return { type: 'converged', actions, summary };
-        if (this.now() > deadline) return await this.failed(desired, waiting, actions, 'did not become ready before its progress deadline');
+        if (waiting.length === 0 && pending.length === 0) return { type: 'converged', actions, summary };
+        const stuck = progress.stalled(this.health, this.now());
+        if (stuck.length > 0) return await this.failed(desired, stuck, actions, 'made no progress within its progress deadline');
         await sleep(this.opts.pollMs ?? 500);
       }
     } catch (err) {
@@ -109,6 +130,12 @@ export class EngineApplier implements Applier {
     }
   }
 
+  /** Runs a step in order; pod removals next to each other stop together (grace periods overlap). */
+  private async run(step: Action[], images: ImageEnsurer): Promise<void> {
+    const deps = { runtime: this.runtime, images, onAction: this.opts.onAction };
+    for (const batch of batches(step)) await Promise.all(batch.map((a) => executeAction(deps, a)));
+  }
+
   private async failed(desired: DesiredState, bad: WorkloadHealth[], actions: number, what: string): Promise<ApplyOutcome> {
     const reason = bad.map((h) => `${h.kind} ${h.namespace}/${h.name} ${what}: ${h.message}`).join('; ');
     const details = await failureDetails(this.runtime, this.opts.instance, desired, bad);
@@ -116,8 +143,35 @@ export class EngineApplier implements Applier {
   }
 }
 
-/** The longest progress deadline of the workloads: the apply waits at most that long. */
-export function progressDeadlineMs(desired: DesiredState): number {
-  const secs = [...desired.deployments.map((d) => d.progressDeadlineSeconds), ...desired.statefulSets.map((s) => s.progressDeadlineSeconds), ...(desired.pods.length ? [600] : [])];
-  return Math.max(0, ...secs) * 1000;
+/**
+ * A step whose actions keep coming back turn after turn without a wait in between is a bug
+ * (or a fight with someone else over the engine), not progress. A rolling update takes about
+ * two turns per pod.
+ */
+function maxActingTurns(desiredPods: number, observedPods: number): number {
+  return 10 + 3 * (desiredPods + observedPods);
+}
+
+/** Consecutive pod removals form one batch (their grace periods overlap); anything else runs alone. */
+export function batches(step: readonly Action[]): Action[][] {
+  const out: Action[][] = [];
+  for (const a of step) {
+    const last = out[out.length - 1];
+    if (a.type === 'remove-pod' && last?.[0].type === 'remove-pod') last.push(a);
+    else out.push([a]);
+  }
+  return out;
+}
+
+/** write-files is planned every time (the planner cannot see files); drop those already written. */
+async function withoutWrittenFiles(actions: Action[]): Promise<Action[]> {
+  const written = await Promise.all(actions.map((a) => (a.type === 'write-files' ? exists(a.dir) : false)));
+  return actions.filter((_, i) => !written[i]);
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
 }

@@ -34,7 +34,10 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
 }
 
 export async function podViews(runtime: Runtime, prober: Prober, contexts: readonly PodContext[]): Promise<PodView[]> {
-  await prober.tick(contexts.flatMap((c) => c.probed));
+  const probed = contexts.flatMap((c) => c.probed);
+  await prober.tick(probed);
+  const grace = new Map(contexts.flatMap((c) => c.probed.map((p) => [p.id, c.desired?.spec.terminationGracePeriodSeconds ?? 30] as const)));
+  await prober.restartFailing(probed, (p) => grace.get(p.id) ?? 30);
   return Promise.all(contexts.map((c) => view(runtime, prober, c)));
 }
 
@@ -51,7 +54,7 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<Po
     running: o.containers.every((x) => x.state === 'running'),
     ready,
     readySince: ready ? Math.max(...readiness.map((r) => r.readySince ?? 0)) : undefined,
-    restarts: 0,
+    restarts: Math.max(0, ...o.containers.map((x) => prober.restartsOf(x.id))),
   };
   if (ready) return base;
   // Not ready: find out why (restarts, exit code), from the engine.
@@ -59,7 +62,7 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<Po
   for (const s of o.containers) {
     const d = await runtime.inspectContainer(s.id).catch(() => undefined);
     if (!d) continue;
-    base.restarts = Math.max(base.restarts, d.restartCount);
+    base.restarts = Math.max(base.restarts, d.restartCount + prober.restartsOf(s.id));
     const exitedForGood = d.state === 'exited' && c.desired?.spec.restartPolicy !== 'Always';
     if (exitedForGood) base.exitCode = d.exitCode;
     if (d.state !== 'running' || d.restartCount > 0) {

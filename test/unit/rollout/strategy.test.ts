@@ -1,0 +1,223 @@
+/**
+ * The rollout planner, without Docker: a rollout is simulated turn by turn on the in-memory
+ * engine of the plan tests (plan -> rolloutStep -> apply action by action), pods becoming
+ * ready one turn after they are created (or never), and the bounds are checked after every
+ * single action, as a sampler on a real engine would see them.
+ */
+import * as assert from 'node:assert/strict';
+import { plan } from '../../../src/plan';
+import type { ObservedState } from '../../../src/observe/types';
+import type { DesiredState, DeploymentResource, StatefulSetResource } from '../../../src/model/types';
+import { fenceposts, rolloutStep, type PodReadiness } from '../../../src/rollout/strategy';
+import { container, ctx, deployment, desired, podSpec, statefulSet } from '../plan/fixtures';
+import { applyPlan, converged } from '../plan/helpers';
+
+const spec = (image: string) => podSpec([container('app', image)]);
+
+function deploy(image: string, replicas: number, over: Partial<DeploymentResource> = {}): DesiredState {
+  return desired({ deployments: [{ ...deployment('web', spec(image), { replicas }), ...over }] });
+}
+
+function sts(image: string, replicas: number, over: Partial<StatefulSetResource> = {}): DesiredState {
+  return desired({ statefulSets: [{ ...statefulSet('db', spec(image), { replicas }), ...over }] });
+}
+
+interface Sample {
+  pods: number;
+  available: number;
+  old: number;
+  fresh: number;
+}
+
+interface Simulation {
+  samples: Sample[];
+  /** Pod names created/removed per turn, in order. */
+  turns: string[][];
+  final: ObservedState;
+  done: boolean;
+}
+
+/**
+ * Runs `to` against the state `from` converged to. `ready(name, turn)` says whether a pod
+ * created at turn `born` is ready at `turn` (default: from the next turn on).
+ */
+function simulate(from: DesiredState, to: DesiredState, opts: { readyWhen?: (pod: string, born: number, turn: number) => boolean; maxTurns?: number } = {}): Simulation {
+  const readyWhen = opts.readyWhen ?? ((_p, born, turn) => turn > born);
+  let observed = converged((o) => plan(from, o, ctx()));
+  const born = new Map<string, number>(observed.pods.map((p) => [p.name, -1]));
+  const hash = to.deployments[0]?.templateHash ?? to.statefulSets[0]?.templateHash;
+  const samples: Sample[] = [];
+  const turns: string[][] = [];
+  const readinessAt = (turn: number) => new Map<string, PodReadiness>(observed.pods.map((p) => {
+    const r = readyWhen(p.name, born.get(p.name) ?? turn, turn);
+    return [`${p.namespace}/${p.name}`, { ready: r, available: r }];
+  }));
+  const sample = (turn: number) => {
+    const readiness = readinessAt(turn);
+    const available = observed.pods.filter((p) => readiness.get(`${p.namespace}/${p.name}`)?.available).length;
+    const fresh = observed.pods.filter((p) => p.specHash === hash).length;
+    samples.push({ pods: observed.pods.length, available, old: observed.pods.length - fresh, fresh });
+  };
+  for (let turn = 0; turn < (opts.maxTurns ?? 60); turn++) {
+    const p = plan(to, observed, ctx());
+    const step = rolloutStep(p.actions, to, observed.pods, readinessAt(turn));
+    if (p.actions.length === 0) return { samples, turns, final: observed, done: true };
+    const names: string[] = [];
+    for (const a of step.actions) {
+      observed = applyPlan(observed, { actions: [a], warnings: [] });
+      if (a.type === 'create-pod') born.set(a.pod, turn);
+      if (a.type === 'create-pod' || a.type === 'remove-pod') names.push(`${a.type === 'create-pod' ? '+' : '-'}${a.pod}`);
+      sample(turn);
+    }
+    turns.push(names);
+  }
+  return { samples, turns, final: observed, done: false };
+}
+
+const max = (s: Sample[], f: (x: Sample) => number) => Math.max(...s.map(f));
+const min = (s: Sample[], f: (x: Sample) => number) => Math.min(...s.map(f));
+
+describe('rollout: fenceposts (Kubernetes rounding: surge up, unavailable down)', () => {
+  const table: [string | number, string | number, number, number, number][] = [
+    ['25%', '25%', 4, 1, 1],
+    ['25%', '25%', 1, 1, 0],
+    ['25%', '25%', 10, 3, 2],
+    ['50%', '50%', 3, 2, 1],
+    [2, 0, 4, 2, 0],
+    [0, 1, 4, 0, 1],
+    [0, 0, 3, 0, 1],
+    ['0%', '0%', 5, 0, 1],
+    ['10%', '100%', 3, 1, 3],
+  ];
+  for (const [s, u, r, surge, unavailable] of table) {
+    it(`maxSurge ${s}, maxUnavailable ${u}, replicas ${r} -> +${surge} / -${unavailable}`, () => {
+      assert.deepEqual(fenceposts(s, u, r), { surge, unavailable });
+    });
+  }
+});
+
+describe('rollout: Deployment RollingUpdate', () => {
+  const cases: [string, string | number, string | number, number][] = [
+    ['25%/25% of 4', '25%', '25%', 4],
+    ['surge 0, unavailable 1 of 4', 0, 1, 4],
+    ['surge 2, unavailable 0 of 3', 2, 0, 3],
+    ['50%/50% of 3', '50%', '50%', 3],
+    ['25%/25% of 1', '25%', '25%', 1],
+  ];
+  for (const [name, maxSurge, maxUnavailable, replicas] of cases) {
+    it(`${name}: stays within replicas + surge pods and replicas - unavailable available, and finishes`, () => {
+      const strategy = { type: 'RollingUpdate' as const, maxSurge, maxUnavailable };
+      const sim = simulate(deploy('app:1', replicas, { strategy }), deploy('app:2', replicas, { strategy }));
+      const { surge, unavailable } = fenceposts(maxSurge, maxUnavailable, replicas);
+      assert.equal(sim.done, true);
+      assert.ok(max(sim.samples, (s) => s.pods) <= replicas + surge, `pods ${max(sim.samples, (s) => s.pods)} > ${replicas + surge}`);
+      assert.ok(min(sim.samples, (s) => s.available) >= replicas - unavailable, `available ${min(sim.samples, (s) => s.available)} < ${replicas - unavailable}`);
+      assert.deepEqual([sim.final.pods.length, sim.samples[sim.samples.length - 1].old], [replicas, 0]);
+      // It took several steps, not one big replace.
+      assert.ok(sim.turns.filter((t) => t.length > 0).length > 1 || replicas === 1);
+    });
+  }
+
+  it('new pods that never become ready: the rollout stops at the bounds (3 old serving, 2 new waiting), as Kubernetes does', () => {
+    const sim = simulate(deploy('app:1', 4), deploy('app:bad', 4), { readyWhen: (p, born) => born < 0, maxTurns: 10 });
+    assert.equal(sim.done, false);
+    const last = sim.samples[sim.samples.length - 1];
+    assert.deepEqual([last.old, last.fresh, min(sim.samples, (s) => s.available)], [3, 2, 3]);
+  });
+
+  it('never-ready with surge 1, unavailable 0: all old pods keep serving', () => {
+    const strategy = { type: 'RollingUpdate' as const, maxSurge: 1, maxUnavailable: 0 };
+    const sim = simulate(deploy('app:1', 3, { strategy }), deploy('app:bad', 3, { strategy }), { readyWhen: (p, born) => born < 0, maxTurns: 10 });
+    assert.deepEqual([min(sim.samples, (s) => s.old), max(sim.samples, (s) => s.fresh)], [3, 1]);
+  });
+
+  it('unavailable old pods are removed first', () => {
+    const strategy = { type: 'RollingUpdate' as const, maxSurge: 0, maxUnavailable: 1 };
+    const from = deploy('app:1', 3, { strategy });
+    const to = deploy('app:2', 3, { strategy });
+    const observed = converged((o) => plan(from, o, ctx()));
+    const sick = observed.pods[2].name;
+    const readiness = new Map(observed.pods.map((p) => [`default/${p.name}`, { ready: p.name !== sick, available: p.name !== sick }]));
+    const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, readiness);
+    const removed = step.actions.filter((a) => a.type === 'remove-pod').map((a) => (a.type === 'remove-pod' ? a.pod : ''));
+    // The sick one costs no availability; no available one may go (2 available, 2 needed).
+    assert.deepEqual(removed, [sick]);
+  });
+
+  it('scaling alone (same template) creates every new replica at once and touches no pod', () => {
+    const sim = simulate(deploy('app:1', 2), deploy('app:1', 5));
+    assert.equal(sim.turns.length, 1);
+    assert.equal(sim.turns[0].filter((n) => n.startsWith('-')).length, 0);
+    assert.equal(sim.turns[0].length, 3);
+  });
+
+  it('a paused Deployment keeps the old pods and says so', () => {
+    const from = deploy('app:1', 2);
+    const to = deploy('app:2', 2, { paused: true });
+    const observed = converged((o) => plan(from, o, ctx()));
+    const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, new Map());
+    assert.deepEqual(step.actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod'), []);
+    assert.match(step.held[0].reason, /paused/);
+  });
+
+  it('Recreate: all old pods go before any new one comes', () => {
+    const strategy = { type: 'Recreate' as const };
+    const sim = simulate(deploy('app:1', 3, { strategy }), deploy('app:2', 3, { strategy }));
+    assert.equal(sim.done, true);
+    assert.ok(sim.samples.every((s) => s.old === 0 || s.fresh === 0), 'old and new pods at the same time');
+    assert.deepEqual(sim.turns[0].map((n) => n[0]), ['-', '-', '-']);
+  });
+
+  it('rollback mid-rollout: the new pod goes, the old pods are kept (not recreated)', () => {
+    const strategy = { type: 'RollingUpdate' as const, maxSurge: 1, maxUnavailable: 0 };
+    const from = deploy('app:1', 4, { strategy });
+    const bad = deploy('app:bad', 4, { strategy });
+    let observed = converged((o) => plan(from, o, ctx()));
+    const oldNames = observed.pods.map((p) => p.name).sort();
+    const ready = (o: ObservedState) => new Map(o.pods.map((p) => [`default/${p.name}`, { ready: oldNames.includes(p.name), available: oldNames.includes(p.name) }]));
+    observed = applyPlan(observed, { actions: rolloutStep(plan(bad, observed, ctx()).actions, bad, observed.pods, ready(observed)).actions, warnings: [] });
+    assert.equal(observed.pods.length, 5);
+    const back = rolloutStep(plan(from, observed, ctx()).actions, from, observed.pods, ready(observed));
+    const pods = back.actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod').map((a) => `${a.type} ${'pod' in a ? a.pod : ''}`);
+    assert.equal(pods.length, 1);
+    assert.match(pods[0], /^remove-pod web-/);
+    observed = applyPlan(observed, { actions: back.actions, warnings: [] });
+    assert.deepEqual(observed.pods.map((p) => p.name).sort(), oldNames);
+  });
+});
+
+describe('rollout: StatefulSet', () => {
+  it('OrderedReady creation: one ordinal per turn, each after the one below is ready', () => {
+    const sim = simulate(desired(), sts('db:1', 3));
+    assert.deepEqual(sim.turns.filter((t) => t.length), [['+db-0'], ['+db-1'], ['+db-2']]);
+  });
+
+  it('Parallel creation: all ordinals in one step', () => {
+    const sim = simulate(desired(), sts('db:1', 3, { podManagementPolicy: 'Parallel' }));
+    assert.deepEqual(sim.turns[0], ['+db-0', '+db-1', '+db-2']);
+  });
+
+  it('OrderedReady waits while an ordinal below is not ready', () => {
+    const sim = simulate(desired(), sts('db:1', 3), { readyWhen: (p, born, turn) => p !== 'db-0' && turn > born, maxTurns: 5 });
+    assert.deepEqual(sim.turns.filter((t) => t.length), [['+db-0']]);
+  });
+
+  it('update: one pod at a time from the highest ordinal down, each ready before the next', () => {
+    const sim = simulate(sts('db:1', 3), sts('db:2', 3));
+    assert.equal(sim.done, true);
+    const steps = sim.turns.filter((t) => t.length);
+    assert.deepEqual(steps, [['-db-2', '+db-2'], ['-db-1', '+db-1'], ['-db-0', '+db-0']]);
+    assert.ok(sim.samples.every((s) => s.pods >= 2));
+  });
+
+  it('partition 2 of 4: only ordinals 3 and 2 are updated', () => {
+    const part = (image: string) => sts(image, 4, { updateStrategy: { type: 'RollingUpdate', partition: 2 } });
+    const sim = simulate(part('db:1'), part('db:2'));
+    assert.deepEqual(sim.turns.filter((t) => t.length), [['-db-3', '+db-3'], ['-db-2', '+db-2']]);
+  });
+
+  it('scale-down: the highest ordinal first, one at a time', () => {
+    const sim = simulate(sts('db:1', 4), sts('db:1', 2));
+    assert.deepEqual(sim.turns.filter((t) => t.length), [['-db-3'], ['-db-2']]);
+  });
+});
