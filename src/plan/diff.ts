@@ -123,6 +123,12 @@ function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, o
   if (d.spec.hostNetwork) return;
   const owner = o.infra ?? o.containers[0];
   const network = networkName(ctx.instance, d.namespace);
+  if (!(network in owner.networks)) {
+    // Disconnected by hand (`docker network disconnect`): the list call says so even when the
+    // alias cache does not. Connect it again with its aliases; the pod's containers stay.
+    out.aliasUpdates.push({ type: 'set-aliases', key: d.key, namespace: d.namespace, pod: d.name, container: owner.name, network, aliases: b.aliases, previous: [] });
+    return;
+  }
   const current = owner.aliases?.[network];
   if (current === undefined) {
     // The runtime did not report the endpoint's aliases (Docker's list API never does), so

@@ -51,6 +51,8 @@ export const PULL_HINT =
 /** 304: the container already is in the asked state (started, stopped). */
 const alreadyDone = (status: number | undefined): boolean => status === 304;
 const missing = (status: number | undefined): boolean => status === 404;
+/** Disconnecting a container that is not on the network: already done. */
+const notConnected = (_status: number | undefined, err: unknown): boolean => /is not connected to (the )?network/i.test(engineReason(err));
 /** Missing, or another call is removing it right now. */
 const goneOrGoing = (status: number | undefined, err: unknown): boolean =>
   status === 404 || (status === 409 && /already in progress/i.test(engineReason(err)));
@@ -214,9 +216,10 @@ export class DockerRuntime implements Runtime {
     );
   }
 
+  /** A container not connected to the network is not an error (the engine answers 500 then). */
   async disconnectNetwork(network: string, container: string): Promise<void> {
     this.aliasCache.clear();
-    await this.call(`cannot disconnect container "${container}" from network "${network}"`, () =>
+    await this.tolerate(`cannot disconnect container "${container}" from network "${network}"`, notConnected, () =>
       this.docker.getNetwork(network).disconnect({ Container: container, Force: false }),
     );
   }
