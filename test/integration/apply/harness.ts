@@ -18,7 +18,7 @@ import { networkName, pvcVolumeName } from '../../../src/plan/names';
 import type { DesiredState } from '../../../src/model/types';
 import type { ApplyOutcome } from '../../../src/reconciler/types';
 import type { DockerRuntime } from '../../../src/runtime/docker';
-import type { ExecResult } from '../../../src/runtime/types';
+import { LABEL, type ExecResult } from '../../../src/runtime/types';
 import { formatProblem } from '../../../src/util/problems';
 import { pollUntil } from '../../../src/util/eventually';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
@@ -35,6 +35,20 @@ export interface ApplyRun {
   /** Every action the applier started, in order. */
   actions: Action[];
   desired: DesiredState;
+}
+
+export interface StraySpec {
+  pod: string;
+  container: string;
+  owner: string;
+  namespace?: string;
+  kind?: string;
+  specHash?: string;
+  /** Docker name; `berth_<instance>_<ns>_<pod>_<container>` by default. */
+  name?: string;
+  labels?: Record<string, string>;
+  /** Start it (default true). */
+  start?: boolean;
 }
 
 export class ApplyHarness {
@@ -134,13 +148,60 @@ export class ApplyHarness {
     );
   }
 
-  /** Removes every Docker object of the instance, the state directory and temp manifests. */
-  async cleanup(): Promise<void> {
+  /**
+   * A running container labelled as a pod of this instance that berth did not create (a
+   * leftover, or something started by hand): on the namespace's network when it exists,
+   * else on Docker's default bridge. Returns its id.
+   */
+  async createStray(s: StraySpec): Promise<string> {
+    const ns = s.namespace ?? 'default';
+    const nets = await this.runtime.listNetworks({ [LABEL.instance]: this.instance });
+    const network = nets.some((n) => n.name === this.network(ns)) ? this.network(ns) : 'bridge';
+    const labels: Record<string, string> = {
+      [LABEL.managed]: 'true',
+      [LABEL.instance]: this.instance,
+      [LABEL.namespace]: ns,
+      [LABEL.kind]: s.kind ?? 'Pod',
+      [LABEL.owner]: s.owner,
+      [LABEL.pod]: s.pod,
+      [LABEL.container]: s.container,
+      [LABEL.specHash]: s.specHash ?? 'stray',
+      [LABEL.revision]: '0'.repeat(40),
+      ...s.labels,
+    };
+    const id = await this.runtime.createContainer({
+      name: s.name ?? `berth_${this.instance}_${ns}_${s.pod}_${s.container}`,
+      image: TEST_IMAGE,
+      labels,
+      entrypoint: PAUSE_COMMAND,
+      env: [],
+      network: { type: 'network', network, aliases: [] },
+      mounts: [],
+      ports: [],
+      restartPolicy: 'no',
+      privileged: false,
+      capAdd: [],
+      capDrop: [],
+      readOnlyRootfs: false,
+      tty: false,
+      openStdin: false,
+      stopTimeout: 1,
+      extraHosts: [],
+    });
+    if (s.start ?? true) await this.runtime.startContainer(id);
+    return id;
+  }
+
+  /**
+   * Removes every Docker object of the instance and the state directory; with `manifests`
+   * (the default) also every temp manifests directory still alive.
+   */
+  async cleanup(opts: { manifests?: boolean } = {}): Promise<void> {
     try {
       await cleanupInstance(this.runtime, this.instance);
     } finally {
       await rm(this.stateDir, { recursive: true, force: true });
-      await disposeManifestDirs();
+      if (opts.manifests ?? true) await disposeManifestDirs();
     }
   }
 }
