@@ -9,6 +9,8 @@ export interface ResourceStatus {
   health: HealthCode;
   /** A sentence a person reads: "2 of 3 updated replicas are available". */
   message: string;
+  /** During a rollout: the step that waits and why ("rolling update: 5 pod(s) (at most 5), ..."). */
+  waiting?: string;
 }
 
 export interface StatusSnapshot {

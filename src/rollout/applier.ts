@@ -58,13 +58,10 @@ export class EngineApplier implements Applier {
     this.prober = new Prober(runtime, this.now);
   }
 
+  /** Health of each workload, with the rollout step it waits on, as of the last turn. */
   resources(): WorkloadHealth[] {
-    return this.health;
-  }
-
-  /** Rollout steps waiting for readiness right now (empty when converged). */
-  waiting(): HeldStep[] {
-    return this.held;
+    const held = new Map(this.held.map((h) => [h.key, h.reason]));
+    return this.health.map((h) => (held.has(h.key) ? { ...h, waiting: held.get(h.key) } : h));
   }
 
   /**

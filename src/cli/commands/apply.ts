@@ -9,6 +9,7 @@ import { EXIT, type ExitCode } from '../exit';
 import { requireDirectory } from '../paths';
 import { BerthError } from '../../util/errors';
 import type { WorkloadHealth } from '../../health/workload';
+import type { HeldStep } from '../../rollout/strategy';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -44,6 +45,7 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
           log: () => {},
           onAction: (a) => process.stdout.write(`  ${summarizeAction(a)}\n`),
           onHealth: healthPrinter(),
+          onWait: waitPrinter(),
           onPull: pullPrinter(),
         });
         const result = await applier.apply(outcome.desired, revision, raw.wait ? 'rollout' : 'self-heal');
@@ -71,6 +73,16 @@ function healthPrinter(): (h: WorkloadHealth[]) => void {
       if (last.get(h.key) !== line) process.stdout.write(`  ${line}\n`);
       last.set(h.key, line);
     }
+  };
+}
+
+/** Prints why a rollout step waits, when that changes. */
+function waitPrinter(): (held: HeldStep[]) => void {
+  const last = new Map<string, string>();
+  return (held) => {
+    for (const h of held) if (last.get(h.key) !== h.reason) process.stdout.write(`  ${h.key}: waiting: ${h.reason}\n`);
+    last.clear();
+    for (const h of held) last.set(h.key, h.reason);
   };
 }
 
