@@ -19,6 +19,10 @@ import { formatProblem } from '../util/problems';
 import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
+import { every } from './probeLoop';
+
+/** How often the operator probes its pods between passes (probes run on their own periods). */
+const PROBE_INTERVAL_MS = 1000;
 
 export interface OperatorOptions {
   repo: string;
@@ -131,6 +135,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       (err) => log.warn({ error: err.message }, 'engine events stream ended'),
     );
     closers.push({ close: async () => events.close() });
+    closers.push(every(PROBE_INTERVAL_MS, () => applier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
     queue.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');

@@ -10,12 +10,13 @@ import { observe } from '../observe';
 import { plan } from '../plan';
 import { expandPods } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
-import type { Action, PlanContext } from '../plan/types';
+import type { Action, DesiredPod, PlanContext } from '../plan/types';
+import type { ObservedState } from '../observe/types';
 import type { DesiredState } from '../model/types';
 import type { PullProgress, Runtime } from '../runtime/types';
 import type { ApplyOutcome, Applier } from '../reconciler/types';
 import { Prober } from '../health/prober';
-import { workloadHealth, type WorkloadHealth } from '../health/workload';
+import { workloadHealth, type PodView, type WorkloadHealth } from '../health/workload';
 import { BerthError, isBerthError, messageOf } from '../util/errors';
 import { sleep } from '../util/eventually';
 import { ImageEnsurer, pullPolicies } from './images';
@@ -38,6 +39,8 @@ export interface ApplierOptions {
   onAction?(a: Action): void;
   onHealth?(h: WorkloadHealth[]): void;
   onPull?(image: string, p: PullProgress): void;
+  /** Every look at the pods (each turn, each probe()): for Service endpoints that follow readiness. */
+  onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): void;
   /** Rollout steps held back this turn and why (empty when nothing waits). */
   onWait?(held: HeldStep[]): void;
   now?: () => number;
@@ -49,6 +52,9 @@ export class EngineApplier implements Applier {
   private readonly prober: Prober;
   private readonly now: () => number;
   private abandoned = false;
+  /** The desired state of the last apply, watched between applies by probe(). */
+  private current?: { desired: DesiredState; pods: DesiredPod[] };
+  private applying = false;
 
   constructor(
     private readonly runtime: Runtime,
@@ -78,10 +84,36 @@ export class EngineApplier implements Applier {
    * the next pass continues.
    */
   async apply(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
+    this.applying = true;
+    try {
+      return await this.applyInner(desired, revision, mode);
+    } finally {
+      this.applying = false;
+    }
+  }
+
+  /**
+   * Between applies (the operator calls it every second): probe the pods of the last desired
+   * state, as kubelet does all the time: liveness failures restart containers, readiness
+   * changes reach resources() and onViews (the Service endpoints). Does nothing during an
+   * apply, whose turns probe anyway.
+   */
+  async probe(): Promise<void> {
+    if (this.applying || !this.current) return;
+    const { desired, pods } = this.current;
+    const observed = await observe(this.runtime, this.opts.instance);
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
+    this.health = workloadHealth(desired, views, this.now());
+    this.held = [];
+    this.opts.onViews?.(desired, observed, views);
+  }
+
+  private async applyInner(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
     const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune };
     const images = new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull);
     const progress = new ProgressClock(desired, this.now());
     const pods = expandPods(desired, new Warnings());
+    this.current = { desired, pods };
     let actions = 0;
     let acting = 0;
     const summary: string[] = [];
@@ -93,6 +125,7 @@ export class EngineApplier implements Applier {
         const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
         this.health = workloadHealth(desired, views, this.now());
         this.opts.onHealth?.(this.health);
+        this.opts.onViews?.(desired, observed, views);
         const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()));
         this.held = step.held;
         this.opts.onWait?.(step.held);
