@@ -31,10 +31,20 @@ export interface PodActions {
   aliasesUnknown: string[];
 }
 
-/** Kubernetes' default grace period, for pods no longer declared. */
+/** Kubernetes' default grace period, for pods of workloads no longer declared. */
 const DEFAULT_GRACE_SECONDS = 30;
 
-export function podActions(pairs: readonly PodPair[], built: ReadonlyMap<DesiredPod, BuiltPod>, volumes: readonly VolumeSummary[], ctx: PlanContext): PodActions {
+/**
+ * `graces`: workload key -> terminationGracePeriodSeconds of its declared template. Pods a
+ * declared workload sheds (scaled down, superseded) stop with it, not with the default.
+ */
+export function podActions(
+  pairs: readonly PodPair[],
+  built: ReadonlyMap<DesiredPod, BuiltPod>,
+  volumes: readonly VolumeSummary[],
+  ctx: PlanContext,
+  graces: ReadonlyMap<string, number> = new Map(),
+): PodActions {
   const out: PodActions = { removals: [], creations: [], starts: [], aliasUpdates: [], fileSets: [], aliasesUnknown: [] };
   const create = (d: DesiredPod, reason: PodCreateReason) => {
     const b = built.get(d) as BuiltPod;
@@ -48,12 +58,12 @@ export function podActions(pairs: readonly PodPair[], built: ReadonlyMap<Desired
         break;
       case 'replace': {
         const reason = p.reason === 'broken' ? 'repair' : 'replace';
-        out.removals.push(removePod(p.observed, p.desired.key, reason, volumes, p.desired, p.detail));
+        out.removals.push(removePod(p.observed, p.desired.key, reason, volumes, p.desired.spec.terminationGracePeriodSeconds, p.detail));
         create(p.desired, reason);
         break;
       }
       case 'delete':
-        if (p.reason !== 'orphan' || ctx.prune) out.removals.push(removePod(p.observed, p.key, p.reason, volumes));
+        if (p.reason !== 'orphan' || ctx.prune) out.removals.push(removePod(p.observed, p.key, p.reason, volumes, graces.get(p.key) ?? DEFAULT_GRACE_SECONDS));
         break;
       case 'unchanged':
         keepPod(p.desired, p.observed, built.get(p.desired) as BuiltPod, ctx, out);
@@ -90,14 +100,14 @@ function pulls(d: DesiredPod, b: BuiltPod): ImagePull[] {
   return [...out.values()];
 }
 
-function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes: readonly VolumeSummary[], d?: DesiredPod, detail?: string): RemovePodAction {
+function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes: readonly VolumeSummary[], graceSeconds: number, detail?: string): RemovePodAction {
   const action: RemovePodAction = {
     type: 'remove-pod',
     key,
     namespace: o.namespace,
     pod: o.name,
     containerIds: [...o.containers.map((c) => c.id), ...(o.infra ? [o.infra.id] : [])],
-    graceSeconds: d?.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_SECONDS,
+    graceSeconds,
     reason,
     specHash: o.specHash,
     images: Object.fromEntries(o.containers.map((c) => [containerOf(c), c.image])),

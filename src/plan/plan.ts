@@ -35,7 +35,7 @@ export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanCo
   const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPod(d, desired.services, ctx, lookup, warnings)]));
   for (const w of serviceWarnings(desired.services, pods)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
-  const pa = podActions(pairs, built, observed.volumes, ctx);
+  const pa = podActions(pairs, built, observed.volumes, ctx, gracePeriods(desired));
   if (pa.aliasesUnknown.length > 0) {
     const pods = [...pa.aliasesUnknown].sort().join(', ');
     warnings.add(`Service changes do not reach running pods ${pods} yet: the runtime does not report network aliases; they apply when the pods are replaced`);
@@ -56,6 +56,14 @@ function declaredWorkloads(d: DesiredState): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of d.pods) out.set(resourceKey(p), p.specHash);
   for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.templateHash);
+  return out;
+}
+
+/** Workload key -> terminationGracePeriodSeconds of its current template, for pods it sheds. */
+function gracePeriods(d: DesiredState): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const p of d.pods) out.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
+  for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
   return out;
 }
 
