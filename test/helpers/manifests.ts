@@ -44,10 +44,14 @@ export class ManifestDir {
    */
   static async fromFixtures(names: readonly string[]): Promise<ManifestDir> {
     const dir = await ManifestDir.create({}, 'berth-fixtures-');
-    for (const name of names) {
-      await cp(path.join(APPLY_FIXTURES, name), path.join(dir.path, name), { recursive: true, errorOnExist: true });
-    }
+    for (const name of names) await dir.addFixture(name);
     return dir;
+  }
+
+  /** Copies fixture directory `name` into the sub-directory `name` (which must not exist). */
+  async addFixture(name: string): Promise<void> {
+    const target = this.resolve(name);
+    await cp(path.join(APPLY_FIXTURES, name), target, { recursive: true, errorOnExist: true, force: false });
   }
 
   /** Writes (or replaces) one file; `name` may contain sub-directories. */

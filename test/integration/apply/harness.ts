@@ -23,6 +23,7 @@ import { formatProblem } from '../../../src/util/problems';
 import { pollUntil } from '../../../src/util/eventually';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
 import { disposeManifestDirs, ManifestDir } from '../../helpers/manifests';
+import { engineArgs, runCli, type CliOptions, type CliResult } from '../../helpers/cli';
 import { ensureTestImage, PAUSE_COMMAND, TEST_IMAGE } from '../../helpers/testImage';
 
 export interface ApplyOptions {
@@ -89,6 +90,23 @@ export class ApplyHarness {
     const run = await this.apply(dir, opts);
     assert.strictEqual(run.outcome.type, 'converged', `apply did not converge: ${JSON.stringify(run.outcome, errorJson)}`);
     return run.actions;
+  }
+
+  /**
+   * Runs the built CLI against this instance and state directory: `command` then `args`, plus
+   * the pause image options for the commands that create pods (apply, diff, delete).
+   */
+  cli(command: string, args: readonly string[] = [], opts: CliOptions = {}): Promise<CliResult> {
+    const pause = ['apply', 'diff', 'delete'].includes(command) ? ['--pause-image', TEST_IMAGE, '--pause-command', PAUSE_COMMAND.join(' ')] : [];
+    return runCli(engineArgs([command, ...args, ...pause], this.instance, this.stateDir), opts);
+  }
+
+  async hasNetwork(ns: string): Promise<boolean> {
+    return (await this.runtime.listNetworks({ [LABEL.instance]: this.instance })).some((n) => n.name === this.network(ns));
+  }
+
+  async hasVolume(name: string): Promise<boolean> {
+    return (await this.runtime.listVolumes({ [LABEL.instance]: this.instance })).some((v) => v.name === name);
   }
 
   /** The Docker network of namespace `ns` under this instance. */
