@@ -10,7 +10,7 @@ import { observe } from '../observe';
 import { plan } from '../plan';
 import { expandPods } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
-import type { Action, DesiredPod, PlanContext } from '../plan/types';
+import type { Action, DesiredPod, PlanContext, RemovePodAction } from '../plan/types';
 import type { ObservedState } from '../observe/types';
 import type { DesiredState } from '../model/types';
 import type { PullProgress, Runtime } from '../runtime/types';
@@ -39,6 +39,11 @@ export interface ApplierOptions {
   onAction?(a: Action): void;
   onHealth?(h: WorkloadHealth[]): void;
   onPull?(image: string, p: PullProgress): void;
+  /**
+   * Before pods are stopped (zero-downtime order): take them out of Service endpoints and let
+   * open connections drain, within their grace period. Then SIGTERM, then SIGKILL.
+   */
+  beforeRemove?(pods: RemovePodAction[]): Promise<void>;
   /** Every look at the pods (each turn, each probe()): for Service endpoints that follow readiness. */
   onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): void;
   /** Rollout steps held back this turn and why (empty when nothing waits). */
@@ -163,7 +168,11 @@ export class EngineApplier implements Applier {
   /** Runs a step in order; pod removals next to each other stop together (grace periods overlap). */
   private async run(step: Action[], images: ImageEnsurer): Promise<void> {
     const deps = { runtime: this.runtime, images, onAction: this.opts.onAction };
-    for (const batch of batches(step)) await Promise.all(batch.map((a) => executeAction(deps, a)));
+    for (const batch of batches(step)) {
+      const removals = batch.filter((a): a is RemovePodAction => a.type === 'remove-pod');
+      if (removals.length > 0) await this.opts.beforeRemove?.(removals);
+      await Promise.all(batch.map((a) => executeAction(deps, a)));
+    }
   }
 
   private async failed(desired: DesiredState, bad: WorkloadHealth[], actions: number, what: string): Promise<ApplyOutcome> {
