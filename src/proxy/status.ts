@@ -1,0 +1,37 @@
+/**
+ * Pure: the proxy's status for people and the API, from the published table, the live
+ * proxy's ack and its pid file. Listeners come from the ack when the proxy has applied the
+ * table (they then carry bind state and counters), else from the table, marked unbound.
+ */
+import { endpointKey, listenerKey, type AckFile, type ListenerState, type PidFile, type ProxyStatus, type TableFile } from './types';
+
+export function proxyStatus(holder: PidFile | undefined, table: TableFile | undefined, ack: AckFile | undefined): ProxyStatus {
+  const published = table?.generation ?? 0;
+  const applied = ack?.generation ?? 0;
+  const source: ListenerState[] =
+    ack && applied >= published
+      ? ack.listeners
+      : (table?.listeners ?? []).map((l) => ({ ...l, bound: false, error: holder ? 'not applied yet' : 'proxy not running', forwarded: 0, rejected: 0 }));
+  const connections = ack?.connections ?? {};
+  const listed = new Set<string>();
+  const listeners = source.map((l) => ({
+    ...l,
+    endpoints: l.endpoints.map((e) => {
+      listed.add(endpointKey(e));
+      return { ...e, connections: connections[endpointKey(e)] ?? 0 };
+    }),
+  }));
+  listeners.sort((a, b) => a.service.localeCompare(b.service) || listenerKey(a).localeCompare(listenerKey(b)));
+  const draining = Object.entries(connections)
+    .filter(([e, n]) => n > 0 && !listed.has(e))
+    .map(([endpoint, n]) => ({ endpoint, connections: n }));
+  return {
+    running: holder !== undefined,
+    ...(holder ? { pid: holder.pid } : {}),
+    publishedGeneration: published,
+    appliedGeneration: applied,
+    listeners,
+    draining,
+    ...(ack?.tableError ? { tableError: ack.tableError } : {}),
+  };
+}

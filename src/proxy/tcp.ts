@@ -1,0 +1,142 @@
+/**
+ * A TCP listener: accepts on the host port, picks an endpoint round robin, skips the ones
+ * that refuse or do not answer within the connect timeout, then pipes bytes both ways
+ * (half-close passed on). Changing the endpoints affects only new connections, so a removed
+ * endpoint's open connections drain until either side closes them.
+ */
+import * as net from 'node:net';
+import { connectFirst, RoundRobin, type Attempt } from './balance';
+import { bindErrorText, type Listener, type ListenerDeps, type ListenerStats } from './listener';
+import { endpointKey, listenerKey, type EndpointSpec, type ListenerSpec } from './types';
+
+export class TcpListener implements Listener {
+  private server?: net.Server;
+  private retry?: NodeJS.Timeout;
+  private closed = false;
+  private readonly rr = new RoundRobin();
+  private readonly st: ListenerStats = { bound: false, forwarded: 0, rejected: 0 };
+
+  constructor(
+    public spec: ListenerSpec,
+    private readonly deps: ListenerDeps,
+  ) {}
+
+  update(spec: ListenerSpec): void {
+    this.spec = spec;
+  }
+
+  stats(): ListenerStats {
+    return { ...this.st };
+  }
+
+  start(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (c) => void this.accept(c));
+    this.server = server;
+    server.once('error', (err) => {
+      this.st.bound = false;
+      this.st.error = bindErrorText(err);
+      this.deps.log.warn({ listener: listenerKey(this.spec), err: this.st.error }, 'listener cannot bind; retrying');
+      this.deps.onChange();
+      settle();
+      server.close();
+      if (!this.closed) this.retry = setTimeout(() => this.start(), this.deps.bindRetryMs);
+    });
+    server.listen({ host: this.spec.address, port: this.spec.port, exclusive: true }, () => {
+      this.st.bound = true;
+      delete this.st.error;
+      this.deps.log.info({ listener: listenerKey(this.spec), service: this.spec.service }, 'listening');
+      this.deps.onChange();
+      settle();
+    });
+    return settled;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.server?.close();
+    this.st.bound = false;
+  }
+
+  private async accept(client: net.Socket): Promise<void> {
+    let gone = false;
+    const onEarlyEnd = (): void => void (gone = true);
+    client.on('error', onEarlyEnd);
+    client.on('close', onEarlyEnd);
+    const order = this.rr.order(this.spec.endpoints);
+    const outcome = await connectFirst(order, (ep) => dial(ep, this.deps.connectTimeoutMs), () => !gone);
+    if (!outcome.ok || gone) {
+      if (outcome.ok) outcome.conn.destroy();
+      else this.reject(client, outcome.refused.map((r) => `${endpointKey(r.endpoint)} ${r.error}`));
+      return;
+    }
+    client.off('error', onEarlyEnd);
+    client.off('close', onEarlyEnd);
+    this.st.forwarded++;
+    this.deps.onChange();
+    splice(client, outcome.conn, endpointKey(outcome.endpoint), this.deps);
+  }
+
+  private reject(client: net.Socket, refused: string[]): void {
+    this.st.rejected++;
+    this.deps.onChange();
+    this.deps.log.warn({ listener: listenerKey(this.spec), refused }, refused.length ? 'no endpoint accepted the connection' : 'no ready endpoint');
+    client.destroy();
+  }
+}
+
+function dial(ep: EndpointSpec, timeoutMs: number): Promise<Attempt<net.Socket>> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: ep.ip, port: ep.port, allowHalfOpen: true });
+    const timer = setTimeout(() => {
+      s.destroy();
+      resolve({ ok: false, error: `no answer within ${timeoutMs} ms` });
+    }, timeoutMs);
+    s.once('connect', () => {
+      clearTimeout(timer);
+      s.removeAllListeners('error');
+      resolve({ ok: true, conn: s });
+    });
+    s.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      resolve({ ok: false, error: err.code ?? err.message });
+    });
+  });
+}
+
+/** Bytes both ways until both sides are closed; the endpoint's count covers that span. */
+function splice(client: net.Socket, upstream: net.Socket, key: string, deps: ListenerDeps): void {
+  deps.counters.inc(key);
+  let open = 2;
+  const closed = (): void => {
+    if (--open === 0) deps.counters.dec(key);
+  };
+  client.setNoDelay(true);
+  upstream.setNoDelay(true);
+  client.on('error', () => upstream.destroy());
+  upstream.on('error', () => client.destroy());
+  client.on('close', (hadError) => {
+    if (hadError) upstream.destroy();
+    else closeAfterFlush(upstream);
+    closed();
+  });
+  upstream.on('close', (hadError) => {
+    if (hadError) client.destroy();
+    else closeAfterFlush(client);
+    closed();
+  });
+  client.pipe(upstream);
+  upstream.pipe(client);
+  client.resume();
+}
+
+/** The other side is gone for good: pass on what is queued, then close. */
+function closeAfterFlush(s: net.Socket): void {
+  if (s.destroyed) return;
+  s.end();
+  if (s.writableFinished) s.destroy();
+  else s.once('finish', () => s.destroy());
+}

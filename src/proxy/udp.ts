@@ -1,0 +1,126 @@
+/**
+ * A UDP listener: each client address gets a session, a socket connected to one endpoint
+ * (round robin over ready endpoints when the session starts); replies go back from the
+ * listener's socket. A session ends after `udpIdleMs` without a datagram either way, or when
+ * its endpoint refuses (ICMP port unreachable), so the client's next datagram picks another.
+ * Removing an endpoint leaves its sessions until they idle out (UDP's drain).
+ */
+import * as dgram from 'node:dgram';
+import { RoundRobin } from './balance';
+import { bindErrorText, type Listener, type ListenerDeps, type ListenerStats } from './listener';
+import { endpointKey, listenerKey, type ListenerSpec } from './types';
+
+interface Session {
+  upstream: dgram.Socket;
+  key: string;
+  timer: NodeJS.Timeout;
+  ready: boolean;
+  queue: Buffer[];
+}
+
+export class UdpListener implements Listener {
+  private socket?: dgram.Socket;
+  private retry?: NodeJS.Timeout;
+  private closed = false;
+  private readonly rr = new RoundRobin();
+  private readonly sessions = new Map<string, Session>();
+  private readonly st: ListenerStats = { bound: false, forwarded: 0, rejected: 0 };
+
+  constructor(
+    public spec: ListenerSpec,
+    private readonly deps: ListenerDeps,
+  ) {}
+
+  update(spec: ListenerSpec): void {
+    this.spec = spec;
+  }
+
+  stats(): ListenerStats {
+    return { ...this.st };
+  }
+
+  start(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => (settle = resolve));
+    const socket = dgram.createSocket({ type: this.spec.address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
+    this.socket = socket;
+    socket.once('error', (err) => {
+      this.st.bound = false;
+      this.st.error = bindErrorText(err);
+      this.deps.log.warn({ listener: listenerKey(this.spec), err: this.st.error }, 'listener cannot bind; retrying');
+      this.deps.onChange();
+      settle();
+      socket.close();
+      if (!this.closed) this.retry = setTimeout(() => this.start(), this.deps.bindRetryMs);
+    });
+    socket.on('message', (msg, rinfo) => this.receive(socket, msg, rinfo));
+    socket.bind({ address: this.spec.address, port: this.spec.port, exclusive: true }, () => {
+      this.st.bound = true;
+      delete this.st.error;
+      this.deps.log.info({ listener: listenerKey(this.spec), service: this.spec.service }, 'listening');
+      this.deps.onChange();
+      settle();
+    });
+    return settled;
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retry);
+    for (const client of [...this.sessions.keys()]) this.end(client);
+    this.socket?.close();
+    this.st.bound = false;
+  }
+
+  private receive(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
+    const client = `${rinfo.address}:${rinfo.port}`;
+    const s = this.sessions.get(client) ?? this.open(socket, client, rinfo);
+    if (!s) return;
+    this.touch(client, s);
+    if (s.ready) s.upstream.send(msg);
+    else s.queue.push(msg);
+  }
+
+  private open(socket: dgram.Socket, client: string, rinfo: dgram.RemoteInfo): Session | undefined {
+    const ep = this.rr.order(this.spec.endpoints)[0];
+    if (!ep) {
+      this.st.rejected++;
+      this.deps.onChange();
+      return undefined;
+    }
+    const upstream = dgram.createSocket(ep.ip.includes(':') ? 'udp6' : 'udp4');
+    const s: Session = { upstream, key: endpointKey(ep), timer: setTimeout(() => undefined, 0), ready: false, queue: [] };
+    this.sessions.set(client, s);
+    this.st.forwarded++;
+    this.deps.counters.inc(s.key);
+    upstream.on('message', (reply) => {
+      this.touch(client, s);
+      socket.send(reply, rinfo.port, rinfo.address);
+    });
+    upstream.on('error', () => this.end(client)); // refused or unreachable: the next datagram picks again
+    upstream.connect(ep.port, ep.ip, () => {
+      s.ready = true;
+      for (const m of s.queue.splice(0)) upstream.send(m);
+    });
+    return s;
+  }
+
+  private touch(client: string, s: Session): void {
+    clearTimeout(s.timer);
+    s.timer = setTimeout(() => this.end(client), this.deps.udpIdleMs);
+  }
+
+  private end(client: string): void {
+    const s = this.sessions.get(client);
+    if (!s) return;
+    this.sessions.delete(client);
+    clearTimeout(s.timer);
+    try {
+      s.upstream.close();
+    } catch {
+      // already closed
+    }
+    this.deps.counters.dec(s.key);
+  }
+}
