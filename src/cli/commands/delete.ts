@@ -12,7 +12,8 @@ import { plan } from '../../plan';
 import { executeAction } from '../../rollout/execute';
 import { ImageEnsurer } from '../../rollout/images';
 import { summarizeAction } from '../../rollout/report';
-import { allResources, emptyDesiredState, type DesiredState } from '../../model/types';
+import { allResources, emptyDesiredState, resourceKey, type DesiredState } from '../../model/types';
+import type { Action } from '../../plan/types';
 import { LABEL } from '../../runtime/types';
 import { formatProblem } from '../../util/problems';
 import { BerthError } from '../../util/errors';
@@ -41,7 +42,7 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
           const all = await observe(runtime, eng.instance);
           const observed = ownedBy(outcome.desired, all);
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
-          const removals = plan(emptyDesiredState(), observed, ctx).actions;
+          const removals = withDeclaredGrace(plan(emptyDesiredState(), observed, ctx).actions, outcome.desired);
           const images = new ImageEnsurer(runtime, new Map());
           for (const a of removals) {
             process.stdout.write(`  ${summarizeAction(a)}\n`);
@@ -74,6 +75,18 @@ export function ownedBy(desired: DesiredState, observed: ObservedState): Observe
     networks: observed.networks.filter((n) => namespaces.has(n.labels[LABEL.namespace] ?? '')),
     volumes: observed.volumes.filter((v) => v.labels[LABEL.kind] === 'emptyDir' && podIds.has(`${v.labels[LABEL.namespace]}/${v.labels[LABEL.pod]}`)),
   };
+}
+
+/**
+ * The removals are planned against an empty desired state, where a pod's workload is gone
+ * and only Kubernetes' default grace period (30 s) is known; the manifests being deleted
+ * still say how long their pods may take to stop (terminationGracePeriodSeconds).
+ */
+export function withDeclaredGrace(actions: readonly Action[], desired: DesiredState): Action[] {
+  const grace = new Map<string, number>();
+  for (const p of desired.pods) grace.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
+  for (const w of [...desired.deployments, ...desired.statefulSets]) grace.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
+  return actions.map((a) => (a.type === 'remove-pod' && grace.has(a.key) ? { ...a, graceSeconds: grace.get(a.key) as number } : a));
 }
 
 /** Volumes of declared claims and of declared StatefulSets' claim templates. */
