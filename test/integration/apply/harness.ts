@@ -59,12 +59,15 @@ export class ApplyHarness {
     readonly stateDir: string,
   ) {}
 
-  /** A fresh instance (`t-<prefix>-...`) and state directory; the test image exists. */
-  static async create(prefix: string): Promise<ApplyHarness> {
+  /**
+   * A fresh instance (`t-<prefix>-...`, or `instance` when given) and state directory; the
+   * test image exists.
+   */
+  static async create(prefix: string, instance = uniqueInstance(prefix)): Promise<ApplyHarness> {
     const runtime = testRuntime();
     await ensureTestImage({ runtime });
     const stateDir = await mkdtemp(path.join(tmpdir(), 'berth-state-'));
-    return new ApplyHarness(runtime, uniqueInstance(prefix), stateDir);
+    return new ApplyHarness(runtime, instance, stateDir);
   }
 
   /** Validates `dir` (failing the test on any error) and drives the engine to it. */
@@ -88,7 +91,7 @@ export class ApplyHarness {
   /** apply(), asserting that it converged; returns the actions it took. */
   async converge(dir: ManifestDir | string, opts: ApplyOptions = {}): Promise<Action[]> {
     const run = await this.apply(dir, opts);
-    assert.strictEqual(run.outcome.type, 'converged', `apply did not converge: ${JSON.stringify(run.outcome, errorJson)}`);
+    assert.strictEqual(run.outcome.type, 'converged', `apply did not converge: ${describeOutcome(run.outcome)}`);
     return run.actions;
   }
 
@@ -234,6 +237,11 @@ export async function desiredOf(dir: ManifestDir | string): Promise<DesiredState
 /** A 40-hex revision label derived from the desired state (the CLI hashes files instead). */
 function revisionOf(desired: DesiredState): string {
   return createHash('sha1').update(JSON.stringify(desired)).digest('hex');
+}
+
+/** An outcome for an assertion message (an error outcome's message included). */
+export function describeOutcome(outcome: ApplyOutcome): string {
+  return JSON.stringify(outcome, errorJson);
 }
 
 /** JSON.stringify replacer that keeps an Error's message. */
