@@ -27,6 +27,7 @@ async function main(argv: string[]): Promise<number> {
       'bind-retry-ms': { type: 'string' },
       'udp-idle-ms': { type: 'string' },
       'poll-ms': { type: 'string' },
+      'owner-check-ms': { type: 'string' },
     },
   });
   const stateDir = values['state-dir'];
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     bindRetryMs: intOption(values['bind-retry-ms'], 'bind-retry-ms'),
     udpIdleMs: intOption(values['udp-idle-ms'], 'udp-idle-ms'),
     pollMs: intOption(values['poll-ms'], 'poll-ms'),
+    ownerCheckMs: intOption(values['owner-check-ms'], 'owner-check-ms'),
   });
   if (started.kind === 'already-running') {
     log.info({ holder: started.holder.pid }, 'a proxy already runs for this instance; leaving');

@@ -208,7 +208,7 @@ export function listener(port: number, endpoints: Backend[], over: Partial<Liste
 }
 
 /** Fast timings for tests: bind retries and connect timeouts short, polling brisk. */
-export const TEST_PROXY_ARGS = ['--bind-retry-ms', '200', '--connect-timeout-ms', '500', '--poll-ms', '200'];
+export const TEST_PROXY_ARGS = ['--bind-retry-ms', '200', '--connect-timeout-ms', '500', '--poll-ms', '200', '--owner-check-ms', '300'];
 
 const dirs: string[] = [];
 const supervisors: ProxySupervisor[] = [];
