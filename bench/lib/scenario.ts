@@ -1,0 +1,14 @@
+/** A benchmark scenario: one file under bench/scenarios/, listed in bench/scenarios/index.ts. */
+export interface BenchOptions {
+  requests: number;
+  concurrency: number;
+  keepAlive: boolean;
+  log: (line: string) => void;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Runs, prints its own results through `opts.log`, and removes everything it created. */
+  run(opts: BenchOptions): Promise<void>;
+}

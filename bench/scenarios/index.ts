@@ -1,0 +1,5 @@
+/** Every benchmark scenario, in the order `npm run bench` runs them. Add new ones here. */
+import type { Scenario } from '../lib/scenario';
+import { proxyThroughput } from './proxyThroughput';
+
+export const SCENARIOS: Scenario[] = [proxyThroughput];
