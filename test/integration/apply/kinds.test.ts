@@ -13,6 +13,7 @@ export const STACK = [
   'namespace-with-pods',
   'pod-single-container',
   'pod-two-containers-sharing-network-and-volume',
+  'pod-with-limits-workdir-and-args',
   'deployment-three-replicas',
   'statefulset-two-ordinals-with-volumes',
   'service-clusterip-in-namespace',
@@ -59,6 +60,21 @@ describe('apply (real engine): each kind', function () {
       assert.deepEqual(solo.containers.map((c) => [c.labels[LABEL.container], c.labels[LABEL.kind], c.labels[LABEL.owner], c.state]), [['app', 'Pod', 'solo', 'running']]);
       const env = await h.exec('solo', 'app', ['sh', '-c', 'echo "$GREETING $(hostname)"']);
       assert.equal(env.output.trim(), 'hello-from-solo solo');
+    });
+  });
+
+  describe('Pod: command, args, workingDir, limits', () => {
+    it('runs command + args with $(VAR) expanded, in workingDir', async () => {
+      assert.equal((await h.execUntilOk('tuned', 'app', ['cat', '/tmp/started'])).trim(), 'first-arg expanded-from-env /srv');
+    });
+
+    it('is held to its memory and CPU limits (cgroup v1 or v2)', async () => {
+      const read = async (v2: string, v1: string) =>
+        (await h.exec('tuned', 'app', ['sh', '-c', `cat /sys/fs/cgroup/${v2} 2>/dev/null || cat /sys/fs/cgroup/${v1}`])).output.trim();
+      assert.equal(await read('memory.max', 'memory/memory.limit_in_bytes'), String(64 * 1024 * 1024));
+      const cpu = await read('cpu.max', 'cpu/cpu.cfs_quota_us');
+      const [quota, period = '100000'] = cpu.split(/\s+/);
+      assert.equal(Number(quota) / Number(period), 0.5, `cpu: ${cpu}`);
     });
   });
 
