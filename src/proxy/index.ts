@@ -4,7 +4,7 @@
  */
 export { serviceEndpoints, targetPortOf, type PodEndpointInput, type ServiceEndpointsOptions } from './endpoints';
 export { ProxySupervisor, type ProxySupervisorOptions } from './supervisor';
-export { proxyStatus } from './status';
+export { endpointRows, proxyStatus, type EndpointRow } from './status';
 export { proxyPaths, type ProxyPaths } from './files';
 export {
   endpointKey,

@@ -35,3 +35,23 @@ export function proxyStatus(holder: PidFile | undefined, table: TableFile | unde
     ...(ack?.tableError ? { tableError: ack.tableError } : {}),
   };
 }
+
+/** One line per listener for `berth get endpoints`: where it listens and where it sends. */
+export interface EndpointRow {
+  service: string;
+  /** `TCP 0.0.0.0:30080` */
+  listen: string;
+  /** `10.1.0.2:8080 (2 open), 10.1.0.3:8080`, or `<none>` */
+  endpoints: string;
+  /** `ok`, or why the listener does not serve: the bind error, `not applied yet`, ... */
+  state: string;
+}
+
+export function endpointRows(s: ProxyStatus): EndpointRow[] {
+  return s.listeners.map((l) => ({
+    service: `${l.service}:${l.servicePort}`,
+    listen: `${l.protocol} ${l.address}:${l.port}`,
+    endpoints: l.endpoints.length ? l.endpoints.map((e) => `${e.ip}:${e.port}${e.connections ? ` (${e.connections} open)` : ''}`).join(', ') : '<none>',
+    state: l.bound ? 'ok' : l.error ?? 'not bound',
+  }));
+}

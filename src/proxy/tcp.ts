@@ -9,11 +9,15 @@ import { connectFirst, RoundRobin, type Attempt } from './balance';
 import { bindErrorText, type Listener, type ListenerDeps, type ListenerStats } from './listener';
 import { endpointKey, listenerKey, type EndpointSpec, type ListenerSpec } from './types';
 
+const REJECT_LOG_EVERY_MS = 5000;
+
 export class TcpListener implements Listener {
   private server?: net.Server;
   private retry?: NodeJS.Timeout;
   private closed = false;
   private readonly rr = new RoundRobin();
+  private lastRejectLog = 0;
+  private unlogged = 0;
   private readonly st: ListenerStats = { bound: false, forwarded: 0, rejected: 0 };
 
   constructor(
@@ -83,8 +87,14 @@ export class TcpListener implements Listener {
   private reject(client: net.Socket, refused: string[]): void {
     this.st.rejected++;
     this.deps.onChange();
-    this.deps.log.warn({ listener: listenerKey(this.spec), refused }, refused.length ? 'no endpoint accepted the connection' : 'no ready endpoint');
     client.destroy();
+    // One line per listener every few seconds at most: a load against no endpoint must not flood the log.
+    const now = Date.now();
+    if (now - this.lastRejectLog < REJECT_LOG_EVERY_MS) return void this.unlogged++;
+    const what = refused.length ? 'no endpoint accepted the connection' : 'no ready endpoint';
+    this.deps.log.warn({ listener: listenerKey(this.spec), refused, rejectedSinceLastLine: this.unlogged }, what);
+    this.lastRejectLog = now;
+    this.unlogged = 0;
   }
 }
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { tableError, proxyPaths } from '../../../src/proxy/files';
 import { parseProcStat } from '../../../src/proxy/process';
-import { proxyStatus } from '../../../src/proxy/status';
+import { endpointRows, proxyStatus } from '../../../src/proxy/status';
 import { TABLE_FORMAT, type AckFile, type ListenerSpec, type PidFile, type TableFile } from '../../../src/proxy/types';
 
 const listener = (over: Partial<ListenerSpec> = {}): ListenerSpec => ({
@@ -100,5 +100,16 @@ describe('proxy: status', () => {
 
   it('a rejected table is reported', () => {
     assert.equal(proxyStatus(holder, table(), ack({ tableError: 'bad' })).tableError, 'bad');
+  });
+
+  it('rows for `berth get endpoints`', () => {
+    const s = proxyStatus(holder, table({ listeners: [listener(), listener({ port: 30090, endpoints: [] })] }), ack({ listeners: [
+      { ...listener(), bound: true, forwarded: 0, rejected: 0 },
+      { ...listener({ port: 30090, endpoints: [] }), bound: false, error: 'EADDRINUSE: the port is in use by another process', forwarded: 0, rejected: 0 },
+    ] }));
+    assert.deepEqual(endpointRows(s), [
+      { service: 'default/web:80', listen: 'TCP 127.0.0.1:30080', endpoints: '10.1.0.2:8080 (2 open)', state: 'ok' },
+      { service: 'default/web:80', listen: 'TCP 127.0.0.1:30090', endpoints: '<none>', state: 'EADDRINUSE: the port is in use by another process' },
+    ]);
   });
 });
