@@ -1,4 +1,5 @@
 /** What the HTTP API shows: the reconciler's status, never its internals. */
+import type { ProxyStatus } from '../proxy';
 
 export type HealthCode = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Unknown' | 'Suspended';
 
@@ -25,4 +26,6 @@ export interface StatusSnapshot {
   resources: ResourceStatus[];
   lastSyncAt?: string;
   lastError?: string;
+  /** Host listeners of NodePort/LoadBalancer Services and their ready endpoints (the proxy's view). */
+  services?: ProxyStatus;
 }

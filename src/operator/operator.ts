@@ -20,6 +20,8 @@ import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
+import { ProxySupervisor } from '../proxy';
+import { EndpointPublisher } from '../traffic/publisher';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -41,6 +43,8 @@ export interface OperatorOptions {
   pauseImage: string;
   pauseCommand?: string[];
   policy: ValidateOptions;
+  /** Address of LoadBalancer listeners (`--lb-address`). */
+  lbAddress?: string;
 }
 
 export interface Operator {
@@ -56,7 +60,13 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => log.debug(f ?? {}, m) });
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics();
+    const publisher = new EndpointPublisher(new ProxySupervisor({ stateDir: opts.stateDir, instance: opts.instance }), {
+      instance: opts.instance,
+      lbAddress: opts.lbAddress,
+      log: (m, f) => log.warn(f ?? {}, m),
+    });
     const applier = new EngineApplier(runtime, {
+      ...publisher.hooks(),
       instance: opts.instance,
       stateDir: opts.stateDir,
       pauseImage: opts.pauseImage,
@@ -111,7 +121,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     );
 
     const api: ApiServer = await startApiServer(opts.listen, {
-      status: () => reconciler.status(),
+      status: () => ({ ...reconciler.status(), services: publisher.status() }),
       revisions: async (limit) => journal.history({ limit }),
       requestSync: (reason) => queue.trigger(reason),
       verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>

@@ -56,7 +56,7 @@ export function buildContainers(
 
 /**
  * What only the container holding the pod's network may set: hostname, domain, published
- * ports, and the label recording the aliases it is created with (see LABEL.aliases).
+ * ports, and labels recording the aliases it is created with and the pod's own labels.
  */
 function makeNetworkOwner(spec: ContainerCreateSpec, pod: DesiredPod, ports: PortBinding[], aliases: string[]): void {
   if (pod.spec.hostNetwork) return;
@@ -64,6 +64,7 @@ function makeNetworkOwner(spec: ContainerCreateSpec, pod: DesiredPod, ports: Por
   if (pod.subdomain) spec.domainname = `${pod.subdomain}.${pod.namespace}.${CLUSTER_DOMAIN}`;
   spec.ports = ports;
   spec.labels[LABEL.aliases] = aliases.join(',');
+  spec.labels[LABEL.podLabels] = JSON.stringify(pod.labels);
 }
 
 function appContainer(

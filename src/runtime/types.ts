@@ -188,4 +188,9 @@ export const LABEL = {
    * runtime does not report the current aliases (ContainerSummary.aliases).
    */
   aliases: 'io.berth.aliases',
+  /**
+   * On a pod's network-owning container: the pod's Kubernetes labels (JSON), so Services
+   * select pods of an older template by their own labels. Never compared when planning.
+   */
+  podLabels: 'io.berth.pod-labels',
 } as const;

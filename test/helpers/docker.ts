@@ -2,6 +2,7 @@
  * Integration-test plumbing for the real engine: a runtime, per-test instance names, and
  * cleanup of everything labelled with an instance (also leftovers of crashed runs).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'crypto';
 import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
@@ -46,6 +47,7 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
       failures.push(`${what}: ${(err as Error).message}`);
     }
   };
+  stopProxies(instance);
   const containers = await runtime.listContainers(selector);
   await Promise.all(containers.map((c) => attempt(`container ${c.name}`, () => runtime.removeContainer(c.id))));
   const networks = await runtime.listNetworks(selector);
@@ -54,6 +56,31 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
   await Promise.all(volumes.map((v) => attempt(`volume ${v.name}`, () => runtime.removeVolume(v.name))));
   if (failures.length > 0) throw new Error(`cleanup of instance ${instance} incomplete:\n  ${failures.join('\n  ')}`);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
+}
+
+/**
+ * Service proxies (src/proxy/main.js) of `instance` still running: they outlive whoever started
+ * them by design, and a test's state dir may be gone, so they are found by command line.
+ */
+export function stopProxies(instance: string): number {
+  let stopped = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const at = argv.indexOf('--instance');
+    if (!argv.some((a) => a.endsWith('proxy/main.js')) || at < 0 || argv[at + 1] !== instance) continue;
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+      stopped++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return stopped;
 }
 
 /** Pure part of cleanupStaleTestInstances: which `t-` instances were created before `cutoff` (ms). */

@@ -10,6 +10,8 @@ import { requireDirectory } from '../paths';
 import { BerthError } from '../../util/errors';
 import type { WorkloadHealth } from '../../health/workload';
 import type { HeldStep } from '../../rollout/strategy';
+import { ProxySupervisor } from '../../proxy';
+import { EndpointPublisher } from '../../traffic/publisher';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -18,6 +20,7 @@ interface ApplyRaw extends PolicyOptions {
   pauseCommand?: string;
   prune: boolean;
   wait: boolean;
+  lbAddress: string;
 }
 
 export function registerApply(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -26,7 +29,8 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
     .description('validate, plan and converge the engine to the manifests under PATH; wait until ready. Exit 0 converged, 1 invalid or not ready, 2 error')
     .argument('[path]', 'manifests directory', '.')
     .option('--no-prune', 'keep objects of this instance that no manifest declares')
-    .option('--no-wait', 'do not wait for readiness');
+    .option('--no-wait', 'do not wait for readiness')
+    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0');
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
@@ -37,7 +41,14 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       if (!outcome.ok) throw new BerthError('E_INVALID', `${dir}: manifests are not valid; nothing was changed`);
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
+        // NodePort/LoadBalancer Services: the proxy process is started and outlives this command, like the apps.
+        const publisher = new EndpointPublisher(new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }), {
+          instance: eng.instance,
+          lbAddress: raw.lbAddress,
+          log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
+        });
         const applier = new EngineApplier(runtime, {
+          ...publisher.hooks(),
           instance: eng.instance,
           stateDir: eng.stateDir,
           ...pauseOptions(raw),

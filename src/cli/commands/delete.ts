@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { validateDirectory } from '../../validate';
 import { observe } from '../../observe';
+import { ProxySupervisor } from '../../proxy';
 import type { ObservedState } from '../../observe/types';
 import { plan } from '../../plan';
 import { executeAction } from '../../rollout/execute';
@@ -52,6 +53,13 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
           for (const v of volumes) {
             process.stdout.write(`  remove volume ${v}\n`);
             await runtime.removeVolume(v);
+          }
+          // The Service proxy goes with the last pod of the instance. (With pods left, the
+          // listeners of deleted Services stay, without endpoints, until the next apply or pass.)
+          const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance });
+          if ((await proxy.running()) && (await observe(runtime, eng.instance)).pods.length === 0) {
+            process.stdout.write('  stop the Service proxy\n');
+            await proxy.stop();
           }
           process.stdout.write(removals.length + volumes.length ? `deleted: ${removals.length + volumes.length} action(s)\n` : 'nothing to delete\n');
           return EXIT.ok;

@@ -21,6 +21,7 @@ interface RunRaw extends PolicyOptions {
   autoRollback: boolean;
   writeBack: boolean;
   resync: number;
+  lbAddress: string;
   pauseImage: string;
   pauseCommand?: string;
 }
@@ -39,6 +40,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--no-prune', 'keep objects of this instance that no manifest declares')
     .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
+    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
     run(async () => {
@@ -63,6 +65,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           resyncMs: raw.resync * 1000,
           ...pauseOptions(raw),
           policy: validateOptions(raw),
+          lbAddress: raw.lbAddress,
         },
         log,
       );

@@ -5,15 +5,12 @@
  * the revert recorded as succeeded, and the next good commit deployed.
  */
 import * as assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { observe } from '../../../src/observe';
-import { pollUntil } from '../../../src/util/eventually';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
-import { CLI_MAIN, runCli } from '../../helpers/cli';
+import { BerthProcess } from '../../helpers/berthProcess';
 import { cleanupTemp, commitFiles, git, makeBareWithClone, push } from '../../helpers/gitRepo';
 import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
 import { Sampler } from '../rollout/sampler';
@@ -41,61 +38,32 @@ spec:
 const serve = (v: string) => JSON.stringify(['sh', '-c', `mkdir -p /www; echo ${v} > /www/index.html; trap 'exit 0' TERM; httpd -f -p 80 -h /www & wait`]);
 const crash = JSON.stringify(['sh', '-c', 'echo starting v2; echo cannot open config >&2; exit 3']);
 
-interface Entry {
-  sha: string;
-  status: string;
-  reason?: string;
-  rollbackTo?: string;
-  revertSha?: string;
-  errors?: string[];
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
 describe('operator: automatic rollback with write-back', function () {
   this.timeout(180_000);
   const runtime = testRuntime();
   const instance = uniqueInstance('oprb');
   let stateDir: string;
-  let child: ChildProcess | undefined;
-  let output = '';
+  let berth: BerthProcess;
 
   before(async () => {
     await ensureTestImage({ runtime });
     stateDir = await mkdtemp(path.join(tmpdir(), 'berth-oprb-'));
   });
   after(async () => {
-    child?.kill('SIGKILL');
+    await berth?.stop('SIGKILL');
     await cleanupInstance(runtime, instance);
     await rm(stateDir, { recursive: true, force: true });
     await cleanupTemp();
   });
 
-  const history = async (): Promise<Entry[]> => {
-    const r = await runCli(['history', '-o', 'json', '--instance', instance, '--state-dir', stateDir]);
-    assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as Entry[];
-  };
-  const entry = (sha: string, status: string) =>
-    pollUntil(async () => (await history()).find((e) => e.sha === sha && e.status === status), { timeoutMs: 90_000, intervalMs: 500, what: `${sha.slice(0, 8)} ${status}; berth said:\n${output.slice(-3000)}` });
   const podIds = async () => (await observe(runtime, instance)).pods.filter((p) => p.owner === 'web').map((p) => p.containers[0].id).sort();
 
   it('fails the bad commit, keeps the old pods serving, pushes a revert with notes, then deploys the next good commit', async () => {
     const { origin, clone } = await makeBareWithClone({ files: { 'web.yaml': web(2, serve('v1')) } });
     const good = (await git(clone, 'rev-parse', 'HEAD')).trim();
-    const port = await freePort();
-    const args = ['run', '--repo', `file://${origin}`, '--branch', 'main', '--write-back', '--instance', instance, '--state-dir', stateDir, '--listen', `127.0.0.1:${port}`, '--poll', '*/1 * * * * *', '--pause-command', '/pause'];
-    child = spawn(process.execPath, [CLI_MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+    berth = new BerthProcess(instance, stateDir, ['--repo', `file://${origin}`, '--branch', 'main', '--write-back', '--poll', '*/1 * * * * *', '--pause-command', '/pause']);
+    await berth.start();
+    const entry = (sha: string, status: string) => berth.entry(sha, status);
 
     await entry(good, 'succeeded');
     const before = await podIds();

@@ -1,0 +1,117 @@
+/**
+ * Zero downtime through a NodePort, end to end: `berth run` on a local git repo, a steady
+ * stream of requests (a new connection each) through the Service's host port while
+ * - a 3-replica Deployment rolls to a new version,
+ * - a crash-looping commit is rolled back automatically,
+ * - the operator is stopped with SIGTERM, killed with SIGKILL and started again.
+ * Not one request may fail.
+ */
+import * as assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
+import { BerthProcess } from '../../helpers/berthProcess';
+import { cleanupTemp, commitFiles, makeRepo } from '../../helpers/gitRepo';
+import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
+import { Load } from './load';
+
+const nodePort = 30000 + Math.floor(Math.random() * 2700);
+
+function manifests(version: string, command?: string): Record<string, string> {
+  // Each answer takes 200 ms (a CGI script), so requests are in flight whenever a pod is
+  // stopped: only taking it out of the endpoints and draining before SIGTERM saves them.
+  const cgi = ['#!/bin/sh', 'sleep 0.2', 'printf "Content-Type: text/plain\\r\\n\\r\\n"', `echo ${version}`].map((l) => `'${l}'`).join(' ');
+  const setup = `mkdir -p /www/cgi-bin; echo ${version} > /www/index.html; printf '%s\\n' ${cgi} > /www/cgi-bin/v; chmod +x /www/cgi-bin/v`;
+  const serve = JSON.stringify(['sh', '-c', `${setup}; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait`]);
+  return {
+    'web.yaml': `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 3
+  progressDeadlineSeconds: 20
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 3
+      containers:
+        - name: web
+          image: ${TEST_IMAGE}
+          imagePullPolicy: Never
+          command: ${command ?? serve}
+          ports: [{ name: http, containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /, port: http }, periodSeconds: 1, failureThreshold: 1 }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  type: NodePort
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: http, nodePort: ${nodePort} }]
+`,
+  };
+}
+
+describe('zero downtime through a NodePort', function () {
+  this.timeout(240_000);
+  const runtime = testRuntime();
+  const instance = uniqueInstance('traffic');
+  let stateDir: string;
+  let berth: BerthProcess;
+  let load: Load | undefined;
+
+  before(async () => {
+    await ensureTestImage({ runtime });
+    stateDir = await mkdtemp(path.join(tmpdir(), 'berth-traffic-'));
+  });
+  after(async () => {
+    await load?.stop();
+    await berth?.stop('SIGKILL');
+    await cleanupInstance(runtime, instance); // stops the proxy too
+    await rm(stateDir, { recursive: true, force: true });
+    await cleanupTemp();
+  });
+
+  it('loses no request during a rolling update, an automatic rollback, and operator stop/kill/restart', async () => {
+    const repo = await makeRepo();
+    const v1 = await commitFiles(repo, manifests('v1'), 'web v1');
+    berth = new BerthProcess(instance, stateDir, ['--repo', repo, '--poll', '*/1 * * * * *', '--pause-command', '/pause']);
+    await berth.start();
+    await berth.entry(v1, 'succeeded');
+
+    load = new Load(`http://127.0.0.1:${nodePort}/cgi-bin/v`, 6).start();
+    const phase = async (name: string, fn: () => Promise<void>) => {
+      const before = load!.failed;
+      await fn();
+      assert.equal(load!.failed - before, 0, `${name}: ${load!.failed - before} request(s) failed: ${load!.errors.join('; ')}`);
+    };
+
+    await phase('rolling update', async () => {
+      const v2 = await commitFiles(repo, manifests('v2'), 'web v2');
+      await berth.entry(v2, 'succeeded');
+    });
+    await phase('automatic rollback', async () => {
+      const bad = await commitFiles(repo, manifests('v3', JSON.stringify(['sh', '-c', 'exit 3'])), 'web v3 (crashes)');
+      await berth.entry(bad, 'failed');
+    });
+    await phase('operator stopped, killed, restarted', async () => {
+      assert.equal(await berth.stop('SIGTERM'), 0);
+      await new Promise((r) => setTimeout(r, 2000));
+      await berth.start();
+      await berth.stop('SIGKILL');
+      await new Promise((r) => setTimeout(r, 2000));
+      await berth.start();
+      await new Promise((r) => setTimeout(r, 3000));
+    });
+    await load.stop();
+    assert.ok(load.sent > 200, `only ${load.sent} requests sent`);
+    assert.equal(load.failed, 0, load.errors.join('\n'));
+    // Both versions served, and the bad one never did.
+    assert.ok((load.bodies.get('v1') ?? 0) > 0 && (load.bodies.get('v2') ?? 0) > 0, JSON.stringify([...load.bodies]));
+    assert.equal(load.bodies.get('v3'), undefined);
+  });
+});
