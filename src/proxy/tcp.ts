@@ -71,10 +71,20 @@ export class TcpListener implements Listener {
     client.on('error', onEarlyEnd);
     client.on('close', onEarlyEnd);
     const order = this.rr.order(this.spec.endpoints);
-    const outcome = await connectFirst(order, (ep) => dial(ep, this.deps.connectTimeoutMs), () => !gone);
+    // A connection counts against its endpoint from the dial on, so a drain that starts while
+    // it is being set up waits for it too.
+    const counted = async (ep: EndpointSpec): Promise<Attempt<net.Socket>> => {
+      this.deps.counters.inc(endpointKey(ep));
+      const a = await dial(ep, this.deps.connectTimeoutMs);
+      if (!a.ok) this.deps.counters.dec(endpointKey(ep));
+      return a;
+    };
+    const outcome = await connectFirst(order, counted, () => !gone);
     if (!outcome.ok || gone) {
-      if (outcome.ok) outcome.conn.destroy();
-      else this.reject(client, outcome.refused.map((r) => `${endpointKey(r.endpoint)} ${r.error}`));
+      if (outcome.ok) {
+        outcome.conn.destroy();
+        this.deps.counters.dec(endpointKey(outcome.endpoint));
+      } else this.reject(client, outcome.refused.map((r) => `${endpointKey(r.endpoint)} ${r.error}`));
       return;
     }
     client.off('error', onEarlyEnd);
@@ -117,9 +127,8 @@ function dial(ep: EndpointSpec, timeoutMs: number): Promise<Attempt<net.Socket>>
   });
 }
 
-/** Bytes both ways until both sides are closed; the endpoint's count covers that span. */
+/** Bytes both ways until both sides are closed; the endpoint's count (taken at dial) ends then. */
 function splice(client: net.Socket, upstream: net.Socket, key: string, deps: ListenerDeps): void {
-  deps.counters.inc(key);
   let open = 2;
   const closed = (): void => {
     if (--open === 0) deps.counters.dec(key);

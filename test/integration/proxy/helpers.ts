@@ -87,13 +87,14 @@ function track(server: net.Server | dgram.Socket, name: string, ip: string, port
   return b;
 }
 
-/** An HTTP server answering its name. */
-export async function httpBackend(name: string, ip: string): Promise<Backend> {
+/** An HTTP server answering its name, after `delayMs` (requests stay in flight that long). */
+export async function httpBackend(name: string, ip: string, delayMs = 0): Promise<Backend> {
   const counter = { hits: 0 };
   const server = http.createServer((_req, res) => {
     counter.hits++;
     res.setHeader('connection', 'close');
-    res.end(name);
+    if (delayMs) setTimeout(() => res.end(name), delayMs);
+    else res.end(name);
   });
   const port = await onFreePort((p) => listenTcp(server, ip, p).then(() => p));
   return track(server, name, ip, port, counter);

@@ -75,6 +75,34 @@ describe('proxy: traffic (real sockets)', function () {
     await fresh.close();
   });
 
+  it('replacing every endpoint in the zero-downtime order fails no request of a steady stream', async () => {
+    let current = [await httpBackend('v1-a', '127.0.0.2', 40), await httpBackend('v1-b', '127.0.0.3', 40)];
+    const port = await freePort();
+    const sup = await proxyWith([[port, current]]);
+    const counts = { ok: 0, failed: 0, errors: [] as string[] };
+    let stopped = false;
+    const clients = Array.from({ length: 4 }, async () => {
+      while (!stopped) {
+        await get(port).then(() => counts.ok++, (err: Error) => (counts.failed++, counts.errors.push(err.message)));
+      }
+    });
+    for (let v = 2; v <= 4; v++) {
+      for (let i = 0; i < current.length; i++) {
+        const old = current[i];
+        const fresh = await httpBackend(`v${v}-${i}`, `127.0.0.${4 + i}`, 40);
+        current = current.map((b) => (b === old ? fresh : b));
+        const gen = await sup.publish([listener(port, current)]); // 1. the old endpoint leaves the table
+        assert.equal(await sup.waitApplied(gen, 5000), true); // 2. no new connection goes to it
+        await sup.drain([`${old.ip}:${old.port}`], 5000); // 3. in-flight requests finish
+        await old.close(); // 4. the old server stops
+      }
+    }
+    stopped = true;
+    await Promise.all(clients);
+    assert.equal(counts.failed, 0, counts.errors.slice(0, 3).join('; '));
+    assert.ok(counts.ok > 20, `only ${counts.ok} requests went through`);
+  });
+
   it('reports a port held by another process, keeps serving the others, and binds once it is free', async () => {
     const web = await httpBackend('web', '127.0.0.2');
     const [clash, other] = [await freePort(), await freePort()];
