@@ -45,7 +45,7 @@ export interface ApplierOptions {
    */
   beforeRemove?(pods: RemovePodAction[]): Promise<void>;
   /** Every look at the pods (each turn, each probe()): for Service endpoints that follow readiness. */
-  onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): void;
+  onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): Promise<void> | void;
   /** Rollout steps held back this turn and why (empty when nothing waits). */
   onWait?(held: HeldStep[]): void;
   now?: () => number;
@@ -110,7 +110,7 @@ export class EngineApplier implements Applier {
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
     this.health = workloadHealth(desired, views, this.now());
     this.held = [];
-    this.opts.onViews?.(desired, observed, views);
+    await this.opts.onViews?.(desired, observed, views);
   }
 
   private async applyInner(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
@@ -130,7 +130,7 @@ export class EngineApplier implements Applier {
         const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
         this.health = workloadHealth(desired, views, this.now());
         this.opts.onHealth?.(this.health);
-        this.opts.onViews?.(desired, observed, views);
+        await this.opts.onViews?.(desired, observed, views);
         const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()));
         this.held = step.held;
         this.opts.onWait?.(step.held);
