@@ -93,7 +93,10 @@ export class DockerRuntime implements Runtime {
     const filters = { label: labelFilter(labels) };
     const items = await this.call('cannot list containers', () => this.docker.listContainers({ all: true, filters }));
     const summaries = (items as unknown as ApiContainerListItem[]).map(toSummary);
-    await Promise.all(summaries.filter((c) => !c.aliases && c.state === 'running').map((c) => this.fillAliases(c)));
+    // A container joined to another's network namespace (`container:` mode) has no endpoint of
+    // its own: nothing to learn by inspecting it.
+    const unknown = summaries.filter((c) => !c.aliases && c.state === 'running' && Object.keys(c.networks).length > 0);
+    await Promise.all(unknown.map((c) => this.fillAliases(c)));
     return summaries;
   }
 
@@ -107,11 +110,13 @@ export class DockerRuntime implements Runtime {
     let aliases = this.aliasCache.get(c.id);
     if (!aliases) {
       const d = await this.inspectContainer(c.id).catch(() => undefined);
-      if (!d?.aliases) return;
+      if (!d) return; // gone, or the engine hiccuped: ask again next time
+      // An endpoint without aliases (host network mode) is an answer too: remember it, or
+      // such a container would be inspected on every pass.
       if (this.aliasCache.size > 10_000) this.aliasCache.clear();
-      this.aliasCache.set(c.id, (aliases = d.aliases));
+      this.aliasCache.set(c.id, (aliases = d.aliases ?? {}));
     }
-    c.aliases = aliases;
+    if (Object.keys(aliases).length > 0) c.aliases = aliases;
   }
 
   async inspectContainer(idOrName: string): Promise<ContainerDetails> {
