@@ -18,7 +18,7 @@ import { networkName, pvcVolumeName } from '../../../src/plan/names';
 import type { DesiredState } from '../../../src/model/types';
 import type { ApplyOutcome } from '../../../src/reconciler/types';
 import type { DockerRuntime } from '../../../src/runtime/docker';
-import { LABEL, type ExecResult } from '../../../src/runtime/types';
+import { LABEL, type ExecResult, type Runtime } from '../../../src/runtime/types';
 import { formatProblem } from '../../../src/util/problems';
 import { pollUntil } from '../../../src/util/eventually';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
@@ -29,6 +29,8 @@ import { ensureTestImage, PAUSE_COMMAND, TEST_IMAGE } from '../../helpers/testIm
 export interface ApplyOptions {
   prune?: boolean;
   mode?: 'rollout' | 'rollback' | 'self-heal';
+  /** Drive the engine through this runtime (e.g. one that counts calls) instead of the harness's. */
+  runtime?: Runtime;
 }
 
 export interface ApplyRun {
@@ -74,7 +76,7 @@ export class ApplyHarness {
   async apply(dir: ManifestDir | string, opts: ApplyOptions = {}): Promise<ApplyRun> {
     const desired = await desiredOf(dir);
     const actions: Action[] = [];
-    const applier = new EngineApplier(this.runtime, {
+    const applier = new EngineApplier(opts.runtime ?? this.runtime, {
       instance: this.instance,
       stateDir: this.stateDir,
       pauseImage: TEST_IMAGE,
@@ -257,6 +259,25 @@ export function names(pods: readonly ObservedPod[]): string[] {
 /** Container ids of pods, sorted: "nothing was recreated" compares two of these. */
 export function ids(pods: readonly ObservedPod[]): string[] {
   return pods.flatMap((p) => [...p.containers, ...(p.infra ? [p.infra] : [])].map((c) => c.id)).sort();
+}
+
+/**
+ * `runtime` with every method call counted by name (calls the runtime makes on itself, such
+ * as an inspect inside a list, included).
+ */
+export function countingRuntime<R extends object>(runtime: R): { runtime: R; calls: Map<string, number> } {
+  const calls = new Map<string, number>();
+  const proxy = new Proxy(runtime, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return function (this: unknown, ...args: unknown[]) {
+        calls.set(prop, (calls.get(prop) ?? 0) + 1);
+        return (value as (...a: unknown[]) => unknown).apply(this, args);
+      };
+    },
+  });
+  return { runtime: proxy, calls };
 }
 
 export function actionSummary(actions: readonly Action[]): string[] {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { LABEL } from '../../../src/runtime/types';
 import { ManifestDir } from '../../helpers/manifests';
-import { actionSummary, ApplyHarness, ids } from './harness';
+import { actionSummary, ApplyHarness, countingRuntime, ids } from './harness';
 
 /** The fixtures this file applies together, and that nothing else here edits. */
 export const STACK = [
@@ -207,6 +207,20 @@ describe('apply (real engine): each kind', function () {
       const actions = await h.converge(dir);
       assert.deepEqual(actionSummary(actions), []);
       assert.deepEqual(ids(await h.pods()), before);
+    });
+  });
+
+  describe('a no-op pass', () => {
+    it('looks at the engine with one list call per object type and inspects no container', async () => {
+      const counted = countingRuntime(h.runtime);
+      const actions = await h.converge(dir, { runtime: counted.runtime });
+      assert.deepEqual(actionSummary(actions), []);
+      const calls = Object.fromEntries(counted.calls);
+      const looks = calls.listContainers;
+      assert.ok(looks >= 1, JSON.stringify(calls));
+      assert.deepEqual([calls.listNetworks, calls.listVolumes, calls.inspectContainer ?? 0], [looks, looks, 0], JSON.stringify(calls));
+      const writes = ['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'createNetwork', 'createVolume', 'connectNetwork', 'disconnectNetwork'];
+      assert.deepEqual(writes.filter((m) => counted.calls.has(m)), []);
     });
   });
 
