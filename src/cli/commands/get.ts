@@ -7,7 +7,8 @@ import { Argument, type Command } from 'commander';
 import { observe } from '../../observe';
 import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
-import { addEngineOptions, engineOptions, outputOption, type OutputFormat } from '../options';
+import { addEngineOptions, engineOptions, outputOption, type EngineOptions, type OutputFormat } from '../options';
+import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
@@ -42,6 +43,13 @@ interface ServiceRow {
   endpoints: string[];
 }
 
+/** Host listeners of NodePort/LoadBalancer Services, from the proxy's own acknowledgement. */
+async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  const rows = endpointRows(status).filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
+  return status.running ? rows : rows.map((r) => ({ ...r, state: 'proxy not running' }));
+}
+
 export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
     .command('get')
@@ -59,6 +67,7 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
       if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = serviceRows(pods);
+      if (what === 'endpoints' || what === 'all') sections.listeners = await listenerRows(eng, raw.namespace);
       if (raw.output === 'json') {
         process.stdout.write(JSON.stringify(what === 'all' ? sections : Object.values(sections)[0], null, 2) + '\n');
         return EXIT.ok;
@@ -76,6 +85,8 @@ function columnsFor(section: string): [string, (r: never) => string][] {
   switch (section) {
     case 'pods':
       return [['NAMESPACE', (r: PodRow) => r.namespace], ['NAME', (r: PodRow) => r.name], ['READY', (r: PodRow) => r.ready], ['STATUS', (r: PodRow) => r.status], ['OWNER', (r: PodRow) => `${r.kind}/${r.owner}`], ['REVISION', (r: PodRow) => r.revision.slice(0, 8)]] as never;
+    case 'listeners':
+      return [['SERVICE', (r: EndpointRow) => r.service], ['LISTEN', (r: EndpointRow) => r.listen], ['STATE', (r: EndpointRow) => r.state], ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints]] as never;
     case 'services':
       return [['NAMESPACE', (r: ServiceRow) => r.namespace], ['NAME', (r: ServiceRow) => r.name], ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>']] as never;
     default:
