@@ -6,8 +6,8 @@
  */
 import { strict as assert } from 'node:assert';
 import { LABEL } from '../../../src/runtime/types';
-import { ManifestDir } from '../../helpers/manifests';
-import { actionSummary, ApplyHarness, ids } from './harness';
+import { ManifestDir, yaml } from '../../helpers/manifests';
+import { actionSummary, addressesOf, ApplyHarness, ids, names } from './harness';
 
 describe('apply (real engine): drift repair', function () {
   let h: ApplyHarness;
@@ -80,6 +80,32 @@ describe('apply (real engine): drift repair', function () {
     const svc = await h.execUntilOk(beta, 'beta', ['nslookup', 'alpha.default.svc.cluster.local']);
     assert.equal((svc.match(/Address: \d+\.\d+\.\d+\.\d+\s*$/gm) ?? []).length, 2, `alpha should resolve to both replicas:\n${svc}`);
     assert.deepEqual(actionSummary(await h.converge(dir)), []);
+  });
+
+  it('a Service added, then removed: the selected pods answer to its names, then no longer; none recreated', async () => {
+    const before = ids(await h.pods());
+    const beta = (await h.podsOf('beta'))[0].name;
+    const [alpha] = names(await h.podsOf('alpha'));
+    await dir.write('svc.yaml', yaml`
+      apiVersion: v1
+      kind: Service
+      metadata:
+        name: beta-svc
+      spec:
+        selector:
+          app: beta
+        ports:
+        - port: 8080
+    `);
+    assert.deepEqual(actionSummary(await h.converge(dir)), [`set-aliases ${beta}`]);
+    const betaIp = (await h.pod(beta)).containers[0].networks[h.network('default')];
+    for (const name of ['beta-svc', 'beta-svc.default.svc.cluster.local']) {
+      assert.deepEqual(addressesOf(await h.execUntilOk(alpha, 'alpha', ['nslookup', name])), [betaIp], name);
+    }
+    await dir.remove('svc.yaml');
+    assert.deepEqual(actionSummary(await h.converge(dir)), [`set-aliases ${beta}`]);
+    assert.notEqual((await h.exec(alpha, 'alpha', ['nslookup', 'beta-svc'])).exitCode, 0, 'beta-svc still resolves');
+    assert.deepEqual(ids(await h.pods()), before);
   });
 
   it('an extra container inside a declared pod: the pod is rebuilt without it', async () => {

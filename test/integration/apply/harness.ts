@@ -283,3 +283,9 @@ export function countingRuntime<R extends object>(runtime: R): { runtime: R; cal
 export function actionSummary(actions: readonly Action[]): string[] {
   return actions.map((a) => `${a.type} ${'pod' in a ? a.pod : 'name' in a ? a.name : a.key}`);
 }
+
+/** The addresses of a busybox `nslookup` answer (the server's own address left out), sorted. */
+export function addressesOf(nslookup: string): string[] {
+  const answer = nslookup.split(/Non-authoritative answer:|Name:/).slice(1).join('\n');
+  return [...answer.matchAll(/Address:\s*([0-9.]+)\s*$/gm)].map((m) => m[1]).sort();
+}

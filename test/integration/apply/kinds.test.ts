@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { LABEL } from '../../../src/runtime/types';
 import { ManifestDir } from '../../helpers/manifests';
-import { actionSummary, ApplyHarness, countingRuntime, ids } from './harness';
+import { actionSummary, addressesOf, ApplyHarness, countingRuntime, ids } from './harness';
 
 /** The fixtures this file applies together, and that nothing else here edits. */
 export const STACK = [
@@ -235,9 +235,3 @@ describe('apply (real engine): each kind', function () {
     });
   });
 });
-
-/** The addresses of a busybox `nslookup` answer (the server's own address left out), sorted. */
-export function addressesOf(nslookup: string): string[] {
-  const answer = nslookup.split(/Non-authoritative answer:|Name:/).slice(1).join('\n');
-  return [...answer.matchAll(/Address:\s*([0-9.]+)\s*$/gm)].map((m) => m[1]).sort();
-}
