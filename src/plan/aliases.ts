@@ -39,9 +39,6 @@ export function serviceWarnings(services: readonly ServiceResource[], pods: read
       out.push(`${id}: type ExternalName (-> ${svc.externalName ?? '?'}) is not implemented yet; the name does not resolve`);
       continue;
     }
-    if (svc.type === 'NodePort' || svc.type === 'LoadBalancer') {
-      out.push(`${id}: type ${svc.type}: host ports are served by berth's load balancer, which is not implemented yet; the service is reachable inside namespace ${svc.meta.namespace} only`);
-    }
     if (svc.clusterIP === 'None') continue; // headless: clients reach pods on their own ports
     const selected = pods.filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels));
     for (const port of svc.ports) {
@@ -49,7 +46,8 @@ export function serviceWarnings(services: readonly ServiceResource[], pods: read
       if (target === undefined) {
         out.push(`${id}: targetPort "${port.targetPort}" names no container port of the selected pods`);
       } else if (target !== port.port) {
-        out.push(`${id}: port ${port.port} -> targetPort ${target} needs forwarding; clients must use port ${target} until then`);
+        const host = port.nodePort !== undefined ? ` (its nodePort ${port.nodePort} forwards to ${target})` : '';
+        out.push(`${id}: port ${port.port} -> targetPort ${target} is not forwarded inside the namespace: clients of the name must use port ${target}${host}`);
       }
     }
   }

@@ -57,7 +57,7 @@ describe('renderPlan', () => {
 
   it('warnings come last, marked with !', () => {
     const d = desired({ pods: [pod('p', web(), { labels: { app: 'p' } })], services: [service('s', { app: 'p' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] })] });
-    assert.equal(lines(d).at(-1), '! Service default/s: port 80 -> targetPort 8080 needs forwarding; clients must use port 8080 until then');
+    assert.equal(lines(d).at(-1), '! Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080');
   });
 });
 

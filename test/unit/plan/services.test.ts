@@ -125,18 +125,23 @@ describe('plan: Service warnings', () => {
     {
       name: 'port 80 -> targetPort 8080',
       svc: service('s', { app: 'x' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] }),
-      want: ['Service default/s: port 80 -> targetPort 8080 needs forwarding; clients must use port 8080 until then'],
+      want: ['Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080'],
     },
     {
       name: 'named targetPort resolved through the pods',
       svc: service('s', { app: 'x' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 'http' }] }),
-      want: ['Service default/s: port 80 -> targetPort 8080 needs forwarding; clients must use port 8080 until then'],
+      want: ['Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080'],
     },
     { name: 'headless: none', svc: service('s', { app: 'x' }, { clusterIP: 'None', ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] }), want: [] },
     {
       name: 'NodePort',
       svc: service('s', { app: 'x' }, { type: 'NodePort', ports: [{ protocol: 'TCP', port: 8080, targetPort: 8080, nodePort: 30080 }] }),
-      want: ["Service default/s: type NodePort: host ports are served by berth's load balancer, which is not implemented yet; the service is reachable inside namespace default only"],
+      want: [],
+    },
+    {
+      name: 'NodePort with port 80 -> 8080: the host port forwards, the name does not',
+      svc: service('s', { app: 'x' }, { type: 'NodePort', ports: [{ protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30080 }] }),
+      want: ['Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080 (its nodePort 30080 forwards to 8080)'],
     },
     {
       name: 'ExternalName',
