@@ -2,8 +2,9 @@
  * Service discovery through Docker's embedded DNS: the pod's network-owning container (the
  * infra container, or the only container) carries network aliases:
  * - its own pod name;
- * - for each Service of its namespace whose selector matches the pod's labels (ClusterIP and
- *   headless alike): `<svc>` and `<svc>.<ns>.svc.cluster.local`;
+ * - for each Service of its namespace whose selector matches the pod's labels:
+ *   `<svc>` and `<svc>.<ns>.svc.cluster.local` (only headless ones when Services have
+ *   anchors, see anchors.ts: then a ClusterIP name is the anchor's);
  * - with a subdomain (StatefulSet pods: the serviceName): `<hostname>.<subdomain>` and
  *   `<hostname>.<subdomain>.<ns>.svc.cluster.local`.
  * Aliases are not part of the spec hash: a Service change re-aliases running pods
@@ -12,13 +13,16 @@
 import { mapSelects } from '../model/selector';
 import type { ServiceResource } from '../model/types';
 import type { DesiredPod } from './types';
+import { isAnchored } from './anchors';
 
 export const CLUSTER_DOMAIN = 'svc.cluster.local';
 
-export function podAliases(pod: DesiredPod, services: readonly ServiceResource[]): string[] {
+export function podAliases(pod: DesiredPod, services: readonly ServiceResource[], anchored = false): string[] {
+  if (pod.serviceAnchor) return [pod.serviceAnchor, `${pod.serviceAnchor}.${pod.namespace}.${CLUSTER_DOMAIN}`];
   const aliases = new Set<string>([pod.name]);
   for (const svc of services) {
     if (svc.meta.namespace !== pod.namespace || svc.type === 'ExternalName') continue;
+    if (anchored && isAnchored(svc)) continue; // the name lives on the Service's anchor
     if (!mapSelects(svc.selector, pod.labels)) continue;
     aliases.add(svc.meta.name);
     aliases.add(`${svc.meta.name}.${pod.namespace}.${CLUSTER_DOMAIN}`);
@@ -31,7 +35,7 @@ export function podAliases(pod: DesiredPod, services: readonly ServiceResource[]
 }
 
 /** What aliases cannot express yet, one warning per Service. */
-export function serviceWarnings(services: readonly ServiceResource[], pods: readonly DesiredPod[]): string[] {
+export function serviceWarnings(services: readonly ServiceResource[], pods: readonly DesiredPod[], anchored = false): string[] {
   const out: string[] = [];
   for (const svc of services) {
     const id = `Service ${svc.meta.namespace}/${svc.meta.name}`;
@@ -40,6 +44,7 @@ export function serviceWarnings(services: readonly ServiceResource[], pods: read
       continue;
     }
     if (svc.clusterIP === 'None') continue; // headless: clients reach pods on their own ports
+    if (anchored) continue; // the anchor's proxy forwards port -> targetPort
     const selected = pods.filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels));
     for (const port of svc.ports) {
       const target = resolveTargetPort(port.targetPort, selected);

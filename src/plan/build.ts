@@ -22,7 +22,7 @@ export function buildPod(
   lookup: ConfigLookup,
   warnings: Warnings,
 ): BuiltPod {
-  const aliases = d.spec.hostNetwork ? [] : podAliases(d, services);
+  const aliases = d.spec.hostNetwork ? [] : podAliases(d, services, ctx.serviceAnchors === true);
   const volumes = resolvePodVolumes(d, ctx, lookup, warnings);
   const containers = buildContainers(d, aliases, volumes, ctx, lookup, warnings);
   return { desired: d, volumes, containers, aliases };

@@ -51,6 +51,7 @@ export function buildContainers(
   const containers = pod.spec.containers.map((c) => appContainer(c, pod, joined, vols, ctx, lookup, warnings));
   const infra = withInfra ? infraContainer(pod, ownNetwork, ctx, infraName) : undefined;
   for (const owner of infra ? [infra] : containers) makeNetworkOwner(owner, pod, ports, aliases);
+  for (const c of infra ? [infra, ...containers] : containers) c.labels[LABEL.grace] = String(pod.spec.terminationGracePeriodSeconds);
   return infra ? { infra, containers } : { containers };
 }
 

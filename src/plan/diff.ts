@@ -31,7 +31,7 @@ export interface PodActions {
   aliasesUnknown: string[];
 }
 
-/** Kubernetes' default grace period, for pods of workloads no longer declared. */
+/** Kubernetes' default grace period, for pods no longer declared that do not say their own. */
 const DEFAULT_GRACE_SECONDS = 30;
 
 /**
@@ -63,7 +63,7 @@ export function podActions(
         break;
       }
       case 'delete':
-        if (p.reason !== 'orphan' || ctx.prune) out.removals.push(removePod(p.observed, p.key, p.reason, volumes, graces.get(p.key) ?? DEFAULT_GRACE_SECONDS));
+        if (p.reason !== 'orphan' || ctx.prune) out.removals.push(removePod(p.observed, p.key, p.reason, volumes, graces.get(p.key) ?? ownGrace(p.observed)));
         break;
       case 'unchanged':
         keepPod(p.desired, p.observed, built.get(p.desired) as BuiltPod, ctx, out);
@@ -116,6 +116,12 @@ function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes
   if (o.ordinal !== undefined) action.ordinal = o.ordinal;
   if (reason === 'repair' && detail) action.detail = detail;
   return action;
+}
+
+/** The grace period a pod was created with (label), else Kubernetes' default. */
+function ownGrace(o: ObservedPod): number {
+  const label = (o.infra ?? o.containers[0])?.labels[LABEL.grace];
+  return label !== undefined && /^\d+$/.test(label) ? Number(label) : DEFAULT_GRACE_SECONDS;
 }
 
 export function podEmptyDirs(volumes: readonly VolumeSummary[], namespace: string, pod: string): string[] {

@@ -13,20 +13,23 @@ import {
 import { claimTemplateName, deploymentPodName, statefulSetPodName } from './names';
 import type { DesiredPod } from './types';
 import type { Warnings } from './warnings';
+import { anchorPods } from './anchors';
 
 /**
  * A pod of several containers gets an infra container holding the network namespace; with
  * hostNetwork all containers use the host's network, so there is nothing to hold.
  */
 export function needsInfra(spec: PodSpec): boolean {
-  return spec.containers.length > 1 && !spec.hostNetwork;
+  // No app container at all: a Service anchor (anchors.ts), nothing but the infra container.
+  return (spec.containers.length > 1 || spec.containers.length === 0) && !spec.hostNetwork;
 }
 
-export function expandPods(desired: DesiredState, warnings: Warnings): DesiredPod[] {
+export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean } = {}): DesiredPod[] {
   const all = [
     ...desired.pods.map(fromPod),
     ...desired.deployments.flatMap(fromDeployment),
     ...desired.statefulSets.flatMap(fromStatefulSet),
+    ...(opts.serviceAnchors ? anchorPods(desired) : []),
   ];
   const seen = new Map<string, DesiredPod>();
   for (const pod of all) {

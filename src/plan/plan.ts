@@ -26,14 +26,15 @@ import { orderPodActions } from './order';
 import type { Action, DesiredPod, Plan, PlanContext, PodPair } from './types';
 import type { ClaimVolume } from './volumes';
 import { Warnings } from './warnings';
+import { anchorPods } from './anchors';
 
 export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanContext): Plan {
   checkInstance(ctx.instance);
   const warnings = new Warnings();
   const lookup = configLookup(desired);
-  const pods = expandPods(desired, warnings);
+  const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors });
   const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPod(d, desired.services, ctx, lookup, warnings)]));
-  for (const w of serviceWarnings(desired.services, pods)) warnings.add(w);
+  for (const w of serviceWarnings(desired.services, pods, ctx.serviceAnchors === true)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
   const pa = podActions(pairs, built, observed.volumes, ctx, gracePeriods(desired));
   if (pa.aliasesUnknown.length > 0) {
@@ -56,6 +57,7 @@ function declaredWorkloads(d: DesiredState): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of d.pods) out.set(resourceKey(p), p.specHash);
   for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.templateHash);
+  for (const a of anchorPods(d)) out.set(a.key, a.specHash);
   return out;
 }
 

@@ -19,7 +19,15 @@ export interface PlanContext {
   pauseCommand?: string[];
   /** Remove what the desired state no longer declares (pods, emptyDirs, networks). */
   prune: boolean;
+  /**
+   * ClusterIP Services get an anchor container holding their names (see anchors.ts) instead
+   * of aliases on the selected pods; berth's proxy forwards from its network namespace.
+   */
+  serviceAnchors?: boolean;
 }
+
+/** What owns a desired pod: a workload, or a Service (its anchor). */
+export type PodOwnerKind = WorkloadKind | 'Service';
 
 export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 
@@ -27,10 +35,12 @@ export const DEFAULT_PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 export interface DesiredPod {
   /** Resource key of the workload: `Deployment/default/web`. */
   key: string;
-  kind: WorkloadKind;
+  kind: PodOwnerKind;
   owner: string;
   namespace: string;
   name: string;
+  /** Set on a Service's anchor pod: the Service's name (its only aliases). */
+  serviceAnchor?: string;
   /** The pod's Kubernetes labels (Services select on them). */
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -124,7 +134,7 @@ export interface CreatePodAction {
   key: string;
   namespace: string;
   pod: string;
-  kind: WorkloadKind;
+  kind: PodOwnerKind;
   owner: string;
   specHash: string;
   ordinal?: number;
