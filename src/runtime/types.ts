@@ -193,4 +193,9 @@ export const LABEL = {
    * select pods of an older template by their own labels. Never compared when planning.
    */
   podLabels: 'io.berth.pod-labels',
+  /**
+   * On every container of a pod: its terminationGracePeriodSeconds, so a pod whose workload
+   * left the manifests (prune, `berth delete`) still stops with its own grace period.
+   */
+  grace: 'io.berth.grace',
 } as const;

@@ -2,10 +2,12 @@
  * How long a removed pod gets between SIGTERM and SIGKILL. Pods a declared workload sheds
  * (scaled down, old template) use the workload's terminationGracePeriodSeconds; before, they
  * got Kubernetes' default of 30 s, so a scale-down of `terminationGracePeriodSeconds: 1` pods
- * whose process ignores SIGTERM (busybox httpd) waited 30 s per pod.
+ * whose process ignores SIGTERM (busybox httpd) waited 30 s per pod. Pods of workloads no
+ * longer declared stop with the grace they were created with (label io.berth.grace).
  */
 import { strict as assert } from 'node:assert';
 import { plan } from '../../../src/plan/plan';
+import { LABEL } from '../../../src/runtime/types';
 import type { ObservedState } from '../../../src/observe/types';
 import type { DesiredState } from '../../../src/model/types';
 import { applyPlan } from './helpers';
@@ -30,7 +32,20 @@ describe('plan: grace period of removed pods', () => {
     { name: 'Deployment template changed: the current template grace', from: deploy(1, 'a:1', 2), to: deploy(1, 'a:2', 5), want: ['superseded 5'] },
     { name: 'StatefulSet scaled down', from: sts(3), to: sts(2), want: ['scaled-down 3'] },
     { name: 'Pod replaced', from: solo('a:1', 4), to: solo('a:2', 4), want: ['replace 4'] },
-    { name: 'workload no longer declared: Kubernetes default 30 s', from: deploy(1), to: desired(), want: ['orphan 30'] },
+    { name: 'workload no longer declared: the grace its pod was created with (io.berth.grace)', from: deploy(1, 'a:1', 7), to: desired(), want: ['orphan 7'] },
+    { name: 'multi-container pod no longer declared: its grace label', from: desired({ pods: [pod('duo', podSpec([container('a', 'a:1'), container('b', 'b:1')], { terminationGracePeriodSeconds: 6 }))] }), to: desired(), want: ['orphan 6'] },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(removals(c.from, c.to), c.want));
+
+  it('a pod no longer declared without a grace label (made by an older berth): Kubernetes default 30 s', () => {
+    const o = run(deploy(1));
+    for (const c of o.pods[0].containers) delete c.labels[LABEL.grace];
+    const p = plan(desired(), o, ctx());
+    assert.deepEqual(p.actions.flatMap((a) => (a.type === 'remove-pod' ? [a.graceSeconds] : [])), [30]);
+  });
+
+  it('every container of a pod carries its grace label', () => {
+    const o = run(desired({ pods: [pod('duo', podSpec([container('a', 'a:1'), container('b', 'b:1')], { terminationGracePeriodSeconds: 6 }))] }));
+    assert.deepEqual([o.pods[0].infra!, ...o.pods[0].containers].map((c) => c.labels[LABEL.grace]), ['6', '6', '6']);
+  });
 });
