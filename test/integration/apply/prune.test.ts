@@ -85,6 +85,16 @@ describe('apply (real engine): prune', function () {
     const emptyDirs = await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.kind]: 'emptyDir' });
     assert.deepEqual(emptyDirs, []);
   });
+
+  it('a workload removed from the manifests stops with the grace period its pods were created with', async () => {
+    const [alpha] = names(await h.podsOf('alpha'));
+    await dir.remove('two-deployments-and-empty-namespace/alpha.yaml');
+    const run = await h.apply(dir);
+    assert.equal(run.outcome.type, 'converged');
+    const removals = run.actions.flatMap((a) => (a.type === 'remove-pod' ? [`${a.pod} ${a.reason} ${a.graceSeconds}`] : []));
+    assert.deepEqual(removals, [`${alpha} orphan 1`]);
+    assert.deepEqual(await h.podsOf('alpha'), []);
+  });
 });
 
 describe('apply (real engine): a ConfigMap change', function () {
