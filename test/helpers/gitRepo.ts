@@ -142,3 +142,20 @@ export async function makeBareWithClone(
   await push(clone, { refspec: `HEAD:refs/heads/${branch}` });
   return { origin, clone, sha };
 }
+
+/** commitFiles, then push to origin's `branch` (default main); returns the new sha. */
+export async function commitAndPush(
+  clone: string,
+  files: Record<string, string | null>,
+  message: string,
+  opts: CommitOptions & { branch?: string } = {},
+): Promise<string> {
+  const sha = await commitFiles(clone, files, message, opts);
+  await push(clone, { refspec: `HEAD:refs/heads/${opts.branch ?? 'main'}` });
+  return sha;
+}
+
+/** `file://` URL of a local repository path. */
+export function fileUrl(path: string): string {
+  return `file://${path}`;
+}
