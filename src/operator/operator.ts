@@ -20,8 +20,8 @@ import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
-import { ProxySupervisor } from '../proxy';
 import { EndpointPublisher } from '../traffic/publisher';
+import { serviceAnchorsAvailable } from '../traffic/anchors';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -60,13 +60,12 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => log.debug(f ?? {}, m) });
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics();
-    const publisher = new EndpointPublisher(new ProxySupervisor({ stateDir: opts.stateDir, instance: opts.instance }), {
-      instance: opts.instance,
-      lbAddress: opts.lbAddress,
-      log: (m, f) => log.warn(f ?? {}, m),
-    });
+    const serviceAnchors = serviceAnchorsAvailable();
+    if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => log.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
+      serviceAnchors,
       instance: opts.instance,
       stateDir: opts.stateDir,
       pauseImage: opts.pauseImage,

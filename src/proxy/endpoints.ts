@@ -51,6 +51,22 @@ export function serviceEndpoints(desired: DesiredState, pods: readonly PodEndpoi
   return table;
 }
 
+/**
+ * The listeners of a ClusterIP Service's own proxy, which runs in the network namespace of
+ * the Service's anchor (src/plan/anchors.ts): every Service port on all addresses there,
+ * forwarding to the ready pods' targetPort.
+ */
+export function clusterListeners(svc: ServiceResource, pods: readonly PodEndpointInput[]): EndpointTable {
+  const table: EndpointTable = { listeners: [], warnings: [] };
+  const selected = [...pods]
+    .filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels))
+    .sort((a, b) => a.name.localeCompare(b.name));
+  for (const port of svc.ports) {
+    table.listeners.push(listener(svc, port, '0.0.0.0', port.port, 'clusterIP', portEndpoints(svc, port, selected, table.warnings)));
+  }
+  return table;
+}
+
 function listener(svc: ServiceResource, port: ServicePort, address: string, hostPort: number, source: ListenerSpec['source'], endpoints: EndpointSpec[]): ListenerSpec {
   return { protocol: port.protocol, address, port: hostPort, service: `${svc.meta.namespace}/${svc.meta.name}`, servicePort: port.port, source, endpoints: endpoints.map((e) => ({ ...e })) };
 }

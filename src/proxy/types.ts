@@ -27,8 +27,8 @@ export interface ListenerSpec {
   service: string;
   /** The Service port (`spec.ports[].port`) this listener serves. */
   servicePort: number;
-  /** Why this listener exists: the Service port's nodePort, or a LoadBalancer's `port`. */
-  source: 'nodePort' | 'loadBalancer';
+  /** Why this listener exists: the Service port's nodePort, a LoadBalancer's `port`, or the port of a ClusterIP Service's anchor. */
+  source: 'nodePort' | 'loadBalancer' | 'clusterIP';
   endpoints: EndpointSpec[];
 }
 

@@ -32,6 +32,8 @@ export interface ApplierOptions {
   pauseImage: string;
   pauseCommand?: string[];
   prune: boolean;
+  /** ClusterIP Services get anchors (PlanContext.serviceAnchors). */
+  serviceAnchors?: boolean;
   /** Time between looks at the engine while waiting for readiness. */
   pollMs?: number;
   log(msg: string, fields?: Record<string, unknown>): void;
@@ -114,7 +116,7 @@ export class EngineApplier implements Applier {
   }
 
   private async applyInner(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
     const images = new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull);
     const progress = new ProgressClock(desired, this.now());
     const pods = expandPods(desired, new Warnings());

@@ -1,37 +1,53 @@
 /**
- * Keeps the proxy's endpoint table in step with the pods: on every look at the pods (each
- * apply turn, each probe between passes) the ready, not terminating pods of each Service
- * become its endpoints; before pods are stopped they leave the table, the proxy confirms,
- * and their open connections drain within the grace period (then SIGTERM). The proxy itself
- * is a separate process (src/proxy), so traffic keeps flowing while berth is stopped.
+ * Keeps berth's proxies in step with the pods. On every look at the pods (each apply turn,
+ * each probe between passes) the ready, not terminating pods of each Service become its
+ * endpoints, in two kinds of proxy process (src/proxy), which outlive berth:
+ * - the instance's host proxy: NodePort and LoadBalancer listeners on host ports;
+ * - one proxy per ClusterIP Service, in the network namespace of the Service's anchor
+ *   (src/plan/anchors.ts), listening on the Service's ports where its name resolves.
+ * Before pods are stopped they leave every table, the proxies confirm, and open connections
+ * drain within the grace period; then SIGTERM.
  */
-import type { Container, DesiredState } from '../model/types';
+import type { Container, DesiredState, ServiceResource } from '../model/types';
 import { resourceKey } from '../model/types';
 import type { ObservedPod, ObservedState } from '../observe/types';
 import type { PodView } from '../health/workload';
 import type { RemovePodAction } from '../plan/types';
+import { isAnchored } from '../plan/anchors';
 import { networkName } from '../plan/names';
-import { LABEL } from '../runtime/types';
-import { endpointKey, serviceEndpoints, type EndpointTable, type PodEndpointInput, type ProxyStatus, type ProxySupervisor } from '../proxy';
+import { LABEL, type Runtime } from '../runtime/types';
+import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
+import { anchorProxyName, anchorProxyNames, nsenterWrap, sameNetns } from './anchors';
 
 export interface PublisherOptions {
   instance: string;
+  stateDir: string;
   /** Address of LoadBalancer `port` listeners (`--lb-address`). */
   lbAddress?: string;
+  /** ClusterIP Services have anchors (PlanContext.serviceAnchors): serve them. */
+  serviceAnchors: boolean;
   log(msg: string, fields?: Record<string, unknown>): void;
 }
 
-/** How long a removal waits for the proxy to confirm a table without the pod. */
+/** How long a removal waits for a proxy to confirm a table without the pod. */
 const ACK_TIMEOUT_MS = 3000;
 
+/** One proxy process and the table it should have. */
+interface Target {
+  supervisor: ProxySupervisor;
+  table: EndpointTable;
+  /** An anchor proxy runs even with no endpoint (its name must answer); the host proxy only with listeners. */
+  required: boolean;
+}
+
 export class EndpointPublisher {
-  private last?: { desired: DesiredState; inputs: PodEndpointInput[] };
+  private last?: { desired: DesiredState; observed: ObservedPod[]; inputs: PodEndpointInput[] };
   private readonly terminating = new Set<string>();
   private lastWarnings = '';
   private lastStatus?: ProxyStatus;
 
   constructor(
-    private readonly proxy: ProxySupervisor,
+    private readonly runtime: Runtime,
     private readonly opts: PublisherOptions,
   ) {}
 
@@ -39,13 +55,36 @@ export class EndpointPublisher {
   async update(desired: DesiredState, observed: ObservedState, views: readonly PodView[]): Promise<void> {
     const present = new Set(observed.pods.map((p) => `${p.namespace}/${p.name}`));
     for (const id of this.terminating) if (!present.has(id)) this.terminating.delete(id);
-    this.last = { desired, inputs: podInputs(this.opts.instance, desired, observed.pods, views) };
-    if ((await this.publish()) !== undefined) this.lastStatus = await this.proxy.status();
+    this.last = { desired, observed: observed.pods, inputs: podInputs(this.opts.instance, desired, observed.pods, views) };
+    const targets = await this.targets();
+    await Promise.all(targets.map((t) => this.publish(t)));
+    await this.stopUndeclaredAnchorProxies(desired);
+    this.lastStatus = mergeStatus(await Promise.all(targets.map((t) => t.supervisor.status())));
   }
 
-  /** The proxy's listeners and endpoints as of the last update (undefined: no proxy needed yet). */
+  /** The proxies' listeners and endpoints as of the last update (undefined: none needed yet). */
   status(): ProxyStatus | undefined {
     return this.lastStatus;
+  }
+
+  /** The applier's beforeRemove: out of every table, confirmed, drained (up to the grace period). */
+  async withdraw(pods: readonly RemovePodAction[]): Promise<void> {
+    if (!this.last) return;
+    const leaving = new Set(pods.map((p) => `${p.namespace}/${p.pod}`));
+    const before = new Map((await this.targets()).map((t) => [t.supervisor.paths.dir, t.table]));
+    for (const p of leaving) this.terminating.add(p);
+    const graceMs = Math.min(...pods.map((p) => p.graceSeconds)) * 1000;
+    await Promise.all(
+      (await this.targets()).map(async (t) => {
+        const listeners = before.get(t.supervisor.paths.dir)?.listeners ?? [];
+        const endpoints = listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
+        if (endpoints.length === 0) return;
+        const gen = await this.publish(t);
+        if (gen === undefined) return;
+        if (!(await t.supervisor.waitApplied(gen, ACK_TIMEOUT_MS))) this.opts.log('a proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
+        await t.supervisor.drain(endpoints, graceMs);
+      }),
+    );
   }
 
   /** The applier hooks, failures logged: a proxy problem must not stop pods from being managed. */
@@ -57,58 +96,99 @@ export class EndpointPublisher {
     };
   }
 
-  /** The applier's beforeRemove: out of the table, confirmed, drained (up to the grace period). */
-  async withdraw(pods: readonly RemovePodAction[]): Promise<void> {
-    if (!this.last) return;
-    const before = this.table();
-    for (const p of pods) this.terminating.add(`${p.namespace}/${p.pod}`);
-    const leaving = new Set(pods.map((p) => `${p.namespace}/${p.pod}`));
-    const endpoints = before.listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
-    if (endpoints.length === 0) return;
-    const gen = await this.publish();
-    if (gen === undefined) return;
-    if (!(await this.proxy.waitApplied(gen, ACK_TIMEOUT_MS))) this.opts.log('the proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
-    const graceMs = Math.min(...pods.map((p) => p.graceSeconds)) * 1000;
-    await this.proxy.drain(endpoints, graceMs);
-  }
-
-  private table(): EndpointTable {
-    if (!this.last) return { listeners: [], warnings: [] };
+  /** The host proxy, then one proxy per anchored Service whose anchor runs (in its network namespace). */
+  private async targets(): Promise<Target[]> {
+    if (!this.last) return [];
     const inputs = this.last.inputs.map((p) => (this.terminating.has(`${p.namespace}/${p.name}`) ? { ...p, terminating: true } : p));
-    return serviceEndpoints(this.last.desired, inputs, { lbAddress: this.opts.lbAddress });
+    const host: Target = {
+      supervisor: new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance }),
+      table: serviceEndpoints(this.last.desired, inputs, { lbAddress: this.opts.lbAddress }),
+      required: false,
+    };
+    if (!this.opts.serviceAnchors) return [host];
+    const anchored: Target[] = [];
+    for (const svc of this.last.desired.services.filter(isAnchored)) {
+      const supervisor = await this.anchorSupervisor(svc);
+      if (supervisor) anchored.push({ supervisor, table: clusterListeners(svc, inputs), required: true });
+    }
+    return [host, ...anchored];
   }
 
-  /** Writes the table (starting the proxy when a Service needs one); undefined when none is needed. */
-  private async publish(): Promise<number | undefined> {
-    const table = this.table();
-    if (table.listeners.length === 0 && !(await this.proxy.running())) return undefined;
-    await this.proxy.ensureRunning();
-    const warnings = table.warnings.join('\n');
-    if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
-    this.lastWarnings = warnings;
-    return this.proxy.publish(table);
+  /**
+   * The supervisor of a Service's anchor proxy, started through nsenter into the anchor's
+   * network namespace. A proxy left in another namespace (the anchor was recreated or
+   * restarted) is stopped first. undefined while the anchor does not run.
+   */
+  private async anchorSupervisor(svc: ServiceResource): Promise<ProxySupervisor | undefined> {
+    const anchor = this.last?.observed.find((p) => p.kind === 'Service' && p.owner === svc.meta.name && p.namespace === svc.meta.namespace)?.infra;
+    if (!anchor || anchor.state !== 'running') return undefined;
+    const pid = (await this.runtime.inspectContainer(anchor.id).catch(() => undefined))?.pid;
+    if (!pid) return undefined;
+    const name = anchorProxyName(this.opts.instance, svc.meta.namespace, svc.meta.name);
+    const supervisor = new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name, wrap: nsenterWrap(pid) });
+    const running = await supervisor.running();
+    if (running && !sameNetns(running.pid, pid)) {
+      this.opts.log('the anchor of a Service was restarted; moving its proxy', { service: `${svc.meta.namespace}/${svc.meta.name}` });
+      await supervisor.stop();
+    }
+    return supervisor;
+  }
+
+  /** Proxies of anchors whose Service is gone. */
+  private async stopUndeclaredAnchorProxies(desired: DesiredState): Promise<void> {
+    const declared = new Set(desired.services.filter((s) => this.opts.serviceAnchors && isAnchored(s)).map((s) => anchorProxyName(this.opts.instance, s.meta.namespace, s.meta.name)));
+    for (const name of anchorProxyNames(this.opts.stateDir, this.opts.instance)) {
+      if (!declared.has(name)) await new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name }).stop();
+    }
+  }
+
+  /** Writes a table (starting its proxy when needed); undefined when the host proxy is not needed. */
+  private async publish(t: Target): Promise<number | undefined> {
+    if (!t.required && t.table.listeners.length === 0 && !(await t.supervisor.running())) return undefined;
+    await t.supervisor.ensureRunning();
+    if (!t.required) {
+      const warnings = t.table.warnings.join('\n');
+      if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: t.table.warnings });
+      this.lastWarnings = warnings;
+    }
+    return t.supervisor.publish(t.table);
   }
 }
 
-/** What the proxy needs of each observed pod: its IP on the namespace network, labels, readiness, ports. */
+function mergeStatus(all: ProxyStatus[]): ProxyStatus | undefined {
+  const live = all.filter((s) => s.running || s.listeners.length > 0);
+  if (live.length === 0) return undefined;
+  return {
+    running: live.every((s) => s.running),
+    publishedGeneration: Math.max(...live.map((s) => s.publishedGeneration)),
+    appliedGeneration: Math.min(...live.map((s) => s.appliedGeneration)),
+    listeners: live.flatMap((s) => s.listeners),
+    draining: live.flatMap((s) => s.draining),
+    ...(live.some((s) => s.tableError) ? { tableError: live.map((s) => s.tableError).filter(Boolean).join('; ') } : {}),
+  };
+}
+
+/** What the proxies need of each observed pod: its IP on the namespace network, labels, readiness, ports. Anchors are left out. */
 export function podInputs(instance: string, desired: DesiredState, pods: readonly ObservedPod[], views: readonly PodView[]): PodEndpointInput[] {
   const ready = new Map(views.map((v) => [`${v.namespace}/${v.name}`, v.ready]));
   const templates = new Map<string, { labels: Record<string, string>; ports: PodEndpointInput['ports'] }>();
   for (const w of [...desired.deployments, ...desired.statefulSets]) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
   for (const p of desired.pods) templates.set(resourceKey(p), { labels: p.meta.labels, ports: portsOf(p.spec.containers) });
-  return pods.map((o) => {
-    const owner = o.infra ?? o.containers[0];
-    const template = templates.get(`${o.kind}/${o.namespace}/${o.owner}`);
-    return {
-      namespace: o.namespace,
-      name: o.name,
-      labels: parseLabels(owner?.labels[LABEL.podLabels]) ?? template?.labels ?? {},
-      ip: owner?.networks[networkName(instance, o.namespace)] ?? '',
-      ready: ready.get(`${o.namespace}/${o.name}`) ?? false,
-      terminating: false,
-      ports: template?.ports,
-    };
-  });
+  return pods
+    .filter((o) => o.kind !== 'Service')
+    .map((o) => {
+      const owner = o.infra ?? o.containers[0];
+      const template = templates.get(`${o.kind}/${o.namespace}/${o.owner}`);
+      return {
+        namespace: o.namespace,
+        name: o.name,
+        labels: parseLabels(owner?.labels[LABEL.podLabels]) ?? template?.labels ?? {},
+        ip: owner?.networks[networkName(instance, o.namespace)] ?? '',
+        ready: ready.get(`${o.namespace}/${o.name}`) ?? false,
+        terminating: false,
+        ports: template?.ports,
+      };
+    });
 }
 
 function portsOf(containers: readonly Container[]): PodEndpointInput['ports'] {

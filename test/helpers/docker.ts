@@ -59,7 +59,7 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
 }
 
 /**
- * Service proxies (src/proxy/main.js) of `instance` still running: they outlive whoever started
+ * Service proxies (src/proxy/main.js) of `instance` (and of its ClusterIP anchors) still running: they outlive whoever started
  * them by design, and a test's state dir may be gone, so they are found by command line.
  */
 export function stopProxies(instance: string): number {
@@ -72,7 +72,8 @@ export function stopProxies(instance: string): number {
       continue;
     }
     const at = argv.indexOf('--instance');
-    if (!argv.some((a) => a.endsWith('proxy/main.js')) || at < 0 || argv[at + 1] !== instance) continue;
+    const name = argv[at + 1] ?? '';
+    if (!argv.some((a) => a.endsWith('proxy/main.js')) || at < 0 || (name !== instance && !name.startsWith(`${instance}.svc.`))) continue;
     try {
       process.kill(Number(pid), 'SIGKILL');
       stopped++;

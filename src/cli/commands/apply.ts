@@ -10,8 +10,8 @@ import { requireDirectory } from '../paths';
 import { BerthError } from '../../util/errors';
 import type { WorkloadHealth } from '../../health/workload';
 import type { HeldStep } from '../../rollout/strategy';
-import { ProxySupervisor } from '../../proxy';
 import { EndpointPublisher } from '../../traffic/publisher';
+import { serviceAnchorsAvailable } from '../../traffic/anchors';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -42,13 +42,17 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
         // NodePort/LoadBalancer Services: the proxy process is started and outlives this command, like the apps.
-        const publisher = new EndpointPublisher(new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }), {
+        const serviceAnchors = serviceAnchorsAvailable();
+        const publisher = new EndpointPublisher(runtime, {
           instance: eng.instance,
+          stateDir: eng.stateDir,
           lbAddress: raw.lbAddress,
+          serviceAnchors,
           log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
         });
         const applier = new EngineApplier(runtime, {
           ...publisher.hooks(),
+          serviceAnchors,
           instance: eng.instance,
           stateDir: eng.stateDir,
           ...pauseOptions(raw),

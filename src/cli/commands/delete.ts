@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { validateDirectory } from '../../validate';
 import { observe } from '../../observe';
 import { ProxySupervisor } from '../../proxy';
+import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import type { ObservedState } from '../../observe/types';
 import { plan } from '../../plan';
 import { executeAction } from '../../rollout/execute';
@@ -54,12 +55,17 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
             process.stdout.write(`  remove volume ${v}\n`);
             await runtime.removeVolume(v);
           }
-          // The Service proxy goes with the last pod of the instance. (With pods left, the
-          // listeners of deleted Services stay, without endpoints, until the next apply or pass.)
-          const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance });
-          if ((await proxy.running()) && (await observe(runtime, eng.instance)).pods.length === 0) {
-            process.stdout.write('  stop the Service proxy\n');
-            await proxy.stop();
+          // The host proxy goes with the last pod of the instance (with pods left, the listeners
+          // of deleted Services stay, without endpoints, until the next apply or pass); a
+          // ClusterIP Service's proxy goes with its anchor.
+          const left = (await observe(runtime, eng.instance)).pods;
+          for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
+            const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: name });
+            const anchorGone = name !== eng.instance && !left.some((p) => p.kind === 'Service' && name === anchorProxyName(eng.instance, p.namespace, p.owner));
+            if ((await proxy.running()) && (anchorGone || left.length === 0)) {
+              process.stdout.write(`  stop the Service proxy ${name}\n`);
+              await proxy.stop();
+            }
           }
           process.stdout.write(removals.length + volumes.length ? `deleted: ${removals.length + volumes.length} action(s)\n` : 'nothing to delete\n');
           return EXIT.ok;

@@ -6,6 +6,7 @@ import { formatProblem } from '../../util/problems';
 import { BerthError } from '../../util/errors';
 import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, validateOptions, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
+import { serviceAnchorsAvailable } from '../../traffic/anchors';
 import { EXIT, type ExitCode } from '../exit';
 import { requireDirectory } from '../paths';
 
@@ -28,7 +29,7 @@ export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>
         if (!outcome.ok) throw new BerthError('E_USAGE', `${dir}: manifests are not valid; run \`berth validate ${dir}\``);
         const revision = await contentRevision(dir);
         const observed = await withEngine(eng, 'diff', false, (rt) => observe(rt, eng.instance));
-        const p = plan(outcome.desired, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune });
+        const p = plan(outcome.desired, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune, serviceAnchors: serviceAnchorsAvailable() });
         if (raw.output === 'json') process.stdout.write(JSON.stringify(planToJSON(p), null, 2) + '\n');
         else {
           for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -9,6 +9,7 @@ import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { addEngineOptions, engineOptions, outputOption, type EngineOptions, type OutputFormat } from '../options';
 import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
+import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
@@ -43,11 +44,15 @@ interface ServiceRow {
   endpoints: string[];
 }
 
-/** Host listeners of NodePort/LoadBalancer Services, from the proxy's own acknowledgement. */
+/** Listeners of the host proxy (NodePort/LoadBalancer) and of ClusterIP anchors, from the proxies' own acknowledgements. */
 async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
-  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
-  const rows = endpointRows(status).filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
-  return status.running ? rows : rows.map((r) => ({ ...r, state: 'proxy not running' }));
+  const rows: EndpointRow[] = [];
+  for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
+    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: name }).status();
+    const where = name === eng.instance ? '' : ' (in the anchor)';
+    for (const r of endpointRows(status)) rows.push({ ...r, listen: r.listen + where, state: status.running ? r.state : 'proxy not running' });
+  }
+  return rows.filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
 }
 
 export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -66,7 +71,7 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
       if (what === 'pods' || what === 'all') sections.pods = pods.map(podRow);
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
-      if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = serviceRows(pods);
+      if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'endpoints' || what === 'all') sections.listeners = await listenerRows(eng, raw.namespace);
       if (raw.output === 'json') {
         process.stdout.write(JSON.stringify(what === 'all' ? sections : Object.values(sections)[0], null, 2) + '\n');
@@ -118,11 +123,22 @@ function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[]
   return [...rows.values()];
 }
 
+/** A ClusterIP Service with an anchor: its ready endpoints are what the anchor's proxy forwards to. */
+async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPod[]): Promise<ServiceRow[]> {
+  const rows: ServiceRow[] = [];
+  for (const a of pods.filter((p) => p.kind === 'Service')) {
+    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: anchorProxyName(eng.instance, a.namespace, a.owner) }).status();
+    const endpoints = [...new Set(status.listeners.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
+    rows.push({ namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] });
+  }
+  return rows;
+}
+
 /** A Service is the alias `<svc>.<ns>.svc.cluster.local` on the pods it selects. */
 function serviceRows(pods: readonly ObservedPod[]): ServiceRow[] {
   const rows = new Map<string, ServiceRow>();
   const suffix = `.${CLUSTER_DOMAIN}`;
-  for (const p of pods) {
+  for (const p of pods.filter((x) => x.kind !== 'Service')) {
     const endpoint = p.infra ?? p.containers[0];
     for (const aliases of Object.values(endpoint?.aliases ?? {})) {
       for (const a of aliases) {
