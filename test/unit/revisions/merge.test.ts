@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DesiredState } from '../../../src/model/types';
+import { findWorkload, otherChanges, withTemplateOf } from '../../../src/revisions/merge';
+import type { Action } from '../../../src/plan/types';
+import { isBerthError } from '../../../src/util/errors';
+import { validateDirectory } from '../../../src/validate';
+import { cleanupTemp, tempDir } from '../../helpers/gitRepo';
+
+const id = { kind: 'Deployment' as const, namespace: 'default', name: 'web' };
+
+function manifests(o: { replicas: number; image: string; label?: string; config?: string }): string {
+  return `
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: cfg }
+data: { key: "${o.config ?? 'one'}" }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: ${o.replicas}
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: ${o.label ?? 'web'} } }
+    spec:
+      containers:
+        - name: web
+          image: ${o.image}
+          envFrom: [{ configMapRef: { name: cfg } }]
+`;
+}
+
+async function desired(yaml: string): Promise<DesiredState> {
+  const dir = join(await tempDir('berth-merge-'), 'm');
+  await mkdir(dir);
+  await writeFile(join(dir, 'all.yaml'), yaml);
+  const v = await validateDirectory(dir);
+  if (!v.ok) throw new Error(JSON.stringify(v.problems));
+  return v.desired;
+}
+
+describe('revisions/withTemplateOf', () => {
+  after(cleanupTemp);
+
+  it('takes the template (and its hash) from the target, the rest from what runs', async () => {
+    const base = await desired(manifests({ replicas: 4, image: 'img:2' }));
+    const target = await desired(manifests({ replicas: 1, image: 'img:1' }));
+    const merged = withTemplateOf(base, id, findWorkload(target, id)!);
+    const w = findWorkload(merged, id)!;
+    assert.equal(w.templateHash, findWorkload(target, id)!.templateHash);
+    assert.equal(w.template.spec.containers[0]!.image, 'img:1');
+    assert.equal(w.replicas, 4);
+    assert.equal(findWorkload(base, id)!.template.spec.containers[0]!.image, 'img:2', 'the base was changed in place');
+  });
+
+  it('refuses when the ConfigMap the template uses differs (it would run with today\'s)', async () => {
+    const base = await desired(manifests({ replicas: 1, image: 'img:2', config: 'two' }));
+    const target = await desired(manifests({ replicas: 1, image: 'img:1', config: 'one' }));
+    assert.throws(() => withTemplateOf(base, id, findWorkload(target, id)!), (e) => isBerthError(e, 'E_INVALID') && /ConfigMaps\/Secrets/.test(e.message));
+  });
+
+  it('refuses an old template the current selector does not select', async () => {
+    const base = await desired(manifests({ replicas: 1, image: 'img:2' }));
+    const target = await desired(manifests({ replicas: 1, image: 'img:1', label: 'web' }));
+    findWorkload(target, id)!.template.labels = { app: 'other' };
+    assert.throws(() => withTemplateOf(base, id, findWorkload(target, id)!), (e) => isBerthError(e, 'E_INVALID') && /do not match the selector/.test(e.message));
+  });
+
+  it('refuses a base that does not declare the workload', async () => {
+    const target = await desired(manifests({ replicas: 1, image: 'img:1' }));
+    const base = await desired('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n');
+    assert.throws(() => withTemplateOf(base, id, findWorkload(target, id)!), /not declared in the revision that runs now/);
+  });
+});
+
+describe('revisions/otherChanges', () => {
+  it('keeps actions on other resources, not the workload\'s nor file writes', () => {
+    const actions = [
+      { type: 'create-pod', key: 'Deployment/default/web' },
+      { type: 'remove-pod', key: 'Deployment/default/web' },
+      { type: 'write-files', key: 'ConfigMap/default/cfg' },
+      { type: 'create-pod', key: 'Deployment/default/api' },
+    ] as unknown as Action[];
+    assert.deepEqual(otherChanges(actions, id).map((a) => a.key), ['Deployment/default/api']);
+  });
+});
