@@ -103,7 +103,11 @@ export class ApplyHarness {
    */
   cli(command: string, args: readonly string[] = [], opts: CliOptions = {}): Promise<CliResult> {
     const pause = ['apply', 'diff', 'delete'].includes(command) ? ['--pause-image', TEST_IMAGE, '--pause-command', PAUSE_COMMAND.join(' ')] : [];
-    return runCli(engineArgs([command, ...args, ...pause], this.instance, this.stateDir), opts);
+    // The CLI puts ClusterIP names on proxy "anchors" when it can (root, local engine); the
+    // applier driven by apply() puts them on the pods. Tests mix both on one instance, so
+    // the CLI is held to the same mode (BERTH_SERVICE_ANCHORS=0: names on the pods).
+    const env = { BERTH_SERVICE_ANCHORS: '0', ...opts.env };
+    return runCli(engineArgs([command, ...args, ...pause], this.instance, this.stateDir), { ...opts, env });
   }
 
   async hasNetwork(ns: string): Promise<boolean> {
