@@ -7,6 +7,7 @@ import { registerDelete } from './commands/delete';
 import { registerDiff } from './commands/diff';
 import { registerRun } from './commands/run';
 import { registerHistory } from './commands/history';
+import { registerRollout } from './commands/rollout';
 import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
 
 function run(fn: () => Promise<ExitCode>): void {
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerDiff(program, run);
   registerRun(program, run);
   registerHistory(program, run);
+  registerRollout(program, run);
   return program;
 }
 

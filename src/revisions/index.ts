@@ -10,7 +10,7 @@ export { readJournal, journalView, type JournalView } from './journal';
 export { loadHistory, engineMark } from './history';
 export { StatusLooker, type Look, type StatusDeps } from './status';
 export { watchRollout, judge, initialWatchState, type Verdict } from './watch';
-export { checkServerUrl, operatorView } from './operator';
+export { checkServerUrl, operatorView, operatorPath } from './operator';
 export { takeInstance, type Driver } from './lock';
 export { withTemplateOf, otherChanges, findWorkload } from './merge';
 export { undoOnEngine, type EngineUndoDeps, type EngineUndoResult, type UndoRequest } from './undoEngine';

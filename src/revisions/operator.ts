@@ -52,3 +52,12 @@ export async function operatorView(server: string, id: WorkloadId): Promise<Oper
     return { type: 'unreachable', url: server, error: messageOf(err) };
   }
 }
+
+/** The manifests folder the operator follows (its --path), when it answers; for a default --path. */
+export async function operatorPath(server: string): Promise<string | undefined> {
+  try {
+    return (await fetchStatus(server)).source?.path;
+  } catch {
+    return undefined;
+  }
+}

@@ -87,9 +87,12 @@ export class HistorySource {
 
   /** The tree of the manifests folder in `sha`; undefined when the folder does not exist there. */
   async treeOf(sha: string): Promise<string | undefined> {
+    // `<sha>:<path>` takes everything after the colon as the path: no `^{tree}` suffix there.
     const spec = this.subPath ? `${sha}:${this.subPath}` : `${sha}^{tree}`;
-    const out = await runGitMaybe(this.git, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${spec}^{tree}`]).catch(() => undefined);
-    return out?.trim() || undefined;
+    const id = (await runGitMaybe(this.git, ['rev-parse', '--verify', '--quiet', '--end-of-options', spec]).catch(() => undefined))?.trim();
+    if (!id) return undefined;
+    const type = (await runGit(this.git, ['cat-file', '-t', id]).catch(() => undefined))?.trim();
+    return type === 'tree' ? id : undefined;
   }
 
   /** Write the manifests of `sha` under `scratchDir`; returns their directory. */
