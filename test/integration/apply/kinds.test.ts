@@ -6,6 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { LABEL } from '../../../src/runtime/types';
 import { ManifestDir } from '../../helpers/manifests';
+import { pollUntil } from '../../../src/util/eventually';
 import { actionSummary, addressesOf, ApplyHarness, countingRuntime, ids } from './harness';
 
 /** The fixtures this file applies together, and that nothing else here edits. */
@@ -233,5 +234,29 @@ describe('apply (real engine): each kind', function () {
       assert.notEqual(await h.containerId('db-0', 'db'), old);
       assert.equal((await h.execUntilOk('db-0', 'db', ['cat', '/data/marker'])).trim(), 'from-db-0');
     });
+  });
+});
+
+describe('apply (real engine): restartPolicy Never', function () {
+  let h: ApplyHarness;
+  after(async () => h?.cleanup());
+
+  it('a pod that ran to completion stays exited: later applies do not start it again', async () => {
+    h = await ApplyHarness.create('apply-once');
+    const dir = await ManifestDir.fromFixture('pod-run-to-completion');
+    await h.converge(dir);
+    const id = await h.containerId('once', 'job');
+    const done = await pollUntil(
+      async () => {
+        const d = await h.runtime.inspectContainer(id);
+        return d.state === 'exited' ? d : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100, what: 'pod once to finish' },
+    );
+    assert.deepEqual([done.exitCode, done.restartCount], [0, 0]);
+    assert.equal((await h.runtime.logs(id, 5)).trim(), 'ran-once');
+    assert.deepEqual(actionSummary(await h.converge(dir)), []);
+    const after = await h.runtime.inspectContainer(id);
+    assert.deepEqual([after.state, after.restartCount, after.startedAt], ['exited', 0, done.startedAt]);
   });
 });
