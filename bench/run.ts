@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- [--requests N] [--concurrency C] [--keep-alive] [scenario ...]]`:
+ * `npm run bench [-- [--requests N] [--concurrency C] [--keep-alive] [--seconds S] [scenario ...]]`:
  * runs the scenarios of bench/scenarios/ one after another and prints their tables.
  * Everything runs on this machine (loopback and the local Docker engine), bounded in
  * count and time. Not a test: no assertion, numbers for people to compare.
@@ -15,6 +15,7 @@ async function main(): Promise<number> {
       requests: { type: 'string', default: '2000' },
       concurrency: { type: 'string', default: '8' },
       'keep-alive': { type: 'boolean', default: false },
+      seconds: { type: 'string', default: '5' },
       list: { type: 'boolean', default: false },
     },
   });
@@ -22,8 +23,9 @@ async function main(): Promise<number> {
     for (const s of SCENARIOS) process.stdout.write(`${s.name}: ${s.description}\n`);
     return 0;
   }
-  const requests = Math.min(100_000, Math.max(1, Number(values.requests)));
-  const concurrency = Math.min(256, Math.max(1, Number(values.concurrency)));
+  const requests = bounded(values.requests, 2000, 1, 100_000);
+  const concurrency = bounded(values.concurrency, 8, 1, 256);
+  const seconds = bounded(values.seconds, 5, 1, 120);
   const unknown = positionals.filter((p) => !SCENARIOS.some((s) => s.name === p));
   if (unknown.length) {
     process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
@@ -35,13 +37,19 @@ async function main(): Promise<number> {
   for (const s of chosen) {
     process.stdout.write(`\n== ${s.name}: ${s.description}\n`);
     try {
-      await s.run({ requests, concurrency, keepAlive: values['keep-alive'] ?? false, log: (l) => process.stdout.write(l + '\n') });
+      await s.run({ requests, concurrency, keepAlive: values['keep-alive'] ?? false, seconds, log: (l) => process.stdout.write(l + '\n') });
     } catch (err) {
       failed++;
       process.stdout.write(`scenario ${s.name} failed: ${(err as Error).message}\n`);
     }
   }
   return failed ? 1 : 0;
+}
+
+/** `text` as a number clamped to lo..hi, or `fallback` when it is not a number. */
+function bounded(text: string | undefined, fallback: number, lo: number, hi: number): number {
+  const n = Number(text);
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
 }
 
 main().then((code) => process.exit(code));

@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import { LABEL, type ContainerCreateSpec, type Runtime } from '../../src/runtime/types';
-import { TEST_IMAGE } from '../../test/helpers/testImage';
+import { BENCH_IMAGE } from './image';
 
 export interface HttpdContainer {
   id: string;
@@ -18,7 +18,7 @@ export interface HttpdContainer {
 export async function startHttpd(rt: Runtime, instance: string, network: string, name: string, publish?: number): Promise<HttpdContainer> {
   const spec: ContainerCreateSpec = {
     name: `${instance}-${name}`,
-    image: TEST_IMAGE,
+    image: BENCH_IMAGE,
     labels: { [LABEL.managed]: 'true', [LABEL.instance]: instance, [LABEL.container]: name },
     cmd: ['sh', '-c', `mkdir -p /www && echo ${name} > /www/index.html && exec httpd -f -p 8080 -h /www`],
     env: [],
@@ -42,23 +42,43 @@ export async function startHttpd(rt: Runtime, instance: string, network: string,
   return { id, ip, port: 8080, ...(publish ? { published: publish } : {}) };
 }
 
-/** Removes the containers, then the networks, of `instance`. */
+/** Removes the containers, then the networks, then the volumes of `instance`; tries twice. */
 export async function removeInstance(rt: Runtime, instance: string): Promise<void> {
+  try {
+    await removeOnce(rt, instance);
+  } catch {
+    // A network can stay busy for a moment after its last container went.
+    await new Promise((r) => setTimeout(r, 1000));
+    await removeOnce(rt, instance);
+  }
+}
+
+async function removeOnce(rt: Runtime, instance: string): Promise<void> {
   const sel = { [LABEL.instance]: instance };
   await Promise.all((await rt.listContainers(sel)).map((c) => rt.removeContainer(c.id)));
   await Promise.all((await rt.listNetworks(sel)).map((n) => rt.removeNetwork(n.id)));
+  await Promise.all((await rt.listVolumes(sel)).map((v) => rt.removeVolume(v.name)));
 }
 
 /** A free TCP port on 127.0.0.1 in a high range (35000-39999). */
-export async function freeLocalPort(): Promise<number> {
+export function freeLocalPort(): Promise<number> {
+  return freePortIn(35000, 39999, '127.0.0.1');
+}
+
+/** A free random Kubernetes nodePort (30000-32767), free on every address. */
+export function freeNodePort(): Promise<number> {
+  return freePortIn(30000, 32767, '0.0.0.0');
+}
+
+async function freePortIn(lo: number, hi: number, host: string): Promise<number> {
   for (let i = 0; i < 50; i++) {
-    const port = 35000 + Math.floor(Math.random() * 5000);
+    const port = lo + Math.floor(Math.random() * (hi - lo + 1));
     const ok = await new Promise<boolean>((resolve) => {
       const s = net.createServer();
       s.once('error', () => resolve(false));
-      s.listen({ host: '127.0.0.1', port, exclusive: true }, () => s.close(() => resolve(true)));
+      s.listen({ host, port, exclusive: true }, () => s.close(() => resolve(true)));
     });
     if (ok) return port;
   }
-  throw new Error('no free port found in 35000-39999');
+  throw new Error(`no free port found in ${lo}-${hi}`);
 }

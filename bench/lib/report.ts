@@ -29,3 +29,46 @@ export function formatRows(rows: readonly Row[], baseline?: string): string {
 function ratio(v: number, b: number): string {
   return Number.isFinite(v) && Number.isFinite(b) && b > 0 ? (v / b).toFixed(2) : '-';
 }
+
+/** One measured phase of one target (a way of deploying). */
+export interface PhaseRow {
+  target: string;
+  phase: string;
+  result: LoadResult & { bodies?: Map<string, number>; failingMs?: number };
+}
+
+/**
+ * A table per phase, one row per target: sent, failed, for how long requests failed (first
+ * failed request sent to last one ended), p50/p99/max latency of the answered ones, versions served.
+ */
+export function formatPhases(rows: readonly PhaseRow[]): string {
+  const header = ['target', 'secs', 'sent', 'failed', 'failed %', 'failing s', 'p50 ms', 'p99 ms', 'max ms', 'served'];
+  const out: string[] = [];
+  for (const phase of [...new Set(rows.map((r) => r.phase))]) {
+    const mine = rows.filter((r) => r.phase === phase);
+    const lines = mine.map(({ target, result: r }) => [
+      target,
+      (r.durationMs / 1000).toFixed(1),
+      String(r.sent),
+      String(r.failed),
+      r.sent ? ((100 * r.failed) / r.sent).toFixed(1) : '-',
+      r.failed ? ((r.failingMs ?? NaN) / 1000).toFixed(2) : '-',
+      quantile(r.latencies, 0.5).toFixed(1),
+      quantile(r.latencies, 0.99).toFixed(1),
+      (r.latencies.at(-1) ?? NaN).toFixed(1),
+      [...(r.bodies ?? new Map<string, number>())].map(([b, n]) => `${b}:${n}`).join(' ') || '-',
+    ]);
+    const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+    const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    out.push(`-- ${phase}`, fmt(header), ...lines.map(fmt));
+    for (const r of mine) if (r.result.failed > 0) out.push(`   ${r.target} errors: ${JSON.stringify(r.result.errors)}`);
+  }
+  return out.join('\n');
+}
+
+/** `a / b` to two decimals, or a word when it is not a number (0 failures on both sides...). */
+export function ratioText(a: number, b: number): string {
+  if (!Number.isFinite(a) || !Number.isFinite(b)) return 'n/a';
+  if (b === 0) return a === 0 ? 'both 0' : 'inf';
+  return (a / b).toFixed(2);
+}

@@ -3,6 +3,8 @@ export interface BenchOptions {
   requests: number;
   concurrency: number;
   keepAlive: boolean;
+  /** Length of the steady phases of the rollout scenarios, in seconds. */
+  seconds: number;
   log: (line: string) => void;
 }
 

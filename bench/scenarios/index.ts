@@ -1,5 +1,6 @@
 /** Every benchmark scenario, in the order `npm run bench` runs them. Add new ones here. */
 import type { Scenario } from '../lib/scenario';
 import { proxyThroughput } from './proxyThroughput';
+import { rolloutTraffic } from './rolloutTraffic';
 
-export const SCENARIOS: Scenario[] = [proxyThroughput];
+export const SCENARIOS: Scenario[] = [proxyThroughput, rolloutTraffic];

@@ -10,8 +10,8 @@ import { ProxySupervisor } from '../../src/proxy';
 import { createDockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
-import { ensureTestImage } from '../../test/helpers/testImage';
 import { freeLocalPort, removeInstance, startHttpd } from '../lib/docker';
+import { ensureBenchImage } from '../lib/image';
 import { runLoad } from '../lib/load';
 import { formatRows, type Row } from '../lib/report';
 import type { BenchOptions, Scenario } from '../lib/scenario';
@@ -22,7 +22,7 @@ export const proxyThroughput: Scenario = {
   async run(opts: BenchOptions): Promise<void> {
     const rt = createDockerRuntime();
     await rt.ping();
-    await ensureTestImage({ runtime: rt });
+    await ensureBenchImage(rt);
     const instance = `bench-proxy-${Date.now().toString(36)}`;
     const stateDir = await mkdtemp(join(tmpdir(), 'berth-bench-'));
     const sup = new ProxySupervisor({ stateDir, instance });
