@@ -1,13 +1,14 @@
 /**
  * `berth run` follows the three kinds of repository a team uses: a working repository on this
  * machine (seen through the refs watcher), a bare repository people push to (watched too),
- * and a URL (`file://`, polled). Each commit ends up applied, recorded in the journal and as
+ * a `file://` URL (on this machine: watched as well) and an `http://` URL (a server this
+ * test runs; polled). Each commit ends up applied, recorded in the journal and as
  * a note in berth's own clone; the user's repository is never written to.
  */
 import * as assert from 'node:assert/strict';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
-import { commitAndPush, commitFiles, fileUrl, git, headOf, makeBareWithClone, makeRepo } from '../helpers/gitRepo';
+import { commitAndPush, commitFiles, fileUrl, git, headOf, makeBareWithClone, makeRepo, serveGitHttp } from '../helpers/gitRepo';
 import { byPod, containersOf, E2EEnv, NEVER_POLL, noteOf } from '../helpers/operator';
 import { deployment, invalidDeployment } from './fixtures';
 
@@ -75,11 +76,11 @@ describe('e2e: berth run follows a repository', function () {
     assert.equal((await git(origin, 'for-each-ref', 'refs/notes')).trim(), '', 'notes pushed to the origin without --write-back');
   });
 
-  it('a file:// URL: polled on the schedule', async () => {
+  it('a file:// URL: a repository on this machine, watched like a path', async () => {
     const { origin, clone, sha: first } = await makeBareWithClone({ files: { 'web.yaml': deployment({ replicas: 1 }) } });
     const instance = env.instance();
     const stateDir = await env.stateDir();
-    const op = await env.start({ repo: fileUrl(origin), instance, stateDir, poll: '*/1 * * * * *' });
+    const op = await env.start({ repo: fileUrl(origin), instance, stateDir, poll: NEVER_POLL });
     await op.waitFor(first!, 'succeeded', 30_000);
 
     const second = await commitAndPush(clone, { 'web.yaml': deployment({ replicas: 2 }) }, 'web: two replicas');
@@ -91,5 +92,26 @@ describe('e2e: berth run follows a repository', function () {
     assert.deepEqual(await runningPods(instance), []);
     assert.equal((await runningPods(instance, 'keep')).length, 1);
     assert.equal((await op.status()).source.repo, fileUrl(origin));
+  });
+
+  it('an http:// URL nothing can watch: fetched on the poll schedule', async () => {
+    const { origin, clone, sha: first } = await makeBareWithClone({ files: { 'web.yaml': deployment({ replicas: 1 }) } });
+    const server = await serveGitHttp(origin);
+    try {
+      const instance = env.instance();
+      const stateDir = await env.stateDir();
+      const op = await env.start({ repo: server.url, instance, stateDir, poll: '*/1 * * * * *' });
+      await op.waitFor(first!, 'succeeded', 30_000);
+      const second = await commitAndPush(clone, { 'web.yaml': deployment({ replicas: 2 }) }, 'web: two replicas');
+      await op.waitFor(second, 'succeeded', 15_000);
+      assert.equal((await runningPods(instance)).length, 2);
+      // The poll keeps asking, about once a second, with nothing new to fetch.
+      const asked = () => server.requests.filter((r) => r.startsWith('/repo.git/info/refs')).length;
+      const now = asked();
+      await pollUntil(() => (asked() >= now + 2 ? true : undefined), { timeoutMs: 5000, what: 'two more polls of the repository' });
+      assert.equal((await op.history()).length, 2);
+    } finally {
+      await server.close();
+    }
   });
 });

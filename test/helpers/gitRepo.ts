@@ -159,3 +159,51 @@ export async function commitAndPush(
 export function fileUrl(path: string): string {
   return `file://${path}`;
 }
+
+export interface GitHttpServer {
+  /** `http://127.0.0.1:<port>/repo.git` */
+  url: string;
+  /** Paths requested so far, in order (e.g. `/repo.git/info/refs?service=git-upload-pack`). */
+  requests: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a bare repository over git's "dumb" HTTP protocol (static files; `info/refs` kept
+ * current with `git update-server-info` on every request), so a test has a real remote URL
+ * that nothing on this machine can watch: berth sees its commits only by fetching.
+ */
+export async function serveGitHttp(bare: string): Promise<GitHttpServer> {
+  const { createServer } = await import('node:http');
+  const { readFile: read } = await import('node:fs/promises');
+  const { normalize } = await import('node:path');
+  const requests: string[] = [];
+  const prefix = '/repo.git/';
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    requests.push(url);
+    const rel = normalize(decodeURIComponent(url.split('?')[0]!.slice(prefix.length)));
+    if (!url.startsWith(prefix) || rel.startsWith('..') || req.method !== 'GET') {
+      res.writeHead(404).end();
+      return;
+    }
+    const refresh = rel === 'info/refs' ? git(bare, 'update-server-info') : Promise.resolve('');
+    refresh
+      .then(() => read(join(bare, rel)))
+      .then(
+        (data) => res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(data),
+        () => res.writeHead(404).end(),
+      );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${port}/repo.git`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
