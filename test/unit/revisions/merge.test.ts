@@ -76,6 +76,41 @@ describe('revisions/withTemplateOf', () => {
   });
 });
 
+describe('revisions/withTemplateOf on a StatefulSet', () => {
+  after(cleanupTemp);
+  const sts = (image: string, replicas: number, size: string) => `
+apiVersion: v1
+kind: Service
+metadata: { name: db }
+spec: { clusterIP: None, selector: { app: db }, ports: [{ port: 5432 }] }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db }
+spec:
+  replicas: ${replicas}
+  serviceName: db
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec:
+      containers: [{ name: db, image: ${image}, volumeMounts: [{ name: data, mountPath: /data }] }]
+  volumeClaimTemplates:
+    - metadata: { name: data }
+      spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: ${size} } } }
+`;
+  it('keeps replicas and volumeClaimTemplates as they run, takes the template', async () => {
+    const sid = { kind: 'StatefulSet' as const, namespace: 'default', name: 'db' };
+    const base = await desired(sts('db:2', 3, '2Gi'));
+    const target = await desired(sts('db:1', 1, '1Gi'));
+    const w = findWorkload(withTemplateOf(base, sid, findWorkload(target, sid)!), sid)!;
+    assert.equal(w.kind, 'StatefulSet');
+    assert.equal(w.template.spec.containers[0]!.image, 'db:1');
+    assert.equal(w.replicas, 3);
+    assert.equal(w.kind === 'StatefulSet' ? w.volumeClaimTemplates[0]!.storageBytes : 0, 2 * 1024 ** 3);
+  });
+});
+
 describe('revisions/otherChanges', () => {
   it('keeps actions on other resources, not the workload\'s nor file writes', () => {
     const actions = [

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { groupByTemplate } from '../../../src/revisions/group';
+import { engineMark } from '../../../src/revisions/history';
 import { observedWorkloads, podsOf, runningTemplate, summarizeTemplates } from '../../../src/revisions/summary';
-import { pod, sha, view } from './fixtures';
+import { KEY, pod, sha, view, walk } from './fixtures';
 
 describe('revisions/summary', () => {
   const rolling = [
@@ -35,4 +37,16 @@ describe('revisions/summary', () => {
     assert.deepEqual(podsOf(pods, { kind: 'Deployment', namespace: 'default', name: 'web' }).map((p) => p.name), ['a']);
     assert.deepEqual(observedWorkloads(pods).map((w) => `${w.kind}/${w.namespace}/${w.name}`).sort(), ['Deployment/default/web', 'Deployment/shop/web', 'StatefulSet/default/web']);
   });
+});
+
+describe('revisions/engineMark', () => {
+  const groups = groupByTemplate(walk('c3:H1', 'c2:H2', 'c1:H1'), KEY, { truncated: false, statusOf: () => undefined }).groups;
+
+  const cases: [string, ReturnType<typeof pod>[], object][] = [
+    ['the group of the pods\' commit', [pod('a', 'H1', sha('c1')), pod('b', 'H1', sha('c1'))], { type: 'running', index: 2, pods: 2 }],
+    ['mid-rollout: the newest pod\'s template', [pod('a', 'H1', sha('c1'), { createdAt: 1 }), pod('b', 'H2', sha('c2'), { createdAt: 5 })], { type: 'running', index: 1, pods: 1 }],
+    ['a template no commit declares', [pod('a', 'HX', sha('c9'))], { type: 'unknown-template', hash: 'HX', pods: 1 }],
+    ['no pods', [], { type: 'no-pods' }],
+  ];
+  for (const [name, pods, want] of cases) it(name, () => assert.deepEqual(engineMark(groups, pods), want));
 });
