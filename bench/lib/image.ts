@@ -21,9 +21,9 @@ export const BENCH_IMAGE_SPEC: BusyboxImageSpec = {
   changes: ['LABEL io.berth.bench-image=1'],
 };
 
-/** BENCH_IMAGE, built when absent. Returns true when it had to be built. */
-export async function ensureBenchImage(runtime: DockerRuntime): Promise<boolean> {
-  if (await runtime.inspectImage(BENCH_IMAGE)) return false;
-  await importBusyboxImage(runtime, BENCH_IMAGE, findBusybox(), BENCH_IMAGE_SPEC);
+/** `ref` (default BENCH_IMAGE), built when absent. Returns true when it had to be built. */
+export async function ensureBenchImage(runtime: DockerRuntime, ref = BENCH_IMAGE): Promise<boolean> {
+  if (await runtime.inspectImage(ref)) return false;
+  await importBusyboxImage(runtime, ref, findBusybox(), BENCH_IMAGE_SPEC);
   return true;
 }
