@@ -10,7 +10,8 @@ import { createDockerRuntime } from '../runtime';
 import { validateDirectory } from '../validate';
 import { pullPolicies } from '../rollout/images';
 import { seedRepository } from '../quickstart/seed';
-import { ensureQuickstartImage } from '../quickstart/images';
+import { ensurePauseImage, ensureQuickstartImage } from '../quickstart/images';
+import { DEFAULT_PAUSE_IMAGE } from '../plan/types';
 import { describeError, exitCodeFor } from './exit';
 
 const INSTANCE = 'quickstart';
@@ -38,6 +39,9 @@ async function main(): Promise<void> {
     }
   }
 
+  const pause = await ensurePauseImage(runtime, DEFAULT_PAUSE_IMAGE);
+  if (pause.pullError) say(`could not pull ${DEFAULT_PAUSE_IMAGE} (the infra image of Service anchors and multi-container pods); using a local stand-in, ${pause.image}`);
+
   say('');
   say(`dashboard and API:  http://${LISTEN}/   (status: curl http://${LISTEN}/api/v1/status)`);
   say(`change what runs:   cd ${repo} && sed -i 's/Hello from berth/Hello again/' web/configmap.yaml && git commit -am 'web: new greeting'`);
@@ -45,7 +49,8 @@ async function main(): Promise<void> {
   say(`what happened:      node ${path.relative(process.cwd(), path.join(__dirname, 'main.js'))} history --instance ${INSTANCE} --state-dir ${stateDir}`);
   say('stop with Ctrl-C (the apps keep running; `berth delete` removes them)');
   say('');
-  const argv = ['run', '--repo', repo, '--instance', INSTANCE, '--state-dir', stateDir, '--listen', LISTEN, '--poll', '*/5 * * * * *'];
+  const argv = ['run', '--repo', repo, '--instance', INSTANCE, '--state-dir', stateDir, '--listen', LISTEN, '--poll', '*/5 * * * * *', '--pause-image', pause.image];
+  if (pause.command) argv.push('--pause-command', pause.command);
   buildProgram().parse(['node', 'berth', ...argv]);
 }
 

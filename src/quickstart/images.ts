@@ -25,3 +25,24 @@ export async function ensureQuickstartImage(runtime: DockerRuntime, image: strin
     return { image, how: 'stand-in', pullError: messageOf(err) };
   }
 }
+
+/** A local pause image: busybox-static plus a script that sleeps until SIGTERM, like registry.k8s.io/pause. */
+export const LOCAL_PAUSE_IMAGE = 'berth-local/pause:busybox';
+const PAUSE_SCRIPT = "#!/bin/sh\ntrap 'exit 0' TERM INT\nsleep 2147483647 &\nwait\n";
+
+/**
+ * The infra image of multi-container pods and Service anchors: `image` when present or
+ * pullable; else a local stand-in (returned with its command, for --pause-image/--pause-command).
+ */
+export async function ensurePauseImage(runtime: DockerRuntime, image: string): Promise<{ image: string; command?: string; pullError?: string }> {
+  if (await runtime.hasImage(image)) return { image };
+  try {
+    await runtime.pullImage(image);
+    return { image };
+  } catch (err) {
+    if (!(await runtime.hasImage(LOCAL_PAUSE_IMAGE))) {
+      await importBusyboxImage(runtime, LOCAL_PAUSE_IMAGE, findBusybox(), { required: ['sh', 'sleep'], scripts: { pause: PAUSE_SCRIPT }, changes: [`LABEL ${STAND_IN_LABEL}=pause`] });
+    }
+    return { image: LOCAL_PAUSE_IMAGE, command: '/pause', pullError: messageOf(err) };
+  }
+}

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { pollUntil } from '../../src/util/eventually';
 import { CLI_MAIN, runCli } from './cli';
+import { PAUSE_COMMAND, TEST_IMAGE } from './testImage';
 
 export interface HistoryEntry {
   sha: string;
@@ -37,7 +38,7 @@ export class BerthProcess {
   output = '';
   port = 0;
 
-  /** `args` after `run`, without --instance/--state-dir/--listen (added here). */
+  /** `args` after `run`, without --instance/--state-dir/--listen/--pause-* (added here: the test image pauses). */
   constructor(
     readonly instance: string,
     readonly stateDir: string,
@@ -46,7 +47,7 @@ export class BerthProcess {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
-    const argv = [CLI_MAIN, 'run', ...this.args, '--instance', this.instance, '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`];
+    const argv = [CLI_MAIN, 'run', ...this.args, '--instance', this.instance, '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`, '--pause-image', TEST_IMAGE, '--pause-command', PAUSE_COMMAND.join(' ')];
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (c: Buffer) => (this.output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (this.output += c.toString()));

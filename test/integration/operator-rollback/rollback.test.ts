@@ -61,7 +61,7 @@ describe('operator: automatic rollback with write-back', function () {
   it('fails the bad commit, keeps the old pods serving, pushes a revert with notes, then deploys the next good commit', async () => {
     const { origin, clone } = await makeBareWithClone({ files: { 'web.yaml': web(2, serve('v1')) } });
     const good = (await git(clone, 'rev-parse', 'HEAD')).trim();
-    berth = new BerthProcess(instance, stateDir, ['--repo', `file://${origin}`, '--branch', 'main', '--write-back', '--poll', '*/1 * * * * *', '--pause-command', '/pause']);
+    berth = new BerthProcess(instance, stateDir, ['--repo', `file://${origin}`, '--branch', 'main', '--write-back', '--poll', '*/1 * * * * *']);
     await berth.start();
     const entry = (sha: string, status: string) => berth.entry(sha, status);
 

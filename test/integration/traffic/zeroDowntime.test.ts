@@ -79,7 +79,7 @@ describe('zero downtime through a NodePort', function () {
   it('loses no request during a rolling update, an automatic rollback, and operator stop/kill/restart', async () => {
     const repo = await makeRepo();
     const v1 = await commitFiles(repo, manifests('v1'), 'web v1');
-    berth = new BerthProcess(instance, stateDir, ['--repo', repo, '--poll', '*/1 * * * * *', '--pause-command', '/pause']);
+    berth = new BerthProcess(instance, stateDir, ['--repo', repo, '--poll', '*/1 * * * * *']);
     await berth.start();
     await berth.entry(v1, 'succeeded');
 
