@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
 import { validateDirectory } from '../../validate';
 import { formatProblem } from '../../util/problems';
-import { EngineApplier } from '../../rollout/applier';
-import { summarizeAction } from '../../rollout/report';
 import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { requireDirectory } from '../paths';
+import { terminalApplier } from '../terminalApplier';
 import { BerthError } from '../../util/errors';
-import type { WorkloadHealth } from '../../health/workload';
-import type { HeldStep } from '../../rollout/strategy';
-import { EndpointPublisher } from '../../traffic/publisher';
-import { serviceAnchorsAvailable } from '../../traffic/anchors';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -41,28 +36,7 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       if (!outcome.ok) throw new BerthError('E_INVALID', `${dir}: manifests are not valid; nothing was changed`);
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
-        // NodePort/LoadBalancer Services: the proxy process is started and outlives this command, like the apps.
-        const serviceAnchors = serviceAnchorsAvailable();
-        const publisher = new EndpointPublisher(runtime, {
-          instance: eng.instance,
-          stateDir: eng.stateDir,
-          lbAddress: raw.lbAddress,
-          serviceAnchors,
-          log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
-        });
-        const applier = new EngineApplier(runtime, {
-          ...publisher.hooks(),
-          serviceAnchors,
-          instance: eng.instance,
-          stateDir: eng.stateDir,
-          ...pauseOptions(raw),
-          prune: raw.prune,
-          log: () => {},
-          onAction: (a) => process.stdout.write(`  ${summarizeAction(a)}\n`),
-          onHealth: healthPrinter(),
-          onWait: waitPrinter(),
-          onPull: pullPrinter(),
-        });
+        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, prune: raw.prune });
         const result = await applier.apply(outcome.desired, revision, raw.wait ? 'rollout' : 'self-heal');
         switch (result.type) {
           case 'converged':
@@ -77,37 +51,4 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       });
     }),
   );
-}
-
-/** Prints a workload's health line when it changes, so a terminal shows progress as it happens. */
-function healthPrinter(): (h: WorkloadHealth[]) => void {
-  const last = new Map<string, string>();
-  return (health) => {
-    for (const h of health) {
-      const line = `${h.kind} ${h.namespace}/${h.name}: ${h.health}: ${h.message}`;
-      if (last.get(h.key) !== line) process.stdout.write(`  ${line}\n`);
-      last.set(h.key, line);
-    }
-  };
-}
-
-/** Prints why a rollout step waits, when that changes. */
-function waitPrinter(): (held: HeldStep[]) => void {
-  const last = new Map<string, string>();
-  return (held) => {
-    for (const h of held) if (last.get(h.key) !== h.reason) process.stdout.write(`  ${h.key}: waiting: ${h.reason}\n`);
-    last.clear();
-    for (const h of held) last.set(h.key, h.reason);
-  };
-}
-
-function pullPrinter(): (image: string, p: { status: string; id?: string }) => void {
-  const seen = new Set<string>();
-  return (image, p) => {
-    const line = `pull ${image}: ${p.status}${p.id ? ` ${p.id}` : ''}`;
-    if (/Pulling from|Download complete|Pull complete|Status:/.test(p.status) && !seen.has(line)) {
-      seen.add(line);
-      process.stdout.write(`  ${line}\n`);
-    }
-  };
 }

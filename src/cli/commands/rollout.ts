@@ -23,13 +23,8 @@
  *   it follows; no engine change from here. Lock held by another command: an error.
  */
 import { Option, type Command } from 'commander';
-import { EngineApplier } from '../../rollout/applier';
-import { summarizeAction } from '../../rollout/report';
-import type { WorkloadHealth } from '../../health/workload';
 import { observe } from '../../observe';
 import { createDockerRuntime, type Runtime } from '../../runtime';
-import { EndpointPublisher } from '../../traffic/publisher';
-import { serviceAnchorsAvailable } from '../../traffic/anchors';
 import { BerthError, isBerthError, messageOf } from '../../util/errors';
 import {
   HistorySource, StatusLooker, checkServerUrl, engineMark, operatorPath, loadHistory, parseWorkloadArg, podsOf, readJournal, renderHistory, renderStatus,
@@ -38,6 +33,7 @@ import {
 import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, validateOptions, type EngineOptions, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { terminalApplier } from '../terminalApplier';
 import { requireDirectory } from '../paths';
 
 type Run = (fn: () => Promise<ExitCode>) => void;
@@ -237,37 +233,7 @@ function registerUndo(parent: Command, run: Run): void {
 
 /** The applier as `berth apply` wires it (Service endpoints, anchors), printing progress. */
 function engineApplier(runtime: Runtime, eng: EngineOptions, raw: UndoRaw) {
-  const serviceAnchors = serviceAnchorsAvailable();
-  const publisher = new EndpointPublisher(runtime, {
-    instance: eng.instance,
-    stateDir: eng.stateDir,
-    lbAddress: raw.lbAddress,
-    serviceAnchors,
-    log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
-  });
   const pause = pauseOptions(raw);
-  const applier = new EngineApplier(runtime, {
-    ...publisher.hooks(),
-    serviceAnchors,
-    instance: eng.instance,
-    stateDir: eng.stateDir,
-    ...pause,
-    prune: false,
-    log: () => {},
-    onAction: (a) => process.stdout.write(`  ${summarizeAction(a)}\n`),
-    onHealth: healthPrinter(),
-  });
+  const { applier, serviceAnchors } = terminalApplier(runtime, eng, { ...pause, lbAddress: raw.lbAddress, prune: false });
   return { applier, planOptions: { ...pause, serviceAnchors } };
-}
-
-function healthPrinter(): (h: WorkloadHealth[]) => void {
-  const last = new Map<string, string>();
-  return (health) => {
-    for (const h of health) {
-      const line = `${h.kind} ${h.namespace}/${h.name}: ${h.health}: ${h.message}`;
-      const prev = last.get(h.key);
-      if (prev !== line && (prev !== undefined || h.health !== 'Healthy')) process.stdout.write(`  ${line}\n`);
-      last.set(h.key, line);
-    }
-  };
 }

@@ -1,0 +1,78 @@
+/**
+ * The engine applier as the one-shot commands (`apply`, `rollout undo`) wire it: Service
+ * endpoints and anchors like the operator (the proxies outlive the command, like the apps),
+ * and progress printed on the terminal as it happens.
+ */
+import { EngineApplier } from '../rollout/applier';
+import { summarizeAction } from '../rollout/report';
+import type { HeldStep } from '../rollout/strategy';
+import type { WorkloadHealth } from '../health/workload';
+import type { Runtime } from '../runtime/types';
+import { EndpointPublisher } from '../traffic/publisher';
+import { serviceAnchorsAvailable } from '../traffic/anchors';
+import type { PauseOptions } from './engine';
+import type { EngineOptions } from './options';
+
+export interface TerminalApplierOptions extends PauseOptions {
+  lbAddress: string;
+  prune: boolean;
+}
+
+export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: TerminalApplierOptions): { applier: EngineApplier; serviceAnchors: boolean } {
+  const serviceAnchors = serviceAnchorsAvailable();
+  const publisher = new EndpointPublisher(runtime, {
+    instance: eng.instance,
+    stateDir: eng.stateDir,
+    lbAddress: opts.lbAddress,
+    serviceAnchors,
+    log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
+  });
+  const applier = new EngineApplier(runtime, {
+    ...publisher.hooks(),
+    serviceAnchors,
+    instance: eng.instance,
+    stateDir: eng.stateDir,
+    pauseImage: opts.pauseImage,
+    pauseCommand: opts.pauseCommand,
+    prune: opts.prune,
+    log: () => {},
+    onAction: (a) => process.stdout.write(`  ${summarizeAction(a)}\n`),
+    onHealth: healthPrinter(),
+    onWait: waitPrinter(),
+    onPull: pullPrinter(),
+  });
+  return { applier, serviceAnchors };
+}
+
+/** Prints a workload's health line when it changes, so a terminal shows progress as it happens. */
+function healthPrinter(): (h: WorkloadHealth[]) => void {
+  const last = new Map<string, string>();
+  return (health) => {
+    for (const h of health) {
+      const line = `${h.kind} ${h.namespace}/${h.name}: ${h.health}: ${h.message}`;
+      if (last.get(h.key) !== line) process.stdout.write(`  ${line}\n`);
+      last.set(h.key, line);
+    }
+  };
+}
+
+/** Prints why a rollout step waits, when that changes. */
+function waitPrinter(): (held: HeldStep[]) => void {
+  const last = new Map<string, string>();
+  return (held) => {
+    for (const h of held) if (last.get(h.key) !== h.reason) process.stdout.write(`  ${h.key}: waiting: ${h.reason}\n`);
+    last.clear();
+    for (const h of held) last.set(h.key, h.reason);
+  };
+}
+
+function pullPrinter(): (image: string, p: { status: string; id?: string }) => void {
+  const seen = new Set<string>();
+  return (image, p) => {
+    const line = `pull ${image}: ${p.status}${p.id ? ` ${p.id}` : ''}`;
+    if (/Pulling from|Download complete|Pull complete|Status:/.test(p.status) && !seen.has(line)) {
+      seen.add(line);
+      process.stdout.write(`  ${line}\n`);
+    }
+  };
+}
