@@ -34,15 +34,16 @@ function ratio(v: number, b: number): string {
 export interface PhaseRow {
   target: string;
   phase: string;
-  result: LoadResult & { bodies?: Map<string, number>; failingMs?: number };
+  result: LoadResult & { bodies?: Map<string, number>; failingMs?: number; maxGapMs?: number };
 }
 
 /**
  * A table per phase, one row per target: sent, failed, for how long requests failed (first
- * failed request sent to last one ended), p50/p99/max latency of the answered ones, versions served.
+ * failed request sent to last one ended), the longest time without an answer, p50/p99/max
+ * latency of the answered ones, versions served.
  */
 export function formatPhases(rows: readonly PhaseRow[]): string {
-  const header = ['target', 'secs', 'sent', 'failed', 'failed %', 'failing s', 'p50 ms', 'p99 ms', 'max ms', 'served'];
+  const header = ['target', 'secs', 'sent', 'failed', 'failed %', 'failing s', 'max gap s', 'p50 ms', 'p99 ms', 'max ms', 'served'];
   const out: string[] = [];
   for (const phase of [...new Set(rows.map((r) => r.phase))]) {
     const mine = rows.filter((r) => r.phase === phase);
@@ -53,6 +54,7 @@ export function formatPhases(rows: readonly PhaseRow[]): string {
       String(r.failed),
       r.sent ? ((100 * r.failed) / r.sent).toFixed(1) : '-',
       r.failed ? ((r.failingMs ?? NaN) / 1000).toFixed(2) : '-',
+      ((r.maxGapMs ?? NaN) / 1000).toFixed(2),
       quantile(r.latencies, 0.5).toFixed(1),
       quantile(r.latencies, 0.99).toFixed(1),
       (r.latencies.at(-1) ?? NaN).toFixed(1),

@@ -1,6 +1,7 @@
 /**
  * A steady stream of HTTP GETs, each on a new connection, split into named phases: a
- * request counts in the phase during which it was sent. Bounded: it stops by itself after
+ * request counts in the phase during which it ended (a request in flight when a deploy
+ * starts, and killed by it, counts in the deploy's phase). Bounded: it stops by itself after
  * `maxRequests` or `deadlineMs`, whichever comes first.
  */
 import * as http from 'node:http';
@@ -26,6 +27,13 @@ export interface PhaseResult extends LoadResult {
   bodies: Map<string, number>;
   /** From the first failed request to the end of the last one, ms (0 when none failed). */
   failingMs: number;
+  /**
+   * The longest time without an answer, ms: between two successful answers (the earlier one
+   * possibly in an earlier phase), counted in the phase whose request ended the wait. A
+   * refused connection fails at once, but a SYN that goes unanswered waits a second or more
+   * and then succeeds: this column sees both.
+   */
+  maxGapMs: number;
 }
 
 type Outcome = { ok: true; body: string } | { ok: false; error: string };
@@ -38,12 +46,14 @@ export class Stream {
   private stopped = false;
   private total = 0;
   private startedAt = 0;
+  private lastOkAt = 0;
 
   constructor(private readonly o: StreamOptions) {}
 
   /** Starts sending, in a first phase called `phase`. */
   start(phase: string): this {
     this.startedAt = performance.now();
+    this.lastOkAt = this.startedAt;
     this.phase(phase);
     this.workers = Array.from({ length: this.o.concurrency }, () => this.worker());
     return this;
@@ -52,7 +62,7 @@ export class Stream {
   /** Requests sent from now on count in `name`. */
   phase(name: string): void {
     this.closeCurrent();
-    this.phases.push({ phase: name, sent: 0, failed: 0, latencies: [], durationMs: 0, errors: {}, bodies: new Map(), failingMs: 0 });
+    this.phases.push({ phase: name, sent: 0, failed: 0, latencies: [], durationMs: 0, errors: {}, bodies: new Map(), failingMs: 0, maxGapMs: 0 });
     this.firstFail.push(undefined);
     this.started.push(performance.now());
   }
@@ -77,14 +87,18 @@ export class Stream {
 
   private async worker(): Promise<void> {
     while (!this.stopped && this.bounded()) {
-      const i = this.phases.length - 1;
-      const p = this.phases[i];
-      p.sent++;
       this.total++;
       const t0 = performance.now();
       const r = await this.get();
+      // Counted when it ends: a request killed by a deploy belongs to that deploy's phase.
+      const i = this.phases.length - 1;
+      const p = this.phases[i];
+      p.sent++;
       if (r.ok) {
-        p.latencies.push(performance.now() - t0);
+        const now = performance.now();
+        p.maxGapMs = Math.max(p.maxGapMs, now - this.lastOkAt);
+        this.lastOkAt = Math.max(this.lastOkAt, now);
+        p.latencies.push(now - t0);
         p.bodies.set(r.body, (p.bodies.get(r.body) ?? 0) + 1);
       } else {
         const first = (this.firstFail[i] ??= t0);

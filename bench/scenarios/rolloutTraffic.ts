@@ -158,9 +158,11 @@ function summary(all: readonly PhaseRow[], base: string, others: readonly string
       const b = get(other, phase);
       if (!a || !b) continue;
       const p99 = (r: typeof a) => quantile(r.latencies, 0.99);
+      const gap = (r: typeof a) => r.maxGapMs ?? NaN;
       lines.push(
         `${phase}: failed requests berth ${a.failed} vs ${other} ${b.failed} (ratio ${ratioText(a.failed, b.failed)});` +
-          ` p99 berth ${p99(a).toFixed(1)} ms vs ${p99(b).toFixed(1)} ms (ratio ${ratioText(p99(a), p99(b))})`,
+          ` p99 ${p99(a).toFixed(1)} vs ${p99(b).toFixed(1)} ms (ratio ${ratioText(p99(a), p99(b))});` +
+          ` max gap ${(gap(a) / 1000).toFixed(2)} vs ${(gap(b) / 1000).toFixed(2)} s (ratio ${ratioText(gap(a), gap(b))})`,
       );
     }
   }
@@ -187,7 +189,8 @@ export const rolloutTraffic: Scenario = {
     if (!tools.compose) opts.log('docker compose: not installed (neither `docker compose` nor `docker-compose`)');
     if (!tools.podman) opts.log('podman: not installed');
     opts.log(formatPhases(all));
-    opts.log('p50/p99/max: of the requests answered; failing s: from the first failed request to the end of the last one');
+    opts.log('p50/p99/max: of the requests answered; failing s: from the first failed request to the end of the last one;');
+    opts.log('max gap s: the longest time without a successful answer (refused connections fail at once, unanswered SYNs wait ~1 s and then succeed)');
     for (const l of summary(all, BERTH, deployers.map((d) => d.name))) opts.log(l);
   },
 };
