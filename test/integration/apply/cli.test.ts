@@ -225,6 +225,14 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       assert.equal(again.code, 0, describeRun(again));
       assert.match(again.stdout, /nothing to delete/);
     });
+
+    it('`berth delete --delete-volumes` also removes the claim volumes, when asked', async () => {
+      const r = await berth('delete', dir.path, '--delete-volumes');
+      assert.equal(r.code, 0, describeRun(r));
+      assert.match(r.stdout, new RegExp(`remove volume ${h.claimVolume('data-db-0')}`));
+      assert.deepEqual(await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.kind]: 'PersistentVolumeClaim' }), []);
+      assert.deepEqual((await h.pods()).map((p) => p.name), ['keep-me']);
+    });
   });
 
   // A suite of its own: mocha runs a suite's tests before its sub-suites, and this one must run last.
