@@ -8,6 +8,7 @@ import type { DesiredState } from '../model/types';
 import type { Revision } from '../git/types';
 import type { StatusSnapshot } from '../api/types';
 import type { PassResult } from './queue';
+import { decideHead } from './decide';
 import type { Applier, ApplyOutcome, OutcomeRecord, Recorder, RevisionSource, Validation, WriteBack } from './types';
 
 export interface ReconcilerOptions {
@@ -90,12 +91,13 @@ export class Reconciler {
     if (fetched.type === 'force-pushed') this.opts.log('branch was force-pushed', { previous: fetched.previous, head: fetched.sha });
     const head = fetched.sha;
     const status = await this.recorder.statusOf(head);
-    // `applying` as the latest status means a previous process died mid-apply: try again.
-    if (status === undefined || status === 'applying') {
+    const decision = decideHead(head, status, this.running?.sha);
+    if (decision.type === 'attempt') {
+      if (decision.why !== 'new') this.opts.log(`attempting ${short(head)} again`, { sha: head, status, why: decision.why, running: this.running?.sha });
       await this.supersedeSkipped(head);
       return this.attempt(head);
     }
-    if (!this.lastAttempted) this.lastAttempted = { sha: head, status };
+    if (!this.lastAttempted && status) this.lastAttempted = { sha: head, status };
     return this.selfHeal();
   }
 
