@@ -171,9 +171,10 @@ export interface GitHttpServer {
 /**
  * Serves a bare repository over git's "dumb" HTTP protocol (static files; `info/refs` kept
  * current with `git update-server-info` on every request), so a test has a real remote URL
- * that nothing on this machine can watch: berth sees its commits only by fetching.
+ * that nothing on this machine can watch: berth sees its commits only by fetching. `port`
+ * (default: any free one) lets a test bring a closed server back at the same URL.
  */
-export async function serveGitHttp(bare: string): Promise<GitHttpServer> {
+export async function serveGitHttp(bare: string, port: number | string = 0): Promise<GitHttpServer> {
   const { createServer } = await import('node:http');
   const { readFile: read } = await import('node:fs/promises');
   const { normalize } = await import('node:path');
@@ -195,10 +196,12 @@ export async function serveGitHttp(bare: string): Promise<GitHttpServer> {
         () => res.writeHead(404).end(),
       );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(port), '127.0.0.1', resolve);
+  });
   return {
-    url: `http://127.0.0.1:${port}/repo.git`,
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}/repo.git`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

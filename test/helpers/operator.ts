@@ -194,7 +194,9 @@ export class OperatorProcess {
       async (): Promise<HistoryEntry | Fatal | undefined> => {
         const e = (await this.history()).find((x) => x.sha === sha);
         if (e?.status === status) return e;
-        if (e && e.status !== 'applying') return new Fatal(`${sha.slice(0, 8)} ended ${e.status}, not ${status}: ${JSON.stringify(e)}\noperator output:\n${this.tail()}`);
+        // Rejected and failed commits are never retried: waiting longer cannot help. (A
+        // superseded or succeeded one is attempted again when the branch is reset to it.)
+        if (e && (e.status === 'rejected' || e.status === 'failed')) return new Fatal(`${sha.slice(0, 8)} ended ${e.status}, not ${status}: ${JSON.stringify(e)}\noperator output:\n${this.tail()}`);
         if (!this.running) return new Fatal(`berth run exited (${JSON.stringify(this.exitedWith)}) while ${sha.slice(0, 8)} was not yet ${status}:\n${this.tail()}`);
         return undefined;
       },
