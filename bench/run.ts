@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import * as os from 'node:os';
+import { runPendingCleanups } from './lib/interrupt';
 import { SCENARIOS } from './scenarios';
 
 async function main(): Promise<number> {
@@ -50,6 +51,13 @@ async function main(): Promise<number> {
 function bounded(text: string | undefined, fallback: number, lo: number, hi: number): number {
   const n = Number(text);
   return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : fallback;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stdout.write(`\n${signal}: removing what the running scenario created...\n`);
+    void runPendingCleanups().then(() => process.exit(130));
+  });
 }
 
 main().then((code) => process.exit(code));

@@ -7,11 +7,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxySupervisor } from '../../src/proxy';
-import { createDockerRuntime } from '../../src/runtime/docker';
+import { createDockerRuntime, type DockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
 import { freeLocalPort, removeInstance, startHttpd } from '../lib/docker';
 import { ensureBenchImage } from '../lib/image';
+import { withCleanup } from '../lib/interrupt';
 import { runLoad } from '../lib/load';
 import { formatRows, type Row } from '../lib/report';
 import type { BenchOptions, Scenario } from '../lib/scenario';
@@ -26,39 +27,46 @@ export const proxyThroughput: Scenario = {
     const instance = `bench-proxy-${Date.now().toString(36)}`;
     const stateDir = await mkdtemp(join(tmpdir(), 'berth-bench-'));
     const sup = new ProxySupervisor({ stateDir, instance });
-    try {
-      const network = `${instance}-net`;
-      await rt.createNetwork(network, { [LABEL.managed]: 'true', [LABEL.instance]: instance });
-      const published = await freeLocalPort();
-      const c = await startHttpd(rt, instance, network, 'web', published);
-      const proxyPort = await freeLocalPort();
-      await sup.ensureRunning();
-      const gen = await sup.publish([
-        { protocol: 'TCP', address: '127.0.0.1', port: proxyPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
-      ]);
-      if (!(await sup.waitApplied(gen, 10_000))) throw new Error('the proxy did not apply its table');
-
-      const targets = [
-        { target: 'direct (container IP)', host: c.ip, port: c.port },
-        { target: 'berth proxy', host: '127.0.0.1', port: proxyPort },
-        { target: 'docker -p', host: '127.0.0.1', port: published },
-      ];
-      for (const t of targets) {
-        await pollUntil(async () => ((await runLoad({ ...t, requests: 1, concurrency: 1 })).failed === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `${t.target} answering` });
-      }
-      opts.log(`container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}, docker -p 127.0.0.1:${published}`);
-      opts.log(`${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}`);
-      const rows: Row[] = [];
-      for (const t of targets) {
-        const load = { host: t.host, port: t.port, concurrency: opts.concurrency, keepAlive: opts.keepAlive };
-        await runLoad({ ...load, requests: Math.min(200, Math.ceil(opts.requests / 10)) }); // warm-up
-        rows.push({ target: t.target, result: await runLoad({ ...load, requests: opts.requests }) });
-      }
-      opts.log(formatRows(rows, 'direct (container IP)'));
-    } finally {
+    const cleanup = async (): Promise<void> => {
       await sup.stop().catch(() => undefined);
       await removeInstance(rt, instance).catch((err) => opts.log(`cleanup of ${instance} failed: ${(err as Error).message}`));
       await rm(stateDir, { recursive: true, force: true });
+    };
+    try {
+      await withCleanup(cleanup, () => measure(rt, sup, instance, opts));
+    } finally {
+      await cleanup();
     }
   },
 };
+
+async function measure(rt: DockerRuntime, sup: ProxySupervisor, instance: string, opts: BenchOptions): Promise<void> {
+  const network = `${instance}-net`;
+  await rt.createNetwork(network, { [LABEL.managed]: 'true', [LABEL.instance]: instance });
+  const published = await freeLocalPort();
+  const c = await startHttpd(rt, instance, network, 'web', published);
+  const proxyPort = await freeLocalPort();
+  await sup.ensureRunning();
+  const gen = await sup.publish([
+    { protocol: 'TCP', address: '127.0.0.1', port: proxyPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
+  ]);
+  if (!(await sup.waitApplied(gen, 10_000))) throw new Error('the proxy did not apply its table');
+
+  const targets = [
+    { target: 'direct (container IP)', host: c.ip, port: c.port },
+    { target: 'berth proxy', host: '127.0.0.1', port: proxyPort },
+    { target: 'docker -p', host: '127.0.0.1', port: published },
+  ];
+  for (const t of targets) {
+    await pollUntil(async () => ((await runLoad({ ...t, requests: 1, concurrency: 1 })).failed === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `${t.target} answering` });
+  }
+  opts.log(`container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}, docker -p 127.0.0.1:${published}`);
+  opts.log(`${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}`);
+  const rows: Row[] = [];
+  for (const t of targets) {
+    const load = { host: t.host, port: t.port, concurrency: opts.concurrency, keepAlive: opts.keepAlive };
+    await runLoad({ ...load, requests: Math.min(200, Math.ceil(opts.requests / 10)) }); // warm-up
+    rows.push({ target: t.target, result: await runLoad({ ...load, requests: opts.requests }) });
+  }
+  opts.log(formatRows(rows, 'direct (container IP)'));
+}

@@ -11,13 +11,14 @@
  * 3. `docker compose up -d` of an equivalent compose file, and podman's `stop` + `run -p`,
  *    when installed.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDockerRuntime, type DockerRuntime } from '../../src/runtime/docker';
 import { pollUntil, sleep } from '../../src/util/eventually';
 import { freeLocalPort, freeNodePort } from '../lib/docker';
 import { commit, initRepo } from '../lib/git';
+import { withCleanup } from '../lib/interrupt';
 import { BENCH_IMAGE, BENCH_PAUSE_COMMAND, ensureBenchImage } from '../lib/image';
 import { ComposeDeployer, CliDeployer, detectTools, type ManualDeployer } from '../lib/manual';
 import { cleanupBerth, Operator } from '../lib/operator';
@@ -79,20 +80,33 @@ function rows(target: string, phases: PhaseResult[]): PhaseRow[] {
 const secs = (t0: number): string => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 async function berthPhases(rt: DockerRuntime, opts: BenchOptions): Promise<PhaseRow[]> {
-  const root = await mkdtemp(join(tmpdir(), 'berth-bench-rollout-'));
-  let op: Operator | undefined;
-  let load: Stream | undefined;
+  const root = await realpath(await mkdtemp(join(tmpdir(), 'berth-bench-rollout-')));
+  const repo = join(root, 'repo');
+  const args = ['--repo', repo, '--poll', '*/1 * * * * *', '--pause-image', BENCH_IMAGE, '--pause-command', BENCH_PAUSE_COMMAND];
+  const op = new Operator(`bench-rollout-${Date.now().toString(36)}`, join(root, 'state'), args);
+  const cleanup = async (): Promise<void> => {
+    const problems = await cleanupBerth(rt, op);
+    if (problems.length) opts.log(`berth cleanup of ${op.instance} incomplete:\n  ${problems.join('\n  ')}`);
+    await rm(root, { recursive: true, force: true });
+  };
   try {
-    const repo = await initRepo(join(root, 'repo'));
-    const nodePort = await freeNodePort();
-    op = new Operator(`bench-rollout-${Date.now().toString(36)}`, join(root, 'state'), ['--repo', repo, '--poll', '*/1 * * * * *', '--pause-image', BENCH_IMAGE, '--pause-command', BENCH_PAUSE_COMMAND]);
-    let t0 = performance.now();
-    const v1 = await commit(repo, manifests(nodePort, serveScript('v1', DELAY_MS)), 'web v1');
-    await op.start();
-    await op.outcome(v1, 'succeeded');
-    await untilAnswers(nodePort, 'v1', `v1 through NodePort ${nodePort}`);
-    opts.log(`berth: instance ${op.instance}, NodePort 127.0.0.1:${nodePort}, 3 replicas of v1 ready in ${secs(t0)}`);
-    load = stream(nodePort, opts).start(PHASE.steady);
+    await initRepo(repo);
+    return await withCleanup(cleanup, () => measureBerth(op, repo, opts));
+  } finally {
+    await cleanup();
+  }
+}
+
+async function measureBerth(op: Operator, repo: string, opts: BenchOptions): Promise<PhaseRow[]> {
+  const nodePort = await freeNodePort();
+  let t0 = performance.now();
+  const v1 = await commit(repo, manifests(nodePort, serveScript('v1', DELAY_MS)), 'web v1');
+  await op.start();
+  await op.outcome(v1, 'succeeded');
+  await untilAnswers(nodePort, 'v1', `v1 through NodePort ${nodePort}`);
+  opts.log(`berth: instance ${op.instance}, NodePort 127.0.0.1:${nodePort}, 3 replicas of v1 ready in ${secs(t0)}`);
+  const load = stream(nodePort, opts).start(PHASE.steady);
+  try {
     await sleep(opts.seconds * 1000);
 
     load.phase(PHASE.update);
@@ -107,28 +121,36 @@ async function berthPhases(rt: DockerRuntime, opts: BenchOptions): Promise<Phase
 
     load.phase(PHASE.after);
     await sleep(opts.seconds * 1000);
-    return rows(BERTH, await load.stop());
-  } finally {
-    await load?.stop();
-    const problems = op ? await cleanupBerth(rt, op) : [];
-    if (problems.length) opts.log(`berth cleanup of ${op!.instance} incomplete:\n  ${problems.join('\n  ')}`);
-    await rm(root, { recursive: true, force: true });
+  } catch (err) {
+    await load.stop();
+    throw err;
   }
+  return rows(BERTH, await load.stop());
 }
 
 async function manualPhases(d: ManualDeployer, opts: BenchOptions): Promise<PhaseRow[]> {
-  const port = d.port;
-  let load: Stream | undefined;
+  const cleanup = async (): Promise<void> => {
+    const problems = await d.cleanup().catch((err: Error) => [err.message]);
+    if (problems.length) opts.log(`${d.name} cleanup incomplete:\n  ${problems.join('\n  ')}`);
+  };
   try {
-    await d.deploy(serveScript('v1', DELAY_MS));
-    await untilAnswers(port, 'v1', `v1 on 127.0.0.1:${port} (${d.name})`);
-    load = stream(port, opts).start(PHASE.steady);
+    return await withCleanup(cleanup, () => measureManual(d, opts));
+  } finally {
+    await cleanup();
+  }
+}
+
+async function measureManual(d: ManualDeployer, opts: BenchOptions): Promise<PhaseRow[]> {
+  await d.deploy(serveScript('v1', DELAY_MS));
+  await untilAnswers(d.port, 'v1', `v1 on 127.0.0.1:${d.port} (${d.name})`);
+  const load = stream(d.port, opts).start(PHASE.steady);
+  try {
     await sleep(opts.seconds * 1000);
 
     load.phase(PHASE.update);
     let t0 = performance.now();
     await d.deploy(serveScript('v2', DELAY_MS));
-    await untilAnswers(port, 'v2', `v2 (${d.name})`);
+    await untilAnswers(d.port, 'v2', `v2 (${d.name})`);
     opts.log(`${d.name}: v2 answering ${secs(t0)} after the deploy started`);
 
     load.phase(PHASE.bad);
@@ -136,17 +158,16 @@ async function manualPhases(d: ManualDeployer, opts: BenchOptions): Promise<Phas
     await d.deploy(CRASH_SCRIPT);
     await pollUntil(async () => ((await d.exited()) ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `v3 to exit (${d.name})` });
     await d.deploy(serveScript('v2', DELAY_MS));
-    await untilAnswers(port, 'v2', `v2 again (${d.name})`);
+    await untilAnswers(d.port, 'v2', `v2 again (${d.name})`);
     opts.log(`${d.name}: v3 exited and v2 answering again ${secs(t0)} after the deploy started`);
 
     load.phase(PHASE.after);
     await sleep(opts.seconds * 1000);
-    return rows(d.name, await load.stop());
-  } finally {
-    await load?.stop();
-    const problems = await d.cleanup().catch((err: Error) => [err.message]);
-    if (problems.length) opts.log(`${d.name} cleanup incomplete:\n  ${problems.join('\n  ')}`);
+  } catch (err) {
+    await load.stop();
+    throw err;
   }
+  return rows(d.name, await load.stop());
 }
 
 function summary(all: readonly PhaseRow[], base: string, others: readonly string[]): string[] {
