@@ -11,6 +11,8 @@ import { initialProbeState, probeDue, recordProbe, type ProbeState } from './tra
 export interface ProbedContainer {
   id: string;
   running: boolean;
+  /** How long it has been up since its last (re)start, from Docker's status text; undefined: unknown. */
+  upForMs?: number;
   ip: string;
   ports: ContainerPort[];
   readinessProbe?: Probe;
@@ -30,6 +32,20 @@ interface Tracked {
   liveness?: ProbeState;
   readySince?: number;
 }
+
+/** Without a readiness probe, a container counts as ready once it has been up this long. */
+export const MIN_UP_MS = 1000;
+
+/** "Up 5 seconds", "Up Less than a second", "Up About a minute", "Up 2 hours (Paused)" -> ms; undefined when not up. */
+export function upForMs(status: string): number | undefined {
+  const m = /^Up (Less than a second|About an? (\w+)|(\d+) (\w+?)s?\b)/.exec(status);
+  if (!m) return undefined;
+  if (m[1] === 'Less than a second') return 0;
+  const unit = UNIT_MS[(m[2] ?? m[4]).replace(/s$/, '')] ?? 0;
+  return (m[3] ? Number(m[3]) : 1) * unit;
+}
+
+const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 2_592_000_000, year: 31_536_000_000 };
 
 export class Prober {
   private readonly tracked = new Map<string, Tracked>();
@@ -52,7 +68,12 @@ export class Prober {
   readiness(c: ProbedContainer): Readiness {
     if (!c.running) return { ready: false, lastError: 'container is not running' };
     const t = this.tracked.get(c.id);
-    if (!c.readinessProbe) return { ready: true, readySince: t?.firstSeen ?? this.now() };
+    if (!c.readinessProbe) {
+      // No probe: ready when it has stayed up a moment (Kubernetes says at once; a container
+      // that exits at start would then look ready between two restarts).
+      if (c.upForMs !== undefined && c.upForMs < MIN_UP_MS) return { ready: false, lastError: 'just started' };
+      return { ready: true, readySince: t?.firstSeen ?? this.now() };
+    }
     const s = t?.readiness;
     return { ready: !!s?.passing, readySince: s?.passing ? t?.readySince : undefined, lastError: s?.passing ? undefined : s?.lastError ?? 'readiness probe has not passed yet' };
   }

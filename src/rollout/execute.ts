@@ -6,7 +6,7 @@
 import { mkdir, rename, rm, stat, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
-import type { Runtime } from '../runtime/types';
+import { LABEL, type Labels, type Runtime } from '../runtime/types';
 import { isBerthError, BerthError, messageOf } from '../util/errors';
 import type { ImageEnsurer } from './images';
 
@@ -23,7 +23,7 @@ export async function executeAction(deps: ExecuteDeps, a: Action): Promise<void>
   try {
     switch (a.type) {
       case 'create-network':
-        return await ignore('E_CONFLICT', rt.createNetwork(a.name, a.labels));
+        return await createNetwork(rt, a.name, a.labels);
       case 'remove-network':
         return await rt.removeNetwork(a.name);
       case 'create-volume':
@@ -46,6 +46,19 @@ export async function executeAction(deps: ExecuteDeps, a: Action): Promise<void>
   } catch (err) {
     if (err instanceof BerthError) throw new BerthError(err.code, `${describeTarget(a)}: ${err.message}`, err.hint, { cause: err });
     throw new Error(`${describeTarget(a)}: ${messageOf(err)}`, { cause: err });
+  }
+}
+
+/** A network of that name made by someone else (not labelled for this instance) is a clear error, not "exists". */
+async function createNetwork(rt: Runtime, name: string, labels: Labels): Promise<void> {
+  try {
+    await rt.createNetwork(name, labels);
+  } catch (err) {
+    if (!isBerthError(err, 'E_CONFLICT')) throw err;
+    const existing = (await rt.listNetworks({})).find((n) => n.name === name);
+    if (existing && existing.labels[LABEL.instance] !== labels[LABEL.instance]) {
+      throw new BerthError('E_CONFLICT', `a network named ${name} exists and was not made by this berth instance`, `remove it (docker network rm ${name}) or use another --instance`);
+    }
   }
 }
 

@@ -7,7 +7,7 @@ import type { ObservedPod } from '../observe/types';
 import type { DesiredPod } from '../plan/types';
 import { networkName } from '../plan/names';
 import type { ContainerSummary, Runtime } from '../runtime/types';
-import type { Prober, ProbedContainer } from '../health/prober';
+import { upForMs, type Prober, type ProbedContainer } from '../health/prober';
 import type { PodView } from '../health/workload';
 import { resourceKey, type WorkloadKind } from '../model/types';
 
@@ -27,7 +27,7 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
     const ip = d?.spec.hostNetwork ? '127.0.0.1' : endpoint?.networks[networkName(instance, o.namespace)] ?? '';
     const probed = o.containers.map((c): ProbedContainer => {
       const spec = d?.spec.containers.find((x) => x.name === containerLabel(c));
-      return { id: c.id, running: c.state === 'running', ip, ports: spec?.ports ?? [], readinessProbe: spec?.readinessProbe, livenessProbe: spec?.livenessProbe };
+      return { id: c.id, running: c.state === 'running', upForMs: upForMs(c.status), ip, ports: spec?.ports ?? [], readinessProbe: spec?.readinessProbe, livenessProbe: spec?.livenessProbe };
     });
     return { observed: o, desired: d, probed };
   });

@@ -57,12 +57,9 @@ describe('berth apply (real engine): workloads that do not become ready', functi
     }
   });
 
-  // Known bug, not in this suite's files (src/rollout/podViews.ts, src/health/prober.ts): with
-  // no readiness probe and minReadySeconds 0 a pod counts as ready the moment it is seen
-  // running, and a ready pod is never inspected for restarts, so the first look after the
-  // create says Healthy and `berth apply` exits 0 on a container that exits 3 at once.
-  // Enable when fixed.
-  it.skip('a crash-looping container without readiness probe: exit 1 as well', async () => {
+  // Without a readiness probe a container is ready only once it has stayed up a moment
+  // (prober.MIN_UP_MS): one that exits at start never looks ready between restarts.
+  it('a crash-looping container without readiness probe: exit 1 as well', async () => {
     const dir = await ManifestDir.fromFixture('deployment-crashlooping');
     await dir.edit('web.yaml', (t) => t.replace(/ {8}readinessProbe:\n(?: {10}.*\n)+/, ''));
     const r = await applyExpectingFailure(dir);
@@ -84,5 +81,16 @@ describe('berth apply (real engine): workloads that do not become ready', functi
     assert.match(r.stdout, /^not ready: .*cannot pull image "berth-test\/not-here:never": /m);
     assert.match(r.stdout, /preload the image/);
     assert.deepEqual(names(await h.podsOf('not-here')), []);
+  });
+
+  it('a network of berth\'s name that berth did not make: exit 1 saying so, not a loop', async () => {
+    await h.runtime.createNetwork(h.network('default'), {});
+    try {
+      const r = await applyExpectingFailure(await ManifestDir.fromFixture('pod-single-container'));
+      assert.match(r.stdout, new RegExp(`a network named ${h.network('default')} exists and was not made by this berth instance`));
+      assert.match(r.stdout, /docker network rm/);
+    } finally {
+      await h.runtime.removeNetwork(h.network('default'));
+    }
   });
 });

@@ -3,6 +3,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { resolvePort, runProbe } from '../../../src/health/probe';
+import { upForMs } from '../../../src/health/prober';
 import type { Probe, ProbeHandler } from '../../../src/model/types';
 import type { Runtime } from '../../../src/runtime/types';
 
@@ -59,4 +60,19 @@ describe('probes over the network (loopback)', () => {
     const ports = [{ name: 'web', containerPort: 8080, protocol: 'TCP' as const }];
     assert.deepEqual([resolvePort(80, ports), resolvePort('81', ports), resolvePort('web', ports)], [80, 81, 8080]);
   });
+});
+
+describe('upForMs (Docker status text)', () => {
+  const table: [string, number | undefined][] = [
+    ['Up Less than a second', 0],
+    ['Up 1 second', 1000],
+    ['Up 5 seconds', 5000],
+    ['Up About a minute', 60_000],
+    ['Up 2 hours (Paused)', 7_200_000],
+    ['Up 3 days', 259_200_000],
+    ['Exited (1) 2 seconds ago', undefined],
+    ['Restarting (3) 1 second ago', undefined],
+    ['Created', undefined],
+  ];
+  for (const [status, ms] of table) it(`${status} -> ${ms}`, () => assert.equal(upForMs(status), ms));
 });
