@@ -1,5 +1,5 @@
 /** What the proxy needs of a listener, TCP or UDP. */
-import type { ListenerSpec } from './types';
+import { listenerKey, type ListenerSpec } from './types';
 import type { ConnectionCounters } from './counters';
 import type { Logger } from '../util/log';
 
@@ -39,4 +39,63 @@ export function bindErrorText(err: unknown): string {
   if (e.code === 'EACCES') return `EACCES: not allowed to bind this port`;
   if (e.code === 'EADDRNOTAVAIL') return `EADDRNOTAVAIL: this host has no such address`;
   return e.code ? `${e.code}: ${e.message}` : String(e.message ?? e);
+}
+
+/**
+ * Binding with retries, shared by the TCP and UDP listeners: a bind failure (port in use) is
+ * recorded in the stats, logged, and tried again every `bindRetryMs` until close().
+ */
+export abstract class RetryingListener implements Listener {
+  protected closed = false;
+  protected readonly st: ListenerStats = { bound: false, forwarded: 0, rejected: 0 };
+  private retry?: NodeJS.Timeout;
+
+  constructor(
+    public spec: ListenerSpec,
+    protected readonly deps: ListenerDeps,
+  ) {}
+
+  /** Make the socket; call `failed` on a bind error, `bound` once it listens. */
+  protected abstract bind(failed: (err: Error) => void, bound: () => void): void;
+  /** Close the socket (after a failed bind, and on close()). */
+  protected abstract release(): void;
+
+  update(spec: ListenerSpec): void {
+    this.spec = spec;
+  }
+
+  stats(): ListenerStats {
+    return { ...this.st };
+  }
+
+  start(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((settle) => {
+      this.bind(
+        (err) => {
+          this.st.bound = false;
+          this.st.error = bindErrorText(err);
+          this.deps.log.warn({ listener: listenerKey(this.spec), err: this.st.error }, 'listener cannot bind; retrying');
+          this.deps.onChange();
+          settle();
+          this.release();
+          if (!this.closed) this.retry = setTimeout(() => void this.start(), this.deps.bindRetryMs);
+        },
+        () => {
+          this.st.bound = true;
+          delete this.st.error;
+          this.deps.log.info({ listener: listenerKey(this.spec), service: this.spec.service }, 'listening');
+          this.deps.onChange();
+          settle();
+        },
+      );
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.retry);
+    this.release();
+    this.st.bound = false;
+  }
 }

@@ -6,63 +6,26 @@
  */
 import * as net from 'node:net';
 import { connectFirst, RoundRobin, type Attempt } from './balance';
-import { bindErrorText, type Listener, type ListenerDeps, type ListenerStats } from './listener';
-import { endpointKey, listenerKey, type EndpointSpec, type ListenerSpec } from './types';
+import { RetryingListener, type ListenerDeps } from './listener';
+import { endpointKey, listenerKey, type EndpointSpec } from './types';
 
 const REJECT_LOG_EVERY_MS = 5000;
 
-export class TcpListener implements Listener {
+export class TcpListener extends RetryingListener {
   private server?: net.Server;
-  private retry?: NodeJS.Timeout;
-  private closed = false;
   private readonly rr = new RoundRobin();
   private lastRejectLog = 0;
   private unlogged = 0;
-  private readonly st: ListenerStats = { bound: false, forwarded: 0, rejected: 0 };
 
-  constructor(
-    public spec: ListenerSpec,
-    private readonly deps: ListenerDeps,
-  ) {}
-
-  update(spec: ListenerSpec): void {
-    this.spec = spec;
-  }
-
-  stats(): ListenerStats {
-    return { ...this.st };
-  }
-
-  start(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
+  protected bind(failed: (err: Error) => void, bound: () => void): void {
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (c) => void this.accept(c));
     this.server = server;
-    server.once('error', (err) => {
-      this.st.bound = false;
-      this.st.error = bindErrorText(err);
-      this.deps.log.warn({ listener: listenerKey(this.spec), err: this.st.error }, 'listener cannot bind; retrying');
-      this.deps.onChange();
-      settle();
-      server.close();
-      if (!this.closed) this.retry = setTimeout(() => this.start(), this.deps.bindRetryMs);
-    });
-    server.listen({ host: this.spec.address, port: this.spec.port, exclusive: true }, () => {
-      this.st.bound = true;
-      delete this.st.error;
-      this.deps.log.info({ listener: listenerKey(this.spec), service: this.spec.service }, 'listening');
-      this.deps.onChange();
-      settle();
-    });
-    return settled;
+    server.once('error', failed);
+    server.listen({ host: this.spec.address, port: this.spec.port, exclusive: true }, bound);
   }
 
-  close(): void {
-    this.closed = true;
-    clearTimeout(this.retry);
+  protected release(): void {
     this.server?.close();
-    this.st.bound = false;
   }
 
   private async accept(client: net.Socket): Promise<void> {

@@ -7,8 +7,8 @@
  */
 import * as dgram from 'node:dgram';
 import { RoundRobin } from './balance';
-import { bindErrorText, type Listener, type ListenerDeps, type ListenerStats } from './listener';
-import { endpointKey, listenerKey, type ListenerSpec } from './types';
+import { RetryingListener } from './listener';
+import { endpointKey } from './types';
 
 interface Session {
   upstream: dgram.Socket;
@@ -18,59 +18,30 @@ interface Session {
   queue: Buffer[];
 }
 
-export class UdpListener implements Listener {
+export class UdpListener extends RetryingListener {
   private socket?: dgram.Socket;
-  private retry?: NodeJS.Timeout;
-  private closed = false;
   private readonly rr = new RoundRobin();
   private readonly sessions = new Map<string, Session>();
-  private readonly st: ListenerStats = { bound: false, forwarded: 0, rejected: 0 };
 
-  constructor(
-    public spec: ListenerSpec,
-    private readonly deps: ListenerDeps,
-  ) {}
-
-  update(spec: ListenerSpec): void {
-    this.spec = spec;
-  }
-
-  stats(): ListenerStats {
-    return { ...this.st };
-  }
-
-  start(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    let settle!: () => void;
-    const settled = new Promise<void>((resolve) => (settle = resolve));
+  protected bind(failed: (err: Error) => void, bound: () => void): void {
     const socket = dgram.createSocket({ type: this.spec.address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
     this.socket = socket;
-    socket.once('error', (err) => {
-      this.st.bound = false;
-      this.st.error = bindErrorText(err);
-      this.deps.log.warn({ listener: listenerKey(this.spec), err: this.st.error }, 'listener cannot bind; retrying');
-      this.deps.onChange();
-      settle();
-      socket.close();
-      if (!this.closed) this.retry = setTimeout(() => this.start(), this.deps.bindRetryMs);
-    });
+    socket.once('error', failed);
     socket.on('message', (msg, rinfo) => this.receive(socket, msg, rinfo));
-    socket.bind({ address: this.spec.address, port: this.spec.port, exclusive: true }, () => {
-      this.st.bound = true;
-      delete this.st.error;
-      this.deps.log.info({ listener: listenerKey(this.spec), service: this.spec.service }, 'listening');
-      this.deps.onChange();
-      settle();
-    });
-    return settled;
+    socket.bind({ address: this.spec.address, port: this.spec.port, exclusive: true }, bound);
   }
 
-  close(): void {
-    this.closed = true;
-    clearTimeout(this.retry);
+  protected release(): void {
+    try {
+      this.socket?.close();
+    } catch {
+      // already closed (after a failed bind)
+    }
+  }
+
+  override close(): void {
     for (const client of [...this.sessions.keys()]) this.end(client);
-    this.socket?.close();
-    this.st.bound = false;
+    super.close();
   }
 
   private receive(socket: dgram.Socket, msg: Buffer, rinfo: dgram.RemoteInfo): void {
