@@ -38,6 +38,11 @@ export class Reconciler {
   private lastError: string | undefined;
   private lastSyncAt: string | undefined;
   private firstPassDone = false;
+  /**
+   * A failed commit left in place (--no-auto-rollback): self-heal would roll it back to the
+   * last good revision, so it pauses until the next commit is attempted.
+   */
+  private leftInPlace: string | undefined;
 
   constructor(
     private readonly source: RevisionSource,
@@ -106,6 +111,7 @@ export class Reconciler {
     const good = await this.recorder.lastGood();
     const attempted = await this.recorder.lastAttempted();
     if (attempted) this.lastAttempted = { sha: attempted, status: (await this.recorder.statusOf(attempted)) ?? 'unknown' };
+    if (attempted && this.lastAttempted?.status === 'failed' && !this.opts.autoRollback) this.leftInPlace = attempted;
     if (good) {
       const v = await this.opts.validate(await this.source.checkout(good));
       if (v.ok) this.running = { sha: good, desired: v.desired };
@@ -131,6 +137,7 @@ export class Reconciler {
 
   private async attempt(sha: string): Promise<PassResult> {
     const rev = await this.source.revision(sha);
+    this.leftInPlace = undefined;
     this.phase = 'validating';
     const v = await this.opts.validate(await this.source.checkout(sha));
     if (!v.ok) {
@@ -159,6 +166,7 @@ export class Reconciler {
     const failed: OutcomeRecord = { sha: rev.sha, status: 'failed', reason: outcome.reason, errors: outcome.details, actions: outcome.actions };
     const target = this.running;
     if (!this.opts.autoRollback || !target) {
+      if (!this.opts.autoRollback) this.leftInPlace = rev.sha;
       failed.reason += this.opts.autoRollback ? '; no earlier good revision to roll back to' : '; automatic rollback is off';
       await this.record(rev, failed);
       return this.done();
@@ -179,7 +187,7 @@ export class Reconciler {
   }
 
   private async selfHeal(): Promise<PassResult> {
-    if (!this.opts.selfHeal || !this.running) return this.done();
+    if (!this.opts.selfHeal || !this.running || this.leftInPlace) return this.done();
     const outcome = await this.applier.apply(this.running.desired, this.running.sha, 'self-heal');
     if (outcome.type === 'error') {
       this.fail(outcome.error.message);

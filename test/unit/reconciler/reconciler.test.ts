@@ -146,6 +146,28 @@ describe('reconciler', () => {
     assert.deepEqual([r.type, applier.calls], ['transient-error', ['rollout:c1', 'self-heal:c1']]);
   });
 
+  it('with auto-rollback off leaves a failed commit in place: no self-heal back to the last good one, also after a restart or while the remote is down', async () => {
+    const { source, applier, recorder, make, rec } = setup({ autoRollback: false });
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2');
+    applier.script['rollout:c2'] = { type: 'failed', actions: 1, reason: 'never ready', details: [] };
+    await rec.pass();
+    await rec.pass();
+    source.unreachable = true;
+    await rec.pass();
+    const restarted = make();
+    await restarted.pass();
+    source.unreachable = false;
+    await restarted.pass();
+    assert.deepEqual(applier.calls, ['rollout:c1', 'rollout:c2']);
+    assert.match(recorder.records.at(-1)?.reason ?? '', /automatic rollback is off/);
+    source.commits.push('c3');
+    await restarted.pass();
+    await restarted.pass();
+    assert.deepEqual(applier.calls.slice(2), ['rollout:c3', 'self-heal:c3']);
+  });
+
   it('with write-back records the revert commit', async () => {
     const { source, applier, recorder } = setup();
     applier.script['rollout:c2'] = { type: 'failed', actions: 1, reason: 'never ready', details: [] };
