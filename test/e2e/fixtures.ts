@@ -18,14 +18,17 @@ export interface DeploymentSpec {
   /** One pod at a time (maxSurge 1, maxUnavailable 0) when true (default). */
   oneAtATime?: boolean;
   progressDeadlineSeconds?: number;
-  labels?: Record<string, string>;
+  /** The container exits 3 at once: a crash loop, the rollout fails. */
+  crash?: boolean;
 }
 
 /** A Deployment of busybox pods that sleep, optionally becoming ready only after `readyAfter` s. */
 export function deployment(s: DeploymentSpec = {}): string {
   const name = s.name ?? 'web';
   const readyAfter = s.readyAfter ?? 0;
-  const script = readyAfter > 0
+  const script = s.crash
+    ? 'echo cannot open config >&2; exit 3'
+    : readyAfter > 0
     ? `trap 'exit 0' TERM; sleep ${readyAfter}; touch /tmp/ready; sleep 100000 & wait`
     : `trap 'exit 0' TERM; touch /tmp/ready; sleep 100000 & wait`;
   const probe = readyAfter > 0
