@@ -74,8 +74,12 @@ describe('e2e: drift between commits', function () {
     assert.deepEqual((await runningIds(env.runtime, instance)).filter((x) => !x.includes('solo')), afterRemove.filter((x) => !x.includes('solo')));
 
     assert.equal((await op.history()).length, 1, 'a repair is not a revision');
-    const status = await op.status();
-    assert.deepEqual(status.resources.map((r) => `${r.kind}/${r.name}=${r.health}`).sort(), ['Deployment/web=Healthy', 'Pod/solo=Healthy']);
+    // The status follows the pods through the probe loop (about every second).
+    const want = ['Deployment/web=Healthy', 'Pod/solo=Healthy'].join();
+    await pollUntil(async () => {
+      const seen = (await op.status()).resources.map((r) => `${r.kind}/${r.name}=${r.health}`).sort().join();
+      return seen === want ? true : undefined;
+    }, { timeoutMs: 10_000, what: 'the status to show both workloads healthy' });
   });
 
   it('with --no-self-heal leaves the drift until the next commit', async () => {

@@ -7,25 +7,27 @@
  * workload) are not recreated.
  */
 import * as assert from 'node:assert/strict';
-import { stat } from 'node:fs/promises';
+import { appendFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerSummary } from '../../src/runtime/types';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
 import { commitFiles, makeRepo } from '../helpers/gitRepo';
-import { byPod, containersOf, E2EEnv, NEVER_POLL, runningIds, type HistoryEntry } from '../helpers/operator';
+import { byPod, containersOf, E2EEnv, NEVER_POLL, runningIds } from '../helpers/operator';
 import { deployment } from './fixtures';
 
 const REPLICAS = 3;
 
 interface KillPoint {
   name: string;
+  /** Also leave a torn last line in the journal, as a crash in the middle of an append does. */
+  tornJournal?: boolean;
   /** Whether the rollout got far enough to kill now, given the web containers by revision. */
   reached(v1: number, v2: number, status: string | undefined): boolean;
 }
 
 const KILL_POINTS: KillPoint[] = [
-  { name: 'as soon as the commit is recorded as applying', reached: (_v1, _v2, status) => status === 'applying' },
+  { name: 'as soon as the commit is recorded as applying (and mid-append: a torn journal line)', tornJournal: true, reached: (_v1, _v2, status) => status === 'applying' },
   { name: 'with the first new pod up, before the old ones are gone', reached: (v1, v2, status) => status === 'applying' && v2 >= 1 && v1 >= 1 },
   { name: 'half-way: some old pods replaced', reached: (v1, v2, status) => status === 'applying' && v1 >= 1 && v1 < REPLICAS && v2 >= 2 },
 ];
@@ -56,8 +58,7 @@ describe('e2e: restart after kill -9 mid-apply', function () {
       const byRevision = (cs: ContainerSummary[], sha: string) => cs.filter((c) => c.labels[LABEL.owner] === 'web' && c.labels[LABEL.revision] === sha);
       const atKill = await pollUntil(
         async () => {
-          // The API's view of the journal: cheaper than a `berth history` process per look.
-          const status = (await op.get<HistoryEntry[]>('/api/v1/revisions')).body.find((e) => e.sha === v2)?.status;
+          const status = (await op.revisions()).find((e) => e.sha === v2)?.status;
           const cs = await containersOf(env.runtime, instance);
           return point.reached(byRevision(cs, v1).length, byRevision(cs, v2).length, status) ? cs : undefined;
         },
@@ -66,6 +67,7 @@ describe('e2e: restart after kill -9 mid-apply', function () {
       const exit = await op.kill('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL');
       assert.ok(await stat(join(stateDir, `${instance}.lock`)).catch(() => undefined), 'kill -9 leaves the lock file behind (the restart must take it over)');
+      if (point.tornJournal) await appendFile(join(stateDir, 'journal.jsonl'), `{"sha":"${v2}","status":"succ`);
       const newBeforeKill = byRevision(atKill, v2).filter((c) => c.state === 'running').map((c) => c.id);
 
       op = await env.start({ repo, instance, stateDir, poll: NEVER_POLL });
@@ -84,6 +86,8 @@ describe('e2e: restart after kill -9 mid-apply', function () {
       assert.deepEqual(await runningIds(env.runtime, instance, 'steady'), steady, 'the untouched workload was recreated');
       const status = await op.status();
       assert.equal(status.lastAppliedRevision, v2);
+      // The torn line is skipped, and the next record starts on a line of its own.
+      assert.deepEqual((await op.history()).map((e) => `${e.sha}:${e.status}`), [`${v2}:succeeded`, `${v1}:succeeded`]);
     });
   }
 });

@@ -48,7 +48,7 @@ describe('e2e: SIGTERM and SIGINT', function () {
         v2 = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 2, version: 'v2', readyAfter: 60 }) }, 'v2: slow to start');
         await pollUntil(
           async () => {
-            const applying = (await op.get<HistoryEntry[]>('/api/v1/revisions')).body.find((e) => e.sha === v2)?.status === 'applying';
+            const applying = (await op.revisions()).find((e) => e.sha === v2)?.status === 'applying';
             const started = (await containersOf(env.runtime, instance)).some((x) => x.labels[LABEL.revision] === v2 && x.state === 'running');
             return applying && started ? true : undefined;
           },

@@ -103,10 +103,10 @@ describe('e2e: the git webhook', function () {
       assert.equal(await r.send(), r.status);
       // Nothing else can start a pass here (no watch, no poll, no resync, no engine event):
       // a pass or a fetch the request triggered would show within this time.
-      await sleep(700);
+      await sleep(300);
       assert.equal(await passes(), before, 'a pass ran after a refused delivery');
       assert.deepEqual(server!.requests.slice(fetches), [], 'berth fetched after a refused delivery');
-      assert.equal((await op.history()).find((e) => e.sha === pushed), undefined, `the pushed commit was fetched:\n${op.tail()}`);
+      assert.equal((await op.revisions()).find((e) => e.sha === pushed), undefined, `the pushed commit was fetched:\n${op.tail()}`);
     });
   }
 

@@ -188,11 +188,28 @@ export class OperatorProcess {
     return history(this.args.instance, this.args.stateDir);
   }
 
-  /** Waits until `sha`'s latest status is `status`; returns its history entry. */
-  waitFor(sha: string, status: string, timeoutMs = 60_000): Promise<HistoryEntry> {
+  /** GET /api/v1/revisions: the journal as the API serves it, newest first (cheap to poll). */
+  async revisions(): Promise<HistoryEntry[]> {
+    const r = await this.get<HistoryEntry[]>('/api/v1/revisions?limit=1000');
+    assert.equal(r.status, 200, `GET /api/v1/revisions answered ${r.status}`);
+    return r.body;
+  }
+
+  /**
+   * Waits until `sha`'s latest status is `status`; returns its entry from `berth history -o
+   * json`. Polls the API (a `berth history` process per look would load a busy machine).
+   */
+  async waitFor(sha: string, status: string, timeoutMs = 60_000): Promise<HistoryEntry> {
+    await this.waitForApi(sha, status, timeoutMs);
+    const entry = (await this.history()).find((x) => x.sha === sha);
+    assert.equal(entry?.status, status, `the API said ${sha.slice(0, 8)} is ${status}; berth history says ${JSON.stringify(entry)}`);
+    return entry!;
+  }
+
+  private waitForApi(sha: string, status: string, timeoutMs: number): Promise<HistoryEntry> {
     return pollUntil(
       async (): Promise<HistoryEntry | Fatal | undefined> => {
-        const e = (await this.history()).find((x) => x.sha === sha);
+        const e = (await this.revisions()).find((x) => x.sha === sha);
         if (e?.status === status) return e;
         // Rejected and failed commits are never retried: waiting longer cannot help. (A
         // superseded or succeeded one is attempted again when the branch is reset to it.)
