@@ -4,6 +4,7 @@ import type { SimpleGit } from 'simple-git';
 import { BerthError, messageOf } from '../util/errors';
 import { materialise, pruneCheckouts } from './checkout';
 import { createGit, gitError, runGit } from './exec';
+import { clearStaleLocks } from './locks';
 import { LOG_FORMAT, parseLog } from './log';
 import { addNote, pushNotes, readNote } from './notes';
 import {
@@ -57,6 +58,10 @@ export class GitSource {
     private readonly log: GitLog,
   ) {}
 
+  /**
+   * Validates the options and prepares berth's clone. The caller holds the instance lock:
+   * lock files a crashed git left in the clone are removed here as stale.
+   */
   static async open(opts: GitSourceOptions): Promise<GitSource> {
     const location = validateRepoUrl(opts.repo);
     const requested = opts.branch === undefined ? undefined : validateBranch(opts.branch);
@@ -74,6 +79,8 @@ export class GitSource {
       }
       log('local repository is missing; fetches will report it unreachable', { path: location.path });
     }
+    const stale = await clearStaleLocks(repoDir);
+    if (stale.length) log('removed stale git lock files from an interrupted run', { files: stale });
     await ensureClone(git, repoDir, location.url, opts.author ?? DEFAULT_AUTHOR, log);
     const branch = requested ?? validateBranch(await resolveBranch(git, location.url, log));
     await runGit(git, ['config', 'berth.branch', branch]).catch((err) => {
