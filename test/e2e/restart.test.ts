@@ -7,27 +7,30 @@
  * workload) are not recreated.
  */
 import * as assert from 'node:assert/strict';
-import { appendFile, stat } from 'node:fs/promises';
+import { appendFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerSummary } from '../../src/runtime/types';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
 import { commitFiles, makeRepo } from '../helpers/gitRepo';
-import { byPod, containersOf, E2EEnv, NEVER_POLL, runningIds } from '../helpers/operator';
+import { berthClone, byPod, containersOf, E2EEnv, NEVER_POLL, noteOf, runningIds } from '../helpers/operator';
 import { deployment } from './fixtures';
 
 const REPLICAS = 3;
 
 interface KillPoint {
   name: string;
-  /** Also leave a torn last line in the journal, as a crash in the middle of an append does. */
-  tornJournal?: boolean;
+  /**
+   * Also leave what a crash of the whole machine mid-write leaves: a torn last line in the
+   * journal, and git's lock files in berth's clone (a fetch and a note interrupted).
+   */
+  crashDebris?: boolean;
   /** Whether the rollout got far enough to kill now, given the web containers by revision. */
   reached(v1: number, v2: number, status: string | undefined): boolean;
 }
 
 const KILL_POINTS: KillPoint[] = [
-  { name: 'as soon as the commit is recorded as applying (and mid-append: a torn journal line)', tornJournal: true, reached: (_v1, _v2, status) => status === 'applying' },
+  { name: 'as soon as the commit is recorded as applying (with crash debris: a torn journal line, stale git locks)', crashDebris: true, reached: (_v1, _v2, status) => status === 'applying' },
   { name: 'with the first new pod up, before the old ones are gone', reached: (v1, v2, status) => status === 'applying' && v2 >= 1 && v1 >= 1 },
   { name: 'half-way: some old pods replaced', reached: (v1, v2, status) => status === 'applying' && v1 >= 1 && v1 < REPLICAS && v2 >= 2 },
 ];
@@ -67,7 +70,11 @@ describe('e2e: restart after kill -9 mid-apply', function () {
       const exit = await op.kill('SIGKILL');
       assert.equal(exit.signal, 'SIGKILL');
       assert.ok(await stat(join(stateDir, `${instance}.lock`)).catch(() => undefined), 'kill -9 leaves the lock file behind (the restart must take it over)');
-      if (point.tornJournal) await appendFile(join(stateDir, 'journal.jsonl'), `{"sha":"${v2}","status":"succ`);
+      if (point.crashDebris) {
+        await appendFile(join(stateDir, 'journal.jsonl'), `{"sha":"${v2}","status":"succ`);
+        await writeFile(join(berthClone(stateDir), 'refs/remotes/origin/main.lock'), '');
+        await writeFile(join(berthClone(stateDir), 'refs/notes/berth.lock'), '');
+      }
       const newBeforeKill = byRevision(atKill, v2).filter((c) => c.state === 'running').map((c) => c.id);
 
       op = await env.start({ repo, instance, stateDir, poll: NEVER_POLL });
@@ -88,6 +95,7 @@ describe('e2e: restart after kill -9 mid-apply', function () {
       assert.equal(status.lastAppliedRevision, v2);
       // The torn line is skipped, and the next record starts on a line of its own.
       assert.deepEqual((await op.history()).map((e) => `${e.sha}:${e.status}`), [`${v2}:succeeded`, `${v1}:succeeded`]);
+      assert.match((await noteOf(stateDir, v2)) ?? '(no note)', /^berth: succeeded/);
     });
   }
 });
