@@ -57,8 +57,9 @@ async function checkSubPath(git: ReturnType<typeof createGit>, sha: string, subP
   const type = (await runGit(git, ['cat-file', '-t', `${sha}:${subPath}`]).catch(() => undefined))?.trim();
   if (type === 'tree') return;
   if (!subPath) throw new BerthError('E_GIT', `commit ${sha} is not in berth's clone`);
+  // The commit's content, not git, is at fault: E_INVALID, so the loop rejects the commit.
   throw new BerthError(
-    'E_GIT',
+    'E_INVALID',
     type === undefined
       ? `path "${subPath}" does not exist in commit ${sha.slice(0, 12)}`
       : `path "${subPath}" is a ${type}, not a directory, in commit ${sha.slice(0, 12)}`,

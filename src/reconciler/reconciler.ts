@@ -10,6 +10,7 @@ import type { StatusSnapshot } from '../api/types';
 import type { PassResult } from './queue';
 import { decideHead } from './decide';
 import type { Applier, ApplyOutcome, OutcomeRecord, Recorder, RevisionSource, Validation, WriteBack } from './types';
+import { isBerthError } from '../util/errors';
 
 export interface ReconcilerOptions {
   instance: string;
@@ -139,7 +140,7 @@ export class Reconciler {
     const rev = await this.source.revision(sha);
     this.leftInPlace = undefined;
     this.phase = 'validating';
-    const v = await this.opts.validate(await this.source.checkout(sha));
+    const v = await this.checkoutAndValidate(sha);
     if (!v.ok) {
       await this.record(rev, { sha, status: 'rejected', reason: `${v.errors.length} validation error(s); nothing was changed`, errors: v.errors });
       return this.selfHeal();
@@ -160,6 +161,18 @@ export class Reconciler {
       case 'failed':
         return this.rollBack(rev, outcome);
     }
+  }
+
+  /** A commit without the manifests folder (moved, deleted) is invalid, like a schema error. */
+  private async checkoutAndValidate(sha: string): Promise<Validation> {
+    let dir: string;
+    try {
+      dir = await this.source.checkout(sha);
+    } catch (err) {
+      if (isBerthError(err, 'E_INVALID')) return { ok: false, errors: [err.message] };
+      throw err;
+    }
+    return this.opts.validate(dir);
   }
 
   private async rollBack(rev: Revision, outcome: Extract<ApplyOutcome, { type: 'failed' }>): Promise<PassResult> {

@@ -32,7 +32,10 @@ export interface RevisionSource {
   revision(sha: string): Promise<Revision>;
   /** Commits after `fromExclusive` up to and including `to`, oldest first. */
   commitsBetween(fromExclusive: string | undefined, to: string): Promise<Revision[]>;
-  /** Materialise the manifests of a commit; returns their directory. */
+  /**
+   * Materialise the manifests of a commit; returns their directory. Rejects with E_INVALID
+   * when the commit has no manifests folder (the commit is rejected), anything else is retried.
+   */
   checkout(sha: string): Promise<string>;
 }
 

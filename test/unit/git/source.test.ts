@@ -211,7 +211,7 @@ describe('git/GitSource', function () {
       const withLink = await commitFiles(repo, {}, 'a symlink');
       const src = await GitSource.open({ repo, path: 'deploy', stateDir: await stateDir() });
       await src.fetch();
-      await assert.rejects(src.checkout(noDeploy), (err) => isBerthError(err, 'E_GIT') && /does not exist/.test(err.message));
+      await assert.rejects(src.checkout(noDeploy), (err) => isBerthError(err, 'E_INVALID') && /does not exist/.test(err.message));
       const dir = await src.checkout(withLink);
       const leak = join(dir, 'leak.yaml');
       assert.ok((await stat(leak)).isFile());

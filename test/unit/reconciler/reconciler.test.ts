@@ -3,6 +3,7 @@ import { Reconciler, type ReconcilerOptions } from '../../../src/reconciler/reco
 import type { ApplyOutcome, Applier, OutcomeRecord, Recorder, RevisionSource, RevisionStatus, Validation } from '../../../src/reconciler/types';
 import type { FetchResult, Revision } from '../../../src/git/types';
 import { emptyDesiredState, type DesiredState } from '../../../src/model/types';
+import { BerthError } from '../../../src/util/errors';
 
 /** A branch as a list of commits; each commit's "manifests dir" is its sha. */
 class FakeSource implements RevisionSource {
@@ -20,7 +21,9 @@ class FakeSource implements RevisionSource {
     const i = from ? this.commits.indexOf(from) + 1 : 0;
     return Promise.all(this.commits.slice(i, this.commits.indexOf(to) + 1).map((s) => this.revision(s)));
   }
+  checkoutError: Error | undefined;
   async checkout(sha: string): Promise<string> {
+    if (this.checkoutError && sha !== 'c1') throw this.checkoutError;
     return sha;
   }
 }
@@ -166,6 +169,21 @@ describe('reconciler', () => {
     await restarted.pass();
     await restarted.pass();
     assert.deepEqual(applier.calls.slice(2), ['rollout:c3', 'self-heal:c3']);
+  });
+
+  it('rejects a commit without the manifests folder and keeps self-healing; a git failure is retried instead', async () => {
+    const { source, applier, recorder, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('moved');
+    source.checkoutError = new BerthError('E_INVALID', 'path "deploy" does not exist in commit moved');
+    await rec.pass();
+    assert.deepEqual(recorder.records.at(-1), { sha: 'moved', status: 'rejected', reason: '1 validation error(s); nothing was changed', errors: ['path "deploy" does not exist in commit moved'] });
+    source.commits.push('broken');
+    source.checkoutError = new BerthError('E_GIT', 'cannot check out broken: disk full');
+    await assert.rejects(rec.pass(), /disk full/); // the queue retries it with backoff
+    assert.equal(await recorder.statusOf('broken'), undefined);
+    assert.deepEqual(applier.calls, ['rollout:c1', 'self-heal:c1']);
   });
 
   it('with write-back records the revert commit', async () => {
