@@ -58,6 +58,17 @@ describe('e2e: berth run follows a repository', function () {
     assert.equal(await headOf(repo), second);
     assert.equal(await git(repo, 'status', '--porcelain'), '');
     assert.equal((await git(repo, 'for-each-ref', 'refs/notes')).trim(), '');
+
+    // The manifests folder moved away: the commit is rejected (nothing changes), and berth
+    // keeps repairing what runs.
+    const before = await runningPods(instance);
+    const moved = await commitFiles(repo, { 'deploy/web.yaml': null, 'k8s/web.yaml': deployment({ replicas: 1 }) }, 'move manifests to k8s/');
+    const rejected = await op.waitFor(moved, 'rejected', 15_000);
+    assert.deepEqual(rejected.errors, [`path "deploy" does not exist in commit ${moved.slice(0, 12)}`]);
+    assert.deepEqual(await runningPods(instance), before);
+    const victim = (await containersOf(env.runtime, instance))[0]!;
+    await env.runtime.removeContainer(victim.id);
+    await pollUntil(async () => ((await runningPods(instance)).length === 2 ? true : undefined), { timeoutMs: 15_000, what: `self-heal after the rejected commit; berth said:\n${op.tail()}` });
   });
 
   it('a bare repository people push to: a push is seen through the refs watcher', async () => {
