@@ -18,6 +18,8 @@ export interface ManualDeployer {
   readonly name: string;
   /** The 127.0.0.1 port it publishes the app on. */
   readonly port: number;
+  /** Makes the image available to the tool (podman has its own image store). */
+  prepare(): Promise<void>;
   /** Replaces whatever runs with `script` (an `sh -c` command); resolves when the tool returns. */
   deploy(script: string): Promise<void>;
   /** true once the current container has exited (a crashing version). */
@@ -57,6 +59,7 @@ export class CliDeployer implements ManualDeployer {
   readonly name: string;
   private current?: string;
   private n = 0;
+  private loadedImage = false;
 
   constructor(
     private readonly bin: 'docker' | 'podman',
@@ -64,6 +67,12 @@ export class CliDeployer implements ManualDeployer {
     readonly port: number,
   ) {
     this.name = `${bin} stop + ${bin} run -p`;
+  }
+
+  async prepare(): Promise<void> {
+    if (this.bin === 'docker' || (await works(['podman', 'image', 'exists', BENCH_IMAGE]))) return;
+    await run(['sh', '-c', `docker save ${BENCH_IMAGE} | podman load`]);
+    this.loadedImage = true;
   }
 
   async deploy(script: string): Promise<void> {
@@ -80,12 +89,11 @@ export class CliDeployer implements ManualDeployer {
   }
 
   async cleanup(): Promise<string[]> {
+    const problems: string[] = [];
     const ids = (await run([this.bin, 'ps', '-aq', '--filter', `label=${LABEL.instance}=${this.instance}`])).split('\n').filter(Boolean);
-    if (ids.length === 0) return [];
-    return run([this.bin, 'rm', '-f', ...ids]).then(
-      () => [],
-      (err: Error) => [err.message],
-    );
+    if (ids.length) await run([this.bin, 'rm', '-f', ...ids]).catch((err: Error) => problems.push(err.message));
+    if (this.loadedImage) await run(['podman', 'rmi', BENCH_IMAGE]).catch((err: Error) => problems.push(err.message));
+    return problems;
   }
 }
 
@@ -100,6 +108,10 @@ export class ComposeDeployer implements ManualDeployer {
     readonly port: number,
   ) {
     this.name = `${compose.join(' ')} up -d`;
+  }
+
+  async prepare(): Promise<void> {
+    // compose runs on the Docker engine, which has the image.
   }
 
   private container(): string {

@@ -34,7 +34,7 @@ function ratio(v: number, b: number): string {
 export interface PhaseRow {
   target: string;
   phase: string;
-  result: LoadResult & { bodies?: Map<string, number>; failingMs?: number; maxGapMs?: number };
+  result: LoadResult & { bodies?: Map<string, number>; failingMs?: number; maxGapMs?: number; failures?: { first: string; last: string } };
 }
 
 /**
@@ -63,7 +63,11 @@ export function formatPhases(rows: readonly PhaseRow[]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
     const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
     out.push(`-- ${phase}`, fmt(header), ...lines.map(fmt));
-    for (const r of mine) if (r.result.failed > 0) out.push(`   ${r.target} errors: ${JSON.stringify(r.result.errors)}`);
+    for (const { target, result: r } of mine) {
+      if (r.failed === 0) continue;
+      const when = r.failures ? ` between ${r.failures.first} and ${r.failures.last}` : '';
+      out.push(`   ${target} errors: ${JSON.stringify(r.errors)}${when}`);
+    }
   }
   return out.join('\n');
 }
@@ -72,5 +76,6 @@ export function formatPhases(rows: readonly PhaseRow[]): string {
 export function ratioText(a: number, b: number): string {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return 'n/a';
   if (b === 0) return a === 0 ? 'both 0' : 'inf';
-  return (a / b).toFixed(2);
+  const r = a / b;
+  return r > 0 && r < 0.01 ? r.toPrecision(2) : r.toFixed(2);
 }

@@ -34,6 +34,8 @@ export interface PhaseResult extends LoadResult {
    * and then succeeds: this column sees both.
    */
   maxGapMs: number;
+  /** Wall-clock times (ISO) of the first and the last failure, to line up with logs. */
+  failures?: { first: string; last: string };
 }
 
 type Outcome = { ok: true; body: string } | { ok: false; error: string };
@@ -103,6 +105,8 @@ export class Stream {
       } else {
         const first = (this.firstFail[i] ??= t0);
         p.failingMs = performance.now() - first;
+        const at = new Date().toISOString();
+        p.failures = { first: p.failures?.first ?? at, last: at };
         p.failed++;
         p.errors[r.error] = (p.errors[r.error] ?? 0) + 1;
       }

@@ -141,6 +141,7 @@ async function manualPhases(d: ManualDeployer, opts: BenchOptions): Promise<Phas
 }
 
 async function measureManual(d: ManualDeployer, opts: BenchOptions): Promise<PhaseRow[]> {
+  await d.prepare();
   await d.deploy(serveScript('v1', DELAY_MS));
   await untilAnswers(d.port, 'v1', `v1 on 127.0.0.1:${d.port} (${d.name})`);
   const load = stream(d.port, opts).start(PHASE.steady);
