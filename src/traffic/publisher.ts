@@ -67,22 +67,31 @@ export class EndpointPublisher {
     return this.lastStatus;
   }
 
-  /** The applier's beforeRemove: out of every table, confirmed, drained (up to the grace period). */
+  /**
+   * The applier's beforeRemove: out of every table, confirmed, drained (up to the grace
+   * period). A pod that already left a table (not ready) may still have connections open
+   * through the proxy: those are drained too.
+   */
   async withdraw(pods: readonly RemovePodAction[]): Promise<void> {
     if (!this.last) return;
     const leaving = new Set(pods.map((p) => `${p.namespace}/${p.pod}`));
+    const ips = new Set(this.last.inputs.filter((p) => leaving.has(`${p.namespace}/${p.name}`) && p.ip).map((p) => p.ip));
     const before = new Map((await this.targets()).map((t) => [t.supervisor.paths.dir, t.table]));
     for (const p of leaving) this.terminating.add(p);
     const graceMs = Math.min(...pods.map((p) => p.graceSeconds)) * 1000;
     await Promise.all(
       (await this.targets()).map(async (t) => {
         const listeners = before.get(t.supervisor.paths.dir)?.listeners ?? [];
-        const endpoints = listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
-        if (endpoints.length === 0) return;
-        const gen = await this.publish(t);
-        if (gen === undefined) return;
-        if (!(await t.supervisor.waitApplied(gen, ACK_TIMEOUT_MS))) this.opts.log('a proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
-        await t.supervisor.drain(endpoints, graceMs);
+        const inTable = listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
+        if (inTable.length > 0) {
+          const gen = await this.publish(t);
+          if (gen !== undefined && !(await t.supervisor.waitApplied(gen, ACK_TIMEOUT_MS))) {
+            this.opts.log('a proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
+          }
+        }
+        const lingering = (await t.supervisor.status()).draining.map((d) => d.endpoint).filter((e) => ips.has(e.slice(0, e.lastIndexOf(':'))));
+        const endpoints = [...new Set([...inTable, ...lingering])];
+        if (endpoints.length > 0) await t.supervisor.drain(endpoints, graceMs);
       }),
     );
   }
