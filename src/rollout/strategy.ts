@@ -4,7 +4,8 @@
  * following Kubernetes' controllers:
  * - Deployment RollingUpdate: never more than replicas + maxSurge pods, never fewer than
  *   replicas - maxUnavailable available (surge rounds up, unavailable down; both 0 -> 1
- *   unavailable, as Kubernetes' ResolveFenceposts). Unavailable old pods go first.
+ *   unavailable, as Kubernetes' ResolveFenceposts). Unavailable old pods go first, within
+ *   Kubernetes' scale-down budget (old + available new - minimum available).
  * - Deployment Recreate: every old pod goes, then the new ones come.
  * - A paused Deployment keeps its pods of the old template (creates and removals held).
  * - StatefulSet OrderedReady: ordinal i is created only when 0..i-1 run and are ready; an
@@ -112,14 +113,27 @@ function deploymentGate(d: DeploymentResource, pods: ObservedPod[], readiness: R
     const fresh = pods.length - old.length;
     const canCreate = Math.max(0, Math.min(d.replicas + surge - pods.length, d.replicas - fresh));
     const minAvailable = d.replicas - unavailable;
-    let canRemoveAvailable = pods.filter(isAvailable).length - minAvailable;
+    const available = pods.filter(isAvailable).length;
+    // Kubernetes' scale-down budget (maxScaledDown): old pods + available new ones - the minimum.
+    // It holds for unavailable old pods too, so one that flaps is not removed while nothing new serves.
+    let budget = Math.max(0, old.length + (available - old.filter(isAvailable).length) - minAvailable);
+    let canRemoveAvailable = Math.max(0, available - minAvailable);
     const allowedCreates = creates.slice(0, canCreate);
     // Pods that serve nothing go first: removing them costs no availability.
-    const ordered = [...removes.filter((r) => !isAvailable({ namespace: r.namespace, name: r.pod })), ...removes.filter((r) => isAvailable({ namespace: r.namespace, name: r.pod }))];
-    const allowedRemoves = ordered.filter((r) => isAvailable({ namespace: r.namespace, name: r.pod }) ? canRemoveAvailable-- > 0 : true);
+    const byPod = (r: RemovePodAction) => ({ namespace: r.namespace, name: r.pod });
+    const ordered = [...removes.filter((r) => !isAvailable(byPod(r))), ...removes.filter((r) => isAvailable(byPod(r)))];
+    const allowedRemoves: RemovePodAction[] = [];
+    for (const r of ordered) {
+      if (budget === 0) break;
+      if (isAvailable(byPod(r))) {
+        if (canRemoveAvailable === 0) break; // the rest are available too
+        canRemoveAvailable--;
+      }
+      budget--;
+      allowedRemoves.push(r);
+    }
     const allowed = [...repairs, ...allowedCreates, ...allowedRemoves];
     const waiting = creates.length + removes.length - allowedCreates.length - allowedRemoves.length;
-    const available = pods.filter(isAvailable).length;
     const held = waiting > 0 ? `rolling update: ${pods.length} pod(s) (at most ${d.replicas + surge}), ${available} available (at least ${minAvailable}); ${waiting} step(s) wait for readiness` : undefined;
     return { allowed, held };
   };

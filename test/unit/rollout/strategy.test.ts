@@ -144,6 +144,19 @@ describe('rollout: Deployment RollingUpdate', () => {
     assert.deepEqual(removed, [sick]);
   });
 
+  it('an old pod that flaps while the new one is not ready is not removed (Kubernetes\' scale-down budget)', () => {
+    const strategy = { type: 'RollingUpdate' as const, maxSurge: 1, maxUnavailable: 0 };
+    const from = deploy('app:1', 2, { strategy });
+    const to = deploy('app:2', 2, { strategy });
+    let observed = converged((o) => plan(from, o, ctx()));
+    const [flapping, steady] = observed.pods.map((p) => p.name);
+    observed = applyPlan(observed, { actions: rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, new Map(observed.pods.map((p) => [`default/${p.name}`, { ready: true, available: true }]))).actions, warnings: [] });
+    assert.equal(observed.pods.length, 3);
+    const readiness = new Map(observed.pods.map((p) => [`default/${p.name}`, { ready: p.name === steady, available: p.name === steady }]));
+    const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, readiness);
+    assert.deepEqual(step.actions.filter((a) => a.type === 'remove-pod' || a.type === 'create-pod'), [], `${flapping} was touched`);
+  });
+
   it('scaling alone (same template) creates every new replica at once and touches no pod', () => {
     const sim = simulate(deploy('app:1', 2), deploy('app:1', 5));
     assert.equal(sim.turns.length, 1);
