@@ -13,7 +13,7 @@ import type { Validation, WriteBack } from '../reconciler/types';
 import { EngineApplier } from '../rollout/applier';
 import type { Runtime } from '../runtime/types';
 import { LABEL } from '../runtime/types';
-import { acquireInstanceLock, type InstanceLock } from '../state/lock';
+import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state/lock';
 import { validateDirectory, type ValidateOptions } from '../validate';
 import { formatProblem } from '../util/problems';
 import { correlationId, type Logger } from '../util/log';
@@ -54,7 +54,12 @@ export interface Operator {
 }
 
 export async function startOperator(runtime: Runtime, opts: OperatorOptions, log: Logger): Promise<Operator> {
-  const lock: InstanceLock = await acquireInstanceLock(opts.stateDir, opts.instance, 'run');
+  const instanceLock: InstanceLock = await acquireInstanceLock(opts.stateDir, opts.instance, 'run');
+  const repoLock = await acquireRepoLock(opts.stateDir, opts.instance, 'run').catch(async (err: unknown) => {
+    await instanceLock.release();
+    throw err;
+  });
+  const lock = { release: async () => void (await Promise.all([repoLock.release(), instanceLock.release()])) };
   const closers: Closer[] = [];
   try {
     const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => log.debug(f ?? {}, m) });

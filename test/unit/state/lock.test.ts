@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { acquireInstanceLock } from '../../../src/state/lock';
+import { acquireInstanceLock, acquireRepoLock } from '../../../src/state/lock';
 import { isBerthError } from '../../../src/util/errors';
 
 describe('instance lock', () => {
@@ -25,6 +25,19 @@ describe('instance lock', () => {
   it('can be taken again after release', async () => {
     await (await acquireInstanceLock(dir, 'a', 'run')).release();
     await (await acquireInstanceLock(dir, 'a', 'run')).release();
+  });
+
+  it('the repo lock admits one operator per state directory, whatever its instance, and names the holder', async () => {
+    const a = await acquireRepoLock(dir, 'a', 'run');
+    await assert.rejects(acquireRepoLock(dir, 'b', 'run'), (err: unknown) =>
+      isBerthError(err, 'E_LOCKED') && err.message.includes(`state directory ${dir} is already used by \`berth run\` for instance "a" (pid ${process.pid},`) && /own --state-dir/.test(err.hint ?? ''));
+    await a.release();
+    await (await acquireRepoLock(dir, 'b', 'run')).release();
+  });
+
+  it('names the other host holding a lock', async () => {
+    await writeFile(path.join(dir, 'a.lock'), JSON.stringify({ pid: 1, host: 'elsewhere', command: 'run', since: 'then' }));
+    await assert.rejects(acquireInstanceLock(dir, 'a', 'apply'), (err: unknown) => isBerthError(err, 'E_LOCKED') && /instance "a" is locked by host elsewhere \(pid 1\)/.test(err.message));
   });
 
   it('takes over a stale lock whose process is gone', async () => {
