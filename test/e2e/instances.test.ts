@@ -2,15 +2,16 @@
  * Two operators on one engine, each with its own repository, state directory and instance,
  * declaring workloads of the same names: each creates, prunes and repairs only its own
  * objects. The instance lock refuses a second `berth run` (and a `berth apply`) on an
- * instance and state directory that an operator already drives, saying who holds it.
+ * instance and state directory that an operator already drives, and the repo lock a second
+ * `berth run` of another instance on the same state directory, saying who holds them.
  */
 import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pollUntil } from '../../src/util/eventually';
 import { runCli, describeRun } from '../helpers/cli';
-import { commitFiles, makeRepo } from '../helpers/gitRepo';
-import { byPod, containersOf, E2EEnv, NEVER_POLL, OperatorProcess, runningIds } from '../helpers/operator';
+import { commitFiles, git, makeRepo } from '../helpers/gitRepo';
+import { berthClone, byPod, containersOf, E2EEnv, NEVER_POLL, OperatorProcess, runningIds } from '../helpers/operator';
 import { deployment, pod } from './fixtures';
 
 describe('e2e: two instances on one engine', function () {
@@ -55,7 +56,7 @@ describe('e2e: two instances on one engine', function () {
     assert.equal((await b.op.history()).length, 1, 'a repair is not a revision');
   });
 
-  it('the instance lock refuses a second operator, and berth apply, on the same instance and state dir', async () => {
+  it('the locks refuse a second operator on the same instance or state dir, and berth apply on the instance', async () => {
     const a = await operator({ 'solo.yaml': pod('solo') });
     const before = await runningIds(env.runtime, a.instance);
 
@@ -63,6 +64,15 @@ describe('e2e: two instances on one engine', function () {
     assert.equal(second.code, 2, second.output);
     assert.match(second.output, new RegExp(`instance "${a.instance}" is already driven by \`berth run\` \\(pid ${a.op.pid},`));
     assert.match(second.output, /hint: stop that process, or use another --instance or --state-dir/);
+
+    // Another instance on the same state directory would share (and re-point) the git clone.
+    const other = await makeRepo();
+    await commitFiles(other, { 'solo.yaml': pod('solo') }, 'other');
+    const third = await OperatorProcess.runToExit({ repo: other, instance: env.instance(), stateDir: a.stateDir, poll: NEVER_POLL });
+    assert.equal(third.code, 2, third.output);
+    assert.match(third.output, new RegExp(`state directory ${a.stateDir} is already used by \`berth run\` for instance "${a.instance}" \\(pid ${a.op.pid},`));
+    assert.match(third.output, /hint: give each operator its own --state-dir/);
+    assert.equal((await git(a.stateDir, '--git-dir', berthClone(a.stateDir), 'config', 'remote.origin.url')).trim(), a.repo);
 
     const apply = await runCli(['apply', a.repo, '--instance', a.instance, '--state-dir', a.stateDir, '--pause-command', '/pause']);
     assert.equal(apply.code, 2, describeRun(apply));
