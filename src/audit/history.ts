@@ -43,3 +43,13 @@ export function latestStatus(records: readonly RevisionRecord[], sha: string): R
   }
   return undefined;
 }
+
+/**
+ * An entry as `berth history -o json` and `GET /api/v1/revisions` show it: the fields a
+ * script relies on are always there (`appliedAt` null when never applied, `errors` empty).
+ */
+export type HistoryJson = Omit<HistoryEntry, 'appliedAt' | 'errors'> & { appliedAt: string | null; errors: string[] };
+
+export function toHistoryJson(e: HistoryEntry): HistoryJson {
+  return { ...e, appliedAt: e.appliedAt ?? null, errors: e.errors ?? [] };
+}

@@ -4,7 +4,7 @@
  * HTTP API and signal handling. Everything here is wiring; each piece works on its own.
  */
 import type * as http from 'node:http';
-import { Journal } from '../audit';
+import { Journal, toHistoryJson } from '../audit';
 import { GitSource, pollOnSchedule, redactUrl, verifyWebhookSignature, watchLocalRepo, type Closer, type WebhookHeaders } from '../git';
 import { startApiServer, type ApiServer } from '../api/server';
 import { Reconciler } from '../reconciler/reconciler';
@@ -126,7 +126,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
 
     const api: ApiServer = await startApiServer(opts.listen, {
       status: () => ({ ...reconciler.status(), services: publisher.status() }),
-      revisions: async (limit) => journal.history({ limit }),
+      revisions: async (limit) => (await journal.history({ limit })).map(toHistoryJson),
       requestSync: (reason) => queue.trigger(reason),
       verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Journal, formatHistory } from '../../audit';
+import { Journal, formatHistory, toHistoryJson } from '../../audit';
 import { addEngineOptions, engineOptions, outputOption, type OutputFormat } from '../options';
 import { EXIT, type ExitCode } from '../exit';
 
@@ -13,7 +13,7 @@ export function registerHistory(program: Command, run: (fn: () => Promise<ExitCo
     run(async () => {
       const eng = engineOptions(raw);
       const entries = (await new Journal(eng.stateDir).history({ limit: raw.limit })).filter((e) => e.instance === eng.instance);
-      if (raw.output === 'json') process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+      if (raw.output === 'json') process.stdout.write(JSON.stringify(entries.map(toHistoryJson), null, 2) + '\n');
       else process.stdout.write(entries.length ? formatHistory(entries) : 'no revisions recorded yet\n');
       return EXIT.ok;
     }),

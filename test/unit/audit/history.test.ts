@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { formatHistory, formatTime, printable } from '../../../src/audit/format';
-import { lastGood, latestStatus, mergeRecords } from '../../../src/audit/history';
+import { lastGood, latestStatus, mergeRecords, toHistoryJson } from '../../../src/audit/history';
 import { history } from '../../../src/audit/journal';
 import type { RevisionRecord } from '../../../src/audit/types';
 import { record, sha } from './fixtures';
@@ -140,5 +140,13 @@ describe('audit/formatHistory', () => {
 
   it('printable keeps ordinary text, including non-ASCII', () => {
     assert.equal(printable('Zoë: ünïcode ✓'), 'Zoë: ünïcode ✓');
+  });
+
+  it('toHistoryJson always carries appliedAt (null when never applied) and errors (empty when none)', () => {
+    const base = { sha: 'a'.repeat(40), author: 'A', subject: 's', committedAt: 't', at: 't', firstAt: 't', instance: 'i' };
+    const rejected = toHistoryJson({ ...base, status: 'rejected', errors: ['web.yaml:5:13: spec.replicas: must be an integer'] });
+    const succeeded = toHistoryJson({ ...base, status: 'succeeded', appliedAt: '2026-01-01T00:00:00Z', actions: 2 });
+    assert.deepEqual([rejected.appliedAt, rejected.errors, succeeded.appliedAt, succeeded.errors], [null, ['web.yaml:5:13: spec.replicas: must be an integer'], '2026-01-01T00:00:00Z', []]);
+    assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(succeeded))).filter((k) => ['sha', 'status', 'author', 'subject', 'appliedAt', 'errors'].includes(k)).sort(), ['appliedAt', 'author', 'errors', 'sha', 'status', 'subject']);
   });
 });
