@@ -57,7 +57,7 @@ describe('e2e: a session of commits, told by berth history', function () {
     const located = new RegExp(`^web\\.yaml:${invalidLine(bad)}:\\d+: spec\\.replicas: `);
     assert.ok(e.errors?.some((x) => located.test(x)), `errors: ${JSON.stringify(e.errors)}`);
     assert.match(e.reason ?? '', /validation error.*nothing was changed/);
-    assert.equal(e.appliedAt, undefined, 'a rejected commit has no applied time');
+    assert.equal(e.appliedAt, null, 'a rejected commit has no applied time');
 
     const note = (await noteOf(stateDir, sha.bad)) ?? '(no note)';
     assert.match(note, /^berth: rejected$/m);
@@ -106,9 +106,13 @@ describe('e2e: a session of commits, told by berth history', function () {
       { sha: sha.bad, author: bob.name, subject: 'web: three replicas (typo)', status: 'rejected' },
       { sha: sha.good1, author: alice.name, subject: 'web: two replicas', status: 'succeeded' },
     ]);
+    for (const x of entries) {
+      const keys = ['sha', 'status', 'author', 'subject', 'appliedAt', 'errors'].filter((k) => !(k in x));
+      assert.deepEqual(keys, [], `entry ${x.sha.slice(0, 8)} lacks fields`);
+    }
     for (const x of entries.filter((e) => e.status === 'succeeded')) {
       assert.ok(x.appliedAt && x.committedAt && typeof x.actions === 'number', `succeeded entry lacks times or actions: ${JSON.stringify(x)}`);
-      assert.ok(!x.errors?.length, `succeeded entry with errors: ${JSON.stringify(x)}`);
+      assert.deepEqual(x.errors, [], `succeeded entry with errors: ${JSON.stringify(x)}`);
     }
 
     const text = await historyText(instance, stateDir);

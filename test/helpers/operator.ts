@@ -16,7 +16,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { StatusSnapshot } from '../../src/api/types';
-import type { HistoryEntry } from '../../src/audit/types';
+import type { HistoryJson } from '../../src/audit/history';
 import type { ContainerSummary, Runtime } from '../../src/runtime/types';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
@@ -25,7 +25,8 @@ import { cleanupInstance, testRuntime, uniqueInstance } from './docker';
 import { cleanupTemp, git, tempDir } from './gitRepo';
 import { PAUSE_COMMAND, TEST_IMAGE, ensureTestImage } from './testImage';
 
-export type { HistoryEntry };
+/** An entry of `berth history -o json` / `GET /api/v1/revisions`. */
+export type HistoryEntry = HistoryJson;
 
 export interface OperatorArgs {
   /** --repo: a path or URL. */
