@@ -164,9 +164,13 @@ spec:
           imagePullPolicy: Never
           command: ${server(version)}
           readinessProbe: { httpGet: { path: /, port: 80 }, periodSeconds: 1, failureThreshold: 1 }
+          volumeMounts: [{ name: data, mountPath: /data }]
+  volumeClaimTemplates:
+    - metadata: { name: data }
+      spec: { accessModes: [ReadWriteOnce], resources: { requests: { storage: 1Mi } } }
 `;
 
-  it('OrderedReady: each ordinal exists only after the one below serves; partition 1 updates ordinals 2 then 1 and keeps 0', async () => {
+  it('OrderedReady: each ordinal exists only after the one below serves; partition 1 updates ordinals 2 then 1 and keeps 0; volumes stay', async () => {
     const dir = await ManifestDir.create({ 'db.yaml': sts('v1', 1) });
     const sampler = new Sampler(h.runtime, h.instance, 'db').start();
     await h.converge(dir);
@@ -177,6 +181,7 @@ spec:
       assert.ok(belowServes <= exists, `db-${i} appeared before db-${i - 1} served`);
     }
     const zero = (await h.podsOf('db')).find((p) => p.name === 'db-0')!.containers[0].id;
+    await h.exec('db-2', 'db', ['sh', '-c', 'echo kept > /data/mark']);
     const update = await h.apply(await ManifestDir.create({ 'db.yaml': sts('v2', 1) }));
     await sampler.stop();
     assert.equal(update.outcome.type, 'converged', JSON.stringify(update.outcome));
@@ -185,5 +190,7 @@ spec:
     const pods = await h.podsOf('db');
     assert.equal(pods.find((p) => p.name === 'db-0')!.containers[0].id, zero);
     assert.equal(new Set(pods.filter((p) => p.name !== 'db-0').map((p) => p.specHash)).size, 1);
+    // The ordinal's volume survived its pod's replacement.
+    assert.equal((await h.exec('db-2', 'db', ['cat', '/data/mark'])).output.trim(), 'kept');
   });
 });
