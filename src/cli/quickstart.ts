@@ -14,7 +14,8 @@ import { ensurePauseImage, ensureQuickstartImage } from '../quickstart/images';
 import { DEFAULT_PAUSE_IMAGE } from '../plan/types';
 import { describeError, exitCodeFor } from './exit';
 
-const INSTANCE = 'quickstart';
+/** BERTH_INSTANCE / BERTH_LISTEN override the defaults (tests run the quick start under their own instance). */
+const INSTANCE = process.env.BERTH_INSTANCE ?? 'quickstart';
 const LISTEN = process.env.BERTH_LISTEN ?? '127.0.0.1:7070';
 
 async function main(): Promise<void> {
