@@ -104,9 +104,16 @@ async function webhook(req: http.IncomingMessage, res: http.ServerResponse, deps
   return send(res, 202, { status: 'sync requested' });
 }
 
+/** How long the rest of a refused body is read (and dropped) so the client gets the 413 before the close. */
+const DRAIN_REFUSED_MS = 1000;
+
 function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
+  // Closing at once while the client still sends makes its TCP stack reset the connection,
+  // which can discard the 413 before the client reads it: drop what keeps coming for a moment.
+  req.resume();
+  const cut = setTimeout(() => req.destroy(), DRAIN_REFUSED_MS);
+  res.on('close', () => clearTimeout(cut));
   send(res, 413, { error: `body larger than ${MAX_WEBHOOK_BODY} bytes` }, { connection: 'close' });
-  req.destroy();
 }
 
 /** The body, or undefined when it grows past `limit` (reading stops there). */

@@ -21,18 +21,20 @@ const pushEvent = (sha: string) => Buffer.from(JSON.stringify({ ref: 'refs/heads
 /** POST through node:http, so a server that answers early and closes is still read. */
 function post(url: string, body: Buffer, headers: Record<string, string>, opts: { chunked?: boolean } = {}): Promise<number> {
   return new Promise((resolve, reject) => {
+    let status: number | undefined;
     const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-github-event': 'push', ...headers } }, (res) => {
       res.resume();
-      resolve(res.statusCode ?? 0);
+      status = res.statusCode ?? 0;
+      resolve(status);
     });
-    req.on('error', reject);
+    // A server that refuses a body may close while we still write: an error after the answer is fine.
+    req.on('error', (err) => (status === undefined ? reject(err) : undefined));
     if (!opts.chunked) {
       req.setHeader('content-length', body.length);
       req.end(body);
       return;
     }
     // Streamed without a declared length, in 64 KiB pieces; the server may cut us off.
-    req.on('error', () => undefined);
     let at = 0;
     const more = () => {
       while (at < body.length) {
