@@ -4,8 +4,8 @@
  * from `berth history -o json`. `cleanup` removes everything of the instance: the operator,
  * its proxies (which outlive it by design), containers, networks and volumes.
  */
+import { freePort } from '../../src/util/freePort';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as path from 'node:path';
 import { ProxySupervisor } from '../../src/proxy';
 import type { Runtime } from '../../src/runtime/types';
@@ -108,12 +108,3 @@ export async function cleanupBerth(rt: Runtime, op: Operator): Promise<string[]>
   return problems;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}

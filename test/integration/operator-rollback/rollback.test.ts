@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { observe } from '../../../src/observe';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
-import { BerthProcess } from '../../helpers/berthProcess';
+import { OperatorProcess } from '../../helpers/operator';
 import { cleanupTemp, commitFiles, git, makeBareWithClone, push } from '../../helpers/gitRepo';
 import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
 import { Sampler } from '../rollout/sampler';
@@ -43,14 +43,14 @@ describe('operator: automatic rollback with write-back', function () {
   const runtime = testRuntime();
   const instance = uniqueInstance('oprb');
   let stateDir: string;
-  let berth: BerthProcess;
+  let berth: OperatorProcess | undefined;
 
   before(async () => {
     await ensureTestImage({ runtime });
     stateDir = await mkdtemp(path.join(tmpdir(), 'berth-oprb-'));
   });
   after(async () => {
-    await berth?.stop('SIGKILL');
+    await berth?.kill('SIGKILL');
     await cleanupInstance(runtime, instance);
     await rm(stateDir, { recursive: true, force: true });
     await cleanupTemp();
@@ -61,9 +61,9 @@ describe('operator: automatic rollback with write-back', function () {
   it('fails the bad commit, keeps the old pods serving, pushes a revert with notes, then deploys the next good commit', async () => {
     const { origin, clone } = await makeBareWithClone({ files: { 'web.yaml': web(2, serve('v1')) } });
     const good = (await git(clone, 'rev-parse', 'HEAD')).trim();
-    berth = new BerthProcess(instance, stateDir, ['--repo', `file://${origin}`, '--branch', 'main', '--write-back', '--poll', '*/1 * * * * *']);
-    await berth.start();
-    const entry = (sha: string, status: string) => berth.entry(sha, status);
+    const op = await OperatorProcess.start({ repo: `file://${origin}`, instance, stateDir, poll: '*/1 * * * * *', extra: ['--branch', 'main', '--write-back'] });
+    berth = op;
+    const entry = (sha: string, status: string) => op.waitFor(sha, status, 90_000);
 
     await entry(good, 'succeeded');
     const before = await podIds();

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pollUntil } from '../../../src/util/eventually';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
-import { freePort } from '../../helpers/berthProcess';
+import { freePort } from '../../../src/util/freePort';
 import { git } from '../../helpers/gitRepo';
 
 const QUICKSTART = path.resolve(__dirname, '../../../src/cli/quickstart.js');

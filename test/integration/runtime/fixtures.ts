@@ -1,5 +1,5 @@
 /** Shared pieces of the runtime integration tests. */
-import * as net from 'net';
+import { freePort as freePortOn } from '../../../src/util/freePort';
 import { LABEL } from '../../../src/runtime/types';
 import type { ContainerCreateSpec } from '../../../src/runtime/types';
 import { TEST_IMAGE } from '../../helpers/testImage';
@@ -30,14 +30,5 @@ export function busybox(instance: string, name: string, cmd: string[], over: Par
 /** A process that stops at once on SIGTERM (sleep as PID 1 would ignore it). */
 export const IDLE = ['sh', '-c', "trap 'exit 0' TERM; sleep 600 & wait"];
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on('error', reject);
-    srv.listen(0, '0.0.0.0', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A TCP port nobody listens on right now (on all addresses: tests publish on 0.0.0.0). */
+export const freePort = (): Promise<number> => freePortOn('0.0.0.0');

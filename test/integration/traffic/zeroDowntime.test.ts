@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
-import { BerthProcess } from '../../helpers/berthProcess';
+import { OperatorProcess } from '../../helpers/operator';
 import { cleanupTemp, commitFiles, makeRepo } from '../../helpers/gitRepo';
 import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
 import { Load } from './load';
@@ -61,7 +61,7 @@ describe('zero downtime through a NodePort', function () {
   const runtime = testRuntime();
   const instance = uniqueInstance('traffic');
   let stateDir: string;
-  let berth: BerthProcess;
+  let berth: OperatorProcess | undefined;
   let load: Load | undefined;
 
   before(async () => {
@@ -70,7 +70,7 @@ describe('zero downtime through a NodePort', function () {
   });
   after(async () => {
     await load?.stop();
-    await berth?.stop('SIGKILL');
+    await berth?.kill('SIGKILL');
     await cleanupInstance(runtime, instance); // stops the proxy too
     await rm(stateDir, { recursive: true, force: true });
     await cleanupTemp();
@@ -79,9 +79,10 @@ describe('zero downtime through a NodePort', function () {
   it('loses no request during a rolling update, an automatic rollback, and operator stop/kill/restart', async () => {
     const repo = await makeRepo();
     const v1 = await commitFiles(repo, manifests('v1'), 'web v1');
-    berth = new BerthProcess(instance, stateDir, ['--repo', repo, '--poll', '*/1 * * * * *']);
-    await berth.start();
-    await berth.entry(v1, 'succeeded');
+    const args = { repo, instance, stateDir, poll: '*/1 * * * * *' };
+    let op = await OperatorProcess.start(args);
+    berth = op;
+    await op.waitFor(v1, 'succeeded', 90_000);
 
     load = new Load(`http://127.0.0.1:${nodePort}/cgi-bin/v`, 6).start();
     const phase = async (name: string, fn: () => Promise<void>) => {
@@ -92,19 +93,19 @@ describe('zero downtime through a NodePort', function () {
 
     await phase('rolling update', async () => {
       const v2 = await commitFiles(repo, manifests('v2'), 'web v2');
-      await berth.entry(v2, 'succeeded');
+      await op.waitFor(v2, 'succeeded', 90_000);
     });
     await phase('automatic rollback', async () => {
       const bad = await commitFiles(repo, manifests('v3', JSON.stringify(['sh', '-c', 'exit 3'])), 'web v3 (crashes)');
-      await berth.entry(bad, 'failed');
+      await op.waitFor(bad, 'failed', 90_000);
     });
     await phase('operator stopped, killed, restarted', async () => {
-      assert.equal(await berth.stop('SIGTERM'), 0);
+      assert.equal((await op.kill('SIGTERM')).code, 0);
       await new Promise((r) => setTimeout(r, 2000));
-      await berth.start();
-      await berth.stop('SIGKILL');
+      op = berth = await OperatorProcess.start(args);
+      await op.kill('SIGKILL');
       await new Promise((r) => setTimeout(r, 2000));
-      await berth.start();
+      op = berth = await OperatorProcess.start(args);
       await new Promise((r) => setTimeout(r, 3000));
     });
     await load.stop();
