@@ -15,6 +15,8 @@ import { OperatorProcess } from '../../helpers/operator';
 import { cleanupTemp, commitFiles, makeRepo } from '../../helpers/gitRepo';
 import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
 import { Load } from './load';
+import { runCli } from '../../helpers/cli';
+import { pollUntil } from '../../../src/util/eventually';
 
 const nodePort = 30000 + Math.floor(Math.random() * 2700);
 
@@ -83,6 +85,19 @@ describe('zero downtime through a NodePort', function () {
     let op = await OperatorProcess.start(args);
     berth = op;
     await op.waitFor(v1, 'succeeded', 90_000);
+
+    // The Service's ready endpoints, in the status API and in `berth get endpoints`.
+    const listeners = await pollUntil(
+      async () => {
+        const l = (await op.status()).services?.listeners ?? [];
+        return l.some((x) => x.port === nodePort && x.endpoints.length === 3) ? l : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 300, what: 'the status API to show 3 ready endpoints on the NodePort' },
+    );
+    assert.ok(listeners.some((l) => l.source === 'clusterIP' && l.port === 80 && l.endpoints.every((e) => e.port === 8080)), JSON.stringify(listeners));
+    const got = await runCli(['get', 'endpoints', '--instance', instance, '--state-dir', stateDir]);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, new RegExp(`default/web:80 +TCP 0\\.0\\.0\\.0:${nodePort} +ok +(\\S+:8080[^,\\n]*, ){2}\\S+:8080`));
 
     load = new Load(`http://127.0.0.1:${nodePort}/cgi-bin/v`, 6).start();
     const phase = async (name: string, fn: () => Promise<void>) => {
