@@ -3,7 +3,8 @@
  * across runs (what a user changed and committed stays), so `npm start` twice follows the
  * same repo and the same instance.
  */
-import { cp, mkdir, stat } from 'node:fs/promises';
+import { cp, mkdir } from 'node:fs/promises';
+import { pathExists } from '../util/pathExists';
 import * as path from 'node:path';
 import { simpleGit } from 'simple-git';
 
@@ -11,7 +12,7 @@ import { simpleGit } from 'simple-git';
 const SEED_IDENTITY = ['-c', 'user.name=berth quickstart', '-c', 'user.email=quickstart@berth.invalid'];
 
 export async function seedRepository(template: string, repo: string): Promise<'created' | 'existing'> {
-  if (await exists(path.join(repo, '.git'))) return 'existing';
+  if (await pathExists(path.join(repo, '.git'))) return 'existing';
   await mkdir(repo, { recursive: true });
   await cp(template, repo, { recursive: true });
   const git = simpleGit(repo);
@@ -21,9 +22,3 @@ export async function seedRepository(template: string, repo: string): Promise<'c
   return 'created';
 }
 
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
-}

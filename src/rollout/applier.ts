@@ -5,7 +5,6 @@
  * driven (error). Each turn re-reads the engine, so an interrupted apply is finished by the
  * next one, at the same pace.
  */
-import { stat } from 'node:fs/promises';
 import { observe } from '../observe';
 import { plan } from '../plan';
 import { expandPods } from '../plan/expand';
@@ -19,6 +18,7 @@ import { Prober } from '../health/prober';
 import { workloadHealth, type PodView, type WorkloadHealth } from '../health/workload';
 import { BerthError, isBerthError, messageOf } from '../util/errors';
 import { sleep } from '../util/eventually';
+import { pathExists } from '../util/pathExists';
 import { ImageEnsurer, pullPolicies } from './images';
 import { executeAction } from './execute';
 import { podContexts, podViews } from './podViews';
@@ -206,13 +206,7 @@ export function batches(step: readonly Action[]): Action[][] {
 
 /** write-files is planned every time (the planner cannot see files); drop those already written. */
 async function withoutWrittenFiles(actions: Action[]): Promise<Action[]> {
-  const written = await Promise.all(actions.map((a) => (a.type === 'write-files' ? exists(a.dir) : false)));
+  const written = await Promise.all(actions.map((a) => (a.type === 'write-files' ? pathExists(a.dir) : false)));
   return actions.filter((_, i) => !written[i]);
 }
 
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
-}

@@ -3,12 +3,13 @@
  * idempotent (a network that exists, a container already gone, files already written are
  * fine), so a pass interrupted at any point is finished by the next one.
  */
-import { mkdir, rename, rm, stat, writeFile, chmod } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
 import { LABEL, type Labels, type Runtime } from '../runtime/types';
 import { isBerthError, BerthError, messageOf } from '../util/errors';
 import type { ImageEnsurer } from './images';
+import { pathExists } from '../util/pathExists';
 
 export interface ExecuteDeps {
   runtime: Runtime;
@@ -100,7 +101,7 @@ function splitInfra(ids: string[]): [string[], string[]] {
 
 /** Content-addressed directory: written to a temp dir and renamed, so it is complete or absent. */
 async function writeFiles(dir: string, files: { path: string; contentBase64: string; mode: number }[], secret: boolean): Promise<void> {
-  if (await exists(dir)) return;
+  if (await pathExists(dir)) return;
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
   await mkdir(tmp, { recursive: true, mode: secret ? 0o700 : 0o755 });
@@ -115,12 +116,6 @@ async function writeFiles(dir: string, files: { path: string; contentBase64: str
   await rename(tmp, dir);
 }
 
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
-}
 
 async function ignore(code: 'E_CONFLICT' | 'E_NOT_FOUND', p: Promise<void>): Promise<void> {
   try {

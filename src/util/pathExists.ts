@@ -1,0 +1,9 @@
+import { stat } from 'node:fs/promises';
+
+/** Whether anything exists at `p` (file, directory, ...); errors such as EACCES count as absent. */
+export function pathExists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
