@@ -32,10 +32,10 @@ export interface PublisherOptions {
 /** How long a removal waits for a proxy to confirm a table without the pod. */
 const ACK_TIMEOUT_MS = 3000;
 
-/** One proxy process and the table it should have. */
+/** One proxy process and how its table follows from the pods. */
 interface Target {
   supervisor: ProxySupervisor;
-  table: EndpointTable;
+  tableFor(inputs: readonly PodEndpointInput[]): EndpointTable;
   /** An anchor proxy runs even with no endpoint (its name must answer); the host proxy only with listeners. */
   required: boolean;
 }
@@ -57,7 +57,8 @@ export class EndpointPublisher {
     for (const id of this.terminating) if (!present.has(id)) this.terminating.delete(id);
     this.last = { desired, observed: observed.pods, inputs: podInputs(this.opts.instance, desired, observed.pods, views) };
     const targets = await this.targets();
-    await Promise.all(targets.map((t) => this.publish(t)));
+    const inputs = this.inputs();
+    await Promise.all(targets.map((t) => this.publish(t, t.tableFor(inputs))));
     await this.stopUndeclaredAnchorProxies(desired);
     this.lastStatus = mergeStatus(await Promise.all(targets.map((t) => t.supervisor.status())));
   }
@@ -76,15 +77,16 @@ export class EndpointPublisher {
     if (!this.last) return;
     const leaving = new Set(pods.map((p) => `${p.namespace}/${p.pod}`));
     const ips = new Set(this.last.inputs.filter((p) => leaving.has(`${p.namespace}/${p.name}`) && p.ip).map((p) => p.ip));
-    const before = new Map((await this.targets()).map((t) => [t.supervisor.paths.dir, t.table]));
+    const targets = await this.targets();
+    const before = this.inputs();
     for (const p of leaving) this.terminating.add(p);
+    const after = this.inputs();
     const graceMs = Math.min(...pods.map((p) => p.graceSeconds)) * 1000;
     await Promise.all(
-      (await this.targets()).map(async (t) => {
-        const listeners = before.get(t.supervisor.paths.dir)?.listeners ?? [];
-        const inTable = listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
+      targets.map(async (t) => {
+        const inTable = t.tableFor(before).listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
         if (inTable.length > 0) {
-          const gen = await this.publish(t);
+          const gen = await this.publish(t, t.tableFor(after));
           if (gen !== undefined && !(await t.supervisor.waitApplied(gen, ACK_TIMEOUT_MS))) {
             this.opts.log('a proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
           }
@@ -105,20 +107,25 @@ export class EndpointPublisher {
     };
   }
 
+  /** The pods as last seen, those being removed marked terminating. */
+  private inputs(): PodEndpointInput[] {
+    return (this.last?.inputs ?? []).map((p) => (this.terminating.has(`${p.namespace}/${p.name}`) ? { ...p, terminating: true } : p));
+  }
+
   /** The host proxy, then one proxy per anchored Service whose anchor runs (in its network namespace). */
   private async targets(): Promise<Target[]> {
     if (!this.last) return [];
-    const inputs = this.last.inputs.map((p) => (this.terminating.has(`${p.namespace}/${p.name}`) ? { ...p, terminating: true } : p));
+    const desired = this.last.desired;
     const host: Target = {
       supervisor: new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance }),
-      table: serviceEndpoints(this.last.desired, inputs, { lbAddress: this.opts.lbAddress }),
+      tableFor: (inputs) => serviceEndpoints(desired, inputs, { lbAddress: this.opts.lbAddress }),
       required: false,
     };
     if (!this.opts.serviceAnchors) return [host];
     const anchored: Target[] = [];
-    for (const svc of this.last.desired.services.filter(isAnchored)) {
+    for (const svc of desired.services.filter(isAnchored)) {
       const supervisor = await this.anchorSupervisor(svc);
-      if (supervisor) anchored.push({ supervisor, table: clusterListeners(svc, inputs), required: true });
+      if (supervisor) anchored.push({ supervisor, tableFor: (inputs) => clusterListeners(svc, inputs), required: true });
     }
     return [host, ...anchored];
   }
@@ -152,15 +159,15 @@ export class EndpointPublisher {
   }
 
   /** Writes a table (starting its proxy when needed); undefined when the host proxy is not needed. */
-  private async publish(t: Target): Promise<number | undefined> {
-    if (!t.required && t.table.listeners.length === 0 && !(await t.supervisor.running())) return undefined;
+  private async publish(t: Target, table: EndpointTable): Promise<number | undefined> {
+    if (!t.required && table.listeners.length === 0 && !(await t.supervisor.running())) return undefined;
     await t.supervisor.ensureRunning();
     if (!t.required) {
-      const warnings = t.table.warnings.join('\n');
-      if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: t.table.warnings });
+      const warnings = table.warnings.join('\n');
+      if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
       this.lastWarnings = warnings;
     }
-    return t.supervisor.publish(t.table);
+    return t.supervisor.publish(table);
   }
 }
 
