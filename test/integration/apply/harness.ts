@@ -24,6 +24,7 @@ import { pollUntil } from '../../../src/util/eventually';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
 import { disposeManifestDirs, ManifestDir } from '../../helpers/manifests';
 import { engineArgs, runCli, type CliOptions, type CliResult } from '../../helpers/cli';
+import { busybox } from '../../helpers/containerSpec';
 import { ensureTestImage, PAUSE_COMMAND, TEST_IMAGE } from '../../helpers/testImage';
 
 export interface ApplyOptions {
@@ -198,25 +199,10 @@ export class ApplyHarness {
       [LABEL.revision]: '0'.repeat(40),
       ...s.labels,
     };
-    const id = await this.runtime.createContainer({
-      name: s.name ?? `berth_${this.instance}_${ns}_${s.pod}_${s.container}`,
-      image: TEST_IMAGE,
-      labels,
-      entrypoint: PAUSE_COMMAND,
-      env: [],
-      network: { type: 'network', network, aliases: [] },
-      mounts: [],
-      ports: [],
-      restartPolicy: 'no',
-      privileged: false,
-      capAdd: [],
-      capDrop: [],
-      readOnlyRootfs: false,
-      tty: false,
-      openStdin: false,
-      stopTimeout: 1,
-      extraHosts: [],
-    });
+    const name = s.name ?? `berth_${this.instance}_${ns}_${s.pod}_${s.container}`;
+    const id = await this.runtime.createContainer(
+      busybox(this.instance, s.container, [], { name, labels, entrypoint: PAUSE_COMMAND, network: { type: 'network', network, aliases: [] }, stopTimeout: 1 }),
+    );
     if (s.start ?? true) await this.runtime.startContainer(id);
     return id;
   }

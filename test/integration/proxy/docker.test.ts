@@ -4,29 +4,13 @@ import { pollUntil } from '../../../src/util/eventually';
 import { LABEL, type ContainerCreateSpec } from '../../../src/runtime/types';
 import type { DockerRuntime } from '../../../src/runtime/docker';
 import { cleanupInstance, testRuntime, uniqueInstance } from '../../helpers/docker';
-import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
+import { busybox } from '../../helpers/containerSpec';
+import { ensureTestImage } from '../../helpers/testImage';
 import { cleanupProxies, freePort, get, newSupervisor } from './helpers';
 
 function httpd(instance: string, network: string, name: string): ContainerCreateSpec {
-  return {
-    name: `${instance}-${name}`,
-    image: TEST_IMAGE,
-    labels: { [LABEL.managed]: 'true', [LABEL.instance]: instance, [LABEL.container]: name },
-    cmd: ['sh', '-c', `mkdir -p /www && echo ${name} > /www/index.html && exec httpd -f -p 8080 -h /www`],
-    env: [],
-    network: { type: 'network', network, aliases: [] },
-    mounts: [],
-    ports: [],
-    restartPolicy: 'no',
-    privileged: false,
-    capAdd: [],
-    capDrop: [],
-    readOnlyRootfs: false,
-    tty: false,
-    openStdin: false,
-    extraHosts: [],
-    stopTimeout: 1,
-  };
+  const cmd = ['sh', '-c', `mkdir -p /www && echo ${name} > /www/index.html && exec httpd -f -p 8080 -h /www`];
+  return busybox(instance, name, cmd, { network: { type: 'network', network, aliases: [] }, stopTimeout: 1 });
 }
 
 describe('proxy: in front of containers (real engine)', function () {
