@@ -4,16 +4,13 @@
  * src/runtime/busyboxImage.ts) with only the applets benchmarks need. It carries no
  * test-image version label, so the test suite rebuilds it with its full spec when it runs.
  */
-import { findBusybox, importBusyboxImage, type BusyboxImageSpec } from '../../src/runtime/busyboxImage';
+import { findBusybox, importBusyboxImage, PAUSE_SCRIPT, type BusyboxImageSpec } from '../../src/runtime/busyboxImage';
 import type { DockerRuntime } from '../../src/runtime/docker';
 
 export const BENCH_IMAGE = 'berth-test/busybox:latest';
 
 /** Pod infra command on the image (`berth run --pause-command /pause`). */
 export const BENCH_PAUSE_COMMAND = '/pause';
-
-/** Holds a pod's namespaces until SIGTERM (`sleep` alone as PID 1 would ignore SIGTERM). */
-const PAUSE_SCRIPT = "#!/bin/sh\ntrap 'exit 0' TERM INT\nsleep 2147483647 &\nwait\n";
 
 export const BENCH_IMAGE_SPEC: BusyboxImageSpec = {
   required: ['sh', 'httpd', 'sleep', 'printf', 'echo', 'mkdir', 'chmod', 'cat', 'wget', 'nc'],

@@ -5,7 +5,7 @@
  * so, with the command that removes it. Any other image fails with the pull error.
  */
 import type { DockerRuntime } from '../runtime/docker';
-import { findBusybox, importBusyboxImage } from '../runtime/busyboxImage';
+import { findBusybox, importBusyboxImage, PAUSE_SCRIPT } from '../runtime/busyboxImage';
 import { messageOf } from '../util/errors';
 
 const STAND_IN_APPLETS = ['sh', 'httpd', 'nc', 'sleep', 'wget', 'cat', 'echo', 'ls', 'mkdir', 'grep', 'date', 'hostname', 'env', 'true', 'test', 'printf'];
@@ -13,36 +13,38 @@ export const STAND_IN_LABEL = 'io.berth.stand-in';
 
 export type ImageOutcome = { image: string; how: 'present' | 'pulled' } | { image: string; how: 'stand-in'; pullError: string };
 
-export async function ensureQuickstartImage(runtime: DockerRuntime, image: string): Promise<ImageOutcome> {
-  if (await runtime.hasImage(image)) return { image, how: 'present' };
+/** The image as it is, pulled, or the pull's error. */
+async function presentOrPulled(runtime: DockerRuntime, image: string): Promise<{ how: 'present' | 'pulled' } | { how: 'unpullable'; error: unknown }> {
+  if (await runtime.hasImage(image)) return { how: 'present' };
   try {
     await runtime.pullImage(image);
-    return { image, how: 'pulled' };
-  } catch (err) {
-    if (!/^(docker\.io\/)?(library\/)?busybox(:|$)/.test(image)) throw err;
-    const busybox = findBusybox();
-    await importBusyboxImage(runtime, image, busybox, { required: STAND_IN_APPLETS, changes: [`LABEL ${STAND_IN_LABEL}=${busybox}`] });
-    return { image, how: 'stand-in', pullError: messageOf(err) };
+    return { how: 'pulled' };
+  } catch (error) {
+    return { how: 'unpullable', error };
   }
+}
+
+export async function ensureQuickstartImage(runtime: DockerRuntime, image: string): Promise<ImageOutcome> {
+  const got = await presentOrPulled(runtime, image);
+  if (got.how !== 'unpullable') return { image, how: got.how };
+  if (!/^(docker\.io\/)?(library\/)?busybox(:|$)/.test(image)) throw got.error;
+  const busybox = findBusybox();
+  await importBusyboxImage(runtime, image, busybox, { required: STAND_IN_APPLETS, changes: [`LABEL ${STAND_IN_LABEL}=${busybox}`] });
+  return { image, how: 'stand-in', pullError: messageOf(got.error) };
 }
 
 /** A local pause image: busybox-static plus a script that sleeps until SIGTERM, like registry.k8s.io/pause. */
 export const LOCAL_PAUSE_IMAGE = 'berth-local/pause:busybox';
-const PAUSE_SCRIPT = "#!/bin/sh\ntrap 'exit 0' TERM INT\nsleep 2147483647 &\nwait\n";
 
 /**
  * The infra image of multi-container pods and Service anchors: `image` when present or
  * pullable; else a local stand-in (returned with its command, for --pause-image/--pause-command).
  */
 export async function ensurePauseImage(runtime: DockerRuntime, image: string): Promise<{ image: string; command?: string; pullError?: string }> {
-  if (await runtime.hasImage(image)) return { image };
-  try {
-    await runtime.pullImage(image);
-    return { image };
-  } catch (err) {
-    if (!(await runtime.hasImage(LOCAL_PAUSE_IMAGE))) {
-      await importBusyboxImage(runtime, LOCAL_PAUSE_IMAGE, findBusybox(), { required: ['sh', 'sleep'], scripts: { pause: PAUSE_SCRIPT }, changes: [`LABEL ${STAND_IN_LABEL}=pause`] });
-    }
-    return { image: LOCAL_PAUSE_IMAGE, command: '/pause', pullError: messageOf(err) };
+  const got = await presentOrPulled(runtime, image);
+  if (got.how !== 'unpullable') return { image };
+  if (!(await runtime.hasImage(LOCAL_PAUSE_IMAGE))) {
+    await importBusyboxImage(runtime, LOCAL_PAUSE_IMAGE, findBusybox(), { required: ['sh', 'sleep'], scripts: { pause: PAUSE_SCRIPT }, changes: [`LABEL ${STAND_IN_LABEL}=pause`] });
   }
+  return { image: LOCAL_PAUSE_IMAGE, command: '/pause', pullError: messageOf(got.error) };
 }

@@ -10,6 +10,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DockerRuntime } from './docker';
 
+/**
+ * Holds a pod's namespaces until SIGTERM, like registry.k8s.io/pause, for busybox pause
+ * images (`/pause`). `sleep` alone as PID 1 ignores SIGTERM and every stop would wait for SIGKILL.
+ */
+export const PAUSE_SCRIPT = "#!/bin/sh\ntrap 'exit 0' TERM INT\nsleep 2147483647 &\nwait\n";
+
 export interface BusyboxImageSpec {
   /** Applets that must exist (building fails without them). */
   required: readonly string[];

@@ -4,9 +4,9 @@
  * the Debian package busybox-static.
  */
 import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
-import { findBusybox, importBusyboxImage, layoutRootfs as layoutBusyboxRootfs, type BusyboxImageSpec } from '../../src/runtime/busyboxImage';
+import { findBusybox, importBusyboxImage, layoutRootfs as layoutBusyboxRootfs, PAUSE_SCRIPT, type BusyboxImageSpec } from '../../src/runtime/busyboxImage';
 
-export { elfInterpreter, findBusybox } from '../../src/runtime/busyboxImage';
+export { elfInterpreter, findBusybox, PAUSE_SCRIPT } from '../../src/runtime/busyboxImage';
 
 export const TEST_IMAGE = 'berth-test/busybox:latest';
 /** Bumped whenever the image's content changes; an image with another value is rebuilt. */
@@ -23,11 +23,6 @@ export const REQUIRED_APPLETS = [
 const EXTRA_APPLETS = ['[', 'awk', 'cp', 'mv', 'wc', 'cut', 'tr', 'sort', 'uname', 'xargs', 'find', 'stat', 'pwd',
   'mktemp', 'timeout', 'netstat', 'basename', 'dirname', 'tee', 'usleep', 'whoami', 'md5sum', 'sha256sum', 'dd'];
 
-/**
- * Holds a pod's namespaces until SIGTERM, like registry.k8s.io/pause. `sleep` alone as
- * PID 1 ignores SIGTERM and would make every stop wait for SIGKILL.
- */
-export const PAUSE_SCRIPT = "#!/bin/sh\ntrap 'exit 0' TERM INT\nsleep 2147483647 &\nwait\n";
 /** Command of a pod infra container on the test image. */
 export const PAUSE_COMMAND = ['/pause'];
 
