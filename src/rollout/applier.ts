@@ -107,12 +107,17 @@ export class EngineApplier implements Applier {
    */
   async probe(): Promise<void> {
     if (this.applying || !this.current) return;
-    const { desired, pods } = this.current;
+    await this.look(this.current.desired, this.current.pods);
+    this.held = [];
+  }
+
+  /** One look at the engine: its state, the pods' probes and health; the endpoints follow. */
+  private async look(desired: DesiredState, pods: DesiredPod[]): Promise<{ observed: ObservedState; views: PodView[] }> {
     const observed = await observe(this.runtime, this.opts.instance);
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
     this.health = workloadHealth(desired, views, this.now());
-    this.held = [];
     await this.opts.onViews?.(desired, observed, views);
+    return { observed, views };
   }
 
   private async applyInner(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
@@ -127,12 +132,9 @@ export class EngineApplier implements Applier {
     try {
       for (;;) {
         if (this.abandoned) throw new Error('berth is stopping; the apply was abandoned and resumes at the next start');
-        const observed = await observe(this.runtime, this.opts.instance);
-        const pending = await withoutWrittenFiles(plan(desired, observed, ctx).actions);
-        const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
-        this.health = workloadHealth(desired, views, this.now());
+        const { observed, views } = await this.look(desired, pods);
         this.opts.onHealth?.(this.health);
-        await this.opts.onViews?.(desired, observed, views);
+        const pending = await withoutWrittenFiles(plan(desired, observed, ctx).actions);
         const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()));
         this.held = step.held;
         this.opts.onWait?.(step.held);
