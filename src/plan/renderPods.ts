@@ -35,7 +35,8 @@ export function renderPodGroup(who: string, actions: Action[]): string[] {
 }
 
 function imagesOf(creates: CreatePodAction[]): string {
-  const images = [...new Set(creates.flatMap((a) => a.containers.map((x) => x.image)))];
+  // A Service anchor has no app container: its infra container's image is what it runs.
+  const images = [...new Set(creates.flatMap((a) => (a.containers.length ? a.containers : a.infra ? [a.infra] : []).map((x) => x.image)))];
   return `${images.length === 1 ? 'image' : 'images'} ${images.join(', ')}`;
 }
 

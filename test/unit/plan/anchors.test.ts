@@ -4,6 +4,7 @@ import { plan } from '../../../src/plan/plan';
 import type { ObservedState } from '../../../src/observe/types';
 import type { CreatePodAction } from '../../../src/plan/types';
 import { applyPlan } from './helpers';
+import { renderPlan } from '../../../src/plan';
 import { ctx, deployment, desired, service, web } from './fixtures';
 
 const EMPTY: ObservedState = { networks: [], volumes: [], pods: [] };
@@ -24,6 +25,11 @@ describe('plan: Service anchors', () => {
     assert.deepEqual([anchor.pod, anchor.owner, anchor.key, anchor.containers.length], ['SVC-web', 'web', 'Service/default/web', 0]);
     assert.deepEqual(aliases(anchor), ['web', 'web.default.svc.cluster.local']);
     for (const p of c.filter((a) => a.kind === 'Deployment')) assert.deepEqual(aliases(p), [p.pod]);
+  });
+
+  it('the diff names the anchor\'s image (its infra container\'s)', () => {
+    const line = renderPlan(plan(state(), EMPTY, anchored)).split('\n').find((l) => l.includes('Service default/web'));
+    assert.equal(line, `+ Service default/web: create 1 pod (image ${anchored.pauseImage})`);
   });
 
   it('a headless Service has no anchor: its names stay on the pods', () => {
