@@ -14,6 +14,15 @@ export interface ResourceStatus {
   waiting?: string;
 }
 
+/** A pod being removed: out of every Service, stopping; killed when `secondsLeft` reaches 0. */
+export interface TerminatingStatus {
+  /** Resource key of the workload it belonged to. */
+  key: string;
+  namespace: string;
+  name: string;
+  secondsLeft: number;
+}
+
 export interface StatusSnapshot {
   instance: string;
   source: { repo: string; branch: string; path: string };
@@ -24,6 +33,8 @@ export interface StatusSnapshot {
   /** The revision that runs: the last commit that succeeded. */
   lastAppliedRevision?: string;
   resources: ResourceStatus[];
+  /** Pods terminating (Kubernetes' deletionTimestamp): they count toward nothing. */
+  terminating?: TerminatingStatus[];
   lastSyncAt?: string;
   lastError?: string;
   /** Host listeners of NodePort/LoadBalancer Services and their ready endpoints (the proxy's view). */

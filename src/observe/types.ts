@@ -24,10 +24,20 @@ export interface ObservedPod {
   containers: ContainerSummary[];
 }
 
+/** A pod being removed (rollout/terminating.ts): it counts toward nothing, only its name is taken. */
+export interface TerminatingPod extends ObservedPod {
+  /** Unix ms: termination began; the pod is killed at `deadline` at the latest. */
+  since: number;
+  deadline: number;
+}
+
 export interface ObservedState {
   networks: NetworkSummary[];
   volumes: VolumeSummary[];
+  /** Live pods: everything the planner and the rollout rules count. */
   pods: ObservedPod[];
+  /** Pods terminating (absent: none). Their names, networks and volumes are still in use. */
+  terminating?: TerminatingPod[];
 }
 
 export function emptyObservedState(): ObservedState {

@@ -67,7 +67,10 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const metrics = new OperatorMetrics();
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => log.warn(f ?? {}, m) });
+    // Every line logged during a pass, by whichever part, carries the pass id.
+    let passLog = log;
+    let queue: PassQueue | undefined;
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
       serviceAnchors,
@@ -76,17 +79,18 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       pauseImage: opts.pauseImage,
       pauseCommand: opts.pauseCommand,
       prune: opts.prune,
-      log: (m, f) => log.info(f ?? {}, m),
-      onAction: (a) => log.info({ action: a.type, key: a.key }, 'action'),
+      log: (m, f) => passLog.info(f ?? {}, m),
+      onAction: (a) => passLog.info({ action: a.type, key: a.key }, 'action'),
+      // A pod gone or a readiness change is what a waiting rollout step waits for: look at once.
+      onWake: (reason) => queue?.trigger(reason),
     });
-    const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => log.warn(f ?? {}, m));
+    const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
           revert: (rev, reason) =>
             source.revertAndPush(rev.sha, `Revert "${rev.subject}"\n\nberth rolled back ${rev.sha}: ${reason}`, { 'Berth-Rollback-Of': rev.sha }),
         }
       : undefined;
-    let passLog = log;
     const reconciler = new Reconciler(
       source,
       applier,
@@ -110,7 +114,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       },
       writeBack,
     );
-    const queue = new PassQueue(
+    queue = new PassQueue(
       async (reasons) => {
         passLog = log.child({ pass: correlationId() });
         passLog.debug({ reasons }, 'pass');
@@ -119,15 +123,17 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         end(result.type);
         return result;
       },
+      // Each failure is logged here, once.
       (result: PassResult, next) => {
         if (result.type === 'transient-error') passLog.warn({ error: result.error.message, retryInMs: next }, 'pass failed; will retry');
       },
     );
+    const passes = queue;
 
     const api: ApiServer = await startApiServer(opts.listen, {
       status: () => ({ ...reconciler.status(), services: publisher.status() }),
       revisions: async (limit) => (await journal.history({ limit })).map(toHistoryJson),
-      requestSync: (reason) => queue.trigger(reason),
+      requestSync: (reason) => passes.trigger(reason),
       verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },
       ready: () => reconciler.ready(),
@@ -136,29 +142,31 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     closers.push({ close: () => api.close() });
 
     if (source.location.kind === 'local') {
-      closers.push(watchLocalRepo(source.location.path, () => queue.trigger('git-watch'), { onError: (e) => log.warn({ error: String(e) }, 'watch error') }));
+      closers.push(watchLocalRepo(source.location.path, () => passes.trigger('git-watch'), { onError: (e) => log.warn({ error: String(e) }, 'watch error') }));
     }
-    closers.push(pollOnSchedule(opts.poll, () => queue.trigger('poll')));
+    closers.push(pollOnSchedule(opts.poll, () => passes.trigger('poll')));
     // Engine events on this instance's objects (a container died, was removed by hand) make
     // drift repair immediate instead of waiting for the next resync.
     const events = runtime.subscribe(
       { [LABEL.instance]: opts.instance },
       (e) => {
-        if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) queue.trigger(`engine-${e.action}`);
+        if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
       },
       (err) => log.warn({ error: err.message }, 'engine events stream ended'),
     );
     closers.push({ close: async () => events.close() });
     closers.push(every(PROBE_INTERVAL_MS, () => applier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
-    queue.trigger('start');
+    passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
     return {
       url: api.url,
       stop: async () => {
         await Promise.all(closers.map((c) => c.close().catch(() => undefined)));
-        applier.abandon(); // a rollout waiting for readiness stops waiting; its commit stays `applying` and is resumed next start
-        await queue.stop();
+        // A pass is one step, never a wait: the one in progress finishes within moments. A
+        // rollout in progress stays `applying` and is resumed by the next start; pods being
+        // stopped go on stopping in the engine (their deadlines are in the state directory).
+        await passes.stop();
         await lock.release();
       },
     };

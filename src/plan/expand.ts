@@ -24,10 +24,24 @@ export function needsInfra(spec: PodSpec): boolean {
   return (spec.containers.length > 1 || spec.containers.length === 0) && !spec.hostNetwork;
 }
 
-export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean } = {}): DesiredPod[] {
+/** Pod names (`ns/name`) on the engine: live ones are kept, terminating ones are not reused. */
+export interface TakenNames {
+  live: ReadonlySet<string>;
+  terminating: ReadonlySet<string>;
+}
+
+const NO_NAMES: TakenNames = { live: new Set(), terminating: new Set() };
+
+export function takenNames(observed: { pods: readonly { namespace: string; name: string }[]; terminating?: readonly { namespace: string; name: string }[] }): TakenNames {
+  const id = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`;
+  return { live: new Set(observed.pods.map(id)), terminating: new Set((observed.terminating ?? []).map(id)) };
+}
+
+export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean; taken?: TakenNames } = {}): DesiredPod[] {
+  const taken = opts.taken ?? NO_NAMES;
   const all = [
     ...desired.pods.map(fromPod),
-    ...desired.deployments.flatMap(fromDeployment),
+    ...desired.deployments.flatMap((d) => fromDeployment(d, taken)),
     ...desired.statefulSets.flatMap(fromStatefulSet),
     ...(opts.serviceAnchors ? anchorPods(desired) : []),
   ];
@@ -59,15 +73,36 @@ function fromPod(p: PodResource): DesiredPod {
   };
 }
 
-function fromDeployment(d: DeploymentResource): DesiredPod[] {
+/** How many alternative names of a slot are looked at for a live pod that holds one. */
+const STICKY_ATTEMPTS = 8;
+
+/**
+ * Slot k's pod is `deploymentPodName(..., k, attempt)` for the first attempt that is free.
+ * A name can be taken by another slot (a suffix collision, astronomically rare) or by a pod
+ * still terminating under that name (scale down and up again, or a rollback to a template
+ * whose pods are going): Kubernetes would give the new pod a fresh random name, so berth
+ * takes the slot's next name. A live pod that already holds one of the slot's names keeps
+ * it, so the choice is stable once the terminating pod is gone. Slot k's name depends only
+ * on slots below k, so scaling down (dropping the highest slots) never renames the rest.
+ */
+function slotName(d: DeploymentResource, slot: number, used: ReadonlySet<string>, taken: TakenNames): string {
+  const nameOf = (attempt: number) => deploymentPodName(d.meta.name, d.templateHash, slot, attempt);
+  const id = (name: string) => `${d.meta.namespace}/${name}`;
+  for (let attempt = 0; attempt < STICKY_ATTEMPTS; attempt++) {
+    const name = nameOf(attempt);
+    if (!used.has(name) && taken.live.has(id(name))) return name;
+  }
+  for (let attempt = 0; ; attempt++) {
+    const name = nameOf(attempt);
+    if (!used.has(name) && !taken.terminating.has(id(name))) return name;
+  }
+}
+
+function fromDeployment(d: DeploymentResource, taken: TakenNames): DesiredPod[] {
   const pods: DesiredPod[] = [];
   const used = new Set<string>();
   for (let slot = 0; slot < d.replicas; slot++) {
-    // A suffix collision between two slots is astronomically rare but would merge two pods;
-    // re-derive until unique. Slot k's name depends only on slots below k, so scaling down
-    // (dropping the highest slots) never renames the pods that stay.
-    let name = deploymentPodName(d.meta.name, d.templateHash, slot);
-    for (let attempt = 1; used.has(name); attempt++) name = deploymentPodName(d.meta.name, d.templateHash, slot, attempt);
+    const name = slotName(d, slot, used, taken);
     used.add(name);
     pods.push({
       key: resourceKey(d),

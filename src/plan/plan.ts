@@ -15,7 +15,7 @@ import type { ObservedState } from '../observe/types';
 import { LABEL } from '../runtime/types';
 import { buildPod, type BuiltPod } from './build';
 import { podActions, type PodActions } from './diff';
-import { expandPods } from './expand';
+import { expandPods, takenNames } from './expand';
 import type { FileSet } from './files';
 import { claimLabels, networkLabels } from './labels';
 import { configLookup } from './lookup';
@@ -23,7 +23,7 @@ import { checkInstance, networkName, pvcVolumeName } from './names';
 import { pairPods } from './pair';
 import { serviceWarnings } from './aliases';
 import { orderPodActions } from './order';
-import type { Action, DesiredPod, Plan, PlanContext, PodPair } from './types';
+import type { Action, DesiredPod, HeldCreate, Plan, PlanContext, PodPair } from './types';
 import type { ClaimVolume } from './volumes';
 import { Warnings } from './warnings';
 import { anchorPods } from './anchors';
@@ -32,11 +32,12 @@ export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanCo
   checkInstance(ctx.instance);
   const warnings = new Warnings();
   const lookup = configLookup(desired);
-  const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors });
+  const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors, taken: takenNames(observed) });
   const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPod(d, desired.services, ctx, lookup, warnings)]));
   for (const w of serviceWarnings(desired.services, pods, ctx.serviceAnchors === true)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
   const pa = podActions(pairs, built, observed.volumes, ctx, gracePeriods(desired));
+  const held = holdCreatesOfTakenNames(pa, observed);
   if (pa.aliasesUnknown.length > 0) {
     const pods = [...pa.aliasesUnknown].sort().join(', ');
     warnings.add(`Service changes do not reach running pods ${pods} yet: the runtime does not report network aliases; they apply when the pods are replaced`);
@@ -49,7 +50,24 @@ export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanCo
     ...removeEmptyDirs(desired, pods, pairs, pa, observed, ctx),
     ...removeNetworks(desired, pods, pairs, pa, observed, ctx),
   ];
-  return { actions, warnings: warnings.list() };
+  return { actions, warnings: warnings.list(), held };
+}
+
+/**
+ * A pod whose name a terminating pod still holds (a StatefulSet ordinal, a bare Pod, an
+ * anchor) is created once that one is gone, as Kubernetes creates `web-0` again only after
+ * the old `web-0` has been deleted. Removes those creations from `pa`; says who waits.
+ */
+function holdCreatesOfTakenNames(pa: PodActions, observed: ObservedState): HeldCreate[] {
+  const terminating = new Map((observed.terminating ?? []).map((t) => [`${t.namespace}/${t.name}`, t]));
+  if (terminating.size === 0) return [];
+  const held: HeldCreate[] = [];
+  pa.creations = pa.creations.filter((c) => {
+    const t = terminating.get(`${c.namespace}/${c.pod}`);
+    if (t) held.push({ key: c.key, pod: c.pod, deadline: t.deadline });
+    return !t;
+  });
+  return held;
 }
 
 /** Workload key -> current spec/template hash, for every declared workload. */
@@ -101,10 +119,10 @@ function writeFiles(sets: FileSet[]): Action[] {
     .map((s) => ({ type: 'write-files', key: s.key, dir: s.dir, secret: s.secret, files: s.files }));
 }
 
-/** Pods still there after the plan ran, as `ns/name`. */
-function remainingPods(pods: DesiredPod[], pairs: PodPair[], pa: PodActions): Set<string> {
+/** Pods still there after the plan ran (terminating ones too: they go later), as `ns/name`. */
+function remainingPods(pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: ObservedState): Set<string> {
   const removed = new Set(pa.removals.map((r) => `${r.namespace}/${r.pod}`));
-  const out = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
+  const out = new Set([...pods, ...(o.terminating ?? [])].map((p) => `${p.namespace}/${p.name}`));
   for (const p of pairs) {
     if (p.type !== 'delete') continue;
     const id = `${p.observed.namespace}/${p.observed.name}`;
@@ -118,7 +136,7 @@ function remainingPods(pods: DesiredPod[], pairs: PodPair[], pa: PodActions): Se
  * owner is still declared in that namespace, or with prune.
  */
 function removeEmptyDirs(d: DesiredState, pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: ObservedState, ctx: PlanContext): Action[] {
-  const remaining = remainingPods(pods, pairs, pa);
+  const remaining = remainingPods(pods, pairs, pa, o);
   const removedWithPod = new Set(pa.removals.flatMap((r) => r.volumes));
   const owners = new Set([...d.pods, ...d.deployments, ...d.statefulSets].map((w) => `${w.meta.namespace}/${w.meta.name}`));
   const out: Action[] = [];
@@ -136,7 +154,7 @@ function removeNetworks(d: DesiredState, pods: DesiredPod[], pairs: PodPair[], p
   if (!ctx.prune) return [];
   const declared = new Set(d.namespaces.map((n) => n.meta.name));
   for (const p of pods) declared.add(p.namespace);
-  const busy = new Set([...remainingPods(pods, pairs, pa)].map((id) => id.split('/')[0]));
+  const busy = new Set([...remainingPods(pods, pairs, pa, o)].map((id) => id.split('/')[0]));
   return o.networks
     .filter((n) => n.labels[LABEL.kind] === 'Namespace')
     .filter((n) => !declared.has(n.labels[LABEL.namespace]) && !busy.has(n.labels[LABEL.namespace]))

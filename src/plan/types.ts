@@ -170,7 +170,16 @@ export interface RemovePodAction {
   volumes: string[];
 }
 
+/** A creation left out of the plan because a terminating pod still holds the name. */
+export interface HeldCreate {
+  key: string;
+  pod: string;
+  /** Unix ms: when that pod is killed at the latest. */
+  deadline: number;
+}
+
 export interface Plan {
   actions: Action[];
   warnings: string[];
+  held: HeldCreate[];
 }

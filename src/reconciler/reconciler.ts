@@ -1,15 +1,20 @@
 /**
  * The GitOps loop, level-triggered: every pass looks at the newest commit of the branch and
- * at the whole engine. A new commit is validated and applied (one at a time; commits it
- * jumped over are recorded as superseded); a decided commit is not retried; between commits
- * the last good revision is re-applied, which repairs drift (self-heal).
+ * at the whole engine, takes one step and returns (controller-runtime's Reconcile returning
+ * a requeue). A new commit is validated and its rollout begins; each later pass takes the
+ * rollout's next step, so nothing waits inside a pass and a newer commit takes over at the
+ * next one, whatever is in progress, a rollback included (Kubernetes' rollover: the pods of
+ * the interrupted template are simply old pods). Commits jumped over are recorded as
+ * superseded; a decided commit is not retried; between commits the last good revision is
+ * stepped again, which repairs drift (self-heal). settle() is the one place that decides
+ * what a step's outcome means for the commit and for the next pass.
  */
 import type { DesiredState } from '../model/types';
 import type { Revision } from '../git/types';
 import type { StatusSnapshot } from '../api/types';
 import type { PassResult } from './queue';
 import { decideHead } from './decide';
-import type { Applier, ApplyOutcome, OutcomeRecord, Recorder, RevisionSource, Validation, WriteBack } from './types';
+import type { Applier, ApplyMode, OutcomeRecord, Recorder, RevisionSource, StepOutcome, Validation, WriteBack } from './types';
 import { isBerthError } from '../util/errors';
 
 export interface ReconcilerOptions {
@@ -31,8 +36,16 @@ interface Running {
   desired: DesiredState;
 }
 
+/** The rollout in progress: a commit's, or the rollback to the last good one after a commit failed. */
+interface InFlight {
+  rev: Revision;
+  desired: DesiredState;
+  mode: Exclude<ApplyMode, 'self-heal'>;
+}
+
 export class Reconciler {
   private running: Running | undefined;
+  private inFlight: InFlight | undefined;
   private restored = false;
   private phase: StatusSnapshot['phase'] = 'starting';
   private lastAttempted: StatusSnapshot['lastAttemptedRevision'];
@@ -56,15 +69,15 @@ export class Reconciler {
   async pass(): Promise<PassResult> {
     try {
       const result = await this.passInner();
-      if (result.type === 'done') this.lastError = undefined;
+      if (result.type === 'done' || result.type === 'requeue') this.lastError = undefined;
       return result;
     } catch (err) {
-      this.fail((err as Error).message);
+      this.lastError = (err as Error).message;
       throw err;
     } finally {
       this.firstPassDone = true;
       this.lastSyncAt = new Date().toISOString();
-      this.phase = this.lastError ? 'error' : 'idle';
+      this.phase = this.lastError ? 'error' : this.inFlight ? (this.inFlight.mode === 'rollback' ? 'rolling-back' : 'applying') : 'idle';
     }
   }
 
@@ -80,6 +93,7 @@ export class Reconciler {
       lastAttemptedRevision: this.lastAttempted,
       lastAppliedRevision: this.running?.sha,
       resources: this.applier.resources(),
+      terminating: this.applier.terminating(),
       lastSyncAt: this.lastSyncAt,
       lastError: this.lastError,
     };
@@ -90,21 +104,24 @@ export class Reconciler {
     const fetched = await this.source.fetch();
     if (fetched.type === 'unreachable' || fetched.type === 'branch-missing') {
       const why = fetched.type === 'unreachable' ? `remote unreachable: ${fetched.error}` : `branch ${this.opts.source.branch} not found on the remote`;
-      this.fail(why);
-      await this.selfHeal(); // the apps keep running on the last good revision
-      return { type: 'transient-error', error: new Error(why) };
+      // The rollout in progress (or the last good revision) goes on; the fetch is retried.
+      const result = this.inFlight ? await this.advance(this.inFlight) : await this.selfHeal();
+      this.lastError = why;
+      return result.type === 'transient-error' ? result : { type: 'transient-error', error: new Error(why) };
     }
     if (fetched.type === 'force-pushed') this.opts.log('branch was force-pushed', { previous: fetched.previous, head: fetched.sha });
     const head = fetched.sha;
+    if (this.inFlight?.mode === 'rollout' && this.inFlight.rev.sha === head) return this.advance(this.inFlight);
     const status = await this.recorder.statusOf(head);
     const decision = decideHead(head, status, this.running?.sha);
     if (decision.type === 'attempt') {
       if (decision.why !== 'new') this.opts.log(`attempting ${short(head)} again`, { sha: head, status, why: decision.why, running: this.running?.sha });
+      if (this.inFlight) await this.interrupt(this.inFlight, head);
       await this.supersedeSkipped(head);
       return this.attempt(head);
     }
     if (!this.lastAttempted && status) this.lastAttempted = { sha: head, status };
-    return this.selfHeal();
+    return this.inFlight ? this.advance(this.inFlight) : this.selfHeal();
   }
 
   /** Rebuild what runs from the journal and git, after a start or a crash. */
@@ -119,6 +136,24 @@ export class Reconciler {
       else this.opts.log('last good revision no longer validates; not self-healing it', { sha: good, errors: v.errors });
     }
     this.restored = true;
+  }
+
+  /**
+   * A newer commit arrived while a rollout ran: the rollout's commit is `superseded`, or
+   * `failed` when its progress deadline had already passed (it would have been rolled back).
+   * An interrupted rollback leaves its failed commit as recorded.
+   */
+  private async interrupt(f: InFlight, head: string): Promise<void> {
+    this.inFlight = undefined;
+    if (f.mode === 'rollback') {
+      this.opts.log(`rollback to ${short(f.rev.sha)} interrupted by ${short(head)}`, { sha: f.rev.sha, by: head });
+      return;
+    }
+    if (this.applier.pastDeadline(f.rev.sha)) {
+      await this.record(f.rev, { sha: f.rev.sha, status: 'failed', reason: `made no progress within its progress deadline; ${short(head)} took over before a rollback` });
+    } else {
+      await this.record(f.rev, { sha: f.rev.sha, status: 'superseded', reason: `superseded by ${short(head)} during its rollout` });
+    }
   }
 
   private async supersedeSkipped(head: string): Promise<void> {
@@ -145,22 +180,9 @@ export class Reconciler {
       await this.record(rev, { sha, status: 'rejected', reason: `${v.errors.length} validation error(s); nothing was changed`, errors: v.errors });
       return this.selfHeal();
     }
-    this.phase = 'applying';
     await this.record(rev, { sha, status: 'applying' });
-    const outcome = await this.applier.apply(v.desired, sha, 'rollout');
-    switch (outcome.type) {
-      case 'error':
-        // The engine could not be driven: not the commit's fault. Retry; the `applying`
-        // record makes the next pass (or the next process) attempt this commit again.
-        this.fail(outcome.error.message);
-        return { type: 'transient-error', error: outcome.error };
-      case 'converged':
-        this.running = { sha, desired: v.desired };
-        await this.record(rev, { sha, status: 'succeeded', actions: outcome.actions, summary: outcome.summary });
-        return this.done();
-      case 'failed':
-        return this.rollBack(rev, outcome);
-    }
+    this.inFlight = { rev, desired: v.desired, mode: 'rollout' };
+    return this.advance(this.inFlight);
   }
 
   /** A commit without the manifests folder (moved, deleted) is invalid, like a schema error. */
@@ -175,7 +197,42 @@ export class Reconciler {
     return this.opts.validate(dir);
   }
 
-  private async rollBack(rev: Revision, outcome: Extract<ApplyOutcome, { type: 'failed' }>): Promise<PassResult> {
+  /** One step of the rollout in progress. */
+  private async advance(f: InFlight): Promise<PassResult> {
+    this.phase = f.mode === 'rollback' ? 'rolling-back' : 'applying';
+    return this.settle(f, await this.applier.step(f.desired, f.rev.sha, f.mode));
+  }
+
+  /** The one place that decides what a step's outcome means. */
+  private async settle(f: InFlight, outcome: StepOutcome): Promise<PassResult> {
+    switch (outcome.type) {
+      case 'progressing':
+        return { type: 'requeue', afterMs: outcome.requeueAfterMs };
+      case 'error':
+        // The engine could not be driven: not the commit's fault. The rollout stays in
+        // progress (and `applying` in the journal, so a new process takes it up too).
+        this.lastError = outcome.error.message;
+        return { type: 'transient-error', error: outcome.error };
+      case 'converged':
+        this.inFlight = undefined;
+        if (f.mode === 'rollback') {
+          this.opts.log(`rolled back to ${short(f.rev.sha)}`, { sha: f.rev.sha, actions: outcome.actions });
+          return this.done();
+        }
+        this.running = { sha: f.rev.sha, desired: f.desired };
+        await this.record(f.rev, { sha: f.rev.sha, status: 'succeeded', actions: outcome.actions, summary: outcome.summary });
+        return this.done();
+      case 'failed':
+        this.inFlight = undefined;
+        if (f.mode === 'rollout') return this.rollBack(f.rev, outcome);
+        this.lastError = `rollback to ${short(f.rev.sha)} did not converge: ${outcome.reason}`;
+        this.opts.log(this.lastError, { sha: f.rev.sha, details: outcome.details });
+        return this.done();
+    }
+  }
+
+  /** Records the commit as failed and starts the rollback to the last good revision (its steps follow in later passes). */
+  private async rollBack(rev: Revision, outcome: Extract<StepOutcome, { type: 'failed' }>): Promise<PassResult> {
     const failed: OutcomeRecord = { sha: rev.sha, status: 'failed', reason: outcome.reason, errors: outcome.details, actions: outcome.actions };
     const target = this.running;
     if (!this.opts.autoRollback || !target) {
@@ -184,10 +241,7 @@ export class Reconciler {
       await this.record(rev, failed);
       return this.done();
     }
-    this.phase = 'rolling-back';
-    const back = await this.applier.apply(target.desired, target.sha, 'rollback');
     failed.rollbackTo = target.sha;
-    if (back.type !== 'converged') failed.errors = [...(failed.errors ?? []), `rollback to ${short(target.sha)} did not converge: ${back.type === 'error' ? back.error.message : back.reason}`];
     if (this.writeBack) {
       try {
         failed.revertSha = (await this.writeBack.revert(rev, outcome.reason)).sha;
@@ -196,29 +250,32 @@ export class Reconciler {
       }
     }
     await this.record(rev, failed);
-    return this.done();
+    this.inFlight = { rev: await this.source.revision(target.sha), desired: target.desired, mode: 'rollback' };
+    return this.advance(this.inFlight);
   }
 
   private async selfHeal(): Promise<PassResult> {
     if (!this.opts.selfHeal || !this.running || this.leftInPlace) return this.done();
-    const outcome = await this.applier.apply(this.running.desired, this.running.sha, 'self-heal');
-    if (outcome.type === 'error') {
-      this.fail(outcome.error.message);
-      return { type: 'transient-error', error: outcome.error };
+    const outcome = await this.applier.step(this.running.desired, this.running.sha, 'self-heal');
+    switch (outcome.type) {
+      case 'error':
+        this.lastError = outcome.error.message;
+        return { type: 'transient-error', error: outcome.error };
+      case 'progressing':
+        return { type: 'requeue', afterMs: outcome.requeueAfterMs };
+      case 'failed': // a pull or a port clash while repairing: the revision stays; say so once per pass
+        this.opts.log('drift repair failed', { revision: this.running.sha, reason: outcome.reason });
+        return this.done();
+      case 'converged':
+        if (outcome.actions > 0) this.opts.log('repaired drift', { revision: this.running.sha, actions: outcome.actions, summary: outcome.summary });
+        return this.done();
     }
-    if (outcome.actions > 0) this.opts.log('repaired drift', { revision: this.running.sha, actions: outcome.actions, summary: outcome.type === 'converged' ? outcome.summary : [outcome.reason] });
-    return this.done();
   }
 
   private async record(rev: Revision, outcome: OutcomeRecord): Promise<void> {
     await this.recorder.record(rev, outcome);
     this.lastAttempted = { sha: rev.sha, status: outcome.status, reason: outcome.reason };
     this.opts.log(`revision ${short(rev.sha)} ${outcome.status}`, { sha: rev.sha, subject: rev.subject, reason: outcome.reason, errors: outcome.errors });
-  }
-
-  private fail(message: string): void {
-    this.lastError = message;
-    this.opts.log('pass failed', { error: message });
   }
 
   private done(): PassResult {

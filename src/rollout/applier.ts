@@ -1,30 +1,35 @@
 /**
- * Driving the engine to a desired state: observe -> plan -> rollout step -> execute, again
- * and again, until the plan is empty and every workload is healthy (converged), a workload
- * degrades or makes no progress for its progress deadline (failed), or the engine cannot be
- * driven (error). Each turn re-reads the engine, so an interrupted apply is finished by the
- * next one, at the same pace.
+ * Driving the engine to a desired state, one step at a time: observe -> plan -> the rollout
+ * rules pick what may start now -> start it -> return (gitops-engine's sync as a step
+ * function). Nothing waits inside a step: not for readiness, not for a pod to stop (removed
+ * pods are terminating: terminator.ts), so the reconciler can take up a newer commit at the
+ * next step, and a restarted process continues where the engine is. Each step ends in one
+ * StepOutcome: converged, progressing (look again after N ms), failed (degraded, or no
+ * progress within the deadline, measured from a clock saved in the state directory), error.
+ * `apply()` repeats steps until the end, for the one-shot commands.
  */
-import { observe } from '../observe';
 import { plan } from '../plan';
-import { expandPods } from '../plan/expand';
+import { expandPods, takenNames } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
-import type { Action, DesiredPod, PlanContext, RemovePodAction } from '../plan/types';
-import type { ObservedState } from '../observe/types';
+import type { Action, DesiredPod, HeldCreate, PlanContext, RemovePodAction } from '../plan/types';
+import type { ObservedState, TerminatingPod } from '../observe/types';
 import type { DesiredState } from '../model/types';
 import type { PullProgress, Runtime } from '../runtime/types';
-import type { ApplyOutcome, Applier } from '../reconciler/types';
+import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
+import type { TerminatingStatus } from '../api/types';
 import { Prober } from '../health/prober';
 import { workloadHealth, type PodView, type WorkloadHealth } from '../health/workload';
 import { BerthError, isBerthError, messageOf } from '../util/errors';
 import { sleep } from '../util/eventually';
 import { pathExists } from '../util/pathExists';
 import { ImageEnsurer, pullPolicies } from './images';
-import { executeAction } from './execute';
 import { podContexts, podViews } from './podViews';
 import { failureDetails, summarizeAction } from './report';
 import { rolloutStep, type HeldStep } from './strategy';
-import { ProgressClock, readinessOf } from './progress';
+import { ProgressClock, ProgressStore, readinessOf } from './progress';
+import { runStep } from './runStep';
+import { secondsLeft, TerminationLedger } from './terminating';
+import { Terminator } from './terminator';
 
 export interface ApplierOptions {
   instance: string;
@@ -36,32 +41,54 @@ export interface ApplierOptions {
   serviceAnchors?: boolean;
   /** Time between looks at the engine while waiting for readiness. */
   pollMs?: number;
+  /** Independent actions of a step run at most this many at once (runStep.ts). */
+  concurrency?: number;
   log(msg: string, fields?: Record<string, unknown>): void;
   /** Progress for a terminal: each action as it starts, health after each look. */
   onAction?(a: Action): void;
   onHealth?(h: WorkloadHealth[]): void;
   onPull?(image: string, p: PullProgress): void;
   /**
-   * Before pods are stopped (zero-downtime order): take them out of Service endpoints and let
-   * open connections drain, within their grace period. Then SIGTERM, then SIGKILL.
+   * Before terminating pods are stopped (zero-downtime order): take them out of Service
+   * endpoints and let open connections drain, within their grace period. Then SIGTERM.
    */
   beforeRemove?(pods: RemovePodAction[]): Promise<void>;
-  /** Every look at the pods (each turn, each probe()): for Service endpoints that follow readiness. */
+  /** Every look at the pods (each step, each probe()): for Service endpoints that follow readiness. */
   onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): Promise<void> | void;
   /** Rollout steps held back this turn and why (empty when nothing waits). */
   onWait?(held: HeldStep[]): void;
+  /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed. */
+  onWake?(reason: 'terminated' | 'readiness'): void;
   now?: () => number;
 }
+
+/** What one target (revision + mode) has done so far. */
+interface TargetRun {
+  id: string;
+  clock: ProgressClock;
+  actions: number;
+  summary: string[];
+  /** Consecutive steps that acted without a wait in between (a loop that never settles is a bug). */
+  acting: number;
+}
+
+/** After a step that acted, look again this soon: the engine has something new to show. */
+const AFTER_ACTION_MS = 100;
 
 export class EngineApplier implements Applier {
   private health: WorkloadHealth[] = [];
   private held: HeldStep[] = [];
+  private terminatingPods: TerminatingPod[] = [];
   private readonly prober: Prober;
   private readonly now: () => number;
+  private readonly terminator: Terminator;
+  private readonly ledger: TerminationLedger;
+  private readonly progressStore: ProgressStore;
   private abandoned = false;
-  /** The desired state of the last apply, watched between applies by probe(). */
-  private current?: { desired: DesiredState; pods: DesiredPod[] };
-  private applying = false;
+  /** The desired state of the last step, watched between steps by probe(). */
+  private current?: DesiredState;
+  private stepping = false;
+  private run?: TargetRun;
 
   constructor(
     private readonly runtime: Runtime,
@@ -69,141 +96,194 @@ export class EngineApplier implements Applier {
   ) {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
+    this.ledger = new TerminationLedger(opts.stateDir, opts.instance);
+    this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
+    this.terminator = new Terminator({
+      runtime,
+      ledger: this.ledger,
+      now: this.now,
+      beforeStop: opts.beforeRemove,
+      onGone: () => opts.onWake?.('terminated'),
+      log: opts.log,
+    });
   }
 
-  /** Health of each workload, with the rollout step it waits on, as of the last turn. */
+  /** Health of each workload, with the rollout step it waits on, as of the last look. */
   resources(): WorkloadHealth[] {
     const held = new Map(this.held.map((h) => [h.key, h.reason]));
     return this.health.map((h) => (held.has(h.key) ? { ...h, waiting: held.get(h.key) } : h));
   }
 
-  /**
-   * Stop waiting: the current action finishes, then apply returns an error outcome. Used on
-   * SIGTERM so berth exits within seconds; the next process picks the rollout up again.
-   */
+  /** Pods terminating as of the last look, with the seconds left before they are killed. */
+  terminating(): TerminatingStatus[] {
+    const now = this.now();
+    return this.terminatingPods.map((p) => ({ key: `${p.kind}/${p.namespace}/${p.owner}`, namespace: p.namespace, name: p.name, secondsLeft: secondsLeft(p.deadline, now) }));
+  }
+
+  /** Stop: apply() returns an error outcome at its next step (SIGTERM of a one-shot command). */
   abandon(): void {
     this.abandoned = true;
   }
 
-  /**
-   * Each turn: observe, plan the whole way, let the rollout rules pick the step that may run
-   * now (rolloutStep), run it, look at health. 'self-heal' runs one step and never waits:
-   * the next pass continues.
-   */
-  async apply(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
-    this.applying = true;
-    try {
-      return await this.applyInner(desired, revision, mode);
-    } finally {
-      this.applying = false;
+  /** Resolves when the pods this process began terminating are stopped and removed. */
+  settled(): Promise<void> {
+    return this.terminator.settled();
+  }
+
+  /** Whether the rollout of `revision` in progress has a workload past its progress deadline (as of the last look). */
+  pastDeadline(revision: string): boolean {
+    const run = this.run;
+    return run?.id === `rollout:${revision}` && run.clock.stalled(this.health, this.now()).length > 0;
+  }
+
+  /** Steps until the end (converged, failed, error), waiting between them: `berth apply`, `rollout undo`. */
+  async apply(desired: DesiredState, revision: string, mode: ApplyMode): Promise<ApplyOutcome> {
+    for (;;) {
+      if (this.abandoned) return { type: 'error', error: new Error('berth is stopping; the apply was abandoned and resumes at the next start') };
+      const out = await this.step(desired, revision, mode);
+      if (out.type !== 'progressing') return out;
+      // `--no-wait` (self-heal): start everything that may start now, wait for nothing.
+      if (mode === 'self-heal' && out.requeueAfterMs > AFTER_ACTION_MS) return { type: 'converged', actions: out.actions, summary: out.summary };
+      await sleep(out.requeueAfterMs);
     }
   }
 
   /**
-   * Between applies (the operator calls it every second): probe the pods of the last desired
+   * Between steps (the operator calls it every second): probe the pods of the last desired
    * state, as kubelet does all the time: liveness failures restart containers, readiness
-   * changes reach resources() and onViews (the Service endpoints). Does nothing during an
-   * apply, whose turns probe anyway.
+   * changes reach resources() and onViews (the Service endpoints), terminated pods are
+   * reaped. A readiness change wakes the loop. Does nothing while a step runs.
    */
   async probe(): Promise<void> {
-    if (this.applying || !this.current) return;
-    await this.look(this.current.desired, this.current.pods);
-    this.held = [];
+    if (this.stepping || !this.current) return;
+    const before = readyIds(this.lastViews);
+    await this.look(this.current);
+    if (readyIds(this.lastViews) !== before) this.opts.onWake?.('readiness');
   }
 
-  /** One look at the engine: its state, the pods' probes and health; the endpoints follow. */
-  private async look(desired: DesiredState, pods: DesiredPod[]): Promise<{ observed: ObservedState; views: PodView[] }> {
-    const observed = await observe(this.runtime, this.opts.instance);
+  private lastViews: PodView[] = [];
+
+  /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
+  private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+    const observed = await this.terminator.observe(this.opts.instance);
+    const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
     this.health = workloadHealth(desired, views, this.now());
+    this.terminatingPods = observed.terminating ?? [];
+    this.lastViews = views;
+    this.current = desired;
     await this.opts.onViews?.(desired, observed, views);
-    return { observed, views };
+    return { observed, views, pods };
   }
 
-  private async applyInner(desired: DesiredState, revision: string, mode: 'rollout' | 'rollback' | 'self-heal'): Promise<ApplyOutcome> {
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
-    const images = new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull);
-    const progress = new ProgressClock(desired, this.now());
-    const pods = expandPods(desired, new Warnings());
-    this.current = { desired, pods };
-    let actions = 0;
-    let acting = 0;
-    const summary: string[] = [];
+  async step(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
+    const out = await this.guardedStep(desired, revision, mode);
+    // A target that ended starts over next time: a new count, a new clock.
+    if (out.type === 'converged' || out.type === 'failed') {
+      this.run = undefined;
+      if (mode !== 'self-heal') await this.progressStore.clear();
+    }
+    return out;
+  }
+
+  private async guardedStep(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
+    this.stepping = true;
     try {
-      for (;;) {
-        if (this.abandoned) throw new Error('berth is stopping; the apply was abandoned and resumes at the next start');
-        const { observed, views } = await this.look(desired, pods);
-        this.opts.onHealth?.(this.health);
-        const pending = await withoutWrittenFiles(plan(desired, observed, ctx).actions);
-        const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()));
-        this.held = step.held;
-        this.opts.onWait?.(step.held);
-        progress.observe(views, step.actions, this.now());
-        if (mode !== 'self-heal') {
-          const degraded = this.health.filter((h) => h.health === 'Degraded');
-          if (degraded.length > 0) return await this.failed(desired, degraded, actions, 'is degraded');
-        }
-        if (step.actions.length > 0) {
-          if (++acting > maxActingTurns(pods.length, observed.pods.length)) throw new Error(`the plan did not converge; still to do: ${step.actions.map(summarizeAction).join('; ')}`);
-          await this.run(step.actions, images);
-          actions += step.actions.length;
-          summary.push(...step.actions.map(summarizeAction));
-          if (mode === 'self-heal' && step.held.length > 0) return { type: 'converged', actions, summary };
-          continue;
-        }
-        acting = 0;
-        if (mode === 'self-heal') return { type: 'converged', actions, summary };
-        const waiting = this.health.filter((h) => h.health !== 'Healthy');
-        if (waiting.length === 0 && pending.length === 0) return { type: 'converged', actions, summary };
-        const stuck = progress.stalled(this.health, this.now());
-        if (stuck.length > 0) return await this.failed(desired, stuck, actions, 'made no progress within its progress deadline');
-        await sleep(this.opts.pollMs ?? 500);
-      }
+      return await this.stepOnce(desired, revision, mode);
     } catch (err) {
       // A pull that fails or a host port in use is this revision's problem; an engine that
       // does not answer is nobody's: retry later.
       if (isBerthError(err, 'E_PULL') || isBerthError(err, 'E_CONFLICT')) {
-        return { type: 'failed', actions, reason: messageOf(err), details: err instanceof BerthError && err.hint ? [err.hint] : [] };
+        return { type: 'failed', actions: this.run?.actions ?? 0, reason: messageOf(err), details: err instanceof BerthError && err.hint ? [err.hint] : [] };
       }
       return { type: 'error', error: err instanceof Error ? err : new Error(String(err)) };
+    } finally {
+      this.stepping = false;
     }
   }
 
-  /** Runs a step in order; pod removals next to each other stop together (grace periods overlap). */
-  private async run(step: Action[], images: ImageEnsurer): Promise<void> {
-    const deps = { runtime: this.runtime, images, onAction: this.opts.onAction };
-    for (const batch of batches(step)) {
-      const removals = batch.filter((a): a is RemovePodAction => a.type === 'remove-pod');
-      if (removals.length > 0) await this.opts.beforeRemove?.(removals);
-      await Promise.all(batch.map((a) => executeAction(deps, a)));
+  private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
+    const run = await this.target(desired, revision, mode);
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
+    const { observed, views, pods } = await this.look(desired);
+    this.opts.onHealth?.(this.health);
+    const planned = plan(desired, observed, ctx);
+    const pending = await withoutWrittenFiles(planned.actions);
+    const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()), observed.terminating);
+    this.held = [...step.held, ...heldForNames(planned.held, this.now())];
+    this.opts.onWait?.(this.held);
+    if (mode !== 'self-heal' && run.clock.observe(views, step.actions, this.now())) await this.progressStore.save(run.clock.state());
+    if (mode !== 'self-heal') {
+      const degraded = this.health.filter((h) => h.health === 'Degraded');
+      if (degraded.length > 0) return this.failed(run, desired, degraded, 'is degraded');
     }
+    const progressing = (requeueAfterMs: number): StepOutcome => ({ type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs });
+    if (step.actions.length > 0) {
+      if (++run.acting > maxActingTurns(pods.length, observed.pods.length)) throw new Error(`the plan did not converge; still to do: ${step.actions.map(summarizeAction).join('; ')}`);
+      await runStep(step.actions, {
+        runtime: this.runtime,
+        images: new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull),
+        onAction: this.opts.onAction,
+        terminate: (p) => this.terminator.begin(p),
+        concurrency: this.opts.concurrency,
+      });
+      run.actions += step.actions.length;
+      run.summary.push(...step.actions.map(summarizeAction));
+      return progressing(AFTER_ACTION_MS);
+    }
+    run.acting = 0;
+    const poll = this.opts.pollMs ?? 500;
+    const unsettled = this.health.filter((h) => h.health !== 'Healthy' && h.health !== 'Suspended');
+    if (mode === 'self-heal') {
+      // Self-heal never fails a revision; it goes on while a repair waits for readiness.
+      return this.held.some((h) => !h.suspended) ? progressing(poll) : { type: 'converged', actions: run.actions, summary: run.summary };
+    }
+    if (unsettled.length === 0 && pending.length === 0) return { type: 'converged', actions: run.actions, summary: run.summary };
+    const stuck = run.clock.stalled(this.health, this.now());
+    if (stuck.length > 0) return this.failed(run, desired, stuck, 'made no progress within its progress deadline');
+    return progressing(poll);
   }
 
-  private async failed(desired: DesiredState, bad: WorkloadHealth[], actions: number, what: string): Promise<ApplyOutcome> {
+  /** The run of this target: continued when it is the one in progress, else a new one (its clock from the state directory when a restarted process left it). */
+  private async target(desired: DesiredState, revision: string, mode: ApplyMode): Promise<TargetRun> {
+    const id = `${mode}:${revision}`;
+    if (this.run?.id === id) return this.run;
+    const saved = mode === 'self-heal' ? undefined : await this.progressStore.load();
+    const clock = new ProgressClock(desired, id, this.now(), saved);
+    if (mode !== 'self-heal' && saved?.target !== id) await this.progressStore.save(clock.state());
+    this.run = { id, clock, actions: 0, summary: [], acting: 0 };
+    return this.run;
+  }
+
+  private async failed(run: TargetRun, desired: DesiredState, bad: WorkloadHealth[], what: string): Promise<StepOutcome> {
     const reason = bad.map((h) => `${h.kind} ${h.namespace}/${h.name} ${what}: ${h.message}`).join('; ');
     const details = await failureDetails(this.runtime, this.opts.instance, desired, bad);
-    return { type: 'failed', actions, reason, details };
+    return { type: 'failed', actions: run.actions, reason, details };
   }
 }
 
 /**
- * A step whose actions keep coming back turn after turn without a wait in between is a bug
+ * A step whose actions keep coming back step after step without a wait in between is a bug
  * (or a fight with someone else over the engine), not progress. A rolling update takes about
- * two turns per pod.
+ * two steps per pod.
  */
 function maxActingTurns(desiredPods: number, observedPods: number): number {
   return 10 + 3 * (desiredPods + observedPods);
 }
 
-/** Consecutive pod removals form one batch (their grace periods overlap); anything else runs alone. */
-export function batches(step: readonly Action[]): Action[][] {
-  const out: Action[][] = [];
-  for (const a of step) {
-    const last = out[out.length - 1];
-    if (a.type === 'remove-pod' && last?.[0].type === 'remove-pod') last.push(a);
-    else out.push([a]);
-  }
-  return out;
+/** Creations that wait for a terminating pod to give up its name, as held steps. */
+function heldForNames(held: readonly HeldCreate[], now: number): HeldStep[] {
+  const byKey = new Map<string, string[]>();
+  for (const h of held) byKey.set(h.key, [...(byKey.get(h.key) ?? []), `${h.pod} (${secondsLeft(h.deadline, now)} s left)`]);
+  return [...byKey].map(([key, pods]) => ({ key, reason: `waiting for terminating pod(s) to go: ${pods.join(', ')}`, suspended: false }));
+}
+
+function readyIds(views: readonly PodView[]): string {
+  return views
+    .filter((v) => v.ready)
+    .map((v) => `${v.namespace}/${v.name}`)
+    .sort()
+    .join(',');
 }
 
 /** write-files is planned every time (the planner cannot see files); drop those already written. */
@@ -211,4 +291,3 @@ async function withoutWrittenFiles(actions: Action[]): Promise<Action[]> {
   const written = await Promise.all(actions.map((a) => (a.type === 'write-files' ? pathExists(a.dir) : false)));
   return actions.filter((_, i) => !written[i]);
 }
-

@@ -8,10 +8,10 @@
  *   Kubernetes' scale-down budget (old + available new - minimum available).
  * - Deployment Recreate: every old pod goes, then the new ones come.
  * - A paused Deployment keeps its pods of the old template (creates and removals held).
- * - StatefulSet OrderedReady: ordinal i is created only when 0..i-1 run and are ready; an
- *   update replaces one pod at a time from the highest ordinal down, when all others are
- *   ready; scale-down removes the highest ordinal first, one at a time. Parallel creates and
- *   removes at once but still updates one pod at a time (Kubernetes' default maxUnavailable 1).
+ * - StatefulSet: Kubernetes' order (statefulSetGate below): replicas in ordinal order, then
+ *   the condemned, then the update one pod at a time; OrderedReady waits for each pod to be
+ *   ready and available, Parallel does not (but still updates one pod at a time).
+ * - Terminating pods count toward nothing; new pods beyond replicas go at once.
  * Scaling alone, repairs of broken pods and everything that is not a pod pass untouched.
  * Pure: the same inputs give the same step.
  */
@@ -34,6 +34,8 @@ export type ReadinessMap = ReadonlyMap<string, PodReadiness>;
 export interface HeldStep {
   key: string;
   reason: string;
+  /** Held by the user (a paused Deployment), not by readiness: nothing to wait for. */
+  suspended: boolean;
 }
 
 export interface Step {
@@ -44,10 +46,15 @@ export interface Step {
 
 type PodAction = CreatePodAction | RemovePodAction;
 
-export function rolloutStep(actions: readonly Action[], desired: DesiredState, observed: readonly ObservedPod[], readiness: ReadinessMap): Step {
+/**
+ * `observed` are the live pods; `terminating` pods count toward nothing (not replicas, not
+ * surge, not availability), as a Kubernetes pod with a deletionTimestamp; only a
+ * StatefulSet waits for them, since its pods' names (and volumes) must be free first.
+ */
+export function rolloutStep(actions: readonly Action[], desired: DesiredState, observed: readonly ObservedPod[], readiness: ReadinessMap, terminating: readonly ObservedPod[] = []): Step {
   const gates = new Map<string, Gate>();
   for (const d of desired.deployments) gates.set(resourceKey(d), deploymentGate(d, podsOf(observed, resourceKey(d)), readiness));
-  for (const s of desired.statefulSets) gates.set(resourceKey(s), statefulSetGate(s, podsOf(observed, resourceKey(s)), readiness));
+  for (const s of desired.statefulSets) gates.set(resourceKey(s), statefulSetGate(s, podsOf(observed, resourceKey(s)), podsOf(terminating, resourceKey(s)), readiness));
   const byKey = new Map<string, PodAction[]>();
   for (const a of actions) if (isPodAction(a) && gates.has(a.key)) byKey.set(a.key, [...(byKey.get(a.key) ?? []), a]);
   const allowed = new Set<Action>();
@@ -55,13 +62,13 @@ export function rolloutStep(actions: readonly Action[], desired: DesiredState, o
   for (const [key, acts] of byKey) {
     const verdict = gates.get(key)!(acts);
     for (const a of verdict.allowed) allowed.add(a);
-    if (verdict.held) held.push({ key, reason: verdict.held });
+    if (verdict.held) held.push({ key, reason: verdict.held, suspended: verdict.suspended === true });
   }
   return { actions: actions.filter((a) => !isPodAction(a) || !gates.has(a.key) || allowed.has(a)), held };
 }
 
 /** A workload's rule: of its planned pod actions, which run now, and why the rest wait. */
-type Gate = (actions: PodAction[]) => { allowed: PodAction[]; held?: string };
+type Gate = (actions: PodAction[]) => { allowed: PodAction[]; held?: string; suspended?: boolean };
 
 function isPodAction(a: Action): a is PodAction {
   return a.type === 'create-pod' || a.type === 'remove-pod';
@@ -102,18 +109,22 @@ function deploymentGate(d: DeploymentResource, pods: ObservedPod[], readiness: R
     if (old.length === 0) return { allowed: actions };
     const repairs = actions.filter(isRepair);
     const creates = actions.filter((a): a is CreatePodAction => a.type === 'create-pod' && !isRepair(a));
-    const removes = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a));
-    if (d.paused) return { allowed: repairs, held: 'paused: the pods of the previous template stay' };
+    // New pods beyond replicas (replicas lowered during a rollout) go at once: Kubernetes scales
+    // the new ReplicaSet down to spec.replicas without an availability check (NewRSNewReplicas).
+    const surplus = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a) && a.specHash === d.templateHash);
+    const removes = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a) && a.specHash !== d.templateHash);
+    if (d.paused) return { allowed: repairs, held: 'paused: the pods of the previous template stay', suspended: true };
     if (d.strategy.type === 'Recreate') {
       if (removes.length > 0) return { allowed: [...repairs, ...removes], held: creates.length ? `Recreate: waiting for ${old.length} old pod(s) to go` : undefined };
       return { allowed: repairs, held: `Recreate: waiting for ${old.length} old pod(s) to go` };
     }
     const { surge, unavailable } = fenceposts(d.strategy.maxSurge, d.strategy.maxUnavailable, d.replicas);
     const isAvailable = (p: { namespace: string; name: string }) => readiness.get(id(p.namespace, p.name))?.available === true;
-    const fresh = pods.length - old.length;
-    const canCreate = Math.max(0, Math.min(d.replicas + surge - pods.length, d.replicas - fresh));
+    const fresh = pods.length - old.length - surplus.length;
+    const canCreate = Math.max(0, Math.min(d.replicas + surge - (pods.length - surplus.length), d.replicas - fresh));
     const minAvailable = d.replicas - unavailable;
-    const available = pods.filter(isAvailable).length;
+    const leaving = new Set(surplus.map((r) => r.pod));
+    const available = pods.filter((p) => isAvailable(p) && !leaving.has(p.name)).length;
     // Kubernetes' scale-down budget (maxScaledDown): old pods + available new ones - the minimum.
     // It holds for unavailable old pods too, so one that flaps is not removed while nothing new serves.
     let budget = Math.max(0, old.length + (available - old.filter(isAvailable).length) - minAvailable);
@@ -132,49 +143,74 @@ function deploymentGate(d: DeploymentResource, pods: ObservedPod[], readiness: R
       budget--;
       allowedRemoves.push(r);
     }
-    const allowed = [...repairs, ...allowedCreates, ...allowedRemoves];
+    const allowed = [...repairs, ...surplus, ...allowedCreates, ...allowedRemoves];
     const waiting = creates.length + removes.length - allowedCreates.length - allowedRemoves.length;
     const held = waiting > 0 ? `rolling update: ${pods.length} pod(s) (at most ${d.replicas + surge}), ${available} available (at least ${minAvailable}); ${waiting} step(s) wait for readiness` : undefined;
     return { allowed, held };
   };
 }
 
-function statefulSetGate(s: StatefulSetResource, pods: ObservedPod[], readiness: ReadinessMap): Gate {
-  const ready = (ordinal: number) => {
-    const p = pods.find((x) => x.ordinal === ordinal);
-    return p !== undefined && readiness.get(id(p.namespace, p.name))?.ready === true;
+/**
+ * Kubernetes' StatefulSet controller (pkg/controller/statefulset/stateful_set_control.go,
+ * updateStatefulSet), without the MaxUnavailableStatefulSet feature gate:
+ * 1. ordinals 0..replicas-1 in order: a missing pod is created; with OrderedReady the walk
+ *    stops at the first pod that is missing, terminating, not ready or not available
+ *    (minReadySeconds); with Parallel every missing pod is created at once;
+ * 2. only then the condemned (ordinal >= replicas), the highest first: OrderedReady one at a
+ *    time, each gone before the next; Parallel all at once. Scaling takes precedence over
+ *    updates;
+ * 3. only then the update, from the highest ordinal down to `partition`: one pod at a time,
+ *    waiting while a pod above it is unavailable or still terminating (Parallel too).
+ * A pod being updated is terminated first; its successor is created by step 1 once the old
+ * one has given up the name.
+ */
+function statefulSetGate(s: StatefulSetResource, pods: ObservedPod[], terminating: readonly ObservedPod[], readiness: ReadinessMap): Gate {
+  const live = new Map(pods.map((p) => [p.ordinal, p]));
+  const terminatingOrdinals = new Set(terminating.map((p) => p.ordinal));
+  const podName = (i: number) => `${s.meta.name}-${i}`;
+  const state = (i: number): 'available' | 'unready' | 'unavailable' | 'terminating' | 'missing' => {
+    const p = live.get(i);
+    if (!p) return terminatingOrdinals.has(i) ? 'terminating' : 'missing';
+    const r = readiness.get(id(p.namespace, p.name));
+    return r?.available ? 'available' : r?.ready ? 'unavailable' : 'unready';
   };
+  const waitingFor = (i: number, st: string) =>
+    st === 'terminating' ? `waiting for ${podName(i)} to terminate` : st === 'unready' ? `waiting for ${podName(i)} to be ready` : `waiting for ${podName(i)} to be available (minReadySeconds ${s.minReadySeconds})`;
   const ordered = s.podManagementPolicy === 'OrderedReady';
   return (actions) => {
     const allowed: PodAction[] = actions.filter(isRepair);
-    const held: string[] = [];
-    const creates = actions.filter((a): a is CreatePodAction => a.type === 'create-pod' && a.reason !== 'replace' && !isRepair(a));
-    const scaleDowns = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && a.reason !== 'replace' && !isRepair(a));
-    const updates = actions.filter((a) => a.reason === 'replace'); // remove + create of one ordinal
-    // Creation: in ordinal order, each ready before the next (OrderedReady), or all at once.
-    const sortedCreates = [...creates].sort((a, b) => (a.ordinal ?? 0) - (b.ordinal ?? 0));
-    if (!ordered) allowed.push(...sortedCreates);
-    else if (sortedCreates.length > 0) {
-      const first = sortedCreates[0];
-      const below = Array.from({ length: first.ordinal ?? 0 }, (_, i) => i);
-      const notReady = below.find((i) => !ready(i));
-      if (notReady === undefined) allowed.push(first);
-      if (notReady !== undefined || sortedCreates.length > 1) held.push(notReady !== undefined ? `ordered creation: waiting for ${s.meta.name}-${notReady} to be ready` : `ordered creation: one pod at a time`);
+    const done = (held?: string) => ({ allowed, held });
+    const ofOrdinal = (i: number, pred: (a: PodAction) => boolean) => actions.filter((a) => !isRepair(a) && (a.ordinal ?? -1) === i && pred(a));
+    // 1. the replicas, in ordinal order
+    for (let i = 0; i < s.replicas; i++) {
+      const st = state(i);
+      if (st === 'missing') {
+        allowed.push(...ofOrdinal(i, (a) => a.type === 'create-pod'));
+        if (ordered) return done(`ordered creation: waiting for ${podName(i)} to be created and ready`);
+        continue;
+      }
+      if (st !== 'available' && ordered) return done(`ordered: ${waitingFor(i, st)}`);
     }
-    // Scale-down: the highest ordinal first.
-    const sortedDowns = [...scaleDowns].sort((a, b) => (b.ordinal ?? 0) - (a.ordinal ?? 0));
-    if (!ordered) allowed.push(...sortedDowns);
-    else if (sortedDowns.length > 0) allowed.push(sortedDowns[0]);
-    // Update: one ordinal at a time from the highest, when every other pod is ready.
-    const byOrdinal = [...new Set(updates.map((a) => a.ordinal ?? 0))].sort((a, b) => b - a);
-    if (byOrdinal.length > 0) {
-      const top = byOrdinal[0];
-      const others = Array.from({ length: s.replicas }, (_, i) => i).filter((i) => i !== top);
-      const notReady = others.find((i) => !ready(i));
-      if (notReady === undefined && creates.length === 0) allowed.push(...updates.filter((a) => (a.ordinal ?? 0) === top));
-      const left = notReady === undefined && creates.length === 0 ? byOrdinal.length - 1 : byOrdinal.length;
-      if (left > 0) held.push(`rolling update: ${left} pod(s) to update${notReady !== undefined ? `, waiting for ${s.meta.name}-${notReady} to be ready` : ''}`);
+    // 2. the condemned, highest first
+    const condemned = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a) && (a.ordinal ?? 0) >= s.replicas).sort((a, b) => (b.ordinal ?? 0) - (a.ordinal ?? 0));
+    const condemnedGoing = terminating.filter((p) => (p.ordinal ?? 0) >= s.replicas);
+    if (ordered && condemnedGoing.length > 0) return done(`scale-down: waiting for ${condemnedGoing.map((p) => p.name).join(', ')} to terminate`);
+    if (condemned.length > 0) {
+      allowed.push(...(ordered ? condemned.slice(0, 1) : condemned));
+      if (ordered) return done(condemned.length > 1 ? `scale-down: one pod at a time, ${condemned.length - 1} more to remove` : undefined);
     }
-    return { allowed, held: held.length ? held.join('; ') : undefined };
+    // 3. the update, one pod at a time from the highest ordinal
+    const partition = s.updateStrategy.type === 'RollingUpdate' ? s.updateStrategy.partition : s.replicas;
+    for (let target = s.replicas - 1; target >= partition; target--) {
+      const update = ofOrdinal(target, (a) => a.reason === 'replace');
+      if (update.length > 0) {
+        allowed.push(...update);
+        const left = new Set(actions.filter((a) => a.reason === 'replace' && (a.ordinal ?? 0) < target).map((a) => a.ordinal)).size;
+        return done(left > 0 ? `rolling update: ${left} more pod(s) to update, one at a time` : undefined);
+      }
+      const st = state(target);
+      if (st !== 'available' && st !== 'missing') return done(`rolling update: ${waitingFor(target, st)}`);
+    }
+    return done();
   };
 }

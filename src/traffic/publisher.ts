@@ -45,6 +45,8 @@ export class EndpointPublisher {
   private readonly terminating = new Set<string>();
   private lastWarnings = '';
   private lastStatus?: ProxyStatus;
+  /** Per proxy (its endpoints file): the pods in the last table published to it. */
+  private readonly published = new Map<string, Set<string>>();
 
   constructor(
     private readonly runtime: Runtime,
@@ -85,7 +87,10 @@ export class EndpointPublisher {
     await Promise.all(
       targets.map(async (t) => {
         const inTable = t.tableFor(before).listeners.flatMap((l) => l.endpoints.filter((e) => leaving.has(e.pod)).map(endpointKey));
-        if (inTable.length > 0) {
+        // A table published since (a look that already left the pod out) may not be applied
+        // yet: confirm one without the pod whenever the last published table had it.
+        const lastHad = [...leaving].some((p) => this.published.get(t.supervisor.paths.endpoints)?.has(p));
+        if (inTable.length > 0 || lastHad) {
           const gen = await this.publish(t, t.tableFor(after));
           if (gen !== undefined && !(await t.supervisor.waitApplied(gen, ACK_TIMEOUT_MS))) {
             this.opts.log('a proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
@@ -167,7 +172,9 @@ export class EndpointPublisher {
       if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
       this.lastWarnings = warnings;
     }
-    return t.supervisor.publish(table);
+    const gen = await t.supervisor.publish(table);
+    this.published.set(t.supervisor.paths.endpoints, new Set(table.listeners.flatMap((l) => l.endpoints.map((e) => e.pod))));
+    return gen;
   }
 }
 

@@ -11,7 +11,12 @@ import { ProxySupervisor } from '../../proxy';
 import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import type { ObservedState } from '../../observe/types';
 import { plan } from '../../plan';
-import { executeAction } from '../../rollout/execute';
+import { runStep } from '../../rollout/runStep';
+import { TerminationLedger } from '../../rollout/terminating';
+import { Terminator } from '../../rollout/terminator';
+import type { PlanContext } from '../../plan/types';
+import type { Runtime } from '../../runtime/types';
+import { sleep } from '../../util/eventually';
 import { ImageEnsurer } from '../../rollout/images';
 import { summarizeAction } from '../../rollout/report';
 import { allResources, emptyDesiredState, resourceKey, type DesiredState } from '../../model/types';
@@ -41,15 +46,9 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
           throw new BerthError('E_INVALID', `${dir}: manifests are not valid; nothing was deleted`);
         }
         return withEngine(eng, 'delete', true, async (runtime) => {
-          const all = await observe(runtime, eng.instance);
-          const observed = ownedBy(outcome.desired, all);
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
-          const removals = withDeclaredGrace(plan(emptyDesiredState(), observed, ctx).actions, outcome.desired);
-          const images = new ImageEnsurer(runtime, new Map());
-          for (const a of removals) {
-            process.stdout.write(`  ${summarizeAction(a)}\n`);
-            await executeAction({ runtime, images }, a);
-          }
+          const removals = await removeAll(runtime, ctx, outcome.desired);
+          const all = await observe(runtime, eng.instance);
           const volumes = raw.deleteVolumes ? claimVolumes(outcome.desired, all) : [];
           for (const v of volumes) {
             process.stdout.write(`  remove volume ${v}\n`);
@@ -67,12 +66,38 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
               await proxy.stop();
             }
           }
-          process.stdout.write(removals.length + volumes.length ? `deleted: ${removals.length + volumes.length} action(s)\n` : 'nothing to delete\n');
+          process.stdout.write(removals + volumes.length ? `deleted: ${removals + volumes.length} action(s)\n` : 'nothing to delete\n');
           return EXIT.ok;
         });
       }),
   );
 }
+
+/**
+ * Like `kubectl delete`, waits until the objects are gone: all pods begin terminating at once
+ * (concurrently, each with its own grace period), then networks and volumes go once no pod
+ * uses them. Pods left terminating by an earlier process are waited for too. Returns the
+ * number of actions taken.
+ */
+async function removeAll(runtime: Runtime, ctx: PlanContext, desired: DesiredState): Promise<number> {
+  const ledger = new TerminationLedger(ctx.stateDir, ctx.instance);
+  const terminator = new Terminator({ runtime, ledger, now: Date.now, log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`) });
+  const images = new ImageEnsurer(runtime, new Map());
+  let taken = 0;
+  for (let round = 0; round < MAX_DELETE_ROUNDS; round++) {
+    const observed = ownedBy(desired, await terminator.observe(ctx.instance));
+    const removals = withDeclaredGrace(plan(emptyDesiredState(), observed, ctx).actions, desired);
+    if (removals.length === 0 && (observed.terminating ?? []).length === 0) return taken;
+    await runStep(removals, { runtime, images, onAction: (a) => process.stdout.write(`  ${summarizeAction(a)}\n`), terminate: (p) => terminator.begin(p) });
+    taken += removals.length;
+    await terminator.settled();
+    if (removals.length === 0) await sleep(500); // pods another process began terminating: wait for their deadline
+  }
+  throw new BerthError('E_ENGINE', 'delete did not finish: objects keep coming back', 'is another berth driving this instance?');
+}
+
+/** Pods, then what they used, then what another process left terminating: a few rounds; more means a fight. */
+const MAX_DELETE_ROUNDS = 200;
 
 /**
  * The part of the engine that belongs to resources the desired state declares: their pods,
@@ -82,10 +107,13 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
 export function ownedBy(desired: DesiredState, observed: ObservedState): ObservedState {
   const declared = new Set(allResources(desired).map((r) => `${r.kind}/${r.meta.namespace}/${r.meta.name}`));
   const namespaces = new Set(desired.namespaces.filter((n) => n.meta.source.file !== '').map((n) => n.meta.name));
-  const pods = observed.pods.filter((p) => declared.has(`${p.kind}/${p.namespace}/${p.owner}`));
-  const podIds = new Set(pods.map((p) => `${p.namespace}/${p.name}`));
+  const owned = (p: { kind: string; namespace: string; owner: string }) => declared.has(`${p.kind}/${p.namespace}/${p.owner}`);
+  const pods = observed.pods.filter(owned);
+  const terminating = (observed.terminating ?? []).filter(owned);
+  const podIds = new Set([...pods, ...terminating].map((p) => `${p.namespace}/${p.name}`));
   return {
     pods,
+    terminating,
     networks: observed.networks.filter((n) => namespaces.has(n.labels[LABEL.namespace] ?? '')),
     volumes: observed.volumes.filter((v) => v.labels[LABEL.kind] === 'emptyDir' && podIds.has(`${v.labels[LABEL.namespace]}/${v.labels[LABEL.pod]}`)),
   };

@@ -90,6 +90,8 @@ export class ApplyHarness {
       onAction: (a) => actions.push(a),
     });
     const outcome = await applier.apply(desired, revisionOf(desired), opts.mode ?? 'rollout');
+    // As `berth apply` does: the old pods still terminating are seen through before returning.
+    await applier.settled();
     return { outcome, actions, desired };
   }
 

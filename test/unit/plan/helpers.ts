@@ -19,7 +19,7 @@ interface Engine {
   mounts: Map<string, string[]>;
 }
 
-export function applyPlan(observed: ObservedState, plan: Plan): ObservedState {
+export function applyPlan(observed: ObservedState, plan: Pick<Plan, 'actions'> & Partial<Plan>): ObservedState {
   const engine: Engine = {
     containers: observed.pods.flatMap((p) => [...(p.infra ? [p.infra] : []), ...p.containers]).map((c) => ({ ...c })),
     networks: [...observed.networks],

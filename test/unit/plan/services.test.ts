@@ -107,7 +107,7 @@ describe('plan: Service changes re-alias running pods', () => {
   });
 
   it('aliases not reported by the runtime, nothing changed: no action, no warning', () => {
-    assert.deepEqual(plan(state({ app: 'web' }), unreported(), ctx()), { actions: [], warnings: [] });
+    assert.deepEqual(plan(state({ app: 'web' }), unreported(), ctx()), { actions: [], warnings: [], held: [] });
   });
 
   it('the engine-made alias (short container id) is not taken for a difference', () => {

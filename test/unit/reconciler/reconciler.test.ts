@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { Reconciler, type ReconcilerOptions } from '../../../src/reconciler/reconciler';
-import type { ApplyOutcome, Applier, OutcomeRecord, Recorder, RevisionSource, RevisionStatus, Validation } from '../../../src/reconciler/types';
+import type { StepOutcome, Applier, OutcomeRecord, Recorder, RevisionSource, RevisionStatus, Validation } from '../../../src/reconciler/types';
 import type { FetchResult, Revision } from '../../../src/git/types';
 import { emptyDesiredState, type DesiredState } from '../../../src/model/types';
 import { BerthError } from '../../../src/util/errors';
@@ -31,17 +31,27 @@ class FakeSource implements RevisionSource {
 /** Each desired state carries its revision in a namespace name, so calls are readable. */
 const desiredFor = (sha: string): DesiredState => ({ ...emptyDesiredState(), namespaces: [{ kind: 'Namespace', meta: { name: sha, namespace: sha, labels: {}, annotations: {}, source: { file: '', line: 0, col: 0 } } }] });
 
+/** Scripted steps: `script['rollout:c2']` is what every step of c2's rollout returns (converged by default). */
 class FakeApplier implements Applier {
   calls: string[] = [];
-  script: Record<string, ApplyOutcome> = {};
-  async apply(desired: DesiredState, revision: string, mode: string): Promise<ApplyOutcome> {
+  script: Record<string, StepOutcome> = {};
+  overdue = new Set<string>();
+  async step(desired: DesiredState, revision: string, mode: string): Promise<StepOutcome> {
     this.calls.push(`${mode}:${desired.namespaces[0].meta.name}`);
     return this.script[`${mode}:${revision}`] ?? { type: 'converged', actions: mode === 'self-heal' ? 0 : 1, summary: [] };
+  }
+  pastDeadline(revision: string) {
+    return this.overdue.has(revision);
   }
   resources() {
     return [];
   }
+  terminating() {
+    return [];
+  }
 }
+
+const progressing: StepOutcome = { type: 'progressing', actions: 1, summary: [], requeueAfterMs: 500 };
 
 class MemoryRecorder implements Recorder {
   records: OutcomeRecord[] = [];
@@ -104,9 +114,70 @@ describe('reconciler', () => {
     await rec.pass();
     await rec.pass();
     assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:applying', 'c2:failed']);
+    // The failed commit is recorded when its rollback begins; the rollback is the same pass's next step.
     assert.deepEqual(applier.calls, ['rollout:c1', 'rollout:c2', 'rollback:c1', 'self-heal:c1']);
     assert.equal(recorder.records[3].rollbackTo, 'c1');
     assert.equal(rec.status().lastAppliedRevision, 'c1');
+  });
+
+  it('a rollout is many passes: each takes one step and asks to be called again soon', async () => {
+    const { source, applier, recorder, rec } = setup();
+    source.commits = ['c1'];
+    applier.script['rollout:c1'] = progressing;
+    assert.deepEqual(await rec.pass(), { type: 'requeue', afterMs: 500 });
+    assert.equal(rec.status().phase, 'applying');
+    delete applier.script['rollout:c1'];
+    assert.equal((await rec.pass()).type, 'done');
+    assert.deepEqual([recorder.story(), applier.calls], [['c1:applying', 'c1:succeeded'], ['rollout:c1', 'rollout:c1']]);
+  });
+
+  it('a newer commit takes over at the next pass: the interrupted one is superseded, not waited for', async () => {
+    const { source, applier, recorder, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2');
+    applier.script['rollout:c2'] = progressing; // e.g. never ready
+    await rec.pass();
+    await rec.pass();
+    source.commits.push('c3');
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:applying', 'c2:superseded', 'c3:applying', 'c3:succeeded']);
+    assert.deepEqual(applier.calls, ['rollout:c1', 'rollout:c2', 'rollout:c2', 'rollout:c3']);
+    assert.match(recorder.records[3].reason ?? '', /superseded by c3 during its rollout/);
+  });
+
+  it('an interrupted commit already past its progress deadline is recorded failed', async () => {
+    const { source, applier, recorder, rec } = setup();
+    source.commits = ['c1', 'c2'];
+    applier.script['rollout:c2'] = progressing;
+    await rec.pass();
+    applier.overdue.add('c2');
+    source.commits.push('c3');
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c2:applying', 'c2:failed', 'c3:applying', 'c3:succeeded']);
+  });
+
+  it('a newer commit takes over a rollback in progress; the failed commit stays failed', async () => {
+    const { source, applier, recorder, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    source.commits.push('c2');
+    applier.script['rollout:c2'] = { type: 'failed', actions: 1, reason: 'never ready', details: [] };
+    applier.script['rollback:c1'] = progressing;
+    assert.equal((await rec.pass()).type, 'requeue');
+    assert.equal(rec.status().phase, 'rolling-back');
+    source.commits.push('c3');
+    await rec.pass();
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:applying', 'c2:failed', 'c3:applying', 'c3:succeeded']);
+    assert.deepEqual(applier.calls, ['rollout:c1', 'rollout:c2', 'rollback:c1', 'rollout:c3']);
+  });
+
+  it('self-heal that waits for a repair asks for another pass soon', async () => {
+    const { source, applier, rec } = setup();
+    source.commits = ['c1'];
+    await rec.pass();
+    applier.script['self-heal:c1'] = progressing;
+    assert.deepEqual(await rec.pass(), { type: 'requeue', afterMs: 500 });
   });
 
   it('records commits it jumped over as superseded', async () => {
@@ -127,7 +198,7 @@ describe('reconciler', () => {
     assert.equal(rec.status().lastError, 'docker engine unreachable');
     delete applier.script['rollout:c1'];
     await rec.pass();
-    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:applying', 'c1:succeeded']);
+    assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded']);
   });
 
   it('after a restart resumes: the last good revision is self-healed, an interrupted one re-attempted', async () => {

@@ -1,0 +1,158 @@
+/**
+ * The I/O of terminating pods (terminating.ts has the rules): begin() records a batch of
+ * removals in the ledger and returns at once; in the background each pod leaves its Service
+ * endpoints (confirmed, drained), gets `docker stop` with the time left before its deadline,
+ * and is removed with its emptyDir volumes. reap() finishes what a crash or a lost request
+ * left: records whose containers are gone or stopped, and pods past their deadline.
+ */
+import type { RemovePodAction } from '../plan/types';
+import type { ContainerSummary, Runtime } from '../runtime/types';
+import { isBerthError, messageOf } from '../util/errors';
+import { observe } from '../observe';
+import type { ObservedState } from '../observe/types';
+import { reapDecision, secondsLeft, splitTerminating, type TerminationLedger, type TerminationRecord } from './terminating';
+
+export interface TerminatorDeps {
+  runtime: Runtime;
+  ledger: TerminationLedger;
+  now(): number;
+  /** Zero-downtime order: out of every Service's endpoints, confirmed, drained, before SIGTERM. */
+  beforeStop?(pods: RemovePodAction[]): Promise<void>;
+  /** A terminating pod is gone: a pass may now create its successor or remove its network. */
+  onGone?(pods: TerminationRecord[]): void;
+  log(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export class Terminator {
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Pods (`ns/name`) whose stop and removal this process is doing: the reaper leaves them alone until their deadline. */
+  private readonly stopping = new Set<string>();
+
+  constructor(private readonly deps: TerminatorDeps) {}
+
+  /** Records the pods as terminating (written before anything happens), then stops them in the background. */
+  async begin(pods: readonly RemovePodAction[]): Promise<TerminationRecord[]> {
+    if (pods.length === 0) return [];
+    const since = this.deps.now();
+    const records = pods.map((p): TerminationRecord => ({
+      key: p.key,
+      namespace: p.namespace,
+      pod: p.pod,
+      containerIds: p.containerIds,
+      volumes: p.volumes,
+      graceSeconds: p.graceSeconds,
+      since,
+      deadline: since + p.graceSeconds * 1000,
+    }));
+    await this.deps.ledger.add(records);
+    for (const r of records) this.stopping.add(podId(r));
+    this.track(this.stopAll([...pods], records).finally(() => records.forEach((r) => this.stopping.delete(podId(r)))));
+    return records;
+  }
+
+  /**
+   * What the engine runs for `instance` (three list calls), after reaping what finished
+   * terminating, with the pods still terminating apart from the live ones.
+   */
+  async observe(instance: string): Promise<ObservedState> {
+    const raw = await observe(this.deps.runtime, instance);
+    const reaped = await this.reap(raw.pods.flatMap((p) => [...p.containers, ...(p.infra ? [p.infra] : [])]));
+    return splitTerminating(withoutReaped(raw, reaped), await this.deps.ledger.list());
+  }
+
+  /** Removes what is done or overdue; returns the records it finished. One ledger read, no engine call when nothing terminates. */
+  async reap(containers: readonly ContainerSummary[]): Promise<TerminationRecord[]> {
+    const records = await this.deps.ledger.list();
+    if (records.length === 0) return [];
+    const byId = new Map(containers.map((c) => [c.id, c]));
+    const now = this.deps.now();
+    const done: TerminationRecord[] = [];
+    const forget: TerminationRecord[] = [];
+    await Promise.all(
+      records.map(async (r) => {
+        const d = reapDecision(r, byId, now);
+        if (d.type === 'keep') return;
+        // Two removals of one container at once: the second is told "in progress" and the
+        // name may still be taken when its successor is created.
+        if (this.stopping.has(podId(r)) && !(d.type === 'remove' && d.forced)) return;
+        if (d.type === 'forget') return void forget.push(r);
+        if (d.forced) this.deps.log('a terminating pod outlived its deadline; killing it', { pod: `${r.namespace}/${r.pod}` });
+        if (await this.removeContainers(r)) done.push(r);
+      }),
+    );
+    if (done.length + forget.length > 0) await this.deps.ledger.remove([...done, ...forget]);
+    if (done.length + forget.length > 0) this.deps.onGone?.([...done, ...forget]);
+    return [...done, ...forget];
+  }
+
+  /** The earliest time the reaper has something to do without being told (a deadline), if any. */
+  async nextDeadline(): Promise<number | undefined> {
+    const records = await this.deps.ledger.list();
+    return records.length ? Math.min(...records.map((r) => r.deadline)) : undefined;
+  }
+
+  /** Resolves when every stop begun by this process has finished (`berth delete`, `berth apply`, tests). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err) => this.deps.log('terminating pods failed; the reaper retries at their deadline', { error: messageOf(err) }));
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async stopAll(pods: RemovePodAction[], records: TerminationRecord[]): Promise<void> {
+    await this.deps.beforeStop?.(pods);
+    await Promise.all(records.map((r) => this.stopPod(r)));
+    const finished = [];
+    for (const r of records) if (await this.removeContainers(r)) finished.push(r);
+    if (finished.length === 0) return;
+    await this.deps.ledger.remove(finished);
+    this.deps.onGone?.(finished);
+  }
+
+  /**
+   * `docker stop` with the seconds left: the engine sends SIGTERM and SIGKILLs at the
+   * deadline on its own, even if berth is gone by then. App containers first, together;
+   * the infra container (the pod's network) last.
+   */
+  private async stopPod(r: TerminationRecord): Promise<void> {
+    const [apps, infra] = r.containerIds.length > 1 ? [r.containerIds.slice(0, -1), r.containerIds.slice(-1)] : [r.containerIds, []];
+    const left = () => secondsLeft(r.deadline, this.deps.now());
+    await Promise.all(apps.map((id) => ignoreMissing(this.deps.runtime.stopContainer(id, left()))));
+    await Promise.all(infra.map((id) => ignoreMissing(this.deps.runtime.stopContainer(id, left()))));
+  }
+
+  /** Removes (force) the pod's containers and its emptyDir volumes; false when the engine refused. */
+  private async removeContainers(r: TerminationRecord): Promise<boolean> {
+    try {
+      for (const id of r.containerIds) await this.deps.runtime.removeContainer(id);
+      for (const v of r.volumes) await this.deps.runtime.removeVolume(v);
+      return true;
+    } catch (err) {
+      this.deps.log('removing a terminated pod failed; retried at the next pass', { pod: `${r.namespace}/${r.pod}`, error: messageOf(err) });
+      return false;
+    }
+  }
+}
+
+function podId(r: TerminationRecord): string {
+  return `${r.namespace}/${r.pod}`;
+}
+
+/** The observed state without the pods whose containers the reaper just removed. */
+function withoutReaped(o: ObservedState, reaped: readonly TerminationRecord[]): ObservedState {
+  if (reaped.length === 0) return o;
+  const gone = new Set(reaped.flatMap((r) => r.containerIds));
+  const remains = (c: ContainerSummary) => !gone.has(c.id);
+  return { ...o, pods: o.pods.filter((p) => p.containers.every(remains) && (!p.infra || remains(p.infra))) };
+}
+
+async function ignoreMissing(p: Promise<void>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isBerthError(err, 'E_NOT_FOUND')) throw err;
+  }
+}
