@@ -108,12 +108,15 @@ async function webhook(req: http.IncomingMessage, res: http.ServerResponse, deps
 const DRAIN_REFUSED_MS = 1000;
 
 function refuseTooLarge(req: http.IncomingMessage, res: http.ServerResponse): void {
-  // Closing at once while the client still sends makes its TCP stack reset the connection,
-  // which can discard the 413 before the client reads it: drop what keeps coming for a moment.
+  // Closing while the client still sends makes its TCP stack see EPIPE or a reset, which can
+  // come before it has read the 413 (a `Connection: close` answer did exactly that, now and
+  // then): read and drop the rest of the body, and cut the connection only if it goes on
+  // for longer than a moment.
   req.resume();
   const cut = setTimeout(() => req.destroy(), DRAIN_REFUSED_MS);
-  res.on('close', () => clearTimeout(cut));
-  send(res, 413, { error: `body larger than ${MAX_WEBHOOK_BODY} bytes` }, { connection: 'close' });
+  req.on('end', () => clearTimeout(cut));
+  req.on('close', () => clearTimeout(cut));
+  send(res, 413, { error: `body larger than ${MAX_WEBHOOK_BODY} bytes` });
 }
 
 /** The body, or undefined when it grows past `limit` (reading stops there). */
