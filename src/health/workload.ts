@@ -76,6 +76,9 @@ export function deploymentHealth(d: DeploymentResource, pods: readonly PodView[]
   if (available >= d.replicas && updated.length === d.replicas && old === 0) {
     return result(d, 'Healthy', `${available} of ${d.replicas} replicas are available`);
   }
+  // Kubernetes reports a paused Deployment's rollout as paused (Argo CD: Suspended) and never
+  // times it out; its pods of the previous template stay.
+  if (d.paused && old > 0) return result(d, 'Suspended', `paused: ${old} pod(s) of the previous template stay, ${available} of ${d.replicas} updated replicas are available`);
   const waiting = updated.find((p) => !p.ready);
   const detail = old > 0 ? `, ${old} old replica(s) pending termination` : waiting?.reason ? ` (${waiting.name}: ${waiting.reason})` : '';
   return result(d, 'Progressing', `${available} of ${d.replicas} updated replicas are available${detail}`);

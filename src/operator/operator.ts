@@ -62,14 +62,15 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
   const lock = { release: async () => void (await Promise.all([repoLock.release(), instanceLock.release()])) };
   const closers: Closer[] = [];
   try {
-    const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => log.debug(f ?? {}, m) });
+    // Every line logged during a pass, by whichever part (git source, applier, endpoint
+    // publisher, recorder, reconciler), carries the pass id.
+    let passLog = log;
+    let queue: PassQueue | undefined;
+    const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => passLog.debug(f ?? {}, m) });
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics();
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    // Every line logged during a pass, by whichever part, carries the pass id.
-    let passLog = log;
-    let queue: PassQueue | undefined;
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),

@@ -1,6 +1,7 @@
 /**
  * `berth get`: what the engine runs for this instance, read from labels alone (the same
- * observe step the planner uses). Services are Docker network aliases, so a Service is shown
+ * observe step the planner uses), and the pods being terminated from the state directory's
+ * ledger (rollout/terminating.ts). Services are Docker network aliases, so a Service is shown
  * with the pods that answer to its name.
  */
 import { Argument, type Command } from 'commander';
@@ -13,6 +14,7 @@ import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
+import { secondsLeft, splitTerminating, TerminationLedger } from '../../rollout/terminating';
 
 const WHAT = ['pods', 'deployments', 'statefulsets', 'services', 'endpoints', 'all'] as const;
 type What = (typeof WHAT)[number];
@@ -65,10 +67,12 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
   addEngineOptions(cmd).action((what: What, raw: { instance: string; stateDir: string; namespace?: string; output: OutputFormat }) =>
     run(async () => {
       const eng = engineOptions(raw);
-      const observed = await withEngine(eng, 'get', false, (rt) => observe(rt, eng.instance));
-      const pods = observed.pods.filter((p) => !raw.namespace || p.namespace === raw.namespace);
+      const observed = await withEngine(eng, 'get', false, async (rt) => splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()));
+      const inNamespace = <T extends ObservedPod>(p: T) => !raw.namespace || p.namespace === raw.namespace;
+      const pods = observed.pods.filter(inNamespace);
+      const terminating = (observed.terminating ?? []).filter(inNamespace);
       const sections: Record<string, unknown[]> = {};
-      if (what === 'pods' || what === 'all') sections.pods = pods.map(podRow);
+      if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
       if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
@@ -103,9 +107,11 @@ function isRunning(p: ObservedPod): boolean {
   return p.containers.length > 0 && p.containers.every((c) => c.state === 'running');
 }
 
-function podRow(p: ObservedPod): PodRow {
+/** A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows `Terminating`. */
+function podRow(p: ObservedPod, deadline?: number): PodRow {
   const running = p.containers.filter((c) => c.state === 'running').length;
-  const status = isRunning(p) ? 'Running' : p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
+  const status =
+    deadline !== undefined ? `Terminating (${secondsLeft(deadline, Date.now())} s left)` : isRunning(p) ? 'Running' : p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
   return { namespace: p.namespace, name: p.name, kind: p.kind, owner: p.owner, ready: `${running}/${p.containers.length}`, status, specHash: p.specHash, revision: p.revision };
 }
 
