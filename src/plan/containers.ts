@@ -96,6 +96,7 @@ function appContainer(
     stopTimeout: pod.spec.terminationGracePeriodSeconds,
     extraHosts: [],
   };
+  if (c.readinessProbe || c.livenessProbe) spec.labels[LABEL.probes] = JSON.stringify({ readinessProbe: c.readinessProbe, livenessProbe: c.livenessProbe, ports: c.ports });
   const entrypoint = expandArgs(c.command, env.vars);
   const cmd = expandArgs(c.args, env.vars);
   if (entrypoint) spec.entrypoint = entrypoint;

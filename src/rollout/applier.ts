@@ -238,7 +238,10 @@ export class EngineApplier implements Applier {
       // Self-heal never fails a revision; it goes on while a repair waits for readiness.
       return this.held.some((h) => !h.suspended) ? progressing(poll) : { type: 'converged', actions: run.actions, summary: run.summary };
     }
-    if (unsettled.length === 0 && pending.length === 0) return { type: 'converged', actions: run.actions, summary: run.summary };
+    // A paused Deployment's held actions are the user's choice, not work left (Argo CD: synced, Suspended).
+    const suspended = new Set(step.held.filter((h) => h.suspended).map((h) => h.key));
+    const outstanding = pending.filter((a) => !suspended.has(a.key));
+    if (unsettled.length === 0 && outstanding.length === 0) return { type: 'converged', actions: run.actions, summary: run.summary };
     const stuck = run.clock.stalled(this.health, this.now());
     if (stuck.length > 0) return this.failed(run, desired, stuck, 'made no progress within its progress deadline');
     return progressing(poll);

@@ -6,10 +6,10 @@
 import type { ObservedPod } from '../observe/types';
 import type { DesiredPod } from '../plan/types';
 import { networkName } from '../plan/names';
-import type { ContainerSummary, Runtime } from '../runtime/types';
+import { LABEL, type ContainerSummary, type Runtime } from '../runtime/types';
 import { upForMs, type Prober, type ProbedContainer } from '../health/prober';
 import type { PodView } from '../health/workload';
-import { resourceKey, type WorkloadKind } from '../model/types';
+import { resourceKey, type Container, type WorkloadKind } from '../model/types';
 
 export interface PodContext {
   observed: ObservedPod;
@@ -26,7 +26,7 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
     const endpoint = o.infra ?? o.containers[0];
     const ip = d?.spec.hostNetwork ? '127.0.0.1' : endpoint?.networks[networkName(instance, o.namespace)] ?? '';
     const probed = o.containers.map((c): ProbedContainer => {
-      const spec = d?.spec.containers.find((x) => x.name === containerLabel(c));
+      const spec = d?.spec.containers.find((x) => x.name === containerLabel(c)) ?? ownProbes(c);
       return { id: c.id, running: c.state === 'running', upForMs: upForMs(c.status), ip, ports: spec?.ports ?? [], readinessProbe: spec?.readinessProbe, livenessProbe: spec?.livenessProbe };
     });
     return { observed: o, desired: d, probed };
@@ -70,6 +70,18 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<Po
     }
   }
   return { ...base, reason };
+}
+
+/** The probes a container was created with (LABEL.probes), for a pod whose template is no longer declared. */
+function ownProbes(c: ContainerSummary): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> | undefined {
+  const text = c.labels[LABEL.probes];
+  if (!text) return undefined;
+  try {
+    const v = JSON.parse(text) as Partial<Container>;
+    return { ports: Array.isArray(v.ports) ? v.ports : [], readinessProbe: v.readinessProbe, livenessProbe: v.livenessProbe };
+  } catch {
+    return undefined;
+  }
 }
 
 function containerLabel(c: ContainerSummary): string {

@@ -198,4 +198,11 @@ export const LABEL = {
    * left the manifests (prune, `berth delete`) still stops with its own grace period.
    */
   grace: 'io.berth.grace',
+  /**
+   * On an app container with probes: its readiness and liveness probes and ports (JSON). A pod
+   * carries its own probes, as a Kubernetes pod carries its spec: a pod of a template no
+   * longer declared (a rollout interrupted by a newer commit) is still probed by its own
+   * rules, never counted ready just because it runs. Never compared when planning.
+   */
+  probes: 'io.berth.probes',
 } as const;
