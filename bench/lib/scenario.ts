@@ -5,6 +5,8 @@ export interface BenchOptions {
   keepAlive: boolean;
   /** Length of the steady phases of the rollout scenarios, in seconds. */
   seconds: number;
+  /** Workloads of the scale scenario (`--n`). */
+  n: number;
   log: (line: string) => void;
 }
 

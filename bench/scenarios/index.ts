@@ -2,5 +2,6 @@
 import type { Scenario } from '../lib/scenario';
 import { proxyThroughput } from './proxyThroughput';
 import { rolloutTraffic } from './rolloutTraffic';
+import { scale } from './scale';
 
-export const SCENARIOS: Scenario[] = [proxyThroughput, rolloutTraffic];
+export const SCENARIOS: Scenario[] = [proxyThroughput, rolloutTraffic, scale];

@@ -10,16 +10,25 @@ import { registerHistory } from './commands/history';
 import { registerRollout } from './commands/rollout';
 import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
 
+/**
+ * Runs a command and exits with its code once stdout and stderr are flushed. Exiting does not
+ * wait for engine requests still open: `berth apply` leaves the stops of old pods to the
+ * engine (which finishes them on its own, rollout/terminator.ts) instead of waiting out their
+ * grace periods.
+ */
 function run(fn: () => Promise<ExitCode>): void {
   fn().then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitWhenFlushed(code),
     (err: unknown) => {
       process.stderr.write(describeError(err) + '\n');
-      process.exitCode = exitCodeFor(err);
+      exitWhenFlushed(exitCodeFor(err));
     },
   );
+}
+
+function exitWhenFlushed(code: ExitCode): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 export function buildProgram(): Command {

@@ -35,6 +35,8 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     pauseImage: opts.pauseImage,
     pauseCommand: opts.pauseCommand,
     prune: opts.prune,
+    // A person is waiting at the terminal: look a little more often than the operator does.
+    pollMs: 250,
     log: () => {},
     onAction: (a) => process.stdout.write(`  ${summarizeAction(a)}\n`),
     onHealth: healthPrinter(),

@@ -14,7 +14,7 @@ import { Warnings } from '../plan/warnings';
 import type { Action, DesiredPod, HeldCreate, PlanContext, RemovePodAction } from '../plan/types';
 import type { ObservedState, TerminatingPod } from '../observe/types';
 import type { DesiredState } from '../model/types';
-import type { PullProgress, Runtime } from '../runtime/types';
+import { LABEL, type PullProgress, type Runtime } from '../runtime/types';
 import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
 import type { TerminatingStatus } from '../api/types';
 import { Prober } from '../health/prober';
@@ -100,6 +100,7 @@ export class EngineApplier implements Applier {
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
+      labels: { [LABEL.instance]: opts.instance },
       ledger: this.ledger,
       now: this.now,
       beforeStop: opts.beforeRemove,
@@ -128,6 +129,11 @@ export class EngineApplier implements Applier {
   /** Resolves when the pods this process began terminating are stopped and removed. */
   settled(): Promise<void> {
     return this.terminator.settled();
+  }
+
+  /** Resolves when the engine has begun stopping every pod this process began terminating (it finishes on its own). */
+  handedOver(): Promise<void> {
+    return this.terminator.handedOver();
   }
 
   /** Whether the rollout of `revision` in progress has a workload past its progress deadline (as of the last look). */

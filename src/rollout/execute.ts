@@ -6,7 +6,7 @@
 import { mkdir, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
-import { LABEL, type Labels, type Runtime } from '../runtime/types';
+import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../runtime/types';
 import { isBerthError, BerthError, messageOf } from '../util/errors';
 import type { ImageEnsurer } from './images';
 import { pathExists } from '../util/pathExists';
@@ -67,16 +67,9 @@ async function createPod(deps: ExecuteDeps, a: CreatePodAction): Promise<void> {
   const rt = deps.runtime;
   for (const spec of [...(a.infra ? [a.infra] : []), ...a.containers]) await deps.images.ensure(spec.image);
   for (const v of a.volumes) await rt.createVolume(v.name, v.labels);
-  // A leftover of an interrupted pass may hold the name: it is ours (same labels), replace it.
-  for (const spec of [...(a.infra ? [a.infra] : []), ...a.containers]) {
-    await rt.removeContainer(spec.name);
-  }
-  if (a.infra) {
-    const id = await rt.createContainer(a.infra);
-    await rt.startContainer(id);
-  }
+  if (a.infra) await rt.startContainer(await createReplacingLeftover(rt, a.infra));
   for (const spec of a.containers) {
-    const id = await rt.createContainer(spec);
+    const id = await createReplacingLeftover(rt, spec);
     try {
       await rt.startContainer(id);
     } catch (err) {
@@ -84,6 +77,20 @@ async function createPod(deps: ExecuteDeps, a: CreatePodAction): Promise<void> {
       await rt.removeContainer(id);
       throw err;
     }
+  }
+}
+
+/**
+ * A leftover of an interrupted pass may hold the name: it is ours (same labels), replace it.
+ * Asked only when the name is taken, so a creation costs one engine call, not two.
+ */
+async function createReplacingLeftover(rt: Runtime, spec: ContainerCreateSpec): Promise<string> {
+  try {
+    return await rt.createContainer(spec);
+  } catch (err) {
+    if (!isBerthError(err, 'E_CONFLICT')) throw err;
+    await rt.removeContainer(spec.name);
+    return rt.createContainer(spec);
   }
 }
 

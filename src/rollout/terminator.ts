@@ -6,7 +6,7 @@
  * left: records whose containers are gone or stopped, and pods past their deadline.
  */
 import type { RemovePodAction } from '../plan/types';
-import type { ContainerSummary, Runtime } from '../runtime/types';
+import type { ContainerSummary, Labels, Runtime } from '../runtime/types';
 import { isBerthError, messageOf } from '../util/errors';
 import { observe } from '../observe';
 import type { ObservedState } from '../observe/types';
@@ -14,6 +14,8 @@ import { reapDecision, secondsLeft, splitTerminating, type TerminationLedger, ty
 
 export interface TerminatorDeps {
   runtime: Runtime;
+  /** Labels of the instance's containers, to follow their stops on the engine's event stream. */
+  labels: Labels;
   ledger: TerminationLedger;
   now(): number;
   /** Zero-downtime order: out of every Service's endpoints, confirmed, drained, before SIGTERM. */
@@ -27,6 +29,8 @@ export class Terminator {
   private readonly inFlight = new Set<Promise<void>>();
   /** Pods (`ns/name`) whose stop and removal this process is doing: the reaper leaves them alone until their deadline. */
   private readonly stopping = new Set<string>();
+  /** Per batch begun: resolves once the engine has begun every stop (see handedOver). */
+  private readonly handing = new Set<Promise<void>>();
 
   constructor(private readonly deps: TerminatorDeps) {}
 
@@ -46,8 +50,35 @@ export class Terminator {
     }));
     await this.deps.ledger.add(records);
     for (const r of records) this.stopping.add(podId(r));
-    this.track(this.stopAll([...pods], records).finally(() => records.forEach((r) => this.stopping.delete(podId(r)))));
+    const watch = this.watchStops(records.flatMap((r) => r.containerIds));
+    this.track(this.stopAll([...pods], records, watch.stopped).finally(() => records.forEach((r) => this.stopping.delete(podId(r)))));
+    const handed = watch.handed.finally(() => this.handing.delete(handed));
+    this.handing.add(handed);
     return records;
+  }
+
+  /**
+   * Resolves when the engine has begun every stop asked of it so far (its `kill` or `die`
+   * event arrived, or the stop returned): from then on the engine finishes them on its own,
+   * SIGKILL at the deadline included, so a one-shot command may exit. Their containers are
+   * removed by whichever berth command or operator looks next.
+   */
+  async handedOver(): Promise<void> {
+    while (this.handing.size > 0) await Promise.all([...this.handing]);
+  }
+
+  /** Follows the containers' stops on the event stream (subscribed before any stop is asked, and replaying the last second). */
+  private watchStops(ids: readonly string[]): { handed: Promise<void>; stopped(id: string): void } {
+    const waiting = new Map<string, () => void>();
+    const all = Promise.all(ids.map((id) => new Promise<void>((resolve) => waiting.set(id, resolve))));
+    const sub = this.deps.runtime.subscribe(
+      this.deps.labels,
+      (e) => {
+        if (e.type === 'container' && STOP_BEGUN.has(e.action)) waiting.get(e.id)?.();
+      },
+      () => undefined, // no events: the stops' own answers resolve the waits
+    );
+    return { handed: all.then(() => sub.close()), stopped: (id) => waiting.get(id)?.() };
   }
 
   /**
@@ -102,9 +133,13 @@ export class Terminator {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  private async stopAll(pods: RemovePodAction[], records: TerminationRecord[]): Promise<void> {
-    await this.deps.beforeStop?.(pods);
-    await Promise.all(records.map((r) => this.stopPod(r)));
+  private async stopAll(pods: RemovePodAction[], records: TerminationRecord[], stopped: (id: string) => void): Promise<void> {
+    try {
+      await this.deps.beforeStop?.(pods);
+      await Promise.all(records.map((r) => this.stopPod(r)));
+    } finally {
+      for (const id of records.flatMap((r) => r.containerIds)) stopped(id);
+    }
     const finished = [];
     for (const r of records) if (await this.removeContainers(r)) finished.push(r);
     if (finished.length === 0) return;
@@ -136,6 +171,9 @@ export class Terminator {
     }
   }
 }
+
+/** Engine events that show a stop has begun (`docker stop` sends the stop signal: `kill`) or is over. */
+const STOP_BEGUN = new Set(['kill', 'die', 'stop', 'destroy']);
 
 function podId(r: TerminationRecord): string {
   return `${r.namespace}/${r.pod}`;

@@ -38,13 +38,15 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       return withEngine(eng, 'apply', true, async (runtime) => {
         const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, prune: raw.prune });
         const result = await applier.apply(outcome.desired, revision, raw.wait ? 'rollout' : 'self-heal');
-        // The rollout is done when the new pods are available (old ones count toward nothing);
-        // the old pods still terminating are seen through here so nothing is left behind.
+        // The rollout is done when the new pods are available: old pods still terminating count
+        // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). Once the
+        // engine has begun their stops it finishes them itself, SIGKILL at the deadline
+        // included; the next berth command (or the operator) removes their containers.
         const leaving = applier.terminating();
+        await applier.handedOver();
         if (leaving.length > 0) {
-          process.stdout.write(`  ${leaving.length} old pod(s) terminating (up to ${Math.max(...leaving.map((t) => t.secondsLeft))} s): ${leaving.map((t) => t.name).join(', ')}\n`);
+          process.stdout.write(`  ${leaving.length} old pod(s) terminating, stopped by the engine within ${Math.max(...leaving.map((t) => t.secondsLeft))} s: ${leaving.map((t) => t.name).join(', ')}\n`);
         }
-        await applier.settled();
         switch (result.type) {
           case 'converged':
             process.stdout.write(result.actions === 0 ? 'no changes: everything is as declared\n' : `converged: ${result.actions} action(s)\n`);

@@ -81,7 +81,7 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
  */
 async function removeAll(runtime: Runtime, ctx: PlanContext, desired: DesiredState): Promise<number> {
   const ledger = new TerminationLedger(ctx.stateDir, ctx.instance);
-  const terminator = new Terminator({ runtime, ledger, now: Date.now, log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`) });
+  const terminator = new Terminator({ runtime, labels: { [LABEL.instance]: ctx.instance }, ledger, now: Date.now, log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`) });
   const images = new ImageEnsurer(runtime, new Map());
   let taken = 0;
   for (let round = 0; round < MAX_DELETE_ROUNDS; round++) {
@@ -111,10 +111,15 @@ export function ownedBy(desired: DesiredState, observed: ObservedState): Observe
   const pods = observed.pods.filter(owned);
   const terminating = (observed.terminating ?? []).filter(owned);
   const podIds = new Set([...pods, ...terminating].map((p) => `${p.namespace}/${p.name}`));
+  // A namespace the manifests use without declaring it (`default`) goes with its last pod: the
+  // network is berth's, not the user's, and nothing else of the instance is on it.
+  const used = new Set(allResources(desired).map((r) => r.meta.namespace));
+  const othersIn = new Set([...observed.pods, ...(observed.terminating ?? [])].filter((p) => !owned(p)).map((p) => p.namespace));
+  const goes = (ns: string) => namespaces.has(ns) || (used.has(ns) && !othersIn.has(ns));
   return {
     pods,
     terminating,
-    networks: observed.networks.filter((n) => namespaces.has(n.labels[LABEL.namespace] ?? '')),
+    networks: observed.networks.filter((n) => goes(n.labels[LABEL.namespace] ?? '')),
     volumes: observed.volumes.filter((v) => v.labels[LABEL.kind] === 'emptyDir' && podIds.has(`${v.labels[LABEL.namespace]}/${v.labels[LABEL.pod]}`)),
   };
 }
