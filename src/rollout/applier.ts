@@ -84,7 +84,6 @@ export class EngineApplier implements Applier {
   private readonly terminator: Terminator;
   private readonly ledger: TerminationLedger;
   private readonly progressStore: ProgressStore;
-  private abandoned = false;
   /** The desired state of the last step, watched between steps by probe(). */
   private current?: DesiredState;
   private stepping = false;
@@ -121,19 +120,9 @@ export class EngineApplier implements Applier {
     return this.terminatingPods.map((p) => ({ key: `${p.kind}/${p.namespace}/${p.owner}`, namespace: p.namespace, name: p.name, secondsLeft: secondsLeft(p.deadline, now) }));
   }
 
-  /** Stop: apply() returns an error outcome at its next step (SIGTERM of a one-shot command). */
-  abandon(): void {
-    this.abandoned = true;
-  }
-
   /** Resolves when the pods this process began terminating are stopped and removed. */
   settled(): Promise<void> {
     return this.terminator.settled();
-  }
-
-  /** Resolves when the engine has begun stopping every pod this process began terminating (it finishes on its own). */
-  handedOver(): Promise<void> {
-    return this.terminator.handedOver();
   }
 
   /** Whether the rollout of `revision` in progress has a workload past its progress deadline (as of the last look). */
@@ -142,15 +131,23 @@ export class EngineApplier implements Applier {
     return run?.id === `rollout:${revision}` && run.clock.stalled(this.health, this.now()).length > 0;
   }
 
-  /** Steps until the end (converged, failed, error), waiting between them: `berth apply`, `rollout undo`. */
+  /**
+   * Steps until the end (converged, failed, error), waiting between them: `berth apply`,
+   * `rollout undo`. Returns once the engine has begun stopping the pods this process began
+   * terminating (it finishes them on its own).
+   */
   async apply(desired: DesiredState, revision: string, mode: ApplyMode): Promise<ApplyOutcome> {
     for (;;) {
-      if (this.abandoned) return { type: 'error', error: new Error('berth is stopping; the apply was abandoned and resumes at the next start') };
       const out = await this.step(desired, revision, mode);
-      if (out.type !== 'progressing') return out;
-      // `--no-wait` (self-heal): start everything that may start now, wait for nothing.
-      if (mode === 'self-heal' && out.requeueAfterMs > AFTER_ACTION_MS) return { type: 'converged', actions: out.actions, summary: out.summary };
-      await sleep(out.requeueAfterMs);
+      // `--no-wait` (self-heal) starts everything that may start now and waits for nothing.
+      const waitMore = out.type === 'progressing' && !(mode === 'self-heal' && out.requeueAfterMs > AFTER_ACTION_MS);
+      if (out.type === 'progressing' && waitMore) {
+        await sleep(out.requeueAfterMs);
+        continue;
+      }
+      // A one-shot command may exit once the engine has the stops of the old pods in hand.
+      await this.terminator.handedOver();
+      return out.type === 'progressing' ? { type: 'converged', actions: out.actions, summary: out.summary } : out;
     }
   }
 

@@ -39,11 +39,10 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
         const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, prune: raw.prune });
         const result = await applier.apply(outcome.desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
-        // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). Once the
-        // engine has begun their stops it finishes them itself, SIGKILL at the deadline
-        // included; the next berth command (or the operator) removes their containers.
+        // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The
+        // engine has begun their stops (apply() waits for that) and finishes them itself,
+        // SIGKILL at the deadline included; the next berth command removes their containers.
         const leaving = applier.terminating();
-        await applier.handedOver();
         if (leaving.length > 0) {
           process.stdout.write(`  ${leaving.length} old pod(s) terminating, stopped by the engine within ${Math.max(...leaving.map((t) => t.secondsLeft))} s: ${leaving.map((t) => t.name).join(', ')}\n`);
         }
