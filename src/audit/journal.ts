@@ -77,7 +77,7 @@ export class Journal {
     return (await this.scan()).records;
   }
 
-  async history(opts: { limit?: number } = {}): Promise<HistoryEntry[]> {
+  async history(opts: HistoryQuery = {}): Promise<HistoryEntry[]> {
     return history(this, opts);
   }
 
@@ -90,12 +90,16 @@ export class Journal {
   }
 }
 
+export interface HistoryQuery {
+  limit?: number;
+  /** Only what this instance recorded (several may share a state directory); applied before the limit. */
+  instance?: string;
+}
+
 /** Newest first, one entry per sha with its latest status. */
-export async function history(
-  journal: { read(): Promise<RevisionRecord[]> },
-  opts: { limit?: number } = {},
-): Promise<HistoryEntry[]> {
-  const entries = mergeRecords(await journal.read());
+export async function history(journal: { read(): Promise<RevisionRecord[]> }, opts: HistoryQuery = {}): Promise<HistoryEntry[]> {
+  const records = await journal.read();
+  const entries = mergeRecords(opts.instance === undefined ? records : records.filter((r) => r.instance === opts.instance));
   return opts.limit === undefined ? entries : entries.slice(0, Math.max(0, opts.limit));
 }
 

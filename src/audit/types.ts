@@ -15,7 +15,9 @@ export interface RevisionRecord {
   status: RevisionStatus;
   /** When this record was written, ISO 8601. */
   at: string;
-  /** When berth started applying the revision. */
+  /** When berth started applying the revision (on the `applying` record). */
+  startedAt?: string;
+  /** When the apply ended: it succeeded, or failed and the rollback began (on that record). */
   appliedAt?: string;
   /** The io.berth.instance that wrote the record. */
   instance: string;

@@ -133,7 +133,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
 
     const api: ApiServer = await startApiServer(opts.listen, {
       status: () => ({ ...reconciler.status(), services: publisher.status() }),
-      revisions: async (limit) => (await journal.history({ limit })).map(toHistoryJson),
+      revisions: async (limit) => (await journal.history({ limit, instance: opts.instance })).map(toHistoryJson),
       requestSync: (reason) => passes.trigger(reason),
       verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },

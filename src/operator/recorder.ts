@@ -27,7 +27,8 @@ export class JournalRecorder implements Recorder {
       committedAt: rev.date,
       status: o.status,
       at: now,
-      ...(o.status === 'applying' ? { appliedAt: now } : {}),
+      ...(o.status === 'applying' ? { startedAt: now } : {}),
+      ...(o.status === 'succeeded' || o.status === 'failed' ? { appliedAt: now } : {}),
       instance: this.instance,
       ...pick(o, ['actions', 'summary', 'errors', 'reason', 'rollbackTo', 'revertSha']),
     };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
 import { commitFiles, makeRepo } from '../helpers/gitRepo';
-import { containersOf, E2EEnv, NEVER_POLL, noteOf, runningIds, type OperatorProcess } from '../helpers/operator';
+import { containersOf, E2EEnv, NEVER_POLL, noteOf, runningIds, type OperatorProcess, settles } from '../helpers/operator';
 import { deployment } from './fixtures';
 
 describe('e2e: a commit that fails to come up', function () {
@@ -48,8 +48,7 @@ describe('e2e: a commit that fails to come up', function () {
   async function nextGoodCommit(s: Awaited<ReturnType<typeof session>>) {
     const next = await commitFiles(s.repo, { 'web.yaml': deployment({ replicas: 1, version: 'v3' }) }, 'web: v3');
     await s.op.waitFor(next, 'succeeded', 30_000);
-    const cs = await containersOf(env.runtime, s.instance);
-    assert.deepEqual(cs.map((c) => `${c.labels[LABEL.revision]}:${c.state}`), [`${next}:running`]);
+    await settles(async () => (await containersOf(env.runtime, s.instance)).map((c) => `${c.labels[LABEL.revision]}:${c.state}`), [`${next}:running`], 'only the pod of the next commit');
   }
 
   it('is rolled back by default: old pods kept and running, the new one gone, the reason recorded', async () => {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pollUntil } from '../../src/util/eventually';
 import { runCli, describeRun } from '../helpers/cli';
 import { commitFiles, git, makeRepo } from '../helpers/gitRepo';
-import { berthClone, byPod, containersOf, E2EEnv, NEVER_POLL, OperatorProcess, runningIds } from '../helpers/operator';
+import { berthClone, byPod, containersOf, E2EEnv, NEVER_POLL, OperatorProcess, runningIds, settles } from '../helpers/operator';
 import { deployment, pod } from './fixtures';
 
 describe('e2e: two instances on one engine', function () {
@@ -40,7 +40,7 @@ describe('e2e: two instances on one engine', function () {
     // A drops both workloads: only A's containers go.
     const drop = await commitFiles(a.repo, { 'web.yaml': null, 'solo.yaml': null, 'other.yaml': pod('other') }, 'replace web and solo by other');
     await a.op.waitFor(drop, 'succeeded', 30_000);
-    assert.deepEqual([...byPod(await containersOf(env.runtime, a.instance)).keys()], ['other']);
+    await settles(async () => [...byPod(await containersOf(env.runtime, a.instance)).keys()], ['other'], "only A's new pod");
     assert.deepEqual(await runningIds(env.runtime, b.instance), bBefore, "A's prune touched B");
 
     // A container of B removed by hand: B repairs it, A does not react.

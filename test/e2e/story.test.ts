@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pollUntil } from '../../src/util/eventually';
 import { commitFiles, makeRepo } from '../helpers/gitRepo';
-import { E2EEnv, historyText, NEVER_POLL, noteOf, runningIds, type OperatorProcess } from '../helpers/operator';
+import { E2EEnv, historyText, NEVER_POLL, noteOf, runningIds, type OperatorProcess, settles } from '../helpers/operator';
 import { deployment, invalidDeployment, invalidLine } from './fixtures';
 
 const alice = { name: 'Alice Admin', email: 'alice@example.test' };
@@ -93,7 +93,7 @@ describe('e2e: a session of commits, told by berth history', function () {
     const skipped = (await op.history()).find((x) => x.sha === sha.skipped);
     assert.equal(skipped?.status, 'superseded');
     assert.match(skipped?.reason ?? '', new RegExp(`superseded by ${sha.good3.slice(0, 8)}`));
-    assert.equal((await runningIds(env.runtime, instance)).length, 1);
+    await settles(async () => (await runningIds(env.runtime, instance)).length, 1, 'one pod runs');
   });
 
   it('berth history tells the story, newest first', async () => {

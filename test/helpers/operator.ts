@@ -12,6 +12,7 @@
  * The operator listens on 127.0.0.1:0; the address is read from its own output
  * ("dashboard and API at http://..."), so there is no free-port race.
  */
+import { isDeepStrictEqual } from 'node:util';
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -288,6 +289,23 @@ export function byPod(containers: ContainerSummary[], owner?: string): Map<strin
 }
 
 /** Sorted "name=id" of the running containers of `owner`: equal lists mean nothing was recreated. */
+/**
+ * Polls `read` until it gives `expected` (deep equality), then asserts it, so a failure shows
+ * the last value. For what settles just after a commit is recorded: pods the rollout left
+ * terminating count toward nothing, but their containers stop and go a moment later.
+ */
+export async function settles<T>(read: () => Promise<T>, expected: T, what: string, timeoutMs = 15_000): Promise<void> {
+  let last: T | undefined;
+  await pollUntil(
+    async () => {
+      last = await read();
+      return isDeepStrictEqual(last, expected) ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 100, what },
+  ).catch(() => undefined);
+  assert.deepStrictEqual(last, expected, what);
+}
+
 export async function runningIds(runtime: Runtime, instance: string, owner?: string): Promise<string[]> {
   return (await containersOf(runtime, instance))
     .filter((c) => c.state === 'running' && (owner === undefined || c.labels[LABEL.owner] === owner))

@@ -12,7 +12,7 @@ export function registerHistory(program: Command, run: (fn: () => Promise<ExitCo
   addEngineOptions(cmd).action((raw: { instance: string; stateDir: string; limit: number; output: OutputFormat }) =>
     run(async () => {
       const eng = engineOptions(raw);
-      const entries = (await new Journal(eng.stateDir).history({ limit: raw.limit })).filter((e) => e.instance === eng.instance);
+      const entries = await new Journal(eng.stateDir).history({ limit: raw.limit, instance: eng.instance });
       if (raw.output === 'json') process.stdout.write(JSON.stringify(entries.map(toHistoryJson), null, 2) + '\n');
       else process.stdout.write(entries.length ? formatHistory(entries) : 'no revisions recorded yet\n');
       return EXIT.ok;

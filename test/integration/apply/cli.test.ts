@@ -150,7 +150,7 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       const r = await berth('apply', dir.path);
       assert.equal(r.code, 0, describeRun(r));
       assert.deepEqual(ids((await h.pods()).filter((p) => p.owner !== 'vault-user')), others);
-      const [pod] = await h.podsOf('vault-user');
+      const [pod] = await h.livePodsOf('vault-user'); // the old one may still be stopping
       const inside = await h.exec(pod.name, 'app', ['sh', '-c', 'echo "$API_KEY $(cat /run/creds/db-password) $DSN"']);
       assert.equal(inside.output.trim(), 'ak-Pangolin-4417-Zx pw-Axolotl-9034-Vx postgres://app:pw-Axolotl-9034-Vx@db/app');
     });

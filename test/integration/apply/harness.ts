@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { validateDirectory } from '../../../src/validate';
 import { EngineApplier } from '../../../src/rollout/applier';
 import { observe } from '../../../src/observe';
+import { splitTerminating, TerminationLedger } from '../../../src/rollout/terminating';
 import type { ObservedPod } from '../../../src/observe/types';
 import type { Action } from '../../../src/plan/types';
 import { networkName, pvcVolumeName } from '../../../src/plan/names';
@@ -140,6 +141,12 @@ export class ApplyHarness {
   /** Pods of one workload (by `io.berth.owner`), sorted by name. */
   async podsOf(owner: string, namespace = 'default'): Promise<ObservedPod[]> {
     return (await this.pods()).filter((p) => p.owner === owner && p.namespace === namespace);
+  }
+
+  /** Pods of one workload that are not terminating (the ledger in the state directory says which are). */
+  async livePodsOf(owner: string, namespace = 'default'): Promise<ObservedPod[]> {
+    const split = splitTerminating(await observe(this.runtime, this.instance), await new TerminationLedger(this.stateDir, this.instance).list());
+    return split.pods.filter((p) => p.owner === owner && p.namespace === namespace);
   }
 
   async pod(name: string, namespace = 'default'): Promise<ObservedPod> {

@@ -8,16 +8,27 @@ import { record, sha } from './fixtures';
 const T = (s: number): string => `2024-05-01T12:00:${String(s).padStart(2, '0')}Z`;
 
 describe('audit/history', () => {
-  it('merges the records of a sha: latest status, appliedAt kept from applying', () => {
+  it('merges the records of a sha: latest status, startedAt kept from applying, appliedAt from the outcome', () => {
     const entries = mergeRecords([
-      record('a', 'applying', { at: T(1), appliedAt: T(1) }),
-      record('a', 'succeeded', { at: T(9), actions: 3, summary: ['create web'] }),
+      record('a', 'applying', { at: T(1), startedAt: T(1) }),
+      record('a', 'succeeded', { at: T(9), appliedAt: T(9), actions: 3, summary: ['create web'] }),
     ]);
     assert.equal(entries.length, 1);
+    const e = entries[0]!;
     assert.deepEqual(
-      { status: entries[0]!.status, appliedAt: entries[0]!.appliedAt, at: entries[0]!.at, firstAt: entries[0]!.firstAt, actions: entries[0]!.actions },
-      { status: 'succeeded', appliedAt: T(1), at: T(9), firstAt: T(1), actions: 3 },
+      { status: e.status, startedAt: e.startedAt, appliedAt: e.appliedAt, at: e.at, firstAt: e.firstAt, actions: e.actions },
+      { status: 'succeeded', startedAt: T(1), appliedAt: T(9), at: T(9), firstAt: T(1), actions: 3 },
     );
+  });
+
+  it('a limit counts only the entries of the instance asked for (a shared state directory)', async () => {
+    const records = [
+      record('a', 'succeeded', { at: T(1), instance: 'prod' }),
+      record('b', 'succeeded', { at: T(2), instance: 'staging' }),
+      record('c', 'succeeded', { at: T(3), instance: 'staging' }),
+    ];
+    const entries = await history({ read: async () => records }, { limit: 1, instance: 'prod' });
+    assert.deepEqual(entries.map((e) => e.sha[0]), ['a']);
   });
 
   it('orders by most recent record, newest first', () => {
@@ -33,7 +44,7 @@ describe('audit/history', () => {
   it('a new attempt clears the outcome of the previous one', () => {
     const [e] = mergeRecords([
       record('a', 'failed', { at: T(1), errors: ['boom'], reason: 'crash loop', rollbackTo: sha('z') }),
-      record('a', 'applying', { at: T(2), appliedAt: T(2) }),
+      record('a', 'applying', { at: T(2), startedAt: T(2) }),
       record('a', 'succeeded', { at: T(3), actions: 1 }),
     ]);
     assert.equal(e!.status, 'succeeded');
@@ -82,12 +93,13 @@ describe('audit/formatHistory', () => {
     const v1 = { subject: 'web: v1' };
     const v2 = { author: 'Bob Builder', subject: 'web: v2' };
     const entries = mergeRecords([
-      record('9d81e07', 'applying', { ...v1, at: T(1), appliedAt: '2024-05-01T12:00:01.500Z' }),
-      record('9d81e07', 'succeeded', { ...v1, at: T(5), actions: 2 }),
-      record('3f2a9c1', 'applying', { ...v2, at: T(10), appliedAt: T(10) }),
+      record('9d81e07', 'applying', { ...v1, at: T(1), startedAt: T(1) }),
+      record('9d81e07', 'succeeded', { ...v1, at: T(5), appliedAt: '2024-05-01T12:00:01.500Z', actions: 2 }),
+      record('3f2a9c1', 'applying', { ...v2, at: T(10), startedAt: T(10) }),
       record('3f2a9c1', 'failed', {
         ...v2,
         at: T(40),
+        appliedAt: T(40),
         actions: 1,
         reason: 'readiness probe failed for 30s',
         errors: ['pod web-7c9-abc: exit code 1\nstderr: cannot bind :80'],
@@ -107,7 +119,7 @@ describe('audit/formatHistory', () => {
       '    reason: validation failed',
       '    error: deploy/db.yaml:3:5: spec.replicas: must be integer',
       '    error: deploy/db.yaml:9:1: kind: unknown kind "Deploymnt"',
-      '3f2a9c1   Bob Builder  2024-05-01 12:00:00Z  2024-05-01 12:00:10Z  failed     1        web: v2',
+      '3f2a9c1   Bob Builder  2024-05-01 12:00:00Z  2024-05-01 12:00:40Z  failed     1        web: v2',
       '    reason: readiness probe failed for 30s',
       '    error: pod web-7c9-abc: exit code 1',
       '           stderr: cannot bind :80',
