@@ -116,12 +116,6 @@ export class Terminator {
     return [...done, ...forget];
   }
 
-  /** The earliest time the reaper has something to do without being told (a deadline), if any. */
-  async nextDeadline(): Promise<number | undefined> {
-    const records = await this.deps.ledger.list();
-    return records.length ? Math.min(...records.map((r) => r.deadline)) : undefined;
-  }
-
   /** Resolves when every stop begun by this process has finished (`berth delete`, `berth apply`, tests). */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
