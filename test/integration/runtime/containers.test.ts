@@ -22,7 +22,6 @@ describe('runtime/docker: containers (real engine)', () => {
     await cleanupInstance(rt, instance);
   });
 
-  const running = (id: string) => async () => ((await rt.inspectContainer(id)).state === 'running' ? true : undefined);
 
   it('creates, starts, lists by label, inspects, stops and removes', async () => {
     const a = await rt.createContainer(busybox(instance, 'a', IDLE, { labels: { [LABEL.instance]: instance, role: 'a' } }));

@@ -153,7 +153,7 @@ describe('rollout: Deployment RollingUpdate', () => {
   }
 
   it('new pods that never become ready: the rollout stops at the bounds (3 old serving, 2 new waiting), as Kubernetes does', () => {
-    const sim = simulate(deploy('app:1', 4), deploy('app:bad', 4), { readyWhen: (p, born) => born < 0, maxTurns: 10 });
+    const sim = simulate(deploy('app:1', 4), deploy('app:bad', 4), { readyWhen: (_p, born) => born < 0, maxTurns: 10 });
     assert.equal(sim.done, false);
     const last = sim.samples[sim.samples.length - 1];
     assert.deepEqual([last.old, last.fresh, min(sim.samples, (s) => s.available)], [3, 2, 3]);
@@ -161,7 +161,7 @@ describe('rollout: Deployment RollingUpdate', () => {
 
   it('never-ready with surge 1, unavailable 0: all old pods keep serving', () => {
     const strategy = { type: 'RollingUpdate' as const, maxSurge: 1, maxUnavailable: 0 };
-    const sim = simulate(deploy('app:1', 3, { strategy }), deploy('app:bad', 3, { strategy }), { readyWhen: (p, born) => born < 0, maxTurns: 10 });
+    const sim = simulate(deploy('app:1', 3, { strategy }), deploy('app:bad', 3, { strategy }), { readyWhen: (_p, born) => born < 0, maxTurns: 10 });
     assert.deepEqual([min(sim.samples, (s) => s.old), max(sim.samples, (s) => s.fresh)], [3, 1]);
   });
 
