@@ -120,7 +120,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         passLog = log.child({ pass: correlationId() });
         passLog.debug({ reasons }, 'pass');
         const end = metrics.passStarted();
-        const result = await reconciler.pass();
+        const result = await reconciler.pass(reasons);
         end(result.type);
         return result;
       },

@@ -10,7 +10,7 @@
  * what a step's outcome means for the commit and for the next pass.
  */
 import type { DesiredState } from '../model/types';
-import type { Revision } from '../git/types';
+import type { FetchResult, Revision } from '../git/types';
 import type { StatusSnapshot } from '../api/types';
 import type { PassResult } from './queue';
 import { decideHead } from './decide';
@@ -30,6 +30,18 @@ export interface ReconcilerOptions {
 
 /** At most this many skipped commits are recorded as superseded in one pass. */
 const MAX_SUPERSEDED = 100;
+
+/**
+ * A rollout takes a pass every 100-500 ms. Passes woken only by the rollout itself (its
+ * requeue, a pod gone or ready, an engine event) reuse a head fetched this recently instead
+ * of asking the remote again; a commit is still seen at once through the git triggers
+ * (watch, poll, webhook, API sync), which always fetch.
+ */
+const FETCH_REUSE_MS = 5000;
+
+function onlyRolloutWakeups(reasons: readonly string[]): boolean {
+  return reasons.length > 0 && reasons.every((r) => r === 'resync' || r === 'terminated' || r === 'readiness' || r.startsWith('engine-'));
+}
 
 interface Running {
   sha: string;
@@ -57,6 +69,7 @@ export class Reconciler {
    * last good revision, so it pauses until the next commit is attempted.
    */
   private leftInPlace: string | undefined;
+  private lastHead: { sha: string; at: number } | undefined;
 
   constructor(
     private readonly source: RevisionSource,
@@ -66,9 +79,10 @@ export class Reconciler {
     private readonly writeBack?: WriteBack,
   ) {}
 
-  async pass(): Promise<PassResult> {
+  /** One pass; `reasons` are the triggers that asked for it (the queue collapses them). */
+  async pass(reasons: readonly string[] = []): Promise<PassResult> {
     try {
-      const result = await this.passInner();
+      const result = await this.passInner(reasons);
       if (result.type === 'done' || result.type === 'requeue') this.lastError = undefined;
       return result;
     } catch (err) {
@@ -99,9 +113,9 @@ export class Reconciler {
     };
   }
 
-  private async passInner(): Promise<PassResult> {
+  private async passInner(reasons: readonly string[]): Promise<PassResult> {
     if (!this.restored) await this.restore();
-    const fetched = await this.source.fetch();
+    const fetched = await this.fetchHead(reasons);
     if (fetched.type === 'unreachable' || fetched.type === 'branch-missing') {
       const why = fetched.type === 'unreachable' ? `remote unreachable: ${fetched.error}` : `branch ${this.opts.source.branch} not found on the remote`;
       // The rollout in progress (or the last good revision) goes on; the fetch is retried.
@@ -122,6 +136,14 @@ export class Reconciler {
     }
     if (!this.lastAttempted && status) this.lastAttempted = { sha: head, status };
     return this.inFlight ? this.advance(this.inFlight) : this.selfHeal();
+  }
+
+  private async fetchHead(reasons: readonly string[]): Promise<FetchResult> {
+    const now = Date.now();
+    if (this.lastHead && onlyRolloutWakeups(reasons) && now - this.lastHead.at < FETCH_REUSE_MS) return { type: 'unchanged', sha: this.lastHead.sha };
+    const fetched = await this.source.fetch();
+    this.lastHead = 'sha' in fetched ? { sha: fetched.sha, at: now } : undefined;
+    return fetched;
   }
 
   /** Rebuild what runs from the journal and git, after a start or a crash. */

@@ -9,7 +9,9 @@ import { BerthError } from '../../../src/util/errors';
 class FakeSource implements RevisionSource {
   commits: string[] = [];
   unreachable = false;
+  fetches = 0;
   async fetch(): Promise<FetchResult> {
+    this.fetches++;
     if (this.unreachable) return { type: 'unreachable', error: 'connection refused' };
     const sha = this.commits[this.commits.length - 1];
     return sha ? { type: 'advanced', sha, previous: undefined } : { type: 'branch-missing' };
@@ -170,6 +172,18 @@ describe('reconciler', () => {
     await rec.pass();
     assert.deepEqual(recorder.story(), ['c1:applying', 'c1:succeeded', 'c2:applying', 'c2:failed', 'c3:applying', 'c3:succeeded']);
     assert.deepEqual(applier.calls, ['rollout:c1', 'rollout:c2', 'rollback:c1', 'rollout:c3']);
+  });
+
+  it('passes woken by the rollout itself reuse a head fetched moments ago; git triggers always fetch', async () => {
+    const { source, applier, rec } = setup();
+    source.commits = ['c1'];
+    applier.script['rollout:c1'] = progressing;
+    await rec.pass(['start']);
+    await rec.pass(['resync']);
+    await rec.pass(['readiness', 'terminated']);
+    assert.equal(source.fetches, 1);
+    await rec.pass(['resync', 'git-watch']);
+    assert.equal(source.fetches, 2);
   });
 
   it('self-heal that waits for a repair asks for another pass soon', async () => {
