@@ -1,3 +1,4 @@
+import { isDirectory } from '../util/pathExists';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ export async function materialise(req: CheckoutRequest): Promise<string> {
   const { repoDir, worktreesDir, sha, subPath } = req;
   const target = join(worktreesDir, sha);
   const manifests = subPath ? join(target, subPath) : target;
-  if (await isDir(target)) {
+  if (await isDirectory(target)) {
     const now = new Date();
     await utimes(target, now, now);
     return manifests;
@@ -86,6 +87,3 @@ export async function pruneCheckouts(worktreesDir: string, current: string, keep
   return removed;
 }
 
-async function isDir(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-}

@@ -1,4 +1,5 @@
-import { mkdir, stat } from 'node:fs/promises';
+import { isDirectory } from '../util/pathExists';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { BerthError, messageOf } from '../util/errors';
@@ -221,6 +222,3 @@ export class GitSource {
   }
 }
 
-async function isDirectory(path: string): Promise<boolean> {
-  return (await stat(path).catch(() => undefined))?.isDirectory() ?? false;
-}

@@ -11,7 +11,7 @@ import { messageOf } from '../util/errors';
 import { AckWriter } from './ack';
 import { proxyPaths, readPidFile, readTable, type ProxyPaths } from './files';
 import { acquirePidFile, releasePidFile } from './pidfile';
-import { processStartTime } from './process';
+import { processStartTime } from '../util/process';
 import { Proxy } from './proxy';
 import { TABLE_FORMAT, type AckFile, type PidFile } from './types';
 

@@ -8,7 +8,7 @@ import { open, stat, unlink } from 'node:fs/promises';
 import { sleep } from '../util/eventually';
 import { BerthError, messageOf } from '../util/errors';
 import { readPidFile } from './files';
-import { isSameProcess } from './process';
+import { isSameProcess } from '../util/process';
 import type { PidFile } from './types';
 
 export type PidOutcome = { kind: 'acquired' } | { kind: 'held'; holder: PidFile };

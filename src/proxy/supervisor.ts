@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../util/atomicFile';
 import { pollUntil, sleep } from '../util/eventually';
 import { BerthError } from '../util/errors';
 import { proxyPaths, readAck, readPidFile, readTable, type ProxyPaths } from './files';
-import { isSameProcess, pidAlive } from './process';
+import { isSameProcess, pidAlive } from '../util/process';
 import { proxyStatus } from './status';
 import { TABLE_FORMAT, type AckFile, type EndpointTable, type ListenerSpec, type PidFile, type ProxyStatus, type TableFile } from './types';
 

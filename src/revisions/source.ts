@@ -7,7 +7,7 @@
  * directory of our choosing; this module runs those few reads itself through src/git's
  * hardened client (createGit/runGit) and reuses its checkout (materialise).
  */
-import { stat } from 'node:fs/promises';
+import { isDirectory } from '../util/pathExists';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
 import { materialise } from '../git/checkout';
@@ -122,7 +122,7 @@ export class HistorySource {
 async function openClone(stateDir: string, branch: string | undefined, subPath: string): Promise<HistorySource> {
   const gitDir = join(stateDir, 'repo');
   const hint = 'give --repo PATH (a local repository), or the --state-dir of `berth run`';
-  if (!(await isDir(gitDir))) throw new BerthError('E_USAGE', `no berth clone in ${gitDir}`, hint);
+  if (!(await isDirectory(gitDir))) throw new BerthError('E_USAGE', `no berth clone in ${gitDir}`, hint);
   const git = createGit(gitDir, { gitDir });
   const config = async (key: string) => (await runGitMaybe(git, ['config', '--get', key]).catch(() => undefined))?.trim() || undefined;
   const followed = await config('berth.branch');
@@ -135,7 +135,7 @@ async function openClone(stateDir: string, branch: string | undefined, subPath: 
 async function openRepo(repo: string, branch: string | undefined, subPath: string): Promise<HistorySource> {
   const location = validateRepoUrl(repo);
   if (location.kind !== 'local') throw new BerthError('E_USAGE', `--repo ${JSON.stringify(repo)}: rollout reads a local repository only`, "for a remote one, use the state dir of the `berth run` that follows it");
-  if (!(await isDir(location.path))) throw new BerthError('E_USAGE', `--repo ${JSON.stringify(repo)}: no such directory`);
+  if (!(await isDirectory(location.path))) throw new BerthError('E_USAGE', `--repo ${JSON.stringify(repo)}: no such directory`);
   let gitDir: string;
   try {
     gitDir = (await runGit(createGit(location.path), ['rev-parse', '--absolute-git-dir'])).trim();
@@ -147,6 +147,3 @@ async function openRepo(repo: string, branch: string | undefined, subPath: strin
   return HistorySource.make('repo', gitDir, ref, shown, subPath, undefined);
 }
 
-async function isDir(p: string): Promise<boolean> {
-  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
-}

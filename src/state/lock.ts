@@ -8,9 +8,12 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { BerthError } from '../util/errors';
+import { isSameProcess, processStartTime } from '../util/process';
 
 export interface LockOwner {
   pid: number;
+  /** The owner's start time (util/process), so a reused pid is not taken for the owner. */
+  startTime?: number;
   host: string;
   command: string;
   since: string;
@@ -50,7 +53,8 @@ async function acquire(
   instance?: string,
 ): Promise<InstanceLock> {
   await mkdir(stateDir, { recursive: true });
-  const me: LockOwner = { pid: process.pid, host: os.hostname(), command, since: new Date().toISOString(), ...(instance ? { instance } : {}) };
+  const startTime = processStartTime(process.pid);
+  const me: LockOwner = { pid: process.pid, ...(startTime !== undefined ? { startTime } : {}), host: os.hostname(), command, since: new Date().toISOString(), ...(instance ? { instance } : {}) };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fh = await open(file, 'wx', 0o644);
@@ -61,7 +65,7 @@ async function acquire(
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw new BerthError('E_IO', `cannot create lock ${file}: ${(err as Error).message}`);
       const owner = await readOwner(file);
-      if (owner && owner.host === me.host && isAlive(owner.pid)) {
+      if (owner && owner.host === me.host && isSameProcess(owner)) {
         const r = refusal(owner);
         throw new BerthError('E_LOCKED', r.message, r.hint);
       }
@@ -79,15 +83,6 @@ async function readOwner(file: string): Promise<LockOwner | undefined> {
     return JSON.parse(await readFile(file, 'utf8')) as LockOwner;
   } catch {
     return undefined; // torn or empty: treated as stale
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -7,3 +7,8 @@ export function pathExists(p: string): Promise<boolean> {
     () => false,
   );
 }
+
+/** Whether `p` is a directory; errors count as "no". */
+export async function isDirectory(p: string): Promise<boolean> {
+  return (await stat(p).catch(() => undefined))?.isDirectory() ?? false;
+}

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pollUntil } from '../../../src/util/eventually';
-import { processStartTime } from '../../../src/proxy/process';
+import { processStartTime } from '../../../src/util/process';
 import { cleanupProxies, freePort, get, httpBackend, listener, newStateDir, newSupervisor, processesWith, uniqueProxyInstance } from './helpers';
 
 const PROXY_INDEX = resolve(__dirname, '../../../src/proxy/index.js');

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { tableError, proxyPaths } from '../../../src/proxy/files';
-import { parseProcStat } from '../../../src/proxy/process';
+import { parseProcStat } from '../../../src/util/process';
 import { endpointRows, proxyStatus } from '../../../src/proxy/status';
 import { TABLE_FORMAT, type AckFile, type ListenerSpec, type PidFile, type TableFile } from '../../../src/proxy/types';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { acquireInstanceLock, acquireRepoLock } from '../../../src/state/lock';
@@ -44,5 +44,19 @@ describe('instance lock', () => {
     // pid 2^22+1 is above Linux's pid_max default range, so no such process exists.
     await writeFile(path.join(dir, 'a.lock'), JSON.stringify({ pid: 4194305, host: os.hostname(), command: 'run', since: 'then' }));
     await (await acquireInstanceLock(dir, 'a', 'apply')).release();
+  });
+
+  it('takes over a lock whose pid now belongs to another process (the pid was reused)', async () => {
+    // Our own pid is alive, but with another start time it is not the process that wrote the lock.
+    await writeFile(path.join(dir, 'a.lock'), JSON.stringify({ pid: process.pid, startTime: 1, host: os.hostname(), command: 'run', since: 'then' }));
+    await (await acquireInstanceLock(dir, 'a', 'apply')).release();
+  });
+
+  it('records its start time, so a live holder is still refused', async () => {
+    const held = await acquireInstanceLock(dir, 'a', 'run');
+    const owner = JSON.parse(await readFile(path.join(dir, 'a.lock'), 'utf8')) as { startTime?: number };
+    assert.equal(typeof owner.startTime, 'number');
+    await assert.rejects(acquireInstanceLock(dir, 'a', 'apply'), /already driven by `berth run`/);
+    await held.release();
   });
 });

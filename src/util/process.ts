@@ -1,8 +1,8 @@
 /**
- * Is the process a pid file names still the one that wrote it? A pid alone can be reused
- * by the kernel after the proxy dies, so the pid file also records the process start time
- * (from /proc, Linux); a live pid with another start time is someone else. A zombie (dead,
- * not yet reaped by its parent) counts as gone.
+ * Is the process a pid file (the proxy's) or a lock (the state directory's) names still the
+ * one that wrote it? A pid alone can be reused by the kernel after its process dies, so the
+ * writer also records its start time (from /proc, Linux); a live pid with another start time
+ * is someone else. A zombie (dead, not yet reaped by its parent) counts as gone.
  */
 import { readFileSync } from 'node:fs';
 
