@@ -8,6 +8,12 @@ import type { Action, Plan } from './types';
 
 export const REDACTED = '(secret)';
 
+/** Replaces each of `values` in a text with (secret), the longest first (so a value containing another goes whole). */
+export function scrubber(values: readonly string[]): (text: string) => string {
+  const longestFirst = values.filter((v) => v !== '').sort((a, b) => b.length - a.length);
+  return (text) => longestFirst.reduce((acc, v) => acc.split(v).join(REDACTED), text);
+}
+
 export function redactContainer(spec: ContainerCreateSpec): ContainerCreateSpec {
   const secretNames = new Set(spec.secretEnv ?? []);
   if (secretNames.size === 0) return spec;
@@ -16,8 +22,7 @@ export function redactContainer(spec: ContainerCreateSpec): ContainerCreateSpec 
     const [name, value] = splitEnv(e);
     if (secretNames.has(name) && value !== '') values.push(value);
   }
-  values.sort((a, b) => b.length - a.length);
-  const scrub = (s: string) => values.reduce((acc, v) => acc.split(v).join(REDACTED), s);
+  const scrub = scrubber(values);
   const out: ContainerCreateSpec = {
     ...spec,
     env: spec.env.map((e) => {

@@ -3,6 +3,7 @@
  * Secret), and for a failed rollout the evidence: each bad pod's state, exit code, restart
  * count and last log lines, with every Secret value of the desired state blanked out.
  */
+import { scrubber } from '../plan/redact';
 import type { Action } from '../plan/types';
 import type { DesiredState } from '../model/types';
 import type { Runtime } from '../runtime/types';
@@ -56,9 +57,7 @@ export async function failureDetails(runtime: Runtime, instance: string, desired
 
 /** Replaces every Secret value of the desired state (decoded, 4+ characters) with (secret). */
 export function secretRedactor(desired: DesiredState): (text: string) => string {
-  const values = desired.secrets
-    .flatMap((s) => Object.values(s.data).map((b64) => Buffer.from(b64, 'base64').toString('utf8')))
-    .filter((v) => v.length >= 4)
-    .sort((a, b) => b.length - a.length);
-  return (text) => values.reduce((t, v) => t.split(v).join('(secret)'), text);
+  const values = desired.secrets.flatMap((s) => Object.values(s.data).map((b64) => Buffer.from(b64, 'base64').toString('utf8')));
+  // Shorter values would blank ordinary words of a log line.
+  return scrubber(values.filter((v) => v.length >= 4));
 }
