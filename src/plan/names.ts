@@ -49,10 +49,11 @@ export function statefulSetPodName(statefulSet: string, ordinal: number): string
   return `${statefulSet}-${ordinal}`;
 }
 
-/** The template hash as it appears in pod names (Kubernetes' pod-template-hash is ~10 chars). */
-export function shortHash(hash: string): string {
-  return hash.slice(0, 10);
-}
+/**
+ * The template hash as it appears in pod names: Kubernetes' pod-template-hash is about 10
+ * characters, as berth's template hashes are (model/hash.ts shortHash); a longer one is cut.
+ */
+const NAME_HASH_LENGTH = 10;
 
 // Kubernetes' alphabet for generated suffixes (no vowels, no confusable digits).
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -67,7 +68,7 @@ export function deploymentPodName(deployment: string, templateHash: string, slot
   const digest = createHash('sha256').update(seed).digest();
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[digest[i] % SUFFIX_ALPHABET.length];
-  return `${deployment}-${shortHash(templateHash)}-${suffix}`;
+  return `${deployment}-${templateHash.slice(0, NAME_HASH_LENGTH)}-${suffix}`;
 }
 
 /** Hex sha256 of a string; used for content-addressed file directories. */
