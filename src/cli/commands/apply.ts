@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { validateDirectory } from '../../validate';
-import { formatProblem } from '../../util/problems';
 import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
-import { requireDirectory } from '../paths';
+import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
-import { BerthError } from '../../util/errors';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -29,15 +26,11 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
-      await requireDirectory(dir);
-      const outcome = await validateDirectory(dir, validateOptions(raw));
-      const problems = outcome.ok ? outcome.warnings : outcome.problems;
-      for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
-      if (!outcome.ok) throw new BerthError('E_INVALID', `${dir}: manifests are not valid; nothing was changed`);
+      const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
         const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, prune: raw.prune });
-        const result = await applier.apply(outcome.desired, revision, raw.wait ? 'rollout' : 'self-heal');
+        const result = await applier.apply(desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
         // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The
         // engine has begun their stops (apply() waits for that) and finishes them itself,

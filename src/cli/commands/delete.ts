@@ -5,7 +5,6 @@
  * unless --delete-volumes (data outlives its manifest by default, as with a PVC's Retain).
  */
 import type { Command } from 'commander';
-import { validateDirectory } from '../../validate';
 import { observe } from '../../observe';
 import { ProxySupervisor } from '../../proxy';
 import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
@@ -22,12 +21,11 @@ import { summarizeAction } from '../../rollout/report';
 import { allResources, emptyDesiredState, resourceKey, type DesiredState } from '../../model/types';
 import type { Action } from '../../plan/types';
 import { LABEL } from '../../runtime/types';
-import { formatProblem } from '../../util/problems';
 import { BerthError } from '../../util/errors';
 import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
-import { requireDirectory } from '../paths';
+import { validManifests } from '../manifests';
 
 export function registerDelete(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
@@ -39,17 +37,12 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
     (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean }) =>
       run(async () => {
         const eng = engineOptions(raw);
-        await requireDirectory(dir);
-        const outcome = await validateDirectory(dir, validateOptions(raw));
-        if (!outcome.ok) {
-          for (const p of outcome.problems) process.stderr.write(formatProblem(p) + '\n');
-          throw new BerthError('E_INVALID', `${dir}: manifests are not valid; nothing was deleted`);
-        }
+        const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was deleted' });
         return withEngine(eng, 'delete', true, async (runtime) => {
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
-          const removals = await removeAll(runtime, ctx, outcome.desired);
+          const removals = await removeAll(runtime, ctx, desired);
           const all = await observe(runtime, eng.instance);
-          const volumes = raw.deleteVolumes ? claimVolumes(outcome.desired, all) : [];
+          const volumes = raw.deleteVolumes ? claimVolumes(desired, all) : [];
           for (const v of volumes) {
             process.stdout.write(`  remove volume ${v}\n`);
             await runtime.removeVolume(v);

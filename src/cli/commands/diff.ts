@@ -1,14 +1,12 @@
 import type { Command } from 'commander';
-import { validateDirectory } from '../../validate';
 import { observe } from '../../observe';
 import { plan, planToJSON, renderPlan } from '../../plan';
-import { formatProblem } from '../../util/problems';
-import { BerthError } from '../../util/errors';
 import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, validateOptions, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { serviceAnchorsAvailable } from '../../traffic/anchors';
 import { EXIT, type ExitCode } from '../exit';
-import { requireDirectory } from '../paths';
+import { validManifests } from '../manifests';
+import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
 
 export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
@@ -22,14 +20,11 @@ export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>
     (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; prune: boolean; verbose: boolean; output: OutputFormat }) =>
       run(async () => {
         const eng = engineOptions(raw);
-        await requireDirectory(dir);
-        const outcome = await validateDirectory(dir, validateOptions(raw));
-        const problems = outcome.ok ? outcome.warnings : outcome.problems;
-        for (const p of problems) process.stderr.write(formatProblem(p) + '\n');
-        if (!outcome.ok) throw new BerthError('E_USAGE', `${dir}: manifests are not valid; run \`berth validate ${dir}\``);
+        const desired = await validManifests(dir, validateOptions(raw), { code: 'E_USAGE', then: `run \`berth validate ${dir}\`` });
         const revision = await contentRevision(dir);
-        const observed = await withEngine(eng, 'diff', false, (rt) => observe(rt, eng.instance));
-        const p = plan(outcome.desired, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune, serviceAnchors: serviceAnchorsAvailable() });
+        // Pods being terminated count toward nothing, as in apply (rollout/terminating.ts).
+        const observed = await withEngine(eng, 'diff', false, async (rt) => splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()));
+        const p = plan(desired, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune, serviceAnchors: serviceAnchorsAvailable() });
         if (raw.output === 'json') process.stdout.write(JSON.stringify(planToJSON(p), null, 2) + '\n');
         else {
           for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`);
