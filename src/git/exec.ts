@@ -72,6 +72,20 @@ export interface GitClientOptions {
   timeoutMs?: number;
 }
 
+/** berth's git client; other folders name it by this type and never import simple-git themselves. */
+export type GitClient = SimpleGit;
+
+/**
+ * A new repository in `dir` with every file in it committed on branch `branch` (the quick
+ * start's seed). `identity` is used when the machine has no git identity configured.
+ */
+export async function initRepoWithFiles(dir: string, branch: string, message: string, identity: { name: string; email: string }): Promise<void> {
+  const git = createGit(dir);
+  await runGit(git, ['init', '--quiet', `--initial-branch=${branch}`]);
+  await runGit(git, ['add', '.']);
+  await runGit(git, ['-c', `user.name=${identity.name}`, '-c', `user.email=${identity.email}`, 'commit', '-q', '-m', message]);
+}
+
 /** A simple-git client whose failures always reject (simple-git resolves exit!=0 without stderr). */
 export function createGit(baseDir: string, opts: GitClientOptions = {}): SimpleGit {
   const extra = { ...(opts.gitDir ? { GIT_DIR: opts.gitDir } : {}), ...opts.env };

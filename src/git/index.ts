@@ -18,3 +18,4 @@ export {
   type WebhookRejection,
   type WebhookVerdict,
 } from './webhook';
+export { initRepoWithFiles, type GitClient } from './exec';

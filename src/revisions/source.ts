@@ -9,9 +9,8 @@
  */
 import { isDirectory } from '../util/pathExists';
 import { join } from 'node:path';
-import type { SimpleGit } from 'simple-git';
 import { materialise } from '../git/checkout';
-import { createGit, gitError, runGit, runGitMaybe } from '../git/exec';
+import { createGit, gitError, runGit, runGitMaybe, type GitClient } from '../git/exec';
 import { LOG_FORMAT, parseLog } from '../git/log';
 import { redactUrl, validateBranch, validateCommitId, validateRepoUrl, validateSubPath } from '../git/validate';
 import { BerthError } from '../util/errors';
@@ -39,7 +38,7 @@ export class HistorySource {
     readonly subPath: string,
     /** The clone's remote (kind 'clone' only). */
     readonly remoteUrl: string | undefined,
-    private readonly git: SimpleGit,
+    private readonly git: GitClient,
   ) {}
 
   static async open(opts: SourceOptions): Promise<HistorySource> {
