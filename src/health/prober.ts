@@ -6,6 +6,7 @@
 import type { ContainerPort, Probe } from '../model/types';
 import type { Runtime } from '../runtime/types';
 import { runProbe } from './probe';
+import { inParallel } from '../util/concurrency';
 import { initialProbeState, probeDue, recordProbe, type ProbeState } from './tracker';
 
 export interface ProbedContainer {
@@ -32,6 +33,13 @@ interface Tracked {
   liveness?: ProbeState;
   readySince?: number;
 }
+
+/**
+ * Probes of different containers run at the same time, at most this many at once: an exec
+ * probe is a `docker exec` (an engine call and a process in the container), so hundreds of
+ * pods must not all be probed in the same instant.
+ */
+export const PROBE_CONCURRENCY = 16;
 
 /** Without a readiness probe, a container counts as ready once it has been up this long. */
 export const MIN_UP_MS = 1000;
@@ -62,7 +70,11 @@ export class Prober {
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
     const known = new Set(containers.map((c) => c.id));
     for (const id of this.restarts.keys()) if (!known.has(id)) this.restarts.delete(id);
-    await Promise.all(containers.filter((c) => c.running).map((c) => this.probe(c)));
+    await inParallel(
+      containers.filter((c) => c.running),
+      PROBE_CONCURRENCY,
+      (c) => this.probe(c),
+    );
   }
 
   readiness(c: ProbedContainer): Readiness {

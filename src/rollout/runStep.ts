@@ -13,6 +13,7 @@
  */
 import type { Action, RemovePodAction } from '../plan/types';
 import { executeAction, type ExecuteDeps } from './execute';
+import { inParallel } from '../util/concurrency';
 
 /**
  * This engine (Docker 20.10 on 2 cores) creates and starts about 8 containers at once before
@@ -62,30 +63,4 @@ function groupByPod(actions: readonly Action[]): Map<string, Action[]> {
     out.set(id, [...(out.get(id) ?? []), a]);
   }
   return out;
-}
-
-/**
- * Runs `fn` over `items`, at most `bound` at once. Every item is tried even when one fails
- * (a failed creation must not leave its neighbours half done); then the first error is
- * thrown, naming how many failed.
- */
-export async function inParallel<T>(items: readonly T[], bound: number, fn: (item: T) => Promise<void>): Promise<void> {
-  const errors: unknown[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      try {
-        await fn(item);
-      } catch (err) {
-        errors.push(err);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(bound, items.length) }, worker));
-  if (errors.length === 0) return;
-  const first = errors[0];
-  if (errors.length === 1) throw first;
-  if (first instanceof Error) first.message += ` (and ${errors.length - 1} more action(s) failed)`;
-  throw first;
 }
