@@ -91,7 +91,7 @@ export class Reconciler {
     } finally {
       this.firstPassDone = true;
       this.lastSyncAt = new Date().toISOString();
-      this.phase = this.lastError ? 'error' : this.inFlight ? (this.inFlight.mode === 'rollback' ? 'rolling-back' : 'applying') : 'idle';
+      this.phase = this.lastError ? 'error' : this.inFlight ? phaseOf(this.inFlight) : 'idle';
     }
   }
 
@@ -221,7 +221,7 @@ export class Reconciler {
 
   /** One step of the rollout in progress. */
   private async advance(f: InFlight): Promise<PassResult> {
-    this.phase = f.mode === 'rollback' ? 'rolling-back' : 'applying';
+    this.phase = phaseOf(f);
     return this.settle(f, await this.applier.step(f.desired, f.rev.sha, f.mode));
   }
 
@@ -303,6 +303,10 @@ export class Reconciler {
   private done(): PassResult {
     return { type: 'done', resyncAfterMs: this.opts.resyncMs };
   }
+}
+
+function phaseOf(f: InFlight): StatusSnapshot['phase'] {
+  return f.mode === 'rollback' ? 'rolling-back' : 'applying';
 }
 
 export function short(sha: string): string {

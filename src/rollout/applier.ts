@@ -70,6 +70,8 @@ interface TargetRun {
   summary: string[];
   /** Consecutive steps that acted without a wait in between (a loop that never settles is a bug). */
   acting: number;
+  /** Each image is pulled at most once per target, however many steps create pods with it. */
+  images: ImageEnsurer;
 }
 
 /** After a step that acted, look again this soon: the engine has something new to show. */
@@ -82,7 +84,6 @@ export class EngineApplier implements Applier {
   private readonly prober: Prober;
   private readonly now: () => number;
   private readonly terminator: Terminator;
-  private readonly ledger: TerminationLedger;
   private readonly progressStore: ProgressStore;
   /** The desired state of the last step, watched between steps by probe(). */
   private current?: DesiredState;
@@ -95,12 +96,11 @@ export class EngineApplier implements Applier {
   ) {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
-    this.ledger = new TerminationLedger(opts.stateDir, opts.instance);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
-      ledger: this.ledger,
+      ledger: new TerminationLedger(opts.stateDir, opts.instance),
       now: this.now,
       beforeStop: opts.beforeRemove,
       onGone: () => opts.onWake?.('terminated'),
@@ -140,8 +140,7 @@ export class EngineApplier implements Applier {
     for (;;) {
       const out = await this.step(desired, revision, mode);
       // `--no-wait` (self-heal) starts everything that may start now and waits for nothing.
-      const waitMore = out.type === 'progressing' && !(mode === 'self-heal' && out.requeueAfterMs > AFTER_ACTION_MS);
-      if (out.type === 'progressing' && waitMore) {
+      if (out.type === 'progressing' && !(mode === 'self-heal' && out.requeueAfterMs > AFTER_ACTION_MS)) {
         await sleep(out.requeueAfterMs);
         continue;
       }
@@ -225,7 +224,7 @@ export class EngineApplier implements Applier {
       if (++run.acting > maxActingTurns(pods.length, observed.pods.length)) throw new Error(`the plan did not converge; still to do: ${step.actions.map(summarizeAction).join('; ')}`);
       await runStep(step.actions, {
         runtime: this.runtime,
-        images: new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull),
+        images: run.images,
         onAction: this.opts.onAction,
         terminate: (p) => this.terminator.begin(p),
         concurrency: this.opts.concurrency,
@@ -257,7 +256,7 @@ export class EngineApplier implements Applier {
     const saved = mode === 'self-heal' ? undefined : await this.progressStore.load();
     const clock = new ProgressClock(desired, id, this.now(), saved);
     if (mode !== 'self-heal' && saved?.target !== id) await this.progressStore.save(clock.state());
-    this.run = { id, clock, actions: 0, summary: [], acting: 0 };
+    this.run = { id, clock, actions: 0, summary: [], acting: 0, images: new ImageEnsurer(this.runtime, pullPolicies(desired), this.opts.onPull) };
     return this.run;
   }
 

@@ -74,7 +74,8 @@ export function secondsLeft(deadline: number, now: number): number {
   return Math.max(0, Math.ceil((deadline - now) / 1000));
 }
 
-function allContainers(p: ObservedPod): ContainerSummary[] {
+/** A pod's app containers, then its infra container. */
+export function allContainers(p: ObservedPod): ContainerSummary[] {
   return p.infra ? [...p.containers, p.infra] : p.containers;
 }
 

@@ -10,7 +10,7 @@ import type { ContainerSummary, Labels, Runtime } from '../runtime/types';
 import { isBerthError, messageOf } from '../util/errors';
 import { observe } from '../observe';
 import type { ObservedState } from '../observe/types';
-import { reapDecision, secondsLeft, splitTerminating, type TerminationLedger, type TerminationRecord } from './terminating';
+import { allContainers, reapDecision, secondsLeft, splitTerminating, type TerminationLedger, type TerminationRecord } from './terminating';
 
 export interface TerminatorDeps {
   runtime: Runtime;
@@ -87,7 +87,7 @@ export class Terminator {
    */
   async observe(instance: string): Promise<ObservedState> {
     const raw = await observe(this.deps.runtime, instance);
-    const reaped = await this.reap(raw.pods.flatMap((p) => [...p.containers, ...(p.infra ? [p.infra] : [])]));
+    const reaped = await this.reap(raw.pods.flatMap(allContainers));
     return splitTerminating(withoutReaped(raw, reaped), await this.deps.ledger.list());
   }
 
@@ -178,7 +178,7 @@ function withoutReaped(o: ObservedState, reaped: readonly TerminationRecord[]): 
   if (reaped.length === 0) return o;
   const gone = new Set(reaped.flatMap((r) => r.containerIds));
   const remains = (c: ContainerSummary) => !gone.has(c.id);
-  return { ...o, pods: o.pods.filter((p) => p.containers.every(remains) && (!p.infra || remains(p.infra))) };
+  return { ...o, pods: o.pods.filter((p) => allContainers(p).every(remains)) };
 }
 
 async function ignoreMissing(p: Promise<void>): Promise<void> {
