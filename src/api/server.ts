@@ -7,7 +7,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { BerthError } from '../util/errors';
 import type { StatusSnapshot } from './types';
-import { dashboardHtml } from './dashboard';
+import { asset } from './assets';
+import { ACTION_ROUTES, handleAction, type ActionDeps, type ActionRoute } from './actions';
+import type { SnapshotStream } from './events';
+import type { DashboardSnapshot } from './view/types';
 
 export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
@@ -24,6 +27,12 @@ export interface ApiDeps {
   /** Is the loop ready (has finished its first pass)? */
   ready(): boolean;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** The dashboard's view and revisions (`GET /api/v1/view`) and its live stream (`GET /api/v1/events`). */
+  dashboard?: { snapshot(): Promise<DashboardSnapshot>; stream: SnapshotStream<DashboardSnapshot> };
+  /** rollback, restart, self-heal (sync goes through requestSync when absent). */
+  actions?: Omit<ActionDeps, 'sync'>;
+  /** The token of --api-token-file: every mutating call must carry it (guard.ts). */
+  apiToken?: string;
 }
 
 export interface ApiServer {
@@ -34,7 +43,7 @@ export interface ApiServer {
 export async function startApiServer(listen: string, deps: ApiDeps): Promise<ApiServer> {
   const { host, port } = parseListen(listen);
   const server = http.createServer((req, res) => {
-    route(req, res, deps).catch((err: unknown) => send(res, 500, { error: (err as Error).message }));
+    route(req, res, deps, host).catch((err: unknown) => send(res, 500, { error: (err as Error).message }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
@@ -59,9 +68,13 @@ export function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] ?? (m[2] || '0.0.0.0'), port };
 }
 
-async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: ApiDeps): Promise<void> {
+async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: ApiDeps, listenHost: string): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://berth');
   const key = `${req.method} ${url.pathname}`;
+  if (req.method === 'POST' && (ACTION_ROUTES as readonly string[]).includes(url.pathname)) {
+    const r = await handleAction(url.pathname as ActionRoute, req, { token: deps.apiToken, listenHost }, actionDeps(deps));
+    return send(res, r.status, r.body);
+  }
   switch (key) {
     case 'GET /healthz':
       return send(res, 200, { status: 'ok' });
@@ -73,9 +86,12 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 1000);
       return send(res, 200, await deps.revisions(limit));
     }
-    case 'POST /api/v1/sync':
-      deps.requestSync('api');
-      return send(res, 202, { status: 'sync requested' });
+    case 'GET /api/v1/view':
+      return deps.dashboard ? send(res, 200, await deps.dashboard.snapshot()) : send(res, 404, { error: 'no dashboard view here' });
+    case 'GET /api/v1/events':
+      if (!deps.dashboard) return send(res, 404, { error: 'no event stream here' });
+      deps.dashboard.stream.attach(req, res);
+      return;
     case 'POST /hooks/git':
       return webhook(req, res, deps);
     case 'GET /metrics': {
@@ -84,13 +100,32 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       res.end(m.body);
       return;
     }
-    case 'GET /':
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      res.end(dashboardHtml());
-      return;
     default:
-      return send(res, 404, { error: `no route ${key}` });
+      return req.method === 'GET' ? serveAsset(url.pathname, res, key) : send(res, 404, { error: `no route ${key}` });
   }
+}
+
+async function serveAsset(urlPath: string, res: http.ServerResponse, key: string): Promise<void> {
+  const a = await asset(urlPath);
+  if (a.type === 'none') return send(res, 404, { error: `no route ${key}` });
+  if (a.type === 'missing') return send(res, 503, { error: a.message });
+  // The page loads only berth's own files; nothing of another origin runs in it.
+  res.writeHead(200, { 'content-type': a.contentType, 'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'", 'x-content-type-options': 'nosniff' });
+  res.end(a.body);
+}
+
+/** The sync action is the loop's trigger; the others come from the operator when it has them. */
+function actionDeps(deps: ApiDeps): ActionDeps {
+  const none = async () => ({ type: 'refused' as const, status: 501 as const, message: 'this server has no such action' });
+  return {
+    sync: () => {
+      deps.requestSync('api');
+      return { type: 'accepted', message: 'sync requested', status: 'sync requested' };
+    },
+    rollback: deps.actions?.rollback ?? none,
+    restart: deps.actions?.restart ?? none,
+    setSelfHealPaused: deps.actions?.setSelfHealPaused ?? none,
+  };
 }
 
 async function webhook(req: http.IncomingMessage, res: http.ServerResponse, deps: ApiDeps): Promise<void> {

@@ -10,6 +10,7 @@ import { startApiServer, type ApiServer } from '../api/server';
 import { Reconciler } from '../reconciler/reconciler';
 import { PassQueue, type PassResult } from '../reconciler/queue';
 import type { Validation, WriteBack } from '../reconciler/types';
+import type { DesiredState } from '../model/types';
 import { EngineApplier } from '../rollout/applier';
 import type { Runtime } from '../runtime/types';
 import { LABEL } from '../runtime/types';
@@ -22,6 +23,12 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
+import { ProgressStore } from '../rollout/progress';
+import type { Applier } from '../reconciler/types';
+import { withRestarts } from '../model/restart';
+import { OperatorControls } from './controls';
+import { DashboardFeed } from './dashboard';
+import { operatorActions } from './actions';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -45,6 +52,8 @@ export interface OperatorOptions {
   policy: ValidateOptions;
   /** Address of LoadBalancer listeners (`--lb-address`). */
   lbAddress?: string;
+  /** The token of `--api-token-file`: mutating API calls must carry it (api/guard.ts). */
+  apiToken?: string;
 }
 
 export interface Operator {
@@ -71,9 +80,16 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const metrics = new OperatorMetrics();
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
+    const controls = await OperatorControls.open(opts.stateDir, opts.instance);
+    let feed: DashboardFeed | undefined;
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
-    const applier = new EngineApplier(runtime, {
-      ...publisher.hooks(),
+    const published = publisher.hooks();
+    const engineApplier = new EngineApplier(runtime, {
+      ...published,
+      onViews: async (desired, observed, views) => {
+        await published.onViews(desired, observed, views);
+        feed?.saw({ desired, observed, views });
+      },
       serviceAnchors,
       instance: opts.instance,
       stateDir: opts.stateDir,
@@ -85,6 +101,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       // A pod gone or a readiness change is what a waiting rollout step waits for: look at once.
       onWake: (reason) => queue?.trigger(reason),
     });
+    const applier = restartingApplier(engineApplier, controls);
     const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
@@ -99,6 +116,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         record: async (rev, o) => {
           await recorder.record(rev, o);
           metrics.outcome(o.status);
+          feed?.changed();
         },
         statusOf: (s) => recorder.statusOf(s),
         lastGood: () => recorder.lastGood(),
@@ -107,7 +125,10 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       {
         instance: opts.instance,
         source: { repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.' },
-        selfHeal: opts.selfHeal,
+        // Read at every pass: the dashboard can pause self-heal (controls.ts).
+        get selfHeal() {
+          return opts.selfHeal && !controls.selfHealPaused;
+        },
         autoRollback: opts.autoRollback,
         resyncMs: opts.resyncMs,
         validate: (dir) => validateForOperator(dir, opts.policy),
@@ -122,6 +143,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         const end = metrics.passStarted();
         const result = await reconciler.pass(reasons);
         end(result.type);
+        feed?.changed();
         return result;
       },
       // Each failure is logged here, once.
@@ -130,15 +152,42 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       },
     );
     const passes = queue;
+    const journalJson = async (limit: number) => (await journal.history({ limit, instance: opts.instance })).map(toHistoryJson);
+    const dashboard = new DashboardFeed({
+      status: () => ({ ...reconciler.status(), services: publisher.status() }),
+      revisions: journalJson,
+      progress: new ProgressStore(opts.stateDir, opts.instance),
+      controls,
+      selfHeal: opts.selfHeal,
+      actions: { tokenRequired: opts.apiToken !== undefined, writeBack: opts.writeBack },
+      onError: (err) => log.warn({ error: String(err) }, 'dashboard view failed'),
+    });
+    feed = dashboard;
+    closers.push({ close: async () => dashboard.close() });
 
     const api: ApiServer = await startApiServer(opts.listen, {
       status: () => ({ ...reconciler.status(), services: publisher.status() }),
-      revisions: async (limit) => (await journal.history({ limit, instance: opts.instance })).map(toHistoryJson),
+      revisions: journalJson,
       requestSync: (reason) => passes.trigger(reason),
       verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },
       ready: () => reconciler.ready(),
       metrics: () => metrics.render(reconciler.status()),
+      dashboard: { snapshot: () => dashboard.snapshot(), stream: dashboard.stream },
+      actions: operatorActions({
+        stateDir: opts.stateDir,
+        instance: opts.instance,
+        path: opts.path,
+        policy: opts.policy,
+        writeBack: opts.writeBack,
+        selfHeal: opts.selfHeal,
+        controls,
+        desired: () => dashboard.lastLook()?.desired,
+        trigger: (reason) => passes.trigger(reason),
+        changed: () => dashboard.changed(),
+        log: (m, f) => log.info(f ?? {}, m),
+      }),
+      ...(opts.apiToken !== undefined ? { apiToken: opts.apiToken } : {}),
     });
     closers.push({ close: () => api.close() });
 
@@ -156,7 +205,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       (err) => log.warn({ error: err.message }, 'engine events stream ended'),
     );
     closers.push({ close: async () => events.close() });
-    closers.push(every(PROBE_INTERVAL_MS, () => applier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
+    closers.push(every(PROBE_INTERVAL_MS, () => engineApplier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
@@ -182,4 +231,20 @@ async function validateForOperator(dir: string, policy: ValidateOptions): Promis
   const v = await validateDirectory(dir, policy);
   if (!v.ok) return { ok: false, errors: v.problems.filter((p) => p.severity === 'error').map(formatProblem) };
   return { ok: true, desired: v.desired, warnings: v.warnings.map(formatProblem) };
+}
+
+/** The applier with the restarts asked for laid over every desired state (model/restart.ts). */
+function restartingApplier(inner: EngineApplier, controls: OperatorControls): Applier {
+  let memo: { desired: DesiredState; restarts: object; out: DesiredState } | undefined;
+  const overlaid = (desired: DesiredState): DesiredState => {
+    const restarts = controls.restarts();
+    if (memo?.desired !== desired || memo.restarts !== restarts) memo = { desired, restarts, out: withRestarts(desired, restarts) };
+    return memo.out;
+  };
+  return {
+    step: (desired, revision, mode) => inner.step(overlaid(desired), revision, mode),
+    pastDeadline: (revision) => inner.pastDeadline(revision),
+    resources: () => inner.resources(),
+    terminating: () => inner.terminating(),
+  };
 }

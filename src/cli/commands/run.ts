@@ -6,6 +6,7 @@ import { createLogger } from '../../util/log';
 import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { readApiToken } from '../../api/token';
 
 interface RunRaw extends PolicyOptions {
   repo: string;
@@ -24,6 +25,7 @@ interface RunRaw extends PolicyOptions {
   lbAddress: string;
   pauseImage: string;
   pauseCommand?: string;
+  apiTokenFile?: string;
 }
 
 export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -41,7 +43,8 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
-    .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
+    .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30)
+    .addOption(new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env('BERTH_API_TOKEN_FILE'));
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
@@ -66,6 +69,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: validateOptions(raw),
           lbAddress: raw.lbAddress,
+          ...(raw.apiTokenFile ? { apiToken: await readApiToken(raw.apiTokenFile) } : {}),
         },
         log,
       );

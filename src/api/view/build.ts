@@ -1,0 +1,191 @@
+/**
+ * The application view from what the operator last saw (pure): the desired state of the
+ * revision being stepped, the engine's pods (live and terminating), the probes' views, the
+ * health the applier computed, the rollout clock, and the proxy's connections.
+ */
+import type { DesiredState, DeploymentResource, StatefulSetResource } from '../../model/types';
+import { resourceKey } from '../../model/types';
+import type { ObservedPod, ObservedState, TerminatingPod } from '../../observe/types';
+import type { PodView } from '../../health/workload';
+import type { ProgressState } from '../../rollout/progress';
+import { fenceposts } from '../../rollout/strategy';
+import { secondsLeft } from '../../rollout/terminating';
+import { referencedObjects } from '../../model/refs';
+import { secretRedactor } from '../../rollout/report';
+import type { ResourceStatus, StatusSnapshot } from '../types';
+import type { AppView, ContainerNode, NodeState, PodNode, RolloutBounds, TemplateNode, WorkloadNode } from './types';
+import { configNodes, serviceNodes } from './services';
+
+/** What the operator saw at its last look at the engine. */
+export interface Look {
+  desired: DesiredState;
+  observed: ObservedState;
+  views: readonly PodView[];
+}
+
+export interface ViewInputs {
+  status: StatusSnapshot;
+  look?: Look;
+  /** The rollout clock in the state directory (absent: no rollout in progress). */
+  progress?: ProgressState;
+  selfHeal: { enabled: boolean; paused: boolean };
+  actions: AppView['actions'];
+  /** Workload key -> ISO time of the last restart asked for. */
+  restarts: Record<string, string>;
+  now: number;
+}
+
+export function buildAppView(i: ViewInputs): AppView {
+  const s = i.status;
+  const workloads = i.look ? workloadNodes(i.look, s.resources, i.progress, i.restarts, i.now) : [];
+  const services = i.look ? serviceNodes(s.instance, i.look, s.services) : [];
+  const configs = i.look ? configNodes(i.look.desired, workloads) : [];
+  const view: AppView = {
+    instance: s.instance,
+    source: s.source,
+    phase: s.phase,
+    app: appState(s, workloads),
+    ...(s.lastAttemptedRevision ? { lastAttemptedRevision: s.lastAttemptedRevision } : {}),
+    ...(s.lastSyncAt ? { lastSyncAt: s.lastSyncAt } : {}),
+    ...(s.lastError ? { lastError: s.lastError } : {}),
+    selfHeal: i.selfHeal,
+    actions: i.actions,
+    workloads,
+    services,
+    configs,
+    at: new Date(i.now).toISOString(),
+  };
+  // Belt and braces: a probe's output or an error could quote a Secret's value.
+  return i.look ? scrubView(view, secretRedactor(i.look.desired)) : view;
+}
+
+function scrubView(view: AppView, redact: (text: string) => string): AppView {
+  return JSON.parse(JSON.stringify(view, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v))) as AppView;
+}
+
+function appState(s: StatusSnapshot, workloads: readonly WorkloadNode[]): AppView['app'] {
+  const head = s.lastAttemptedRevision;
+  const running = s.lastAppliedRevision;
+  const worst = workloads.find((w) => w.health === 'Degraded') ?? workloads.find((w) => w.health !== 'Healthy' && w.health !== 'Suspended');
+  const health = worst?.health ?? (running ? 'Healthy' : 'Missing');
+  const message = worst ? `${worst.kind} ${worst.name}: ${worst.message}` : running ? `all ${workloads.length} workload(s) healthy` : 'nothing applied yet';
+  const outOfSync = workloads.filter((w) => w.sync === 'OutOfSync');
+  let syncReason = '';
+  if (head && head.sha !== running) syncReason = `head ${head.sha.slice(0, 8)} is ${head.status}${head.reason ? `: ${head.reason}` : ''}`;
+  else if (outOfSync.length > 0) syncReason = `${outOfSync.map((w) => w.name).join(', ')} out of sync`;
+  return { health, message, sync: syncReason ? 'OutOfSync' : 'Synced', syncReason, ...(head ? { head: head.sha } : {}), ...(running ? { running } : {}) };
+}
+
+type Workload = DesiredState['pods'][number] | DeploymentResource | StatefulSetResource;
+
+function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: ProgressState | undefined, restarts: Record<string, string>, now: number): WorkloadNode[] {
+  const byKey = new Map(health.map((h) => [`${h.kind}/${h.namespace}/${h.name}`, h]));
+  const views = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v]));
+  const all: Workload[] = [...look.desired.deployments, ...look.desired.statefulSets, ...look.desired.pods];
+  return all.map((w) => {
+    const key = resourceKey(w);
+    const current = w.kind === 'Pod' ? w.specHash : w.templateHash;
+    const owned = (p: ObservedPod) => p.kind === w.kind && p.namespace === w.meta.namespace && p.owner === w.meta.name;
+    const live = look.observed.pods.filter(owned).map((p) => podNode(p, views.get(`${p.namespace}/${p.name}`), current));
+    const going = (look.observed.terminating ?? []).filter(owned).map((p) => terminatingNode(p, current, now));
+    const h = byKey.get(key);
+    const replicas = w.kind === 'Pod' ? 1 : w.replicas;
+    const node: WorkloadNode = {
+      kind: w.kind,
+      namespace: w.meta.namespace,
+      name: w.meta.name,
+      health: h?.health ?? 'Unknown',
+      message: h?.message ?? 'not looked at yet',
+      ...workloadSync(live, current, replicas),
+      ...(h?.waiting ? { waiting: h.waiting } : {}),
+      ...(w.kind !== 'Pod' ? { bounds: bounds(w, key, progress, h, now) } : {}),
+      ...(restarts[key] ? { restartedAt: restarts[key] } : {}),
+      templates: templates([...live, ...going], current),
+      uses: uses(w),
+    };
+    return node;
+  });
+}
+
+function uses(w: Workload): string[] {
+  const refs = referencedObjects(w.kind === 'Pod' ? w.spec : w.template.spec);
+  return [...refs.configMaps.map((n) => `ConfigMap/${n}`), ...refs.secrets.map((n) => `Secret/${n}`)];
+}
+
+function workloadSync(live: readonly PodNode[], current: string, replicas: number): Pick<NodeState, 'sync' | 'syncReason'> {
+  const old = live.filter((p) => p.syncReason !== '').length;
+  const fresh = live.length - old;
+  const reasons: string[] = [];
+  if (old > 0) reasons.push(`${old} pod(s) of an older template`);
+  if (fresh < replicas) reasons.push(`${replicas - fresh} of ${replicas} pod(s) of template ${current} missing`);
+  if (fresh > replicas) reasons.push(`${fresh - replicas} pod(s) too many`);
+  return { sync: reasons.length ? 'OutOfSync' : 'Synced', syncReason: reasons.join('; ') };
+}
+
+function templates(pods: readonly (PodNode & { hash: string })[], current: string): TemplateNode[] {
+  const byHash = new Map<string, PodNode[]>([[current, []]]);
+  for (const { hash, ...p } of pods) byHash.set(hash, [...(byHash.get(hash) ?? []), p]);
+  return [...byHash].map(([hash, ps]) => ({ hash, current: hash === current, pods: ps.sort((a, b) => a.name.localeCompare(b.name)) }));
+}
+
+function containers(p: ObservedPod): ContainerNode[] {
+  return p.containers.map((c) => ({ name: c.labels['io.berth.container'] ?? c.name, image: c.image, state: c.state, status: c.status }));
+}
+
+function podNode(p: ObservedPod, v: PodView | undefined, current: string): PodNode & { hash: string } {
+  const ready = v?.ready ?? false;
+  const crashed = v?.exitCode !== undefined && v.exitCode !== 0;
+  const health = crashed || (v?.restarts ?? 0) >= 3 ? 'Degraded' : ready ? 'Healthy' : 'Progressing';
+  const message = ready ? 'ready' : v?.reason ?? (v?.running ? 'running, not ready' : 'not running');
+  return {
+    hash: p.specHash,
+    namespace: p.namespace,
+    name: p.name,
+    health,
+    message,
+    sync: p.specHash === current ? 'Synced' : 'OutOfSync',
+    syncReason: p.specHash === current ? '' : `template ${p.specHash}, the revision declares ${current}`,
+    ready,
+    restarts: v?.restarts ?? 0,
+    ...(v?.exitCode !== undefined ? { exitCode: v.exitCode } : {}),
+    ...(v?.reason ? { reason: v.reason } : {}),
+    containers: containers(p),
+  };
+}
+
+function terminatingNode(p: TerminatingPod, current: string, now: number): PodNode & { hash: string } {
+  const left = secondsLeft(p.deadline, now);
+  return {
+    hash: p.specHash,
+    namespace: p.namespace,
+    name: p.name,
+    health: 'Progressing',
+    message: `terminating: killed in ${left} s at the latest`,
+    sync: 'OutOfSync',
+    syncReason: p.specHash === current ? 'being removed' : `template ${p.specHash}, being removed`,
+    ready: false,
+    restarts: 0,
+    terminatingSecondsLeft: left,
+    containers: containers(p),
+  };
+}
+
+function bounds(w: DeploymentResource | StatefulSetResource, key: string, progress: ProgressState | undefined, h: ResourceStatus | undefined, now: number): RolloutBounds {
+  const last = progress?.last[key];
+  const rolling = h !== undefined && h.health !== 'Healthy' && h.health !== 'Suspended';
+  const deadline = last !== undefined && rolling ? { deadlineSecondsLeft: Math.max(0, Math.round(w.progressDeadlineSeconds - (now - last) / 1000)) } : {};
+  if (w.kind === 'StatefulSet') {
+    const strategy = w.updateStrategy.type === 'RollingUpdate' ? `RollingUpdate (one pod at a time, highest ordinal first, partition ${w.updateStrategy.partition})` : 'OnDelete';
+    return { strategy, replicas: w.replicas, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };
+  }
+  if (w.strategy.type === 'Recreate') return { strategy: 'Recreate', replicas: w.replicas, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };
+  const f = fenceposts(w.strategy.maxSurge, w.strategy.maxUnavailable, w.replicas);
+  return {
+    strategy: `RollingUpdate (maxSurge ${w.strategy.maxSurge}, maxUnavailable ${w.strategy.maxUnavailable})`,
+    replicas: w.replicas,
+    maxPods: w.replicas + f.surge,
+    minAvailable: Math.max(0, w.replicas - f.unavailable),
+    progressDeadlineSeconds: w.progressDeadlineSeconds,
+    ...deadline,
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The dashboard's feed (wiring): remembers the applier's last look at the engine, builds
+ * the application view and the revisions on demand, and tells the event stream whenever
+ * something shown may have moved.
+ */
+import type { StatusSnapshot } from '../api/types';
+import { SnapshotStream } from '../api/events';
+import { buildAppView, type Look } from '../api/view/build';
+import type { AppView, DashboardSnapshot } from '../api/view/types';
+import type { HistoryJson } from '../audit/history';
+import type { ProgressStore } from '../rollout/progress';
+import type { OperatorControls } from './controls';
+
+/** Revisions the page shows (newest first). */
+const REVISIONS = 50;
+
+export interface FeedDeps {
+  status(): StatusSnapshot;
+  revisions(limit: number): Promise<HistoryJson[]>;
+  progress: ProgressStore;
+  controls: OperatorControls;
+  selfHeal: boolean;
+  actions: AppView['actions'];
+  onError(err: unknown): void;
+  now?: () => number;
+}
+
+export class DashboardFeed {
+  private look: Look | undefined;
+  readonly stream: SnapshotStream<DashboardSnapshot>;
+
+  constructor(private readonly deps: FeedDeps) {
+    this.stream = new SnapshotStream(() => this.snapshot(), { onError: deps.onError });
+  }
+
+  /** The applier's onViews: what it just saw. */
+  saw(look: Look): void {
+    this.look = look;
+    this.stream.changed();
+  }
+
+  changed(): void {
+    this.stream.changed();
+  }
+
+  lastLook(): Look | undefined {
+    return this.look;
+  }
+
+  async snapshot(): Promise<DashboardSnapshot> {
+    const [revisions, progress] = await Promise.all([this.deps.revisions(REVISIONS), this.deps.progress.load()]);
+    const view = buildAppView({
+      status: this.deps.status(),
+      ...(this.look ? { look: this.look } : {}),
+      ...(progress ? { progress } : {}),
+      selfHeal: { enabled: this.deps.selfHeal, paused: this.deps.controls.selfHealPaused },
+      actions: this.deps.actions,
+      restarts: { ...this.deps.controls.restarts() },
+      now: (this.deps.now ?? Date.now)(),
+    });
+    return { view, revisions };
+  }
+
+  close(): void {
+    this.stream.close();
+  }
+}
