@@ -85,7 +85,7 @@ function Actions({ snap, run }: { snap: DashboardSnapshot; run(path: string, bod
       </button>
       {v.selfHeal.enabled && (
         <button onClick={() => run('api/v1/self-heal', { paused: !v.selfHeal.paused })} data-action="self-heal">
-          {v.selfHeal.paused ? '▶ Resume self-heal' : '⏸ Pause self-heal'}
+          {v.selfHeal.paused ? 'Resume self-heal' : 'Pause self-heal'}
         </button>
       )}
       <span class="meta">
