@@ -15,8 +15,8 @@ export interface EventStreamOptions {
 }
 
 export class SnapshotStream<T> {
-  private readonly clients = new Set<http.ServerResponse>();
-  private last: string | undefined;
+  /** Each client with the last snapshot it was sent. */
+  private readonly clients = new Map<http.ServerResponse, string | undefined>();
   private timer: NodeJS.Timeout | undefined;
   private readonly heartbeat: NodeJS.Timeout;
   private building: Promise<void> = Promise.resolve();
@@ -25,7 +25,9 @@ export class SnapshotStream<T> {
     private readonly snapshot: () => Promise<T>,
     private readonly opts: EventStreamOptions = {},
   ) {
-    this.heartbeat = setInterval(() => this.broadcast(': keep-alive\n\n'), opts.heartbeatMs ?? 15_000);
+    this.heartbeat = setInterval(() => {
+      for (const c of this.clients.keys()) c.write(': keep-alive\n\n');
+    }, opts.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }
 
@@ -42,10 +44,10 @@ export class SnapshotStream<T> {
   attach(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write('retry: 2000\n\n');
-    this.clients.add(res);
+    this.clients.set(res, undefined);
     req.on('close', () => this.clients.delete(res));
     this.snapshot().then(
-      (s) => res.write(frame(JSON.stringify(s))),
+      (s) => this.send(res, JSON.stringify(s)),
       (err: unknown) => this.opts.onError?.(err),
     );
   }
@@ -53,20 +55,20 @@ export class SnapshotStream<T> {
   close(): void {
     clearInterval(this.heartbeat);
     clearTimeout(this.timer);
-    for (const c of this.clients) c.end();
+    for (const c of this.clients.keys()) c.end();
     this.clients.clear();
   }
 
   private async push(): Promise<void> {
     if (this.clients.size === 0) return;
     const text = JSON.stringify(await this.snapshot());
-    if (text === this.last) return;
-    this.last = text;
-    this.broadcast(frame(text));
+    for (const c of this.clients.keys()) this.send(c, text);
   }
 
-  private broadcast(chunk: string): void {
-    for (const c of this.clients) c.write(chunk);
+  private send(res: http.ServerResponse, text: string): void {
+    if (!this.clients.has(res) || this.clients.get(res) === text) return;
+    this.clients.set(res, text);
+    res.write(frame(text));
   }
 }
 
