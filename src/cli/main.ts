@@ -8,6 +8,7 @@ import { registerDiff } from './commands/diff';
 import { registerRun } from './commands/run';
 import { registerHistory } from './commands/history';
 import { registerRollout } from './commands/rollout';
+import { registerRolloutRestart, registerSync } from './commands/actions';
 import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
 
 /**
@@ -45,6 +46,8 @@ export function buildProgram(): Command {
   registerRun(program, run);
   registerHistory(program, run);
   registerRollout(program, run);
+  registerRolloutRestart(program, run);
+  registerSync(program, run);
   return program;
 }
 
