@@ -27,9 +27,11 @@ import {
 } from './mapping';
 import { subscribeEvents } from './events';
 import { demuxBuffer } from './streams';
+import { toContainerStats, type ApiStats } from './stats';
 import type {
   ContainerCreateSpec,
   ContainerDetails,
+  ContainerStats,
   ContainerSummary,
   EngineEvent,
   ExecResult,
@@ -178,6 +180,11 @@ export class DockerRuntime implements Runtime {
         (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as NodeJS.ReadableStream)),
       );
     });
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    const raw = await this.call(`cannot read stats of container "${id}"`, () => this.docker.getContainer(id).stats({ stream: false, 'one-shot': true }));
+    return toContainerStats(raw as unknown as ApiStats, Date.now());
   }
 
   async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {

@@ -121,6 +121,21 @@ export interface PullProgress {
   total?: number;
 }
 
+/** One sample of a container's resource use (runtime/stats.ts). */
+export interface ContainerStats {
+  /** Unix ms of the sample. */
+  at: number;
+  /** CPU time used since the container started (a counter). */
+  cpuSeconds: number;
+  /** Working set: usage minus inactive file cache. */
+  memoryBytes: number;
+  /** The memory limit the engine enforces (the host's memory when none was set). */
+  memoryLimitBytes?: number;
+  /** Bytes received and sent on the container's own networks (counters; 0 for one joined to another's). */
+  rxBytes: number;
+  txBytes: number;
+}
+
 export interface EngineEvent {
   type: 'container' | 'network' | 'volume' | 'image';
   action: string; // start, die, destroy, health_status, ...
@@ -148,6 +163,8 @@ export interface Runtime {
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
   logs(id: string, tail: number): Promise<string>;
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
+  /** One sample of the container's resource use (one engine call, no stream); zeros when it does not run. */
+  stats(id: string): Promise<ContainerStats>;
 
   listNetworks(labels: Labels): Promise<NetworkSummary[]>;
   createNetwork(name: string, labels: Labels): Promise<void>;

@@ -364,6 +364,24 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         assert.strictEqual(await rt.logs(id, 10), 'one\ntwo\nthree\n');
       });
 
+      it('stats: a running container uses memory and its CPU counter only grows; a stopped one reports zeros; a missing one -> E_NOT_FOUND', async () => {
+        const id = await create('stats', CMD.handlesTerm, { memoryBytes: 64 * 1024 * 1024 });
+        await rt.startContainer(id);
+        const a = await rt.stats(id);
+        await env.advance(200);
+        const b = await eventually(env, 'a later sample', async () => {
+          const s = await rt.stats(id);
+          return s.at > a.at ? s : undefined;
+        });
+        assert.ok(a.memoryBytes > 0 && a.memoryBytes <= 64 * 1024 * 1024, `memory ${a.memoryBytes}`);
+        assert.strictEqual(a.memoryLimitBytes, 64 * 1024 * 1024);
+        assert.ok(b.cpuSeconds >= a.cpuSeconds && a.cpuSeconds >= 0);
+        await rt.stopContainer(id, 2);
+        const stopped = await rt.stats(id);
+        assert.deepStrictEqual([stopped.memoryBytes, stopped.cpuSeconds], [0, 0]);
+        await assert.rejects(rt.stats('berth-no-such-container'), berthError('E_NOT_FOUND', 'berth-no-such-container'));
+      });
+
       it('exec: exit codes and output in a running container; E_CONFLICT when it does not run', async () => {
         const id = await create('exec', CMD.handlesTerm);
         await assert.rejects(rt.exec(id, EXEC.true.cmd, 5000), berthError('E_CONFLICT', `"${id}"`, 'is not running'));

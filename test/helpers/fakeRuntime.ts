@@ -78,9 +78,11 @@ import {
   type ApiNetworks,
 } from '../../src/runtime/mapping';
 import { CappedText } from '../../src/runtime/streams';
+import { toContainerStats } from '../../src/runtime/stats';
 import type {
   ContainerCreateSpec,
   ContainerDetails,
+  ContainerStats,
   ContainerSummary,
   EngineEvent,
   ExecResult,
@@ -92,6 +94,9 @@ import type {
   VolumeSummary,
 } from '../../src/runtime/types';
 import { BerthError } from '../../src/util/errors';
+
+/** What a running fake container uses (working set). */
+export const FAKE_MEMORY_BYTES = 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // FakeClock
@@ -365,6 +370,7 @@ const METHODS = [
   'restartContainer',
   'logs',
   'exec',
+  'stats',
   'listNetworks',
   'createNetwork',
   'removeNetwork',
@@ -683,6 +689,20 @@ export class FakeRuntime implements Runtime {
     const what = `cannot read logs of container "${id}"`;
     this.enter('logs', what, [id, tail]);
     return tailLines(this.get(id, what).logs, tail);
+  }
+
+  /**
+   * A running container uses FAKE_MEMORY_BYTES and 1% of a CPU since its start, through the
+   * engine's wire form and the adapter's own translation (toContainerStats); zeros otherwise.
+   */
+  async stats(id: string): Promise<ContainerStats> {
+    const what = `cannot read stats of container "${id}"`;
+    this.enter('stats', what, [id]);
+    const c = this.get(id, what);
+    const now = this.clock.now();
+    if (c.state !== 'running') return toContainerStats({ memory_stats: {}, cpu_stats: { cpu_usage: { total_usage: 0 } } }, now);
+    const cpuNanos = Math.round((now - (c.startedMs ?? now)) * 1e4); // 1% of a CPU, in ns
+    return toContainerStats({ memory_stats: { usage: FAKE_MEMORY_BYTES + 4096, limit: c.spec.memoryBytes ?? 8 * 2 ** 30, stats: { inactive_file: 4096 } }, cpu_stats: { cpu_usage: { total_usage: cpuNanos } } }, now);
   }
 
   async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
