@@ -1,6 +1,8 @@
 /** The application tree: workloads -> templates -> pods -> containers; Services -> endpoints; ConfigMaps/Secrets -> pods. */
 import type { AppView, ConfigNode, PodNode, ServiceNode, TemplateNode, WorkloadNode } from '../src/api/view/types';
 import { Health, NodeStatus } from './badges';
+import type { ContainerUsage } from '../src/monitor/usage';
+import { ContainerUse, WorkloadUse } from './usage';
 
 export interface TreeProps {
   view: AppView;
@@ -15,7 +17,7 @@ export function Tree({ view, onPod, onRestart }: TreeProps) {
       <section>
         <h2>Workloads</h2>
         {view.workloads.map((w) => (
-          <Workload key={`${w.kind}/${w.namespace}/${w.name}`} w={w} onPod={onPod} onRestart={onRestart} />
+          <Workload key={`${w.kind}/${w.namespace}/${w.name}`} w={w} onPod={onPod} onRestart={onRestart} view={view} />
         ))}
       </section>
       {view.services.length > 0 && (
@@ -38,7 +40,10 @@ export function Tree({ view, onPod, onRestart }: TreeProps) {
   );
 }
 
-function Workload({ w, onPod, onRestart }: { w: WorkloadNode; onPod: TreeProps['onPod']; onRestart: TreeProps['onRestart'] }) {
+function Workload({ w, onPod, onRestart, view }: { w: WorkloadNode; onPod: TreeProps['onPod']; onRestart: TreeProps['onRestart']; view: AppView }) {
+  const key = `${w.kind}/${w.namespace}/${w.name}`;
+  const total = view.usage.workloads.find((u) => u.workload === key);
+  const use = new Map(view.usage.containers.filter((u) => u.workload === key).map((u) => [`${u.pod}/${u.container}`, u]));
   return (
     <div class={`node workload ${w.health}`} data-workload={`${w.kind}/${w.namespace}/${w.name}`}>
       <div class="head">
@@ -47,12 +52,13 @@ function Workload({ w, onPod, onRestart }: { w: WorkloadNode; onPod: TreeProps['
           restart
         </button>
       </div>
+      {total && <div class="meta">{<WorkloadUse u={total} />}</div>}
       {w.waiting && <div class="waiting">waiting: {w.waiting}</div>}
       {w.bounds && <Bounds w={w} />}
       {w.restartedAt && <div class="meta">restarted at {w.restartedAt}</div>}
       <div class="children">
         {w.templates.map((t) => (
-          <Template key={t.hash} t={t} onPod={onPod} />
+          <Template key={t.hash} t={t} onPod={onPod} use={use} />
         ))}
       </div>
     </div>
@@ -81,7 +87,9 @@ function Bounds({ w }: { w: WorkloadNode }) {
   );
 }
 
-function Template({ t, onPod }: { t: TemplateNode; onPod: TreeProps['onPod'] }) {
+type Uses = Map<string, ContainerUsage>;
+
+function Template({ t, onPod, use }: { t: TemplateNode; onPod: TreeProps['onPod']; use: Uses }) {
   return (
     <div class={`node template ${t.current ? 'current' : 'old'}`} data-template={t.hash}>
       <div class="head">
@@ -90,14 +98,14 @@ function Template({ t, onPod }: { t: TemplateNode; onPod: TreeProps['onPod'] }) 
       </div>
       <div class="children">
         {t.pods.map((p) => (
-          <Pod key={p.name} p={p} onPod={onPod} />
+          <Pod key={p.name} p={p} onPod={onPod} use={use} />
         ))}
       </div>
     </div>
   );
 }
 
-function Pod({ p, onPod }: { p: PodNode; onPod: TreeProps['onPod'] }) {
+function Pod({ p, onPod, use }: { p: PodNode; onPod: TreeProps['onPod']; use: Uses }) {
   const terminating = p.terminatingSecondsLeft !== undefined;
   return (
     <div class={`node pod ${terminating ? 'terminating' : p.health}`} data-pod={p.name}>
@@ -114,6 +122,7 @@ function Pod({ p, onPod }: { p: PodNode; onPod: TreeProps['onPod'] }) {
         {p.containers.map((c) => (
           <div class="node container" key={c.name}>
             <span class="kind">container</span> {c.name} <code>{c.image}</code> <span class={`state ${c.state}`}>{c.status || c.state}</span>
+            {use.get(`${p.name}/${c.name}`) && <ContainerUse u={use.get(`${p.name}/${c.name}`)!} />}
           </div>
         ))}
       </div>

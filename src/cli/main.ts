@@ -9,6 +9,7 @@ import { registerRun } from './commands/run';
 import { registerHistory } from './commands/history';
 import { registerRollout } from './commands/rollout';
 import { registerRolloutRestart, registerSync } from './commands/actions';
+import { registerTop } from './commands/top';
 import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
 
 /**
@@ -48,6 +49,7 @@ export function buildProgram(): Command {
   registerRollout(program, run);
   registerRolloutRestart(program, run);
   registerSync(program, run);
+  registerTop(program, run);
   return program;
 }
 

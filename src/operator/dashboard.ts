@@ -10,6 +10,7 @@ import type { AppView, DashboardSnapshot } from '../api/view/types';
 import type { HistoryJson } from '../audit/history';
 import type { ProgressStore } from '../rollout/progress';
 import type { OperatorControls } from './controls';
+import type { ContainerUsage } from '../monitor/usage';
 
 /** Revisions the page shows (newest first). */
 const REVISIONS = 50;
@@ -22,6 +23,8 @@ export interface FeedDeps {
   selfHeal: boolean;
   actions: AppView['actions'];
   onError(err: unknown): void;
+  /** The last samples of the engine's stats. */
+  usage(): readonly ContainerUsage[];
   now?: () => number;
 }
 
@@ -56,6 +59,7 @@ export class DashboardFeed {
       selfHeal: { enabled: this.deps.selfHeal, paused: this.deps.controls.selfHealPaused },
       actions: this.deps.actions,
       restarts: { ...this.deps.controls.restarts() },
+      usage: this.deps.usage(),
       now: (this.deps.now ?? Date.now)(),
     });
     return { view, revisions };

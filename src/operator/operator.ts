@@ -29,9 +29,12 @@ import { withRestarts } from '../model/restart';
 import { OperatorControls } from './controls';
 import { DashboardFeed } from './dashboard';
 import { operatorActions } from './actions';
+import { UsageSampler } from '../monitor/sampler';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
+/** How often the engine's stats of every container are sampled (one one-shot call each, 4 at once). */
+const STATS_INTERVAL_MS = 5000;
 
 export interface OperatorOptions {
   repo: string;
@@ -153,7 +156,9 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     );
     const passes = queue;
     const journalJson = async (limit: number) => (await journal.history({ limit, instance: opts.instance })).map(toHistoryJson);
+    const sampler = new UsageSampler(runtime);
     const dashboard = new DashboardFeed({
+      usage: () => sampler.usage(),
       status: () => ({ ...reconciler.status(), services: publisher.status() }),
       revisions: journalJson,
       progress: new ProgressStore(opts.stateDir, opts.instance),
@@ -172,7 +177,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       verifyWebhook: (headers: http.IncomingHttpHeaders, body: Buffer) =>
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },
       ready: () => reconciler.ready(),
-      metrics: () => metrics.render(reconciler.status()),
+      metrics: () => metrics.render(reconciler.status(), sampler.usage()),
       dashboard: { snapshot: () => dashboard.snapshot(), stream: dashboard.stream },
       actions: operatorActions({
         stateDir: opts.stateDir,
@@ -207,6 +212,14 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     closers.push({ close: async () => events.close() });
     closers.push(every(PROBE_INTERVAL_MS, () => engineApplier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
+    closers.push(
+      every(STATS_INTERVAL_MS, async () => {
+        const look = dashboard.lastLook();
+        if (!look) return;
+        await sampler.sample(look);
+        dashboard.changed();
+      }, (err) => log.warn({ error: String(err) }, 'sampling container stats failed')),
+    );
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
     return {

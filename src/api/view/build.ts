@@ -5,7 +5,9 @@
  */
 import type { DesiredState, DeploymentResource, StatefulSetResource } from '../../model/types';
 import { resourceKey } from '../../model/types';
-import type { ObservedPod, ObservedState, TerminatingPod } from '../../observe/types';
+import type { ObservedPod, TerminatingPod } from '../../observe/types';
+import type { Look } from '../../rollout/look';
+import { byWorkload, type ContainerUsage } from '../../monitor/usage';
 import type { PodView } from '../../health/workload';
 import type { ProgressState } from '../../rollout/progress';
 import { fenceposts } from '../../rollout/strategy';
@@ -16,12 +18,7 @@ import type { ResourceStatus, StatusSnapshot } from '../types';
 import type { AppView, ContainerNode, NodeState, PodNode, RolloutBounds, TemplateNode, WorkloadNode } from './types';
 import { configNodes, serviceNodes } from './services';
 
-/** What the operator saw at its last look at the engine. */
-export interface Look {
-  desired: DesiredState;
-  observed: ObservedState;
-  views: readonly PodView[];
-}
+export type { Look };
 
 export interface ViewInputs {
   status: StatusSnapshot;
@@ -32,6 +29,8 @@ export interface ViewInputs {
   actions: AppView['actions'];
   /** Workload key -> ISO time of the last restart asked for. */
   restarts: Record<string, string>;
+  /** The last samples of the engine's stats (monitor/). */
+  usage?: readonly ContainerUsage[];
   now: number;
 }
 
@@ -53,6 +52,7 @@ export function buildAppView(i: ViewInputs): AppView {
     workloads,
     services,
     configs,
+    usage: { containers: [...(i.usage ?? [])], workloads: byWorkload(i.usage ?? []) },
     at: new Date(i.now).toISOString(),
   };
   // Belt and braces: a probe's output or an error could quote a Secret's value.

@@ -6,6 +6,7 @@
  */
 import type { HealthCode, StatusSnapshot } from '../types';
 import type { HistoryJson } from '../../audit/history';
+import type { ContainerUsage, WorkloadUsage } from '../../monitor/usage';
 
 /** Synced: the engine runs what the revision declares; OutOfSync: not (yet), `syncReason` says how. */
 export type SyncCode = 'Synced' | 'OutOfSync';
@@ -119,6 +120,8 @@ export interface AppView {
   workloads: WorkloadNode[];
   services: ServiceNode[];
   configs: ConfigNode[];
+  /** CPU, memory, network, restarts per container and per workload, from the engine's stats. */
+  usage: { containers: ContainerUsage[]; workloads: WorkloadUsage[] };
   /** Built at (ISO): seconds left are as of this moment. */
   at: string;
 }

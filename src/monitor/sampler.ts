@@ -1,0 +1,83 @@
+/**
+ * Samples the engine's stats of every app container of the pods the operator last saw, a
+ * few at a time (one one-shot call each), and keeps per container the last sample and a
+ * short history. Containers gone are forgotten; a container that vanished between the list
+ * and its stats is skipped, not an error.
+ */
+import type { Look } from '../rollout/look';
+import type { DesiredState } from '../model/types';
+import { resourceKey } from '../model/types';
+import { LABEL, type ContainerStats, type Runtime } from '../runtime/types';
+import { inParallel } from '../util/concurrency';
+import { rates, type ContainerUsage } from './usage';
+
+export interface SamplerOptions {
+  /** Stats calls at once. */
+  concurrency?: number;
+  /** Samples kept per container for the graphs. */
+  historyLength?: number;
+}
+
+interface Tracked {
+  last: ContainerStats;
+  usage: ContainerUsage;
+}
+
+export class UsageSampler {
+  private readonly tracked = new Map<string, Tracked>();
+
+  constructor(
+    private readonly runtime: Runtime,
+    private readonly opts: SamplerOptions = {},
+  ) {}
+
+  async sample(look: Look): Promise<void> {
+    const limits = limitsOf(look.desired);
+    const restarts = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v.restarts]));
+    const targets = look.observed.pods.flatMap((p) =>
+      p.containers.map((c) => ({ id: c.id, namespace: p.namespace, pod: p.name, container: c.labels[LABEL.container] ?? c.name, workload: `${p.kind}/${p.namespace}/${p.owner}` })),
+    );
+    const seen = new Set(targets.map((t) => t.id));
+    for (const id of this.tracked.keys()) if (!seen.has(id)) this.tracked.delete(id);
+    const keep = this.opts.historyLength ?? 60;
+    await inParallel(targets, this.opts.concurrency ?? 4, async (t) => {
+      const cur = await this.runtime.stats(t.id).catch(() => undefined);
+      if (!cur) return;
+      const prev = this.tracked.get(t.id);
+      const r = rates(prev?.last, cur);
+      const limit = limits.get(`${t.workload}/${t.container}`);
+      const history = prev?.usage.history ?? { cpu: [], memory: [] };
+      const usage: ContainerUsage = {
+        ...t,
+        ...r,
+        cpuSeconds: cur.cpuSeconds,
+        memoryBytes: cur.memoryBytes,
+        rxBytes: cur.rxBytes,
+        txBytes: cur.txBytes,
+        restarts: restarts.get(`${t.namespace}/${t.pod}`) ?? 0,
+        ...(limit?.cpu !== undefined ? { cpuLimitCores: limit.cpu } : {}),
+        ...(limit?.memory !== undefined ? { memoryLimitBytes: limit.memory } : {}),
+        history: { cpu: [...history.cpu, r.cpuCores].slice(-keep), memory: [...history.memory, cur.memoryBytes].slice(-keep) },
+      };
+      this.tracked.set(t.id, { last: cur, usage });
+    });
+  }
+
+  usage(): ContainerUsage[] {
+    return [...this.tracked.values()].map((t) => t.usage).sort((a, b) => `${a.namespace}/${a.pod}/${a.container}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}`));
+  }
+}
+
+/** `Kind/ns/workload/container` -> the manifest's limits (cores, bytes). */
+function limitsOf(desired: DesiredState): Map<string, { cpu?: number; memory?: number }> {
+  const out = new Map<string, { cpu?: number; memory?: number }>();
+  const add = (key: string, containers: DesiredState['pods'][number]['spec']['containers']) => {
+    for (const c of containers) {
+      const l = c.resources.limits;
+      out.set(`${key}/${c.name}`, { ...(l.nanoCpus !== undefined ? { cpu: l.nanoCpus / 1e9 } : {}), ...(l.memoryBytes !== undefined ? { memory: l.memoryBytes } : {}) });
+    }
+  };
+  for (const p of desired.pods) add(resourceKey(p), p.spec.containers);
+  for (const w of [...desired.deployments, ...desired.statefulSets]) add(resourceKey(w), w.template.spec.containers);
+  return out;
+}

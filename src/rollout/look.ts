@@ -1,0 +1,10 @@
+/** What the applier saw at one look at the engine: the desired state it steps, the pods (live and terminating), their probes' views. */
+import type { PodView } from '../health/workload';
+import type { DesiredState } from '../model/types';
+import type { ObservedState } from '../observe/types';
+
+export interface Look {
+  desired: DesiredState;
+  observed: ObservedState;
+  views: readonly PodView[];
+}
