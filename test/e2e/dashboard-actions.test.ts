@@ -89,4 +89,27 @@ describe('e2e: dashboard actions', function () {
     await op.waitFor(head, 'succeeded', 30_000);
     await pollUntil(async () => ((await hashes(instance)).join() === v1Hash.join() ? true : undefined), { timeoutMs: 20_000, what: "v1's template running again" });
   });
+
+  it('resource use: berth top pods and deployments, /metrics with Kubernetes names, against the limits', async () => {
+    const repo = await makeRepo();
+    const manifest = deployment({ replicas: 2 }).replace('imagePullPolicy: Never', 'imagePullPolicy: Never\n          resources: { limits: { memory: 64Mi, cpu: 500m } }');
+    const sha = await commitFiles(repo, { 'web.yaml': manifest }, 'web with limits');
+    const instance = env.instance();
+    const op = await env.start({ repo, instance, stateDir: await env.stateDir(), poll: NEVER_POLL });
+    await op.waitFor(sha, 'succeeded', 30_000);
+    const top = await pollUntil(async () => {
+      const r = await runCli(['top', 'pods', '--server', op.url]);
+      return r.code === 0 && r.stdout.split('\n').filter((l) => l.includes('web-')).length === 2 ? r.stdout : undefined;
+    }, { timeoutMs: 30_000, what: 'berth top pods listing both pods' });
+    assert.match(top, /CPU\(cores\)\s+CPU%LIMIT\s+MEMORY\(bytes\)\s+MEMORY%LIMIT\s+RESTARTS/);
+    assert.match(top, /web-\S+\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s+0/);
+    const deploys = await runCli(['top', 'deployments', '--server', op.url]);
+    assert.match(deploys.stdout, /deployment\/web\s+2\s+/);
+    const metrics = await (await fetch(`${op.url}/metrics`)).text();
+    const pods = [...metrics.matchAll(/^container_memory_working_set_bytes\{namespace="default",pod="(web-[^"]+)",container="main"\} (\d+)$/gm)];
+    assert.equal(pods.length, 2, metrics);
+    assert.ok(pods.every((m) => Number(m[2]) > 0));
+    assert.match(metrics, /kube_pod_container_resource_limits\{namespace="default",pod="web-[^"]+",container="main",resource="memory",unit="byte"\} 67108864/);
+    assert.match(metrics, /kube_pod_container_resource_limits\{namespace="default",pod="web-[^"]+",container="main",resource="cpu",unit="core"\} 0.5/);
+  });
 });
