@@ -70,7 +70,10 @@ describe('e2e: the dashboard in Chromium', function () {
     await env.prepare();
     browser = await openBrowser();
   });
-  after(() => browser?.close());
+  after(async () => {
+    await browser?.close();
+    assert.deepEqual(browser?.blocked ?? [], [], 'the page asked for something not served by berth');
+  });
   afterEach(() => env.cleanup());
 
   async function operator(files: Record<string, string>, extra: string[] = []): Promise<{ repo: string; op: OperatorProcess; sha: string }> {
@@ -147,6 +150,24 @@ describe('e2e: the dashboard in Chromium', function () {
     await page.click('[data-action="sync"]');
     await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
     await pollUntil(async () => ((await op.metric('berth_pass_duration_seconds_count')) > passes ? true : undefined), { timeoutMs: 15_000, what: 'a pass after the sync with the token' });
+    await page.close();
+  });
+
+  it('its restart button replaces the pods under a new template, shown as it happens', async () => {
+    const { op } = await operator({ 'web.yaml': deployment({ replicas: 1 }) });
+    const page = await browser.page(`${op.url}/`);
+    const w = 'Deployment/default/web';
+    const before = await pollUntil(async () => {
+      const t = Object.keys(await podsPerTemplate(page, w));
+      return t.length === 1 ? t[0] : undefined;
+    }, { timeoutMs: 15_000, what: 'one template on the page' });
+    await page.click(`[data-workload="${w}"] button`);
+    await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
+    await pollUntil(async () => {
+      const t = Object.entries(await podsPerTemplate(page, w)).filter(([, pods]) => pods.length > 0);
+      return t.length === 1 && t[0]![0] !== before && t[0]![0].endsWith('*') ? true : undefined;
+    }, { timeoutMs: 30_000, what: 'the pod replaced under a new declared template' });
+    assert.match(await page.locator(`[data-workload="${w}"]`).innerText(), /restarted at/);
     await page.close();
   });
 

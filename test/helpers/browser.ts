@@ -18,6 +18,8 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'
 
 export interface TestBrowser {
   page(url: string): Promise<Page>;
+  /** Requests a page made anywhere but berth (refused): the page must make none. */
+  readonly blocked: string[];
   close(): Promise<void>;
 }
 
@@ -35,10 +37,15 @@ export async function openBrowser(): Promise<TestBrowser> {
     // Everything the page loads comes from berth: any other request is a defect.
     offline: false,
   });
+  const blocked: string[] = [];
   return {
+    blocked,
     page: async (url) => {
       const page = await context.newPage();
-      await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => route.abort());
+      await page.route(/^(?!http:\/\/127\.0\.0\.1)/, (route) => {
+        blocked.push(route.request().url());
+        return route.abort();
+      });
       await page.goto(url);
       return page;
     },
