@@ -39,7 +39,11 @@ export function Logs({ namespace, target, onClose }: { namespace: string; target
       <pre>
         {lines.map((l, i) => (
           <div key={i}>
-            <span class="meta">{l.time.slice(11, 19)} {l.container}</span> {l.line}
+            <span class="meta">
+              {l.time.slice(11, 19)} {target.startsWith('pod/') ? '' : `${l.pod} `}
+              {l.container}
+            </span>{' '}
+            {l.line}
           </div>
         ))}
       </pre>

@@ -15,7 +15,7 @@ function App() {
   const [connected, setConnected] = useState(false);
   const [tab, setTab] = useState<Tab>('app');
   const [answer, setAnswer] = useState<ActionAnswer | undefined>();
-  const [logsOf, setLogsOf] = useState<{ namespace: string; pod: string } | undefined>();
+  const [logsOf, setLogsOf] = useState<{ namespace: string; target: string } | undefined>();
   useEffect(() => subscribe(setSnap, setConnected), []);
   if (!snap) return <p class="loading">connecting to berth…</p>;
   const { view, revisions } = snap;
@@ -66,11 +66,11 @@ function App() {
         </button>
       </nav>
       {tab === 'app' ? (
-        <Tree view={view} onPod={(namespace, pod) => setLogsOf({ namespace, pod })} onRestart={restart} />
+        <Tree view={view} onLogs={(namespace, target) => setLogsOf({ namespace, target })} onRestart={restart} />
       ) : (
         <Revisions revisions={revisions} running={view.app.running} workloads={view.workloads} now={now} onRollback={rollback} />
       )}
-      {logsOf && <Logs namespace={logsOf.namespace} target={`pod/${logsOf.pod}`} onClose={() => setLogsOf(undefined)} />}
+      {logsOf && <Logs namespace={logsOf.namespace} target={logsOf.target} onClose={() => setLogsOf(undefined)} />}
     </div>
   );
 }

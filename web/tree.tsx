@@ -6,11 +6,12 @@ import { ContainerUse, WorkloadUse } from './usage';
 
 export interface TreeProps {
   view: AppView;
-  onPod(namespace: string, pod: string): void;
+  /** Show logs of `target` (`pod/NAME`, `deployment/NAME`, `statefulset/NAME`). */
+  onLogs(namespace: string, target: string): void;
   onRestart(w: WorkloadNode): void;
 }
 
-export function Tree({ view, onPod, onRestart }: TreeProps) {
+export function Tree({ view, onLogs: onPod, onRestart }: TreeProps) {
   if (view.workloads.length === 0 && view.services.length === 0) return <p class="empty">Nothing applied yet.</p>;
   return (
     <div class="tree">
@@ -40,7 +41,7 @@ export function Tree({ view, onPod, onRestart }: TreeProps) {
   );
 }
 
-function Workload({ w, onPod, onRestart, view }: { w: WorkloadNode; onPod: TreeProps['onPod']; onRestart: TreeProps['onRestart']; view: AppView }) {
+function Workload({ w, onPod, onRestart, view }: { w: WorkloadNode; onPod: TreeProps['onLogs']; onRestart: TreeProps['onRestart']; view: AppView }) {
   const key = `${w.kind}/${w.namespace}/${w.name}`;
   const total = view.usage.workloads.find((u) => u.workload === key);
   const use = new Map(view.usage.containers.filter((u) => u.workload === key).map((u) => [`${u.pod}/${u.container}`, u]));
@@ -48,9 +49,16 @@ function Workload({ w, onPod, onRestart, view }: { w: WorkloadNode; onPod: TreeP
     <div class={`node workload ${w.health}`} data-workload={`${w.kind}/${w.namespace}/${w.name}`}>
       <div class="head">
         <span class="kind">{w.kind}</span> <b>{w.name}</b> <span class="ns">{w.namespace}</span> <NodeStatus s={w} />
-        <button class="small" onClick={() => onRestart(w)} title="replace every pod under its rollout strategy (kubectl rollout restart)">
-          restart
-        </button>
+        {w.kind !== 'Pod' && w.health !== 'Unknown' && (
+          <button class="small" data-restart onClick={() => onRestart(w)} title="replace every pod under its rollout strategy (kubectl rollout restart)">
+            restart
+          </button>
+        )}
+        {w.kind !== 'Pod' && (
+          <button class="small link" onClick={() => onPod(w.namespace, `${w.kind.toLowerCase()}/${w.name}`)} title="the lines of every pod, merged">
+            logs
+          </button>
+        )}
       </div>
       {total && <div class="meta">{<WorkloadUse u={total} />}</div>}
       {w.waiting && <div class="waiting">waiting: {w.waiting}</div>}
@@ -89,7 +97,7 @@ function Bounds({ w }: { w: WorkloadNode }) {
 
 type Uses = Map<string, ContainerUsage>;
 
-function Template({ t, onPod, use }: { t: TemplateNode; onPod: TreeProps['onPod']; use: Uses }) {
+function Template({ t, onPod, use }: { t: TemplateNode; onPod: TreeProps['onLogs']; use: Uses }) {
   return (
     <div class={`node template ${t.current ? 'current' : 'old'}`} data-template={t.hash}>
       <div class="head">
@@ -105,13 +113,13 @@ function Template({ t, onPod, use }: { t: TemplateNode; onPod: TreeProps['onPod'
   );
 }
 
-function Pod({ p, onPod, use }: { p: PodNode; onPod: TreeProps['onPod']; use: Uses }) {
+function Pod({ p, onPod, use }: { p: PodNode; onPod: TreeProps['onLogs']; use: Uses }) {
   const terminating = p.terminatingSecondsLeft !== undefined;
   return (
     <div class={`node pod ${terminating ? 'terminating' : p.health}`} data-pod={p.name}>
       <div class="head">
         <span class="kind">pod</span>{' '}
-        <a href="#" onClick={(e) => (e.preventDefault(), onPod(p.namespace, p.name))}>
+        <a href="#" onClick={(e) => (e.preventDefault(), onPod(p.namespace, `pod/${p.name}`))}>
           {p.name}
         </a>{' '}
         {terminating ? <span class="badge terminating">terminating · {p.terminatingSecondsLeft} s left</span> : <NodeStatus s={p} />}

@@ -161,7 +161,7 @@ describe('e2e: the dashboard in Chromium', function () {
       const t = Object.keys(await podsPerTemplate(page, w));
       return t.length === 1 ? t[0] : undefined;
     }, { timeoutMs: 15_000, what: 'one template on the page' });
-    await page.click(`[data-workload="${w}"] button`);
+    await page.click(`[data-workload="${w}"] [data-restart]`);
     await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
     await pollUntil(async () => {
       const t = Object.entries(await podsPerTemplate(page, w)).filter(([, pods]) => pods.length > 0);

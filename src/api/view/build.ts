@@ -82,7 +82,7 @@ function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: 
   const byKey = new Map(health.map((h) => [`${h.kind}/${h.namespace}/${h.name}`, h]));
   const views = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v]));
   const all: Workload[] = [...look.desired.deployments, ...look.desired.statefulSets, ...look.desired.pods];
-  return all.map((w) => {
+  const declared = all.map((w) => {
     const key = resourceKey(w);
     const current = w.kind === 'Pod' ? w.specHash : w.templateHash;
     const owned = (p: ObservedPod) => p.kind === w.kind && p.namespace === w.meta.namespace && p.owner === w.meta.name;
@@ -104,6 +104,26 @@ function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: 
       uses: uses(w),
     };
     return node;
+  });
+  return [...declared, ...undeclared(look, new Set(all.map(resourceKey)), views, now)];
+}
+
+/**
+ * Pods of workloads the revision does not declare (being pruned, or of a kind this view
+ * does not know): shown under their owner so nothing that runs is hidden.
+ */
+function undeclared(look: Look, known: ReadonlySet<string>, views: ReadonlyMap<string, PodView>, now: number): WorkloadNode[] {
+  const byOwner = new Map<string, (PodNode & { hash: string })[]>();
+  const add = (p: ObservedPod, node: PodNode & { hash: string }) => {
+    const key = `${p.kind}/${p.namespace}/${p.owner}`;
+    if (p.kind === 'Service' || known.has(key)) return;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), node]);
+  };
+  for (const p of look.observed.pods) add(p, podNode(p, views.get(`${p.namespace}/${p.name}`), ''));
+  for (const p of look.observed.terminating ?? []) add(p, terminatingNode(p, '', now));
+  return [...byOwner].map(([key, pods]) => {
+    const [kind, namespace, name] = key.split('/') as [string, string, string];
+    return { kind, namespace, name, health: 'Unknown', message: 'not declared by the revision berth runs', sync: 'OutOfSync', syncReason: `${pods.length} pod(s) the revision does not declare`, templates: templates(pods, '').filter((t) => t.pods.length > 0), uses: [] };
   });
 }
 

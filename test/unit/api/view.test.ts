@@ -95,4 +95,11 @@ describe('api view: the application tree', () => {
     const v = buildAppView({ ...inputs(app(), emptyObservedState(), []), look: undefined, status: status({ lastAppliedRevision: undefined, resources: [] }) });
     assert.deepEqual([v.workloads.length, v.app.health], [0, 'Missing']);
   });
+
+  it('pods of a workload the revision no longer declares are shown under it, out of sync', () => {
+    const o = running(app());
+    const d = desired({ secrets: app().secrets });
+    const v = buildAppView(inputs(d, o, views(o)));
+    assert.deepEqual(v.workloads.map((w) => [w.kind, w.name, w.sync, w.templates[0]!.pods.length]), [['Deployment', 'web', 'OutOfSync', 2]]);
+  });
 });
