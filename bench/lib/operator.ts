@@ -36,6 +36,11 @@ export class Operator {
     private readonly args: string[],
   ) {}
 
+  /** The operator's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The last `chars` characters the operator printed. */
   tail(chars = 3000): string {
     return this.out.slice(-chars);

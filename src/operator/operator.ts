@@ -20,6 +20,7 @@ import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
+import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 
@@ -68,7 +69,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     let queue: PassQueue | undefined;
     const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => passLog.debug(f ?? {}, m) });
     const journal = new Journal(opts.stateDir);
-    const metrics = new OperatorMetrics();
+    const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
@@ -120,7 +121,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         passLog = log.child({ pass: correlationId() });
         passLog.debug({ reasons }, 'pass');
         const end = metrics.passStarted();
-        const result = await reconciler.pass(reasons);
+        const result = await during('pass', () => reconciler.pass(reasons));
         end(result.type);
         return result;
       },
@@ -156,7 +157,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       (err) => log.warn({ error: err.message }, 'engine events stream ended'),
     );
     closers.push({ close: async () => events.close() });
-    closers.push(every(PROBE_INTERVAL_MS, () => applier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
+    closers.push(every(PROBE_INTERVAL_MS, () => during('probe', () => applier.probe()), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');

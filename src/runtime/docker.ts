@@ -26,6 +26,8 @@ import {
   toSummary,
 } from './mapping';
 import { subscribeEvents } from './events';
+import { RequestCounter, type Dialer, type RequestCounts } from './requestCounter';
+import { currentActivity } from '../util/activity';
 import { demuxBuffer } from './streams';
 import type {
   ContainerCreateSpec,
@@ -62,11 +64,19 @@ export class DockerRuntime implements Runtime {
   /** container id -> network -> aliases; see fillAliases. */
   private readonly aliasCache = new Map<string, Record<string, string[]>>();
 
+  private readonly requests = new RequestCounter(currentActivity);
+
   constructor(
     private readonly docker: Dockerode,
     address: string,
   ) {
     this.engine = `the Docker engine at ${address}`;
+    this.requests.install(docker.modem as unknown as Dialer);
+  }
+
+  /** Engine requests made so far, by activity and operation (for /metrics and the bench). */
+  requestCounts(): RequestCounts {
+    return this.requests.snapshot();
   }
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
