@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
+import DockerodeClient from './dockerode';
 import { BerthError, messageOf } from '../util/errors';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
@@ -361,5 +362,5 @@ function dockerodeOptions(a: EngineAddress): Dockerode.DockerOptions {
 /** A runtime on the local engine: `socketPath`, else `host`, else DOCKER_HOST, else /var/run/docker.sock. */
 export function createDockerRuntime(opts: EngineAddressOptions = {}): DockerRuntime {
   const address = resolveEngineAddress(opts, process.env);
-  return new DockerRuntime(new Dockerode(dockerodeOptions(address)), describeAddress(address));
+  return new DockerRuntime(new DockerodeClient(dockerodeOptions(address)), describeAddress(address));
 }
