@@ -27,6 +27,9 @@ import { serviceAnchorsAvailable } from '../traffic/anchors';
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
 
+/** Wait before following the engine's event stream again after it ended. */
+const EVENTS_RETRY_MS = 2000;
+
 export interface OperatorOptions {
   repo: string;
   branch?: string;
@@ -148,15 +151,34 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     }
     closers.push(pollOnSchedule(opts.poll, () => passes.trigger('poll')));
     // Engine events on this instance's objects (a container died, was removed by hand) make
-    // drift repair immediate instead of waiting for the next resync.
-    const events = runtime.subscribe(
-      { [LABEL.instance]: opts.instance },
-      (e) => {
-        if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
+    // drift repair immediate instead of waiting for the next resync, and tell the probe loop
+    // to list again. A stream that ends (engine restarted) is followed again after a moment.
+    let events: { close(): void } | undefined;
+    let resubscribe: NodeJS.Timeout | undefined;
+    let closing = false;
+    const follow = (): void => {
+      events = runtime.subscribe(
+        { [LABEL.instance]: opts.instance },
+        (e) => {
+          applier.engineChanged();
+          if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
+        },
+        (err) => {
+          applier.engineChanged();
+          if (closing) return;
+          log.warn({ error: err.message, retryInMs: EVENTS_RETRY_MS }, 'engine events stream ended; following it again soon');
+          resubscribe = setTimeout(follow, EVENTS_RETRY_MS);
+        },
+      );
+    };
+    follow();
+    closers.push({
+      close: async () => {
+        closing = true;
+        clearTimeout(resubscribe);
+        events?.close();
       },
-      (err) => log.warn({ error: err.message }, 'engine events stream ended'),
-    );
-    closers.push({ close: async () => events.close() });
+    });
     closers.push(every(PROBE_INTERVAL_MS, () => during('probe', () => applier.probe()), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
     passes.trigger('start');
