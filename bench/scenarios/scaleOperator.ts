@@ -28,7 +28,7 @@ import type { BenchOptions } from '../lib/scenario';
 import { pollUntil } from '../../src/util/eventually';
 import { apps, composeFile } from './scale';
 
-const INSTANCE = 'bench-scale-op';
+const INSTANCE = 'bench-scale-operator';
 const GRACE_SECONDS = 2;
 const IDLE_WINDOW_MS = 20_000;
 const NOOP_PASSES = 10;
