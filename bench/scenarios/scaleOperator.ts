@@ -134,6 +134,18 @@ async function untilSucceeded(op: Operator, sha: string, t0: number, timeoutMs: 
   return (performance.now() - t0) / 1000;
 }
 
+/** Waits until the operator reports no pod terminating: the next change is measured on a quiet engine. */
+async function untilNoneTerminating(op: Operator, timeoutMs: number): Promise<void> {
+  await pollUntil(
+    async () => {
+      const s = (await (await fetch(`http://127.0.0.1:${op.port}/api/v1/status`)).json()) as { terminating?: unknown[] };
+      return (s.terminating ?? []).length === 0 ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 500, what: 'no pod terminating' },
+  );
+  await new Promise((r) => setTimeout(r, 2000));
+}
+
 /** Latencies (ms) of GET /api/v1/status, polled every 50 ms until `done` settles. */
 async function statusLatencies<T>(op: Operator, done: Promise<T>): Promise<{ result: T; ms: number[] }> {
   const ms: number[] = [];
@@ -267,6 +279,7 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
         t0 = performance.now();
         sha = await commit(repo, files(names, count, Math.min(services, count), versions), `scale to ${count}`);
         await untilSucceeded(op, sha, t0, deadline(n));
+        await untilNoneTerminating(op, deadline(n));
         changeAt.set(count, await changeOne(count));
         rss(`change one at ${count}`);
       }
