@@ -79,6 +79,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
       serviceAnchors,
+      probeLoop: true,
       instance: opts.instance,
       stateDir: opts.stateDir,
       pauseImage: opts.pauseImage,

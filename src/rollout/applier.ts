@@ -41,6 +41,12 @@ export interface ApplierOptions {
   serviceAnchors?: boolean;
   /** Time between looks at the engine while waiting for readiness. */
   pollMs?: number;
+  /**
+   * probe() is called between steps (the operator's probe loop): steps then probe only pods
+   * never probed, and leave the periodic probes to the loop. Without it (`berth apply`)
+   * every step runs the probes that are due.
+   */
+  probeLoop?: boolean;
   /** Independent actions of a step run at most this many at once (runStep.ts). */
   concurrency?: number;
   log(msg: string, fields?: Record<string, unknown>): void;
@@ -162,7 +168,7 @@ export class EngineApplier implements Applier {
   async probe(): Promise<void> {
     if (this.stepping || !this.current) return;
     const before = readyIds(this.lastViews);
-    await this.look(this.current, this.canReuseObserved());
+    await this.look(this.current, { reuse: this.canReuseObserved(), allProbes: true });
     if (readyIds(this.lastViews) !== before) this.opts.onWake?.('readiness');
   }
 
@@ -190,10 +196,10 @@ export class EngineApplier implements Applier {
   }
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
-  private async look(desired: DesiredState, reuse?: ObservedState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
-    const observed = reuse ?? (await this.listEngine());
+  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+    const observed = opts.reuse ?? (await this.listEngine());
     const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
     this.health = workloadHealth(desired, views, this.now());
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;
