@@ -363,6 +363,11 @@ export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: st
   return r.kind === 'Namespace' ? `Namespace/${r.meta.name}` : `${r.kind}/${r.meta.namespace}/${r.meta.name}`;
 }
 
+/** The workloads that run pods from a template: Deployments, StatefulSets, DaemonSets. */
+export function templatedWorkloads(d: DesiredState): (DeploymentResource | StatefulSetResource | DaemonSetResource)[] {
+  return [...d.deployments, ...d.statefulSets, ...d.daemonSets];
+}
+
 export function allResources(d: DesiredState): Resource[] {
   return [
     ...d.namespaces,

@@ -9,7 +9,7 @@
  * drain within the grace period; then SIGTERM.
  */
 import type { Container, DesiredState, ServiceResource } from '../model/types';
-import { resourceKey } from '../model/types';
+import { resourceKey, templatedWorkloads } from '../model/types';
 import type { ObservedPod, ObservedState } from '../observe/types';
 import type { PodView } from '../health/workload';
 import type { RemovePodAction } from '../plan/types';
@@ -195,7 +195,7 @@ function mergeStatus(all: ProxyStatus[]): ProxyStatus | undefined {
 export function podInputs(instance: string, desired: DesiredState, pods: readonly ObservedPod[], views: readonly PodView[]): PodEndpointInput[] {
   const ready = new Map(views.map((v) => [`${v.namespace}/${v.name}`, v.ready]));
   const templates = new Map<string, { labels: Record<string, string>; ports: PodEndpointInput['ports'] }>();
-  for (const w of [...desired.deployments, ...desired.statefulSets]) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
+  for (const w of templatedWorkloads(desired)) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
   for (const p of desired.pods) templates.set(resourceKey(p), { labels: p.meta.labels, ports: portsOf(p.spec.containers) });
   return pods
     .filter((o) => o.kind !== 'Service')

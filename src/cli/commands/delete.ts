@@ -18,7 +18,7 @@ import type { Runtime } from '../../runtime/types';
 import { sleep } from '../../util/eventually';
 import { ImageEnsurer } from '../../rollout/images';
 import { summarizeAction } from '../../rollout/report';
-import { allResources, emptyDesiredState, resourceKey, type DesiredState } from '../../model/types';
+import { allResources, emptyDesiredState, resourceKey, templatedWorkloads, type DesiredState } from '../../model/types';
 import type { Action } from '../../plan/types';
 import { LABEL } from '../../runtime/types';
 import { BerthError } from '../../util/errors';
@@ -125,7 +125,7 @@ export function ownedBy(desired: DesiredState, observed: ObservedState): Observe
 export function withDeclaredGrace(actions: readonly Action[], desired: DesiredState): Action[] {
   const grace = new Map<string, number>();
   for (const p of desired.pods) grace.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
-  for (const w of [...desired.deployments, ...desired.statefulSets]) grace.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
+  for (const w of templatedWorkloads(desired)) grace.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
   return actions.map((a) => (a.type === 'remove-pod' && grace.has(a.key) ? { ...a, graceSeconds: grace.get(a.key) as number } : a));
 }
 

@@ -7,6 +7,7 @@ import { podStructure } from './pod-structure';
 import { referencesExist } from './references';
 import { selectorsMatchTemplates } from './selectors';
 import { workloadRules } from './workloads';
+import { daemonSetRules } from './daemonsets';
 
 export const RULES: readonly Rule[] = [
   selectorsMatchTemplates,
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   hostPortsDistinct,
   hostPortsPerReplica,
   workloadRules,
+  daemonSetRules,
 ];
 
 export function runRules(m: ModelIndex, rules: readonly Rule[] = RULES): Problem[] {
