@@ -18,6 +18,8 @@ import { networkName } from '../plan/names';
 import { LABEL, type Runtime } from '../runtime/types';
 import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
 import { anchorProxyName, anchorProxyNames, nsenterWrap, sameNetns } from './anchors';
+import { ingressListeners, withIngress, writeTlsFiles, type TlsFile } from '../ingress';
+import { join } from 'node:path';
 
 export interface PublisherOptions {
   instance: string;
@@ -26,6 +28,8 @@ export interface PublisherOptions {
   lbAddress?: string;
   /** ClusterIP Services have anchors (PlanContext.serviceAnchors): serve them. */
   serviceAnchors: boolean;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`; default 80 and 443). */
+  ingressPorts?: { http: number; https: number };
   log(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -121,9 +125,12 @@ export class EndpointPublisher {
   private async targets(): Promise<Target[]> {
     if (!this.last) return [];
     const desired = this.last.desired;
+    const supervisor = new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance });
+    const ports = this.opts.ingressPorts ?? { http: 80, https: 443 };
+    const ingress = { httpPort: ports.http, httpsPort: ports.https, tlsDir: join(supervisor.paths.dir, 'tls') };
     const host: Target = {
-      supervisor: new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance }),
-      tableFor: (inputs) => serviceEndpoints(desired, inputs, { lbAddress: this.opts.lbAddress }),
+      supervisor,
+      tableFor: (inputs) => withIngress(serviceEndpoints(desired, inputs, { lbAddress: this.opts.lbAddress }), ingressListeners(desired, inputs, ingress)),
       required: false,
     };
     if (!this.opts.serviceAnchors) return [host];
@@ -167,6 +174,7 @@ export class EndpointPublisher {
   private async publish(t: Target, table: EndpointTable): Promise<number | undefined> {
     if (!t.required && table.listeners.length === 0 && !(await t.supervisor.running())) return undefined;
     await t.supervisor.ensureRunning();
+    await writeTlsFiles((table as { files?: TlsFile[] }).files ?? []);
     if (!t.required) {
       const warnings = table.warnings.join('\n');
       if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });

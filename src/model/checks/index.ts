@@ -8,6 +8,7 @@ import { referencesExist } from './references';
 import { selectorsMatchTemplates } from './selectors';
 import { workloadRules } from './workloads';
 import { daemonSetRules } from './daemonsets';
+import { ingressRules } from './ingress';
 
 export const RULES: readonly Rule[] = [
   selectorsMatchTemplates,
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   hostPortsPerReplica,
   workloadRules,
   daemonSetRules,
+  ingressRules,
 ];
 
 export function runRules(m: ModelIndex, rules: readonly Rule[] = RULES): Problem[] {
