@@ -3,7 +3,8 @@
  * busybox httpd serving different content behind two Services, and an Ingress routing two
  * hosts to them over HTTP and one over HTTPS (a certificate made by openssl in the test, in
  * a kubernetes.io/tls Secret). An unknown host answers 404, a Service without a ready pod
- * 503. Ingress ports come from the test range 18000-18099.
+ * 503. Then a rolling update behind the Ingress under a steady stream of requests: not one
+ * fails. Ingress ports come from the test range 18000-18099.
  */
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
@@ -18,6 +19,7 @@ import { ManifestDir } from '../../helpers/manifests';
 import { TEST_IMAGE } from '../../helpers/testImage';
 import { selfSignedCert } from '../../helpers/tlsCert';
 import { ApplyHarness } from '../apply/harness';
+import { Load } from '../traffic/load';
 
 function site(name: string, replicas = 1): string {
   return `
@@ -159,5 +161,56 @@ describe('Ingress (real engine): berth apply, two hosts over HTTP, one over HTTP
 
     const get = await h.cli('get', ['endpoints']);
     assert.match(get.stdout, new RegExp(`ingress:${httpPort}\\s+TCP 0\\.0\\.0\\.0:${httpPort}\\s+ok`), describeRun(get));
+  });
+
+  it('a rolling update behind the Ingress: not one request of a steady stream fails', async () => {
+    // Each answer takes 200 ms (a CGI script), so requests are in flight whenever a pod stops.
+    const web = (version: string) => {
+      const cgi = ['#!/bin/sh', 'sleep 0.2', 'printf "Content-Type: text/plain\\r\\n\\r\\n"', `echo ${version}`].map((l) => `'${l}'`).join(' ');
+      const setup = `mkdir -p /www/cgi-bin; printf '%s\\n' ${cgi} > /www/cgi-bin/v; chmod +x /www/cgi-bin/v; echo ${version} > /www/index.html`;
+      return `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      terminationGracePeriodSeconds: 3
+      containers:
+        - name: web
+          image: ${TEST_IMAGE}
+          imagePullPolicy: Never
+          command: ${JSON.stringify(['sh', '-c', `${setup}; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait`])}
+          ports: [{ name: http, containerPort: 8080 }]
+          readinessProbe: { httpGet: { path: /, port: http }, periodSeconds: 1, failureThreshold: 1 }
+---
+${service('web', 80, 'http')}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web }
+spec:
+  rules: [{ http: { paths: [{ path: /, pathType: Prefix, backend: { service: { name: web, port: { number: 80 } } } }] } }]
+`;
+    };
+    const dir = await ManifestDir.create({ 'web.yaml': web('v1') });
+    const [httpPort, httpsPort] = await ports();
+    const flags = ['--ingress-http-port', String(httpPort), '--ingress-https-port', String(httpsPort)];
+    const first = await h.cli('apply', [dir.path, ...flags]);
+    assert.equal(first.code, 0, describeRun(first));
+    await eventually(httpPort, 'any.test', { status: 200, body: 'v1' });
+
+    const load = new Load(`http://127.0.0.1:${httpPort}/cgi-bin/v`).start();
+    await pollUntil(async () => (load.sent > 20 ? true : undefined), { timeoutMs: 10_000, what: 'requests flowing' });
+    await dir.write('web.yaml', web('v2'));
+    const second = await h.cli('apply', [dir.path, ...flags]);
+    assert.equal(second.code, 0, describeRun(second));
+    await pollUntil(async () => ((load.bodies.get('v2') ?? 0) > 10 ? true : undefined), { timeoutMs: 20_000, what: 'v2 serving' });
+    await load.stop();
+    assert.deepEqual({ failed: load.failed, errors: load.errors }, { failed: 0, errors: [] }, `of ${load.sent} requests`);
+    assert.ok((load.bodies.get('v1') ?? 0) > 0);
   });
 });
