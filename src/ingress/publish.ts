@@ -2,6 +2,8 @@
  * Joining the Ingress listeners to the host proxy's table, and writing the certificate files
  * they name before the table that names them is published.
  */
+import { readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomicFile';
 import { pathExists } from '../util/pathExists';
 import { listenerKey, type EndpointTable } from '../proxy';
@@ -19,10 +21,26 @@ export function withIngress(table: EndpointTable, ingress: IngressTable): Endpoi
   return out;
 }
 
-/** Content-addressed files: one that exists already holds this content. Keys are 0600. */
-export async function writeTlsFiles(files: readonly TlsFile[]): Promise<void> {
+/**
+ * Content-addressed files: one that exists already holds this content. Keys are 0600. Files
+ * of `dir` that neither this table nor `previous` (the table the proxy may still be applying)
+ * names are removed. Returns the paths of this table, the next call's `previous`.
+ */
+export async function syncTlsFiles(dir: string, files: readonly TlsFile[], previous: ReadonlySet<string>): Promise<Set<string>> {
   for (const f of files) {
     if (await pathExists(f.path)) continue;
     await writeFileAtomic(f.path, f.data, { mode: f.secret ? 0o600 : 0o644 });
   }
+  const current = new Set(files.map((f) => f.path));
+  const present = await readdir(dir).catch(() => [] as string[]);
+  for (const name of present) {
+    const p = join(dir, name);
+    if (!current.has(p) && !previous.has(p)) await rm(p, { force: true });
+  }
+  return current;
+}
+
+/** Where the host proxy of `proxyDir` finds the Ingress certificates. */
+export function tlsDirOf(proxyDir: string): string {
+  return join(proxyDir, 'tls');
 }

@@ -19,8 +19,7 @@ import { networkName } from '../plan/names';
 import { LABEL, type Runtime } from '../runtime/types';
 import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
 import { AnchorPids, anchorProxyNames, netnsOf } from './anchors';
-import { ingressListeners, withIngress, writeTlsFiles, type TlsFile } from '../ingress';
-import { join } from 'node:path';
+import { ingressListeners, syncTlsFiles, tlsDirOf, withIngress, type TlsFile } from '../ingress';
 
 export interface PublisherOptions {
   instance: string;
@@ -45,6 +44,8 @@ export class EndpointPublisher {
   /** The pods in the last table published. */
   private published = new Set<string>();
   private readonly supervisor: ProxySupervisor;
+  /** Certificate files of the last table published (src/ingress). */
+  private tlsFiles: ReadonlySet<string> = new Set();
   private readonly anchorPids: AnchorPids;
   private legacyChecked = false;
 
@@ -125,7 +126,7 @@ export class EndpointPublisher {
       table.warnings.push(...cluster.warnings);
     }
     const ports = this.opts.ingressPorts ?? { http: 80, https: 443 };
-    const ingress = { httpPort: ports.http, httpsPort: ports.https, tlsDir: join(this.supervisor.paths.dir, 'tls') };
+    const ingress = { httpPort: ports.http, httpsPort: ports.https, tlsDir: tlsDirOf(this.supervisor.paths.dir) };
     return withIngress(table, ingressListeners(last.desired, inputs, ingress));
   }
 
@@ -161,7 +162,7 @@ export class EndpointPublisher {
   private async publish(table: EndpointTable): Promise<number | undefined> {
     if (table.listeners.length === 0 && !(await this.supervisor.running())) return undefined;
     await this.supervisor.ensureRunning();
-    await writeTlsFiles((table as { files?: TlsFile[] }).files ?? []);
+    this.tlsFiles = await syncTlsFiles(tlsDirOf(this.supervisor.paths.dir), (table as { files?: TlsFile[] }).files ?? [], this.tlsFiles);
     const warnings = table.warnings.join('\n');
     if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
     this.lastWarnings = warnings;

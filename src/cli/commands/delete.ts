@@ -8,6 +8,8 @@ import type { Command } from 'commander';
 import { observe } from '../../observe';
 import { ProxySupervisor } from '../../proxy';
 import { anchorProxyNames } from '../../traffic/anchors';
+import { tlsDirOf } from '../../ingress';
+import { rm } from 'node:fs/promises';
 import type { ObservedState } from '../../observe/types';
 import { plan } from '../../plan';
 import { runStep } from '../../rollout/runStep';
@@ -56,6 +58,8 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
             if ((await proxy.running()) && (name !== eng.instance || left.length === 0)) {
               process.stdout.write(`  stop the Service proxy ${name}\n`);
               await proxy.stop();
+              // Ingress certificates and keys go with the proxy that served them.
+              if (name === eng.instance) await rm(tlsDirOf(proxy.paths.dir), { recursive: true, force: true });
             }
           }
           process.stdout.write(removals + volumes.length ? `deleted: ${removals + volumes.length} action(s)\n` : 'nothing to delete\n');
