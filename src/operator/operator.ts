@@ -49,6 +49,8 @@ export interface OperatorOptions {
   policy: ValidateOptions;
   /** Address of LoadBalancer listeners (`--lb-address`). */
   lbAddress?: string;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`). */
+  ingressPorts?: { http: number; https: number };
 }
 
 export interface Operator {
@@ -75,7 +77,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
       serviceAnchors,
