@@ -8,7 +8,7 @@ import type * as http from 'node:http';
 import { guardMutation, type GuardConfig } from './guard';
 
 export interface WorkloadRef {
-  kind: 'Deployment' | 'StatefulSet' | 'Pod';
+  kind: 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod';
   namespace: string;
   name: string;
 }
@@ -26,7 +26,7 @@ export const ACTION_ROUTES = ['/api/v1/sync', '/api/v1/rollback', '/api/v1/resta
 export type ActionRoute = (typeof ACTION_ROUTES)[number];
 
 const MAX_ACTION_BODY = 16 * 1024;
-const KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'Pod'];
+const KINDS: readonly string[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod'];
 const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };

@@ -19,10 +19,10 @@ export type Restarts = Readonly<Record<string, string>>;
 /** `desired` with the restart annotations laid over (a copy when any applies; else `desired` itself). */
 export function withRestarts(desired: DesiredState, restarts: Restarts): DesiredState {
   const applies = (key: string) => restarts[key] !== undefined;
-  const hit = [...desired.deployments, ...desired.statefulSets, ...desired.pods].some((w) => applies(resourceKey(w)));
+  const hit = [...desired.deployments, ...desired.statefulSets, ...desired.daemonSets, ...desired.pods].some((w) => applies(resourceKey(w)));
   if (!hit) return desired;
   const copy = structuredClone(desired);
-  for (const w of [...copy.deployments, ...copy.statefulSets]) {
+  for (const w of [...copy.deployments, ...copy.statefulSets, ...copy.daemonSets]) {
     const at = restarts[resourceKey(w)];
     if (at) w.template.annotations = { ...w.template.annotations, [RESTARTED_AT]: at };
   }

@@ -78,6 +78,6 @@ function limitsOf(desired: DesiredState): Map<string, { cpu?: number; memory?: n
     }
   };
   for (const p of desired.pods) add(resourceKey(p), p.spec.containers);
-  for (const w of [...desired.deployments, ...desired.statefulSets]) add(resourceKey(w), w.template.spec.containers);
+  for (const w of [...desired.deployments, ...desired.statefulSets, ...desired.daemonSets]) add(resourceKey(w), w.template.spec.containers);
   return out;
 }

@@ -53,7 +53,7 @@ function declared(d: OperatorActionDeps, ref: WorkloadRef): boolean {
   const desired = d.desired();
   if (!desired) return false;
   const key = resourceKey({ kind: ref.kind, meta: ref });
-  return [...desired.deployments, ...desired.statefulSets, ...desired.pods].some((w) => resourceKey(w) === key);
+  return [...desired.deployments, ...desired.statefulSets, ...desired.daemonSets, ...desired.pods].some((w) => resourceKey(w) === key);
 }
 
 async function restart(d: OperatorActionDeps, ref: WorkloadRef): Promise<ActionResult> {
@@ -67,7 +67,7 @@ async function restart(d: OperatorActionDeps, ref: WorkloadRef): Promise<ActionR
 }
 
 async function rollback(d: OperatorActionDeps, ref: WorkloadRef, to: string): Promise<ActionResult> {
-  if (ref.kind === 'Pod') return refused(400, 'a bare Pod has no revisions to go back to: only a Deployment or a StatefulSet');
+  if (ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') return refused(400, `a ${ref.kind} has no rollout history here (berth rollout undo): only a Deployment or a StatefulSet`);
   if (!d.writeBack) {
     return refused(409, 'write-back is off: berth follows git, so a rollback is a revert commit it may not push; run berth with --write-back, or git revert on the branch');
   }
@@ -75,7 +75,8 @@ async function rollback(d: OperatorActionDeps, ref: WorkloadRef, to: string): Pr
   try {
     const source = await HistorySource.open({ stateDir: d.stateDir, path: d.path });
     const journal = await readJournal(d.stateDir, d.instance);
-    const r = await undoInGit({ stateDir: d.stateDir, source, policy: d.policy, limit: 50, journal, log: (l) => lines.push(l) }, { ref: { kind: ref.kind, namespace: ref.namespace, name: ref.name }, toRevision: to });
+    const kind = ref.kind;
+    const r = await undoInGit({ stateDir: d.stateDir, source, policy: d.policy, limit: 50, journal, log: (l) => lines.push(l) }, { ref: { kind, namespace: ref.namespace, name: ref.name }, toRevision: to });
     if (r.type === 'nothing') return { type: 'accepted', message: r.message, reverts: [] };
     d.trigger('rollback');
     d.changed();

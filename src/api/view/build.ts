@@ -3,7 +3,7 @@
  * revision being stepped, the engine's pods (live and terminating), the probes' views, the
  * health the applier computed, the rollout clock, and the proxy's connections.
  */
-import type { DesiredState, DeploymentResource, StatefulSetResource } from '../../model/types';
+import type { DaemonSetResource, DesiredState, DeploymentResource, StatefulSetResource } from '../../model/types';
 import { resourceKey } from '../../model/types';
 import type { ObservedPod, TerminatingPod } from '../../observe/types';
 import type { Look } from '../../rollout/look';
@@ -76,12 +76,12 @@ function appState(s: StatusSnapshot, workloads: readonly WorkloadNode[]): AppVie
   return { health, message, sync: syncReason ? 'OutOfSync' : 'Synced', syncReason, ...(head ? { head: head.sha } : {}), ...(running ? { running } : {}) };
 }
 
-type Workload = DesiredState['pods'][number] | DeploymentResource | StatefulSetResource;
+type Workload = DesiredState['pods'][number] | DeploymentResource | StatefulSetResource | DaemonSetResource;
 
 function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: ProgressState | undefined, restarts: Record<string, string>, now: number): WorkloadNode[] {
   const byKey = new Map(health.map((h) => [`${h.kind}/${h.namespace}/${h.name}`, h]));
   const views = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v]));
-  const all: Workload[] = [...look.desired.deployments, ...look.desired.statefulSets, ...look.desired.pods];
+  const all: Workload[] = [...look.desired.deployments, ...look.desired.statefulSets, ...look.desired.daemonSets, ...look.desired.pods];
   const declared = all.map((w) => {
     const key = resourceKey(w);
     const current = w.kind === 'Pod' ? w.specHash : w.templateHash;
@@ -89,7 +89,8 @@ function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: 
     const live = look.observed.pods.filter(owned).map((p) => podNode(p, views.get(`${p.namespace}/${p.name}`), current));
     const going = (look.observed.terminating ?? []).filter(owned).map((p) => terminatingNode(p, current, now));
     const h = byKey.get(key);
-    const replicas = w.kind === 'Pod' ? 1 : w.replicas;
+    // One host: a DaemonSet runs one pod here (plan/daemonset.ts).
+    const replicas = w.kind === 'Pod' || w.kind === 'DaemonSet' ? 1 : w.replicas;
     const node: WorkloadNode = {
       kind: w.kind,
       namespace: w.meta.namespace,
@@ -190,10 +191,14 @@ function terminatingNode(p: TerminatingPod, current: string, now: number): PodNo
   };
 }
 
-function bounds(w: DeploymentResource | StatefulSetResource, key: string, progress: ProgressState | undefined, h: ResourceStatus | undefined, now: number): RolloutBounds {
+function bounds(w: DeploymentResource | StatefulSetResource | DaemonSetResource, key: string, progress: ProgressState | undefined, h: ResourceStatus | undefined, now: number): RolloutBounds {
   const last = progress?.last[key];
   const rolling = h !== undefined && h.health !== 'Healthy' && h.health !== 'Suspended';
   const deadline = last !== undefined && rolling ? { deadlineSecondsLeft: Math.max(0, Math.round(w.progressDeadlineSeconds - (now - last) / 1000)) } : {};
+  if (w.kind === 'DaemonSet') {
+    const strategy = w.updateStrategy.type === 'RollingUpdate' ? `RollingUpdate (maxSurge ${w.updateStrategy.maxSurge}, maxUnavailable ${w.updateStrategy.maxUnavailable})` : 'OnDelete';
+    return { strategy, replicas: 1, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };
+  }
   if (w.kind === 'StatefulSet') {
     const strategy = w.updateStrategy.type === 'RollingUpdate' ? `RollingUpdate (one pod at a time, highest ordinal first, partition ${w.updateStrategy.partition})` : 'OnDelete';
     return { strategy, replicas: w.replicas, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };

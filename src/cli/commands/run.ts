@@ -7,8 +7,9 @@ import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, typ
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { readApiToken } from '../../api/token';
+import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 
-interface RunRaw extends PolicyOptions {
+interface RunRaw extends PolicyOptions, IngressPortsRaw {
   repo: string;
   branch?: string;
   path?: string;
@@ -45,7 +46,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30)
     .addOption(new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env('BERTH_API_TOKEN_FILE'));
-  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
+  addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const log = createLogger({ instance: eng.instance });
@@ -69,6 +70,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: validateOptions(raw),
           lbAddress: raw.lbAddress,
+          ingressPorts: ingressPorts(raw),
           ...(raw.apiTokenFile ? { apiToken: await readApiToken(raw.apiTokenFile) } : {}),
         },
         log,
