@@ -22,7 +22,7 @@ import { allResources, emptyDesiredState, resourceKey, type DesiredState } from 
 import type { Action } from '../../plan/types';
 import { LABEL } from '../../runtime/types';
 import { BerthError } from '../../util/errors';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
@@ -37,7 +37,7 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
     (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean }) =>
       run(async () => {
         const eng = engineOptions(raw);
-        const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was deleted' });
+        const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was deleted' });
         return withEngine(eng, 'delete', true, async (runtime) => {
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
           const removals = await removeAll(runtime, ctx, desired);

@@ -3,7 +3,7 @@ import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
 import { createLogger } from '../../util/log';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 
@@ -64,7 +64,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           writeBack: raw.writeBack,
           resyncMs: raw.resync * 1000,
           ...pauseOptions(raw),
-          policy: validateOptions(raw),
+          policy: await policyWithSecrets(raw, 'refuse'),
           lbAddress: raw.lbAddress,
         },
         log,
