@@ -9,6 +9,8 @@ import type { SopsMode } from '../secrets/sops/open';
 export interface EngineOptions {
   instance: string;
   stateDir: string;
+  /** A tmpfs for Secret files (`--secrets-dir`); absent: the first tmpfs among the usual ones. */
+  secretsDir?: string;
 }
 
 export interface PolicyOptions {
@@ -28,14 +30,15 @@ export function addPolicyOptions(cmd: Command): Command {
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--instance <name>', 'berth instance: scopes every Docker object').env('BERTH_INSTANCE').default('default'))
-    .addOption(new Option('--state-dir <dir>', 'state directory').env('BERTH_STATE_DIR').default('.berth'));
+    .addOption(new Option('--state-dir <dir>', 'state directory').env('BERTH_STATE_DIR').default('.berth'))
+    .addOption(new Option('--secrets-dir <dir>', 'tmpfs for Secret volume files (default: $XDG_RUNTIME_DIR/berth, /run/berth or /dev/shm/berth, the first on a tmpfs)').env('BERTH_SECRETS_DIR'));
 }
 
-export function engineOptions(raw: { instance: string; stateDir: string }): EngineOptions {
+export function engineOptions(raw: { instance: string; stateDir: string; secretsDir?: string }): EngineOptions {
   if (!INSTANCE_RE.test(raw.instance)) {
     throw new BerthError('E_USAGE', `invalid --instance "${raw.instance}"`, 'use 1-40 lowercase letters, digits and dashes');
   }
-  return { instance: raw.instance, stateDir: path.resolve(raw.stateDir) };
+  return { instance: raw.instance, stateDir: path.resolve(raw.stateDir), ...(raw.secretsDir ? { secretsDir: path.resolve(raw.secretsDir) } : {}) };
 }
 
 export function validateOptions(raw: PolicyOptions): ValidateOptions {

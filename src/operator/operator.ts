@@ -32,6 +32,8 @@ export interface OperatorOptions {
   path?: string;
   instance: string;
   stateDir: string;
+  /** A tmpfs for Secret files (secrets/tmpfs.ts). */
+  secretsDir?: string;
   listen: string;
   poll: string;
   webhookSecret?: string;
@@ -77,6 +79,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       serviceAnchors,
       instance: opts.instance,
       stateDir: opts.stateDir,
+      secretsDir: opts.secretsDir,
       pauseImage: opts.pauseImage,
       pauseCommand: opts.pauseCommand,
       prune: opts.prune,

@@ -14,6 +14,7 @@ import { runStep } from '../../rollout/runStep';
 import { TerminationLedger } from '../../rollout/terminating';
 import { Terminator } from '../../rollout/terminator';
 import type { PlanContext } from '../../plan/types';
+import { SecretFiles } from '../../secrets/tmpfs';
 import type { Runtime } from '../../runtime/types';
 import { sleep } from '../../util/eventually';
 import { ImageEnsurer } from '../../rollout/images';
@@ -51,6 +52,8 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
           // of deleted Services stay, without endpoints, until the next apply or pass); a
           // ClusterIP Service's proxy goes with its anchor.
           const left = (await observe(runtime, eng.instance)).pods;
+          // Secret files go with their pods (secrets/tmpfs.ts).
+          await new SecretFiles(eng.secretsDir, eng.instance).prune({ pods: left }).catch(() => undefined);
           for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
             const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: name });
             const anchorGone = name !== eng.instance && !left.some((p) => p.kind === 'Service' && name === anchorProxyName(eng.instance, p.namespace, p.owner));
