@@ -6,8 +6,9 @@ import { createLogger } from '../../util/log';
 import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOptions';
 
-interface RunRaw extends PolicyOptions {
+interface RunRaw extends PolicyOptions, NotifyRaw {
   repo: string;
   branch?: string;
   path?: string;
@@ -42,9 +43,10 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
-  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
+  addNotifyOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
+      const notifications = await notifyOptions(raw, raw.repo);
       const log = createLogger({ instance: eng.instance });
       const runtime = createDockerRuntime();
       await runtime.ping();
@@ -66,6 +68,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: await policyWithSecrets(raw, 'refuse'),
           lbAddress: raw.lbAddress,
+          notifications,
         },
         log,
       );
