@@ -206,3 +206,16 @@ describe('sops: files whose data key the age CLI wrapped', () => {
     assert.ok(v.ok, JSON.stringify(!v.ok && v.problems));
   });
 });
+
+describe('a Secret value never reaches a schema message', () => {
+  let dir: string | undefined;
+  afterEach(() => removeTree(dir));
+
+  it('a number where a string is expected is not echoed ("quote it")', async () => {
+    dir = await makeTree({ 's.yaml': 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: n\nstringData:\n  pin: 73915284601\n' });
+    const v = await validateDirectory(dir, { allowHostPath: [], allowPrivileged: false });
+    assert.ok(!v.ok);
+    assert.equal(v.problems[0]!.path, 'stringData.pin');
+    assert.ok(!JSON.stringify(v.problems).includes('73915284601'), JSON.stringify(v.problems));
+  });
+});
