@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { pollUntil } from '../../src/util/eventually';
 import { commitFiles, makeRepo, tempDir } from '../helpers/gitRepo';
 import { HttpRecorder } from '../helpers/httpRecorder';
-import { containersOf, E2EEnv, NEVER_POLL, noteOf, type OperatorProcess } from '../helpers/operator';
+import { containersOf, E2EEnv, NEVER_POLL, noteOf, runningIds, type OperatorProcess } from '../helpers/operator';
 import { ageKeygen, sopsEncrypt } from '../helpers/sops';
 import { TEST_IMAGE } from '../helpers/testImage';
 
@@ -132,6 +132,13 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
     const c2 = await commitFiles(repo, { 'web.yaml': web('v2', true) }, 'web v2 crashes');
     const failed = await op.waitFor(c2, 'failed', 60_000);
     assert.equal(failed.rollbackTo, c1);
+    const rolledBack = async () => {
+      const all = await containersOf(env.runtime, instance);
+      const web1 = all.filter((c) => c.labels['io.berth.kind'] === 'Deployment');
+      return web1.length === 1 && web1[0]!.state === 'running' && web1[0]!.labels['io.berth.revision'] === c1 ? true : undefined;
+    };
+    await pollUntil(rolledBack, { timeoutMs: 30_000, what: 'the rollback to c1 finished' });
+    const beforeRejected = await runningIds(env.runtime, instance);
     const c3 = await commitFiles(repo, { 'sealed.yaml': sealedOk.replace(/(password: ENC\[AES256_GCM,data:)(.)/, (_m, a: string, b: string) => a + (b === 'A' ? 'B' : 'A')) }, 'tampered');
     const tampered = await op.waitFor(c3, 'rejected', 30_000);
     assert.match((tampered.errors ?? []).join('\n'), /^sealed\.yaml:7:\d+: stringData\.password: cannot decrypt this value/m);
@@ -140,6 +147,7 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
     assert.match((foreign.errors ?? []).join('\n'), /^sealed\.yaml:\d+:\d+: sops\.age: cannot decrypt: encrypted for another key/m);
     const c5 = await commitFiles(repo, { 'sealed.yaml': seal(Number(NUMERIC)) }, 'a number where a string goes');
     await op.waitFor(c5, 'rejected', 30_000);
+    assert.deepEqual(await runningIds(env.runtime, instance), beforeRejected, 'a rejected commit changed the engine');
     const c6 = await commitFiles(repo, { 'sealed.yaml': sealedOk, 'web.yaml': web('v3') }, 'web v3');
     await op.waitFor(c6, 'succeeded', 60_000);
 
