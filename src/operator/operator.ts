@@ -16,6 +16,7 @@ import type { Runtime } from '../runtime/types';
 import { LABEL } from '../runtime/types';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state/lock';
 import { validateDirectory, type ValidateOptions } from '../validate';
+import { Notifier, revisionEvent, type NotifierOptions } from '../notify';
 import { formatProblem } from '../util/problems';
 import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
@@ -46,6 +47,8 @@ export interface OperatorOptions {
   path?: string;
   instance: string;
   stateDir: string;
+  /** A tmpfs for Secret files (secrets/tmpfs.ts). */
+  secretsDir?: string;
   listen: string;
   poll: string;
   webhookSecret?: string;
@@ -63,6 +66,8 @@ export interface OperatorOptions {
   apiToken?: string;
   /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`). */
   ingressPorts?: { http: number; https: number };
+  /** Webhooks, Slack and commit statuses told of every outcome (src/notify). */
+  notifications?: Omit<NotifierOptions, 'source' | 'log'>;
 }
 
 export interface Operator {
@@ -103,6 +108,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       probeLoop: true,
       instance: opts.instance,
       stateDir: opts.stateDir,
+      secretsDir: opts.secretsDir,
       pauseImage: opts.pauseImage,
       pauseCommand: opts.pauseCommand,
       prune: opts.prune,
@@ -112,6 +118,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       onWake: (reason) => queue?.trigger(reason),
     });
     const applier = restartingApplier(engineApplier, controls);
+    const notifier = new Notifier({ ...opts.notifications, targets: opts.notifications?.targets ?? [], source: { instance: opts.instance, repo: redactUrl(opts.repo), branch: source.branch }, log: (m, f) => log.warn(f ?? {}, m) });
     const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
@@ -127,6 +134,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
           await recorder.record(rev, o);
           metrics.outcome(o.status);
           feed?.changed();
+          notifier.notify(revisionEvent(rev, o));
         },
         statusOf: (s) => recorder.statusOf(s),
         lastGood: () => recorder.lastGood(),
@@ -143,6 +151,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         resyncMs: opts.resyncMs,
         validate: (dir) => validateForOperator(dir, opts.policy),
         log: (m, f) => passLog.info(f ?? {}, m),
+        onDriftRepaired: (sha, actions, summary) =>
+          void source.revision(sha).then((rev) => notifier.notify({ type: 'drift-repaired', revision: { sha, subject: rev.subject, author: rev.author }, actions, summary }), () => undefined),
       },
       writeBack,
     );
@@ -248,6 +258,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     );
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
+    notifier.notify({ type: 'operator', status: 'started' });
     return {
       url: api.url,
       stop: async () => {
@@ -256,6 +267,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         // rollout in progress stays `applying` and is resumed by the next start; pods being
         // stopped go on stopping in the engine (their deadlines are in the state directory).
         await passes.stop();
+        notifier.notify({ type: 'operator', status: 'stopped' });
+        await notifier.drain();
         await lock.release();
       },
     };

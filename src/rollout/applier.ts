@@ -30,10 +30,12 @@ import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
 import { secondsLeft, TerminationLedger } from './terminating';
 import { Terminator } from './terminator';
+import { SecretFiles } from '../secrets/tmpfs';
 
 export interface ApplierOptions {
   instance: string;
   stateDir: string;
+  secretsDir?: string; // root of Secret files, a tmpfs (secrets/tmpfs.ts)
   pauseImage: string;
   pauseCommand?: string[];
   prune: boolean;
@@ -98,6 +100,7 @@ export class EngineApplier implements Applier {
   private current?: DesiredState;
   private stepping = false;
   private run?: TargetRun;
+  private readonly secretFiles: SecretFiles;
 
   constructor(
     private readonly runtime: Runtime,
@@ -106,6 +109,7 @@ export class EngineApplier implements Applier {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
+    this.secretFiles = new SecretFiles(opts.secretsDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
@@ -245,8 +249,9 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
     const { observed, views, pods } = await this.look(desired);
+    await this.secretFiles.prune(observed); // Secret files go with their pod
     this.opts.onHealth?.(this.health);
     const planned = plan(desired, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);

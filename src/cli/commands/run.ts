@@ -3,13 +3,14 @@ import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
 import { createLogger } from '../../util/log';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { readApiToken } from '../../api/token';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
+import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOptions';
 
-interface RunRaw extends PolicyOptions, IngressPortsRaw {
+interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   repo: string;
   branch?: string;
   path?: string;
@@ -46,9 +47,10 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30)
     .addOption(new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env('BERTH_API_TOKEN_FILE'));
-  addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((raw: RunRaw) =>
+  addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
+      const notifications = await notifyOptions(raw, raw.repo);
       const log = createLogger({ instance: eng.instance });
       const runtime = createDockerRuntime();
       await runtime.ping();
@@ -68,10 +70,11 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           writeBack: raw.writeBack,
           resyncMs: raw.resync * 1000,
           ...pauseOptions(raw),
-          policy: validateOptions(raw),
+          policy: await policyWithSecrets(raw, 'refuse'),
           lbAddress: raw.lbAddress,
           ingressPorts: ingressPorts(raw),
           ...(raw.apiTokenFile ? { apiToken: await readApiToken(raw.apiTokenFile) } : {}),
+          notifications,
         },
         log,
       );
