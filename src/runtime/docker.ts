@@ -9,7 +9,8 @@ import Dockerode from 'dockerode';
 import { BerthError, messageOf } from '../util/errors';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
-import { readAll } from './engineStreams';
+import { destroyStream, readAll } from './engineStreams';
+import { logLineParser, logQuery } from './logLines';
 import { ExecSession, execTimeout, runExecSession, withDeadline } from './exec';
 import { engineCall, engineReason, isUnreachable, mapEngineError, statusOf } from './errors';
 import {
@@ -34,6 +35,9 @@ import type {
   EngineEvent,
   ExecResult,
   Labels,
+  LogLine,
+  LogOptions,
+  LogStream,
   NetworkSummary,
   PullProgress,
   Runtime,
@@ -169,6 +173,40 @@ export class DockerRuntime implements Runtime {
       return readAll(stream);
     });
     return info.Config.Tty ? body.toString('utf8') : demuxBuffer(body);
+  }
+
+  streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream {
+    const what = `cannot read logs of container "${id}"`;
+    let closed = false;
+    let stream: NodeJS.ReadableStream | undefined;
+    const done = new Promise<void>((resolve, reject) => {
+      const parser = logLineParser((l) => !closed && onLine(l));
+      const finish = (err?: unknown): void => {
+        if (closed || !stream) return resolve();
+        parser.end();
+        closed = true;
+        if (err) reject(mapEngineError(err, what, this.engine));
+        else resolve();
+      };
+      this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(opts)).then(
+        (s) => {
+          if (closed) return resolve(destroyStream(s));
+          stream = s;
+          s.on('data', (c: Buffer | string) => parser.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
+          s.on('error', (err: Error) => finish(err));
+          s.on('end', () => finish());
+          s.on('close', () => finish());
+        },
+        (err: unknown) => (closed ? resolve() : reject(mapEngineError(err, what, this.engine))),
+      );
+    });
+    return {
+      done,
+      close: () => {
+        closed = true;
+        destroyStream(stream);
+      },
+    };
   }
 
   private dialStream(urlPath: string, options: Record<string, unknown>): Promise<NodeJS.ReadableStream> {

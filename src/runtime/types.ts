@@ -133,6 +133,34 @@ export interface Subscription {
   close(): void;
 }
 
+/** One line a container wrote, as the engine recorded it. */
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  /** When the engine received the line: ISO 8601, millisecond precision (`2026-12-01T13:43:39.123Z`). */
+  time: string;
+  /** The line without its newline (nor the carriage return of a tty). */
+  text: string;
+}
+
+export interface LogOptions {
+  /** Keep the stream open for new lines while the container runs. */
+  follow: boolean;
+  /** Only the last N lines already written; undefined or negative: all of them. */
+  tail?: number;
+  /** Only lines written at or after this unix time, in seconds (fractions allowed). */
+  sinceSeconds?: number;
+}
+
+/**
+ * A container's log stream. `done` resolves when it has ended: every line given (no follow),
+ * the container stopped (follow: the engine ends the stream then, a restart opens no new
+ * one), or close() was called. It rejects with a BerthError when the engine refuses
+ * (E_NOT_FOUND for a missing container) or the stream breaks.
+ */
+export interface LogStream extends Subscription {
+  readonly done: Promise<void>;
+}
+
 export interface Runtime {
   ping(): Promise<void>;
 
@@ -147,6 +175,8 @@ export interface Runtime {
   removeContainer(id: string): Promise<void>;
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
   logs(id: string, tail: number): Promise<string>;
+  /** stdout and stderr line by line, with the engine's timestamps, demultiplexed; see LogStream. */
+  streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream;
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
 
   listNetworks(labels: Labels): Promise<NetworkSummary[]>;

@@ -26,6 +26,9 @@
  *   created, unlabelled, by the container that mounts it; a volume used by any container
  *   (even a stopped one) cannot be removed; host-port clashes at start (E_CONFLICT);
  *   `container:` network mode needs a running target and cannot be connected elsewhere;
+ * - log streams (streamLogs): whole lines stamped with the clock's time, tail and since,
+ *   follow of a running container until it stops (a restart opens no new stream); all lines
+ *   are stdout (nothing models stderr);
  * - networks per container with made-up 10.x IPv4 addresses (strings only) while running;
  *   aliases as inspect reports them, and in list results for running containers (like the
  *   adapter's alias fill);
@@ -85,6 +88,9 @@ import type {
   EngineEvent,
   ExecResult,
   Labels,
+  LogLine,
+  LogOptions,
+  LogStream,
   NetworkSummary,
   PullProgress,
   Runtime,
@@ -319,6 +325,11 @@ interface FakeContainer {
   manuallyStopped: boolean;
   backoffMs: number;
   logs: string;
+  /** Complete lines with the clock time they were written, for streamLogs. */
+  logLines: LogLine[];
+  logPartial: string;
+  /** Open follow streams: each gets new lines and ends when the container stops or goes. */
+  logFollowers: Set<FakeLogFollower>;
   endpoints: Map<string, Endpoint>;
   anonymousVolumes: string[];
   exitTimer?: FakeTimer;
@@ -329,6 +340,11 @@ interface FakeContainer {
   stopRequested: boolean;
   stopWaiters: Array<() => void>;
   removed: boolean;
+}
+
+interface FakeLogFollower {
+  onLine(line: LogLine): void;
+  end(): void;
 }
 
 interface FakeNetwork {
@@ -364,6 +380,7 @@ const METHODS = [
   'removeContainer',
   'restartContainer',
   'logs',
+  'streamLogs',
   'exec',
   'listNetworks',
   'createNetwork',
@@ -531,7 +548,7 @@ export class FakeRuntime implements Runtime {
   writeLog(idOrName: string, text: string): void {
     const c = this.find(idOrName);
     if (!c) throw new Error(`FakeRuntime.writeLog: no container "${idOrName}"`);
-    c.logs += text;
+    this.appendLog(c, text);
   }
 
   /** The spec a container was created with (a copy), or undefined. */
@@ -611,6 +628,9 @@ export class FakeRuntime implements Runtime {
       manuallyStopped: false,
       backoffMs: 0,
       logs: '',
+      logLines: [],
+      logPartial: '',
+      logFollowers: new Set(),
       endpoints: new Map(),
       anonymousVolumes: [],
       killTimers: [],
@@ -683,6 +703,34 @@ export class FakeRuntime implements Runtime {
     const what = `cannot read logs of container "${id}"`;
     this.enter('logs', what, [id, tail]);
     return tailLines(this.get(id, what).logs, tail);
+  }
+
+  /** Like Docker's: the lines so far (tail, since), then, following a running container, new ones until it stops. */
+  streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream {
+    const what = `cannot read logs of container "${id}"`;
+    let closed = false;
+    let follower: FakeLogFollower | undefined;
+    const done = (async () => {
+      this.enter('streamLogs', what, [id, opts]);
+      const c = this.get(id, what);
+      const sinceMs = opts.sinceSeconds === undefined ? -Infinity : opts.sinceSeconds * 1000;
+      const old = c.logLines.filter((l) => Date.parse(l.time) >= sinceMs);
+      const tail = opts.tail !== undefined && opts.tail >= 0 ? old.slice(old.length - Math.min(opts.tail, old.length)) : old;
+      await Promise.resolve(); // delivered asynchronously, like the engine's
+      for (const l of tail) if (!closed) onLine({ ...l });
+      if (closed || !opts.follow || c.state !== 'running') return;
+      await new Promise<void>((resolve) => {
+        follower = { onLine: (l) => !closed && onLine({ ...l }), end: resolve };
+        c.logFollowers.add(follower);
+      });
+    })();
+    return {
+      done,
+      close: () => {
+        closed = true;
+        follower?.end();
+      },
+    };
   }
 
   async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
@@ -979,8 +1027,28 @@ export class FakeRuntime implements Runtime {
     }
     this.containerEvent(c, 'start');
     const output = perStart(c.behaviour.output, c.starts);
-    if (output) c.logs += output;
+    if (output) this.appendLog(c, output);
     this.scheduleOwnExit(c);
+  }
+
+  /** Text the process wrote: whole lines get the clock's time and go to the followers. */
+  private appendLog(c: FakeContainer, text: string): void {
+    c.logs += text;
+    const parts = (c.logPartial + text).split('\n');
+    c.logPartial = parts.pop() ?? '';
+    const time = new Date(this.clock.now()).toISOString();
+    for (const t of parts) {
+      const line: LogLine = { stream: 'stdout', time, text: t };
+      c.logLines.push(line);
+      for (const f of c.logFollowers) queueMicrotask(() => f.onLine(line));
+    }
+  }
+
+  /** The engine ends follow streams when the container stops; a restart opens no new one. */
+  private endLogFollowers(c: FakeContainer): void {
+    const followers = [...c.logFollowers];
+    c.logFollowers.clear();
+    for (const f of followers) queueMicrotask(() => f.end());
   }
 
   private scheduleOwnExit(c: FakeContainer): void {
@@ -1058,6 +1126,7 @@ export class FakeRuntime implements Runtime {
       this.containerEvent(c, 'stop');
     }
     for (const w of waiters) w();
+    this.endLogFollowers(c);
     if (!c.manuallyStopped && !c.removed && this.policyRestarts(c.spec.restartPolicy, exitCode)) this.scheduleRestart(c);
   }
 
