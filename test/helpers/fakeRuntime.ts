@@ -715,14 +715,18 @@ export class FakeRuntime implements Runtime {
       const c = this.get(id, what);
       const sinceMs = opts.sinceSeconds === undefined ? -Infinity : opts.sinceSeconds * 1000;
       const old = c.logLines.filter((l) => Date.parse(l.time) >= sinceMs);
-      const tail = opts.tail !== undefined && opts.tail >= 0 ? old.slice(old.length - Math.min(opts.tail, old.length)) : old;
-      await Promise.resolve(); // delivered asynchronously, like the engine's
-      for (const l of tail) if (!closed) onLine({ ...l });
-      if (closed || !opts.follow || c.state !== 'running') return;
-      await new Promise<void>((resolve) => {
-        follower = { onLine: (l) => !closed && onLine({ ...l }), end: resolve };
+      const lines = opts.tail !== undefined && opts.tail >= 0 ? old.slice(old.length - Math.min(opts.tail, old.length)) : old;
+      // Following: new lines are queued from this very moment, so none falls between the two.
+      let ended: () => void = () => undefined;
+      const end = new Promise<void>((resolve) => (ended = resolve));
+      if (opts.follow && c.state === 'running') {
+        follower = { onLine: (l) => lines.push(l), end: () => ended() };
         c.logFollowers.add(follower);
-      });
+      } else ended();
+      await Promise.resolve(); // delivered asynchronously, like the engine's
+      for (const l of lines.splice(0)) if (!closed) onLine({ ...l });
+      if (follower) follower.onLine = (l) => !closed && onLine({ ...l });
+      await end;
     })();
     return {
       done,
