@@ -67,3 +67,8 @@ export function selects(sel: LogSelector, labels: Labels): boolean {
 export function selectorLabels(instance: string, namespace: string): Labels {
   return { [LABEL.managed]: 'true', [LABEL.instance]: instance, [LABEL.namespace]: namespace };
 }
+
+/** kubectl's default `--tail`: every line of one pod, the last 10 per container of a selection. */
+export function defaultTail(target: LogTarget): number | undefined {
+  return target.kind === 'Pod' ? undefined : 10;
+}
