@@ -26,7 +26,7 @@ import {
   toPullProgress,
   toSummary,
 } from './mapping';
-import { subscribeEvents } from './events';
+import { readPastEvents, subscribeEvents } from './events';
 import { demuxBuffer } from './streams';
 import type {
   ContainerCreateSpec,
@@ -359,6 +359,19 @@ export class DockerRuntime implements Runtime {
   }
 
   // ---- events ----
+
+  async pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]> {
+    const out: EngineEvent[] = [];
+    const until = Math.ceil(Date.now() / 1000);
+    await this.call('cannot read past engine events', async () => {
+      const stream = await this.docker.getEvents({ since: Math.floor(sinceSeconds), until, filters: { label: labelFilter(labels) } });
+      await readPastEvents(stream, (raw) => {
+        const e = toEngineEvent(raw);
+        if (e) out.push(e);
+      });
+    });
+    return out;
+  }
 
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription {
     return subscribeEvents(

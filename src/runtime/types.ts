@@ -127,6 +127,10 @@ export interface EngineEvent {
   id: string;
   labels: Labels;
   time: number;
+  /** `die`: the process's exit code. */
+  exitCode?: number;
+  /** `kill`: the signal sent (`15`, `9`, or its name). */
+  signal?: string;
 }
 
 export interface Subscription {
@@ -195,6 +199,13 @@ export interface Runtime {
   hasImage(ref: string): Promise<boolean>;
   /** Pull, reporting progress; throws BerthError E_PULL naming the image on failure. */
   pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+
+  /**
+   * Events already past, since `sinceSeconds` (unix) until now, for objects carrying every
+   * given label, oldest first. The engine keeps only its last 256 events, in memory: older
+   * ones, and any before the engine restarted, are gone.
+   */
+  pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]>;
 
   /** Engine events for objects carrying every given label. */
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription;

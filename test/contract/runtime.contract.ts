@@ -631,6 +631,23 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         }
       });
 
+      it('pastEvents: what already happened to containers carrying the labels, oldest first, with exit codes and signals', async () => {
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const id = await create('past', CMD.handlesTerm);
+        await create('other', CMD.handlesTerm, { labels: labelsOf('other', { [LABEL.pod]: 'not-this-one' }) });
+        await rt.startContainer(id);
+        await whileTimePasses(env, 'stop', rt.stopContainer(id, 2));
+        const mine = { [LABEL.instance]: env.instance, [LABEL.container]: 'past' };
+        const events = await eventually(env, 'the die event recorded', async () => {
+          const es = await rt.pastEvents(mine, since);
+          return es.some((e) => e.action === 'die') ? es : undefined;
+        });
+        assert.ok(events.every((e) => e.id === id), JSON.stringify(events));
+        assertInOrder(events.map((e) => e.action), ['create', 'start', 'kill', 'die', 'stop'], 'past events');
+        assert.strictEqual(events.find((e) => e.action === 'die')?.exitCode, 0);
+        assert.strictEqual(events.find((e) => e.action === 'kill')?.signal, '15');
+      });
+
       it('close() ends delivery without an error', async () => {
         const events: EngineEvent[] = [];
         const errors: Error[] = [];

@@ -35,7 +35,8 @@
  * - events like Docker's stream: create, start, kill, die, stop, restart, destroy,
  *   exec_create/exec_start/exec_die for containers, delivered asynchronously in order to
  *   subscriptions whose labels the object carries; network and volume events carry no
- *   labels on Engine 20.10, so only unfiltered subscriptions see them;
+ *   labels on Engine 20.10, so only unfiltered subscriptions see them; the last 256 are kept
+ *   for pastEvents, as the engine keeps them;
  * - images present locally vs. in a fake "registry": pullImage of anything not in the
  *   registry fails E_PULL naming the image, with the adapter's hint;
  * - engine calls counted per method (`calls`, `history`), an engine that is down
@@ -392,6 +393,7 @@ const METHODS = [
   'removeVolume',
   'hasImage',
   'pullImage',
+  'pastEvents',
   'subscribe',
 ] as const satisfies readonly RuntimeMethod[];
 // Fails to compile when Runtime gains a method METHODS lacks.
@@ -404,6 +406,8 @@ const PREDEFINED = ['bridge', 'host', 'none'];
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const VOLUME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const RESTART_BACKOFF_MS = 100;
+/** Docker keeps this many events in memory for `since` queries (daemon/events: eventsLimit). */
+const EVENTS_KEPT = 256;
 const RESTART_BACKOFF_MAX_MS = 60_000;
 
 /** A failure as the engine answers it, mapped exactly like the adapter maps it. */
@@ -466,6 +470,8 @@ export class FakeRuntime implements Runtime {
   private readonly images = new Map<string, Labels>(); // normalized ref -> labels
   private readonly registry = new Map<string, Labels>();
   private readonly subscriptions: FakeSubscription[] = [];
+  /** The last EVENTS_KEPT events with their attributes, as the engine keeps them for `since` queries. */
+  private readonly eventLog: ApiEvent[] = [];
   private readonly injected = new Map<RuntimeMethod, Array<Error | undefined>>();
   private down = false;
   private seq = 0;
@@ -882,6 +888,14 @@ export class FakeRuntime implements Runtime {
     this.emit({ Type: 'image', Action: 'pull', Actor: { ID: image, Attributes: { ...labels, name: image } } });
   }
 
+  async pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]> {
+    this.enter('pastEvents', 'cannot read past engine events', [labels, sinceSeconds]);
+    return this.eventLog
+      .filter((raw) => (raw.time ?? 0) >= Math.floor(sinceSeconds) && matches(raw.Actor?.Attributes ?? {}, labels))
+      .map((raw) => toEngineEvent(raw))
+      .filter((e): e is EngineEvent => e !== undefined);
+  }
+
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription {
     const sub: FakeSubscription = { labels: { ...labels }, onEvent, onError, closed: false };
     this.calls.subscribe++;
@@ -1164,6 +1178,8 @@ export class FakeRuntime implements Runtime {
     const now = this.clock.now();
     raw.time = Math.floor(now / 1000);
     raw.timeNano = now * 1_000_000;
+    this.eventLog.push(raw);
+    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.shift();
     const attributes = raw.Actor?.Attributes ?? {};
     for (const s of this.subscriptions) {
       if (s.closed || !matches(attributes, s.labels)) continue;
