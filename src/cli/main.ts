@@ -9,6 +9,7 @@ import { registerRun } from './commands/run';
 import { registerHistory } from './commands/history';
 import { registerRollout } from './commands/rollout';
 import { registerLogs } from './commands/logs';
+import { registerDescribe } from './commands/describe';
 import { EXIT, describeError, describeKubectlError, exitCodeFor, kubectlExitCodeFor, type ExitCode } from './exit';
 
 /**
@@ -58,6 +59,7 @@ export function buildProgram(): Command {
   registerHistory(program, run);
   registerRollout(program, run);
   registerLogs(program, runKubectl);
+  registerDescribe(program, runKubectl);
   return program;
 }
 
