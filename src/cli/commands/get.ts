@@ -52,6 +52,7 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
         const stop = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
+          process.stdout.on('error', (err: NodeJS.ErrnoException) => err.code === 'EPIPE' && resolve());
         });
         await watchGet({ runtime: rt, instance: eng.instance, read, write: (t) => process.stdout.write(t) }, first, format, widths, stop);
         return EXIT.ok;

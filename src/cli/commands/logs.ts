@@ -57,6 +57,8 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
         const stop = (): void => session?.close();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        // `berth logs -f ... | head`: the reader went away; stop quietly, as kubectl does.
+        process.stdout.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? stop() : undefined));
         await session.done;
         return EXIT.ok;
       });
