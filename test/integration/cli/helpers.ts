@@ -36,6 +36,39 @@ export function talkingDeployment(version: number, replicas = 2): string {
   `;
 }
 
+/** A StatefulSet `db` of one pod (and its headless Service) printing `db ready HOSTNAME`, then sleeping. */
+export const TALKING_STATEFULSET = yaml`
+  apiVersion: v1
+  kind: Service
+  metadata:
+    name: db
+  spec:
+    clusterIP: None
+    selector: {app: db}
+    ports:
+    - port: 5432
+  ---
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: db
+  spec:
+    replicas: 1
+    serviceName: db
+    selector:
+      matchLabels: {app: db}
+    template:
+      metadata:
+        labels: {app: db}
+      spec:
+        terminationGracePeriodSeconds: 1
+        containers:
+        - name: db
+          image: berth-test/busybox:latest
+          imagePullPolicy: IfNotPresent
+          command: [sh, -c, 'echo "db ready $(hostname)"; trap "exit 0" TERM; while true; do sleep 1; done']
+`;
+
 export class CliChild {
   stdout = '';
   stderr = '';

@@ -4,7 +4,7 @@ import { describeRun, engineArgs } from '../../helpers/cli';
 import { ManifestDir } from '../../helpers/manifests';
 import { pollUntil } from '../../../src/util/eventually';
 import { ApplyHarness, names } from '../apply/harness';
-import { CliChild, talkingDeployment } from './helpers';
+import { CliChild, TALKING_STATEFULSET, talkingDeployment } from './helpers';
 
 describe('berth logs (real engine)', function () {
   this.timeout(120_000);
@@ -15,7 +15,7 @@ describe('berth logs (real engine)', function () {
 
   before(async () => {
     h = await ApplyHarness.create('cli-logs');
-    dir = await ManifestDir.create({ 'talk.yaml': talkingDeployment(1) });
+    dir = await ManifestDir.create({ 'talk.yaml': talkingDeployment(1), 'db.yaml': TALKING_STATEFULSET });
     await h.converge(dir);
     pods = names(await h.livePodsOf('talk')).sort();
     // Every pod has ticked at least twice.
@@ -33,6 +33,16 @@ describe('berth logs (real engine)', function () {
     assert.ok(r.stdout.split('\n').filter(Boolean).every((l) => /^\[pod\/talk-[a-z0-9]+-[a-z0-9]+\] v1 (start|tick)/.test(l)), r.stdout);
     const one = await h.cli('logs', ['deploy/talk', '--tail', '1']);
     assert.deepEqual(one.stdout.trim().split('\n').map((l) => l.slice(5, l.indexOf(']'))).sort(), pods);
+  });
+
+  it('a statefulset: its pods lines, prefixed', async () => {
+    const r = await pollUntil(async () => {
+      const x = await h.cli('logs', ['sts/db']);
+      return x.stdout ? x : undefined;
+    }, { timeoutMs: 10_000, what: 'db logs' });
+    assert.equal(r.code, 0, describeRun(r));
+    assert.equal(r.stdout, '[pod/db-0] db ready db-0\n');
+    assert.equal((await h.cli('logs', ['statefulset/db'])).stdout, r.stdout);
   });
 
   it('a pod: its lines as written, no prefix; --timestamps, --prefix and -c as kubectl', async () => {
