@@ -25,20 +25,43 @@ export function formatLogLine(l: PodLogLine, f: LineFormat): string {
 
 /**
  * The lines of several containers in time order. Each container's own order is kept, even
- * for lines of the same millisecond (a stable merge, not a sort of the whole).
+ * for lines of the same millisecond (a stable merge, not a sort of the whole); ties between
+ * containers go to the one given first. A heap of each container's next line: O(n log k).
  */
 export function mergeByTime(batches: readonly (readonly PodLogLine[])[]): PodLogLine[] {
   const at = batches.map(() => 0);
-  const out: PodLogLine[] = [];
-  for (;;) {
-    let best = -1;
-    for (let i = 0; i < batches.length; i++) {
-      const l = batches[i][at[i]];
-      if (l && (best < 0 || l.line.time < batches[best][at[best]].line.time)) best = i;
+  const before = (a: number, b: number): boolean => {
+    const x = batches[a][at[a]].line.time;
+    const y = batches[b][at[b]].line.time;
+    return x < y || (x === y && a < b);
+  };
+  const heap: number[] = [];
+  const swap = (i: number, j: number): void => void ([heap[i], heap[j]] = [heap[j], heap[i]]);
+  const down = (i: number): void => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[l], heap[m])) m = l;
+      if (r < heap.length && before(heap[r], heap[m])) m = r;
+      if (m === i) return;
+      swap(i, m);
+      i = m;
     }
-    if (best < 0) return out;
-    out.push(batches[best][at[best]++]);
+  };
+  batches.forEach((b, i) => b.length > 0 && heap.push(i));
+  for (let i = Math.floor(heap.length / 2) - 1; i >= 0; i--) down(i);
+  const out: PodLogLine[] = [];
+  while (heap.length > 0) {
+    const b = heap[0];
+    out.push(batches[b][at[b]++]);
+    if (at[b] >= batches[b].length) {
+      heap[0] = heap[heap.length - 1];
+      heap.pop();
+    }
+    down(0);
   }
+  return out;
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
