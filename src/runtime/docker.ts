@@ -9,8 +9,9 @@ import Dockerode from 'dockerode';
 import { BerthError, messageOf } from '../util/errors';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
-import { destroyStream, readAll } from './engineStreams';
-import { logLineParser, logQuery } from './logLines';
+import { readAll } from './engineStreams';
+import { logQuery } from './logLines';
+import { openLogStream } from './logStream';
 import { ExecSession, execTimeout, runExecSession, withDeadline } from './exec';
 import { engineCall, engineReason, isUnreachable, mapEngineError, statusOf } from './errors';
 import {
@@ -177,36 +178,7 @@ export class DockerRuntime implements Runtime {
 
   streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream {
     const what = `cannot read logs of container "${id}"`;
-    let closed = false;
-    let stream: NodeJS.ReadableStream | undefined;
-    const done = new Promise<void>((resolve, reject) => {
-      const parser = logLineParser((l) => !closed && onLine(l));
-      const finish = (err?: unknown): void => {
-        if (closed || !stream) return resolve();
-        parser.end();
-        closed = true;
-        if (err) reject(mapEngineError(err, what, this.engine));
-        else resolve();
-      };
-      this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(opts)).then(
-        (s) => {
-          if (closed) return resolve(destroyStream(s));
-          stream = s;
-          s.on('data', (c: Buffer | string) => parser.push(Buffer.isBuffer(c) ? c : Buffer.from(c)));
-          s.on('error', (err: Error) => finish(err));
-          s.on('end', () => finish());
-          s.on('close', () => finish());
-        },
-        (err: unknown) => (closed ? resolve() : reject(mapEngineError(err, what, this.engine))),
-      );
-    });
-    return {
-      done,
-      close: () => {
-        closed = true;
-        destroyStream(stream);
-      },
-    };
+    return openLogStream(() => this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(opts)), onLine, (err) => mapEngineError(err, what, this.engine));
   }
 
   private dialStream(urlPath: string, options: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
