@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/logs?namespace=NS&target=pod/NAME|deployment/NAME|statefulset/NAME
+ * `GET /api/v1/logs?namespace=NS&target=pod/NAME|deployment/NAME|statefulset/NAME|daemonset/NAME
  * &container=C&tail=N&since=D&follow=1`: a pod's or a workload's log lines as Server-Sent
  * Events, read and merged by src/logs exactly as `berth logs` does. Each line is one event
  * `data: {"pod","container","time","line"}` (the default event type, so EventSource's
@@ -23,7 +23,7 @@ type Parsed = { ok: true; req: Omit<LogRequest, 'instance'> } | { ok: false; err
 /** The query as a request, or why it is refused. Pure. */
 export function parseLogQuery(q: URLSearchParams, nowMs: number): Parsed {
   const targetText = q.get('target');
-  if (!targetText) return { ok: false, error: 'target is required: pod/NAME, deployment/NAME or statefulset/NAME' };
+  if (!targetText) return { ok: false, error: 'target is required: pod/NAME, deployment/NAME, statefulset/NAME or daemonset/NAME' };
   let target;
   try {
     target = parseLogTarget(targetText);

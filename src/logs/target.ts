@@ -1,13 +1,13 @@
 /**
  * What `berth logs` and `GET /api/v1/logs` read: `POD`, `pod/NAME`, `deployment/NAME`,
- * `statefulset/NAME` (kubectl's short names too), matched against container labels alone.
+ * `statefulset/NAME`, `daemonset/NAME` (kubectl's short names too), matched against container labels alone.
  * Pure.
  */
 import { INFRA_CONTAINER } from '../observe/group';
 import { LABEL, type Labels } from '../runtime/types';
 import { BerthError } from '../util/errors';
 
-export type LogTargetKind = 'Pod' | 'Deployment' | 'StatefulSet';
+export type LogTargetKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 export interface LogTarget {
   kind: LogTargetKind;
@@ -31,6 +31,9 @@ const KINDS: Record<string, LogTargetKind> = {
   statefulset: 'StatefulSet',
   statefulsets: 'StatefulSet',
   sts: 'StatefulSet',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  ds: 'DaemonSet',
 };
 
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -41,14 +44,14 @@ export function parseLogTarget(text: string): LogTarget {
   const kindText = slash >= 0 ? text.slice(0, slash) : 'pod';
   const name = slash >= 0 ? text.slice(slash + 1) : text;
   const kind = KINDS[kindText.toLowerCase()];
-  if (!kind) throw new BerthError('E_USAGE', `cannot read logs of "${kindText}"`, 'name a pod, deployment/NAME or statefulset/NAME');
+  if (!kind) throw new BerthError('E_USAGE', `cannot read logs of "${kindText}"`, 'name a pod, deployment/NAME, statefulset/NAME or daemonset/NAME');
   if (!NAME_RE.test(name)) throw new BerthError('E_USAGE', `invalid name "${name}"`, 'lowercase letters, digits, "-" and "."');
   return { kind, name };
 }
 
 /** kubectl's resource word for messages: `pods "web-1" not found`. */
 export function resourceWord(kind: LogTargetKind): string {
-  return kind === 'Pod' ? 'pods' : kind === 'Deployment' ? 'deployments.apps' : 'statefulsets.apps';
+  return kind === 'Pod' ? 'pods' : `${kind.toLowerCase()}s.apps`;
 }
 
 /** Does a container with these labels belong to the selection? Infra containers and Service anchors never do. */

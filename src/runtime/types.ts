@@ -202,10 +202,14 @@ export interface Runtime {
 
   /**
    * Events already past, since `sinceSeconds` (unix) until now, for objects carrying every
-   * given label, oldest first. The engine keeps only its last 256 events, in memory: older
-   * ones, and any before the engine restarted, are gone.
+   * given label, oldest first. The engine keeps only its last 256 events of every object, in
+   * memory (moby daemon/events/events.go, eventsLimit): older ones, and any before the engine
+   * restarted, are gone.
    */
   pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]>;
+
+  /** Engine requests made so far by activity and operation, where the runtime counts them. */
+  requestCounts?(): Record<string, Record<string, number>>;
 
   /** Engine events for objects carrying every given label. */
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription;

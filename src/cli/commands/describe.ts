@@ -17,6 +17,9 @@ const KINDS: Record<string, DescribeKind> = {
   statefulset: 'StatefulSet',
   statefulsets: 'StatefulSet',
   sts: 'StatefulSet',
+  daemonset: 'DaemonSet',
+  daemonsets: 'DaemonSet',
+  ds: 'DaemonSet',
   pod: 'Pod',
   pods: 'Pod',
   po: 'Pod',
@@ -29,7 +32,7 @@ const KINDS: Record<string, DescribeKind> = {
 export function parseDescribeArgs(first: string, second?: string): { kind: DescribeKind; name: string } {
   const [kindText, name] = second !== undefined ? [first, second] : first.includes('/') ? [first.slice(0, first.indexOf('/')), first.slice(first.indexOf('/') + 1)] : [first, ''];
   const kind = KINDS[kindText.toLowerCase()];
-  if (!kind) throw new BerthError('E_USAGE', `cannot describe "${kindText}"`, 'name deployment/NAME, statefulset/NAME, pod/NAME or service/NAME');
+  if (!kind) throw new BerthError('E_USAGE', `cannot describe "${kindText}"`, 'name deployment/NAME, statefulset/NAME, daemonset/NAME, pod/NAME or service/NAME');
   if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new BerthError('E_USAGE', name ? `invalid name "${name}"` : `which ${kindText}? name it: ${kindText}/NAME`);
   return { kind, name };
 }
@@ -37,8 +40,8 @@ export function parseDescribeArgs(first: string, second?: string): { kind: Descr
 export function registerDescribe(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
     .command('describe')
-    .description('show a deployment, statefulset, pod or service in detail: conditions, pods, probes, endpoints, events')
-    .addArgument(new Argument('<kind/name>', 'deployment/NAME, statefulset/NAME, pod/NAME or service/NAME'))
+    .description('show a deployment, statefulset, daemonset, pod or service in detail: conditions, pods, probes, endpoints, events')
+    .addArgument(new Argument('<kind/name>', 'deployment/NAME, statefulset/NAME, daemonset/NAME, pod/NAME or service/NAME'))
     .addArgument(new Argument('[name]', 'the name, when the kind is given alone (kubectl describe pod NAME)'))
     .option('-n, --namespace <ns>', 'namespace', 'default');
   addEngineOptions(cmd).action((first: string, second: string | undefined, raw: { instance: string; stateDir: string; namespace: string }) =>

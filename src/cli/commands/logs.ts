@@ -25,8 +25,8 @@ interface LogsRaw {
 export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
     .command('logs')
-    .description("print a pod's logs, or every pod's of a deployment or statefulset (merged, prefixed with the pod)")
-    .addArgument(new Argument('<target>', 'POD, pod/NAME, deployment/NAME or statefulset/NAME'))
+    .description("print a pod's logs, or every pod's of a deployment, statefulset or daemonset (merged, prefixed with the pod)")
+    .addArgument(new Argument('<target>', 'POD, pod/NAME, deployment/NAME, statefulset/NAME or daemonset/NAME'))
     .option('-n, --namespace <ns>', 'namespace', 'default')
     .option('-c, --container <name>', 'only this container (default: every container of the pods)')
     .option('-f, --follow', 'keep printing new lines; a workload is followed through rollouts until interrupted', false)

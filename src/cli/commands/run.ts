@@ -6,8 +6,9 @@ import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../
 import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 
-interface RunRaw extends PolicyOptions {
+interface RunRaw extends PolicyOptions, IngressPortsRaw {
   repo: string;
   branch?: string;
   path?: string;
@@ -44,7 +45,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .addOption(new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('BERTH_LOG_FORMAT'))
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
-  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
+  addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const log = createLogger({ instance: eng.instance, format: raw.logFormat ?? defaultLogFormat(process.stderr) });
@@ -68,6 +69,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: validateOptions(raw),
           lbAddress: raw.lbAddress,
+          ingressPorts: ingressPorts(raw),
         },
         log,
       );

@@ -24,7 +24,7 @@ export interface DescribeRequest {
   name: string;
 }
 
-const WORDS: Record<DescribeKind, string> = { Pod: 'pods', Deployment: 'deployments.apps', StatefulSet: 'statefulsets.apps', Service: 'services' };
+const WORDS: Record<DescribeKind, string> = { Pod: 'pods', Deployment: 'deployments.apps', StatefulSet: 'statefulsets.apps', DaemonSet: 'daemonsets.apps', Service: 'services' };
 
 /** Events since the epoch: as far back as the engine keeps them. */
 const ALL_KEPT = 1;

@@ -4,7 +4,7 @@ import type { ContainerPort, Probe } from '../../model/types';
 import type { EndpointRow } from '../../proxy';
 import type { ContainerState } from '../../runtime/types';
 
-export type DescribeKind = 'Deployment' | 'StatefulSet' | 'Pod' | 'Service';
+export type DescribeKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod' | 'Service';
 
 export interface ContainerInfo {
   name: string;

@@ -30,7 +30,7 @@ export function columnsFor(section: SectionName, wide: boolean): Column<never>[]
 
 /** kubectl's `-o name`: `pod/web-1`, `deployment/web`; a listener as `listener/NS/SVC:PORT`. */
 export function nameOf(section: SectionName, r: AnyRow): string {
-  const kind = { pods: 'pod', deployments: 'deployment', statefulsets: 'statefulset', services: 'service', listeners: 'listener' }[section];
+  const kind = { pods: 'pod', deployments: 'deployment', statefulsets: 'statefulset', daemonsets: 'daemonset', services: 'service', listeners: 'listener' }[section];
   return section === 'listeners' ? `${kind}/${(r as EndpointRow).service}` : `${kind}/${(r as { name: string }).name}`;
 }
 

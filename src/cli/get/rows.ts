@@ -7,7 +7,7 @@ import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { secondsLeft } from '../../rollout/terminating';
 import type { EndpointRow } from '../../proxy';
 
-export const WHAT = ['pods', 'deployments', 'statefulsets', 'services', 'endpoints', 'all'] as const;
+export const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'endpoints', 'all'] as const;
 export type What = (typeof WHAT)[number];
 
 export interface PodRow {
@@ -42,11 +42,12 @@ export interface ServiceRow {
   endpoints: string[];
 }
 
-/** Sections by name: pods, deployments, statefulsets, services, listeners. */
+/** Sections by name: pods, deployments, statefulsets, daemonsets, services, listeners. */
 export type Sections = {
   pods?: PodRow[];
   deployments?: WorkloadRow[];
   statefulsets?: WorkloadRow[];
+  daemonsets?: WorkloadRow[];
   services?: ServiceRow[];
   listeners?: EndpointRow[];
 };

@@ -11,6 +11,7 @@ describe('logs: targets, formats, merging (pure)', () => {
     assert.deepEqual(parseLogTarget('deploy/web'), { kind: 'Deployment', name: 'web' });
     assert.deepEqual(parseLogTarget('deployment/web'), { kind: 'Deployment', name: 'web' });
     assert.deepEqual(parseLogTarget('sts/db'), { kind: 'StatefulSet', name: 'db' });
+    assert.deepEqual(parseLogTarget('ds/agent'), { kind: 'DaemonSet', name: 'agent' });
     for (const bad of ['service/web', 'deployment/Web', 'deployment/']) assert.throws(() => parseLogTarget(bad), (e: unknown) => isBerthError(e, 'E_USAGE'), bad);
   });
 
