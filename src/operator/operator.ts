@@ -23,6 +23,7 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
+import { openLogs } from '../logs';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
@@ -156,6 +157,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },
       ready: () => reconciler.ready(),
       metrics: () => metrics.render(reconciler.status()),
+      openLogs: (req, onEvent) => openLogs(runtime, { ...req, instance: opts.instance }, onEvent),
     });
     closers.push({ close: () => api.close() });
 
