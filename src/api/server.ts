@@ -11,6 +11,7 @@ import { asset } from './assets';
 import { ACTION_ROUTES, handleAction, type ActionDeps, type ActionRoute } from './actions';
 import type { SnapshotStream } from './events';
 import type { DashboardSnapshot } from './view/types';
+import { serveLogs, type LogOpener } from './logs';
 
 export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
@@ -33,6 +34,8 @@ export interface ApiDeps {
   actions?: Omit<ActionDeps, 'sync'>;
   /** The token of --api-token-file: every mutating call must carry it (guard.ts). */
   apiToken?: string;
+  /** Log streams of the instance's pods (GET /api/v1/logs); absent: that route answers 501. */
+  openLogs?: LogOpener;
 }
 
 export interface ApiServer {
@@ -92,6 +95,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       if (!deps.dashboard) return send(res, 404, { error: 'no event stream here' });
       deps.dashboard.stream.attach(req, res);
       return;
+    case 'GET /api/v1/logs':
+      return serveLogs(req, res, url, deps.openLogs);
     case 'POST /hooks/git':
       return webhook(req, res, deps);
     case 'GET /metrics': {

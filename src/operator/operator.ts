@@ -24,6 +24,7 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
+import { openLogs } from '../logs';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import { ProgressStore } from '../rollout/progress';
 import type { Applier } from '../reconciler/types';
@@ -210,6 +211,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         log: (m, f) => log.info(f ?? {}, m),
       }),
       ...(opts.apiToken !== undefined ? { apiToken: opts.apiToken } : {}),
+      openLogs: (req, onEvent) => openLogs(runtime, { ...req, instance: opts.instance }, onEvent),
     });
     closers.push({ close: () => api.close() });
 

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
-import { createLogger } from '../../util/log';
+import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../../util/log';
 import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
@@ -28,6 +28,7 @@ interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   pauseImage: string;
   pauseCommand?: string;
   apiTokenFile?: string;
+  logFormat?: LogFormat;
 }
 
 export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -45,13 +46,14 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
+    .addOption(new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('BERTH_LOG_FORMAT'))
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30)
     .addOption(new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env('BERTH_API_TOKEN_FILE'));
   addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const notifications = await notifyOptions(raw, raw.repo);
-      const log = createLogger({ instance: eng.instance });
+      const log = createLogger({ instance: eng.instance, format: raw.logFormat ?? defaultLogFormat(process.stderr) });
       const runtime = createDockerRuntime();
       await runtime.ping();
       const op = await startOperator(
