@@ -25,6 +25,7 @@ import { every } from './probeLoop';
 import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
 import { openLogs } from '../logs';
+import { secretRedactor } from '../rollout/report';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import { ProgressStore } from '../rollout/progress';
 import type { Applier } from '../reconciler/types';
@@ -211,7 +212,14 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         log: (m, f) => log.info(f ?? {}, m),
       }),
       ...(opts.apiToken !== undefined ? { apiToken: opts.apiToken } : {}),
-      openLogs: (req, onEvent) => openLogs(runtime, { ...req, instance: opts.instance }, onEvent),
+      // An API answer never carries a Secret value: lines quoting one are scrubbed, as failed-rollout logs are.
+      openLogs: (req, onEvent) => {
+        const look = dashboard.lastLook();
+        // Before the first look the Secrets are not known: nothing to scrub with, so no lines (fail closed).
+        if (!look) return Promise.reject(new Error('logs are served once berth has looked at its pods, a moment after it starts'));
+        const redact = secretRedactor(look.desired);
+        return openLogs(runtime, { ...req, instance: opts.instance }, (e) => onEvent(e.type === 'line' ? { ...e, line: { ...e.line, text: redact(e.line.text) } } : e));
+      },
     });
     closers.push({ close: () => api.close() });
 

@@ -171,6 +171,24 @@ describe('e2e: the dashboard in Chromium', function () {
     await page.close();
   });
 
+  it("follows a pod's logs and a workload's merged logs as they are written", async () => {
+    const talker = deployment({ name: 'talk', replicas: 2 }).replace(/command: \[sh, -c, ".*"\]/, 'command: [sh, -c, "trap \'exit 0\' TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]');
+    const { op } = await operator({ 'talk.yaml': talker });
+    const page = await browser.page(`${op.url}/`);
+    const first = page.locator('[data-workload="Deployment/default/talk"] [data-pod] a').first();
+    const pod = (await first.innerText({ timeout: 15_000 })).trim();
+    await first.click();
+    const panel = page.locator(`[data-logs="pod/${pod}"]`);
+    const ticks = async () => [...(await panel.locator('pre').innerText()).matchAll(/tick (\d+)/g)].map((m) => Number(m[1]));
+    const seen = await pollUntil(async () => ((await ticks()).length >= 1 ? await ticks() : undefined), { timeoutMs: 15_000, what: 'log lines in the panel' });
+    await pollUntil(async () => (Math.max(...(await ticks())) > Math.max(...seen) ? true : undefined), { timeoutMs: 15_000, what: 'a newer line followed' });
+    await page.click('[data-workload="Deployment/default/talk"] button.link');
+    const merged = page.locator('[data-logs="deployment/talk"] pre');
+    await pollUntil(async () => (new Set([...(await merged.innerText()).matchAll(/(talk-\S+) main/g)].map((m) => m[1])).size === 2 ? true : undefined), { timeoutMs: 15_000, what: 'lines of both pods, prefixed with the pod' });
+    await screenshot(page, 'dashboard-logs');
+    await page.close();
+  });
+
   it('never shows a Secret value: not on the page, not in any answer', async () => {
     const { op } = await operator({ 'api.yaml': withSecret() });
     const page = await browser.page(`${op.url}/`);
@@ -182,6 +200,9 @@ describe('e2e: the dashboard in Chromium', function () {
     await screenshot(page, 'dashboard-tree');
     const b64 = Buffer.from(PLANTED).toString('base64');
     const texts = [await page.content(), await page.innerText('body')];
+    await page.locator('[data-workload="Deployment/default/api"] [data-pod] a').first().click();
+    await page.locator('[data-logs] pre div').first().waitFor({ timeout: 15_000 });
+    texts.push(await page.locator('[data-logs]').innerText());
     await page.click('[data-tab="revisions"]');
     texts.push(await page.content());
     for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics']) texts.push(await (await fetch(op.url + p)).text());
