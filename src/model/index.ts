@@ -37,6 +37,8 @@ function collect(entries: readonly Located[]): DesiredState {
     Pod: d.pods,
     Deployment: d.deployments,
     StatefulSet: d.statefulSets,
+    Job: d.jobs,
+    CronJob: d.cronJobs,
   };
   for (const e of entries) lists[e.resource.kind]?.push(e.resource);
   for (const list of Object.values(lists)) list?.sort(byNamespaceThenName);

@@ -12,7 +12,9 @@ export type Kind =
   | 'Service'
   | 'ConfigMap'
   | 'Secret'
-  | 'PersistentVolumeClaim';
+  | 'PersistentVolumeClaim'
+  | 'Job'
+  | 'CronJob';
 
 export const KINDS: readonly Kind[] = [
   'Namespace',
@@ -23,9 +25,11 @@ export const KINDS: readonly Kind[] = [
   'Pod',
   'Deployment',
   'StatefulSet',
+  'Job',
+  'CronJob',
 ];
 
-export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet';
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'Job';
 
 export interface SourceRef {
   file: string;
@@ -249,6 +253,46 @@ export interface StatefulSetResource {
   templateHash: string;
 }
 
+/** What a Job runs; a CronJob's jobTemplate holds the same (docs/jobs.md). */
+export interface JobSpec {
+  /** undefined: a work queue (done when one pod succeeded and none runs), as Kubernetes without completions. */
+  completions?: number;
+  parallelism: number; // 1
+  backoffLimit: number; // 6
+  activeDeadlineSeconds?: number;
+  ttlSecondsAfterFinished?: number;
+  completionMode: 'NonIndexed' | 'Indexed';
+  suspend: boolean;
+  /** restartPolicy is Never or OnFailure (checked when normalising). */
+  template: PodTemplate;
+  /**
+   * Hash of what makes a run: the pod template (with the ConfigMaps/Secrets it uses),
+   * completions, completionMode and backoffLimit. A new hash is a new run (docs/jobs.md).
+   */
+  templateHash: string;
+}
+
+export interface JobResource extends JobSpec {
+  kind: 'Job';
+  meta: Meta;
+  /** A Job a CronJob created: its name and the schedule time it ran for (unix ms). */
+  createdBy?: { cronJob: string; scheduledTime: number };
+}
+
+export interface CronJobResource {
+  kind: 'CronJob';
+  meta: Meta;
+  /** Five fields (or a @macro); six (seconds first) only as a berth extension, with a warning. */
+  schedule: string;
+  timeZone?: string;
+  concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  suspend: boolean;
+  startingDeadlineSeconds?: number;
+  successfulJobsHistoryLimit: number; // 3
+  failedJobsHistoryLimit: number; // 1
+  jobTemplate: { labels: Record<string, string>; annotations: Record<string, string>; spec: JobSpec };
+}
+
 export interface ServicePort {
   name?: string;
   protocol: 'TCP' | 'UDP';
@@ -276,9 +320,11 @@ export type Resource =
   | PodResource
   | DeploymentResource
   | StatefulSetResource
-  | ServiceResource;
+  | ServiceResource
+  | JobResource
+  | CronJobResource;
 
-export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource;
+export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource | JobResource;
 
 /** Everything a revision declares, by kind, each list sorted by namespace then name. */
 export interface DesiredState {
@@ -290,6 +336,8 @@ export interface DesiredState {
   pods: PodResource[];
   deployments: DeploymentResource[];
   statefulSets: StatefulSetResource[];
+  jobs: JobResource[];
+  cronJobs: CronJobResource[];
 }
 
 export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: string } }): string {
@@ -306,9 +354,11 @@ export function allResources(d: DesiredState): Resource[] {
     ...d.pods,
     ...d.deployments,
     ...d.statefulSets,
+    ...d.jobs,
+    ...d.cronJobs,
   ];
 }
 
 export function emptyDesiredState(): DesiredState {
-  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [] };
+  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], jobs: [], cronJobs: [] };
 }

@@ -13,6 +13,8 @@ export const API_VERSIONS: Readonly<Record<Kind, string>> = {
   PersistentVolumeClaim: 'v1',
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
 };
 
 const SUPPORTED = `berth supports ${KINDS.join(', ')}`;

@@ -8,6 +8,7 @@ import { DocProblems, type Located } from '../located';
 import type { Kind, Resource } from '../types';
 import { normalizeConfigMap, normalizeNamespace, normalizePvc, normalizeSecret, normalizeService } from './objects';
 import { normalizeDeployment, normalizePod, normalizeStatefulSet } from './workloads';
+import { normalizeCronJob, normalizeJob } from './jobs';
 
 const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   Namespace: normalizeNamespace,
@@ -18,6 +19,8 @@ const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   Pod: normalizePod,
   Deployment: normalizeDeployment,
   StatefulSet: normalizeStatefulSet,
+  Job: normalizeJob,
+  CronJob: normalizeCronJob,
 };
 
 export function normalizeDoc(doc: ManifestDoc): { entry?: Located; problems: Problem[] } {
