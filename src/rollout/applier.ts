@@ -13,7 +13,10 @@ import { expandPods, takenNames } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
 import type { Action, DesiredPod, HeldCreate, PlanContext, RemovePodAction } from '../plan/types';
 import type { ObservedState, TerminatingPod } from '../observe/types';
-import type { DesiredState } from '../model/types';
+import { resourceKey, type DesiredState } from '../model/types';
+import { jobStatuses, recordOf, type JobRecord, type JobStatus } from '../jobs/status';
+import { JobRecordStore } from '../jobs/records';
+import { WakeTimer } from '../jobs/wakeTimer';
 import { LABEL, type PullProgress, type Runtime } from '../runtime/types';
 import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
 import type { TerminatingStatus } from '../api/types';
@@ -57,8 +60,8 @@ export interface ApplierOptions {
   onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): Promise<void> | void;
   /** Rollout steps held back this turn and why (empty when nothing waits). */
   onWait?(held: HeldStep[]): void;
-  /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed. */
-  onWake?(reason: 'terminated' | 'readiness'): void;
+  /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed, a Job's deadline or TTL came. */
+  onWake?(reason: 'terminated' | 'readiness' | 'job'): void;
   now?: () => number;
 }
 
@@ -85,6 +88,9 @@ export class EngineApplier implements Applier {
   private readonly now: () => number;
   private readonly terminator: Terminator;
   private readonly progressStore: ProgressStore;
+  private readonly jobRecords: JobRecordStore;
+  private readonly jobTimer = new WakeTimer(() => this.opts.onWake?.('job'));
+  private jobs: ReadonlyMap<string, JobStatus> = new Map();
   /** The desired state of the last step, watched between steps by probe(). */
   private current?: DesiredState;
   private stepping = false;
@@ -97,6 +103,7 @@ export class EngineApplier implements Applier {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
+    this.jobRecords = new JobRecordStore(opts.stateDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
@@ -166,11 +173,22 @@ export class EngineApplier implements Applier {
   private lastViews: PodView[] = [];
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
+  /** Each Job's status; a run that just finished is recorded before any of its pods is removed. */
+  private async judgeJobs(desired: DesiredState, observed: ObservedState): Promise<ReadonlyMap<string, JobStatus>> {
+    const jobs = jobStatuses(desired.jobs, observed.pods, await this.jobRecords.load(), this.now());
+    const finished = [...jobs.values()].filter((j) => j.finishedNow).map(recordOf).filter((r): r is JobRecord => r !== undefined);
+    await this.jobRecords.update(finished, new Set(desired.jobs.map(resourceKey)));
+    this.jobTimer.at(Math.min(...[...jobs.values()].map((j) => j.wakeAt ?? Infinity)), this.now());
+    this.jobs = jobs;
+    return jobs;
+  }
+
   private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
     const observed = await this.terminator.observe(this.opts.instance);
-    const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
+    const jobs = await this.judgeJobs(desired, observed);
+    const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed), jobs });
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
-    this.health = workloadHealth(desired, views, this.now());
+    this.health = workloadHealth(desired, views, this.now(), jobs);
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;
     this.current = desired;
@@ -206,8 +224,8 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
     const { observed, views, pods } = await this.look(desired);
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobs };
     this.opts.onHealth?.(this.health);
     const planned = plan(desired, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);
@@ -217,7 +235,12 @@ export class EngineApplier implements Applier {
     if (mode !== 'self-heal' && run.clock.observe(views, step.actions, this.now())) await this.progressStore.save(run.clock.state());
     if (mode !== 'self-heal') {
       const degraded = this.health.filter((h) => h.health === 'Degraded');
-      if (degraded.length > 0) return this.failed(run, desired, degraded, 'is degraded');
+      if (degraded.length > 0) {
+        // A failed Job's active pods go whatever becomes of the commit, as Kubernetes deletes them.
+        const jobCleanup = step.actions.filter((a) => a.type === 'remove-pod' && this.jobs.get(a.key)?.phase === 'Failed');
+        if (jobCleanup.length > 0) await runStep(jobCleanup, { runtime: this.runtime, images: run.images, onAction: this.opts.onAction, terminate: (p) => this.terminator.begin(p), concurrency: this.opts.concurrency });
+        return this.failed(run, desired, degraded, 'is degraded');
+      }
     }
     const progressing = (requeueAfterMs: number): StepOutcome => ({ type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs });
     if (step.actions.length > 0) {
