@@ -95,6 +95,7 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
   const startTime = rec?.startTime ?? (created.length > 0 ? Math.min(...created) * 1000 : undefined);
   const base = { key, namespace: job.meta.namespace, name: job.meta.name, specHash: job.templateHash, completions: job.completions, startTime, spawned: job.createdBy !== undefined };
   const finishedPods = mine.filter((p) => !active.includes(p.name)).map((p) => p.name);
+  if (job.createdBy?.remove) return { ...base, phase: rec?.phase ?? 'Failed', active: 0, succeeded, failed, keep: [], create: 0, finishedNow: false };
 
   const verdict = rec ? { phase: rec.phase, reason: rec.reason } : judge(job, active.length, succeeded, failed, startTime, now);
   if (verdict.phase === 'Complete' || verdict.phase === 'Failed') {

@@ -275,8 +275,8 @@ export interface JobSpec {
 export interface JobResource extends JobSpec {
   kind: 'Job';
   meta: Meta;
-  /** A Job a CronJob created: its name and the schedule time it ran for (unix ms). */
-  createdBy?: { cronJob: string; scheduledTime: number };
+  /** A Job a CronJob created: its name and the schedule time it ran for (unix ms); `remove`: discarded by it. */
+  createdBy?: { cronJob: string; scheduledTime: number; remove?: boolean };
 }
 
 export interface CronJobResource {

@@ -22,6 +22,7 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
+import { CronScheduler } from '../jobs/scheduler';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -72,8 +73,12 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
+    const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
+    closers.push({ close: async () => cronScheduler.stop() });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
+      cronScheduler,
       serviceAnchors,
       instance: opts.instance,
       stateDir: opts.stateDir,

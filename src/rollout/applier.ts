@@ -13,10 +13,9 @@ import { expandPods, takenNames } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
 import type { Action, DesiredPod, HeldCreate, PlanContext, RemovePodAction } from '../plan/types';
 import type { ObservedState, TerminatingPod } from '../observe/types';
-import { resourceKey, type DesiredState } from '../model/types';
-import { jobStatuses, recordOf, type JobRecord, type JobStatus } from '../jobs/status';
-import { JobRecordStore } from '../jobs/records';
-import { WakeTimer } from '../jobs/wakeTimer';
+import type { DesiredState } from '../model/types';
+import { JobController } from '../jobs/controller';
+import type { CronScheduler } from '../jobs/scheduler';
 import { LABEL, type PullProgress, type Runtime } from '../runtime/types';
 import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
 import type { TerminatingStatus } from '../api/types';
@@ -63,6 +62,8 @@ export interface ApplierOptions {
   /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed, a Job's deadline or TTL came. */
   onWake?(reason: 'terminated' | 'readiness' | 'job'): void;
   now?: () => number;
+  /** `berth run` only: CronJobs start Jobs on their schedules (jobs/scheduler.ts). */
+  cronScheduler?: CronScheduler;
 }
 
 /** What one target (revision + mode) has done so far. */
@@ -88,9 +89,8 @@ export class EngineApplier implements Applier {
   private readonly now: () => number;
   private readonly terminator: Terminator;
   private readonly progressStore: ProgressStore;
-  private readonly jobRecords: JobRecordStore;
-  private readonly jobTimer = new WakeTimer(() => this.opts.onWake?.('job'));
-  private jobs: ReadonlyMap<string, JobStatus> = new Map();
+  private readonly jobControl: JobController;
+  private cronHealth: WorkloadHealth[] = [];
   /** The desired state of the last step, watched between steps by probe(). */
   private current?: DesiredState;
   private stepping = false;
@@ -103,7 +103,7 @@ export class EngineApplier implements Applier {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
-    this.jobRecords = new JobRecordStore(opts.stateDir, opts.instance);
+    this.jobControl = new JobController(opts.stateDir, opts.instance, () => opts.onWake?.('job'), opts.cronScheduler, opts.log);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
@@ -118,7 +118,7 @@ export class EngineApplier implements Applier {
   /** Health of each workload, with the rollout step it waits on, as of the last look. */
   resources(): WorkloadHealth[] {
     const held = new Map(this.held.map((h) => [h.key, h.reason]));
-    return this.health.map((h) => (held.has(h.key) ? { ...h, waiting: held.get(h.key) } : h));
+    return [...this.health, ...this.cronHealth].map((h) => (held.has(h.key) ? { ...h, waiting: held.get(h.key) } : h));
   }
 
   /** Pods terminating as of the last look, with the seconds left before they are killed. */
@@ -173,27 +173,20 @@ export class EngineApplier implements Applier {
   private lastViews: PodView[] = [];
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
-  /** Each Job's status; a run that just finished is recorded before any of its pods is removed. */
-  private async judgeJobs(desired: DesiredState, observed: ObservedState): Promise<ReadonlyMap<string, JobStatus>> {
-    const jobs = jobStatuses(desired.jobs, observed.pods, await this.jobRecords.load(), this.now());
-    const finished = [...jobs.values()].filter((j) => j.finishedNow).map(recordOf).filter((r): r is JobRecord => r !== undefined);
-    await this.jobRecords.update(finished, new Set(desired.jobs.map(resourceKey)));
-    this.jobTimer.at(Math.min(...[...jobs.values()].map((j) => j.wakeAt ?? Infinity)), this.now());
-    this.jobs = jobs;
-    return jobs;
-  }
-
-  private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+  /** `full`: `desired` with the Jobs its CronJobs made (what is planned). */
+  private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
     const observed = await this.terminator.observe(this.opts.instance);
-    const jobs = await this.judgeJobs(desired, observed);
-    const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed), jobs });
+    const full = await this.jobControl.expand(desired);
+    const jobs = await this.jobControl.judge(full, observed, this.now());
+    const pods = expandPods(full, new Warnings(), { taken: takenNames(observed), jobs });
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
     this.health = workloadHealth(desired, views, this.now(), jobs);
+    this.cronHealth = await this.jobControl.cronHealth(desired, full);
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;
     this.current = desired;
     await this.opts.onViews?.(desired, observed, views);
-    return { observed, views, pods };
+    return { observed, views, pods, full };
   }
 
   async step(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
@@ -224,12 +217,14 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const { observed, views, pods } = await this.look(desired);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobs };
+    const { observed, views, pods, full } = await this.look(desired);
+    // A CronJob started or discarded a Job: look again at once, with it.
+    if (await this.jobControl.cronTurn(desired, observed, this.now())) return { type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs: 0 };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses };
     this.opts.onHealth?.(this.health);
-    const planned = plan(desired, observed, ctx);
+    const planned = plan(full, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);
-    const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()), observed.terminating);
+    const step = rolloutStep(pending, full, observed.pods, readinessOf(views, desired, this.now()), observed.terminating);
     this.held = [...step.held, ...heldForNames(planned.held, this.now())];
     this.opts.onWait?.(this.held);
     if (mode !== 'self-heal' && run.clock.observe(views, step.actions, this.now())) await this.progressStore.save(run.clock.state());
@@ -237,7 +232,7 @@ export class EngineApplier implements Applier {
       const degraded = this.health.filter((h) => h.health === 'Degraded');
       if (degraded.length > 0) {
         // A failed Job's active pods go whatever becomes of the commit, as Kubernetes deletes them.
-        const jobCleanup = step.actions.filter((a) => a.type === 'remove-pod' && this.jobs.get(a.key)?.phase === 'Failed');
+        const jobCleanup = step.actions.filter((a) => a.type === 'remove-pod' && this.jobControl.statuses.get(a.key)?.phase === 'Failed');
         if (jobCleanup.length > 0) await runStep(jobCleanup, { runtime: this.runtime, images: run.images, onAction: this.opts.onAction, terminate: (p) => this.terminator.begin(p), concurrency: this.opts.concurrency });
         return this.failed(run, desired, degraded, 'is degraded');
       }

@@ -10,6 +10,7 @@ import { bool, num, obj, str, strMap } from '../reader';
 import type { CronJobResource, JobResource, JobSpec } from '../types';
 import { normalizeMeta } from './meta';
 import { normalizeTemplate } from './pod';
+import { parseSchedule, timeZoneProblem } from '../../jobs/schedule';
 
 function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegment[]): JobSpec {
   const spec = obj(raw);
@@ -61,8 +62,13 @@ export function normalizeCronJob(p: DocProblems): CronJobResource {
     failedJobsHistoryLimit: num(spec.failedJobsHistoryLimit) ?? 1,
     jobTemplate: { labels: strMap(md.labels), annotations: strMap(md.annotations), spec: normalizeJobSpec(p, jt.spec, ['spec', 'jobTemplate', 'spec']) },
   };
+  const parsed = parseSchedule(out.schedule);
+  if (!parsed.ok) p.error(['spec', 'schedule'], 'cronjob.schedule', `invalid value "${out.schedule}": ${parsed.problem} (five fields: minute hour day-of-month month day-of-week)`);
+  else if (parsed.schedule.seconds) p.warn(['spec', 'schedule'], 'cronjob.seconds', `"${out.schedule}" has a seconds field: a berth extension that Kubernetes refuses (it takes five fields)`);
   const tz = str(spec.timeZone);
   if (tz !== undefined) out.timeZone = tz;
+  const tzProblem = tz !== undefined ? timeZoneProblem(tz) : undefined;
+  if (tzProblem) p.error(['spec', 'timeZone'], 'cronjob.time-zone', tzProblem);
   const deadline = num(spec.startingDeadlineSeconds);
   if (deadline !== undefined) out.startingDeadlineSeconds = deadline;
   return out;
