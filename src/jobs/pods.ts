@@ -47,5 +47,6 @@ export function jobPods(job: JobResource, status: JobStatus, taken: ReadonlySet<
     // A pod that ran stays what it was: a Job's pods are never replaced, only added or removed.
     replaceOnSpecChange: false,
     restartLimit: job.backoffLimit,
+    jobCompletions: job.completions ?? 1,
   }));
 }

@@ -64,6 +64,8 @@ export interface DesiredPod {
   replaceOnSpecChange: boolean;
   /** A Job's backoffLimit: restartPolicy OnFailure restarts a container at most this often (0: never). */
   restartLimit?: number;
+  /** A Job's completions (a label for `berth get jobs`). */
+  jobCompletions?: number;
 }
 
 /** Pairing (which pods should exist) kept apart from ordering, so a rollout planner can reuse it. */

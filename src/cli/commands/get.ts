@@ -15,8 +15,9 @@ import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
 import { secondsLeft, splitTerminating, TerminationLedger } from '../../rollout/terminating';
+import { jobRows, type JobRow } from '../jobRows';
 
-const WHAT = ['pods', 'deployments', 'statefulsets', 'services', 'endpoints', 'all'] as const;
+const WHAT = ['pods', 'deployments', 'statefulsets', 'jobs', 'services', 'endpoints', 'all'] as const;
 type What = (typeof WHAT)[number];
 
 interface PodRow {
@@ -75,6 +76,7 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
       if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
+      if (what === 'jobs' || what === 'all') sections.jobs = jobRows(pods, Date.now());
       if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'endpoints' || what === 'all') sections.listeners = await listenerRows(eng, raw.namespace);
       if (raw.output === 'json') {
@@ -94,6 +96,8 @@ function columnsFor(section: string): [string, (r: never) => string][] {
   switch (section) {
     case 'pods':
       return [['NAMESPACE', (r: PodRow) => r.namespace], ['NAME', (r: PodRow) => r.name], ['READY', (r: PodRow) => r.ready], ['STATUS', (r: PodRow) => r.status], ['OWNER', (r: PodRow) => `${r.kind}/${r.owner}`], ['REVISION', (r: PodRow) => r.revision.slice(0, 8)]] as never;
+    case 'jobs':
+      return [['NAMESPACE', (r: JobRow) => r.namespace], ['NAME', (r: JobRow) => r.name], ['STATUS', (r: JobRow) => r.status], ['COMPLETIONS', (r: JobRow) => r.completions], ['DURATION', (r: JobRow) => r.duration], ['AGE', (r: JobRow) => r.age]] as never;
     case 'listeners':
       return [['SERVICE', (r: EndpointRow) => r.service], ['LISTEN', (r: EndpointRow) => r.listen], ['STATE', (r: EndpointRow) => r.state], ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints]] as never;
     case 'services':

@@ -53,6 +53,8 @@ describe('Job (real engine)', function () {
     // Applied again: a finished Job does not run again.
     const again = await h.apply(dir);
     assert.deepEqual(again.actions.filter((a) => a.type === 'create-pod'), []);
+    const table = await h.cli('get', ['jobs']);
+    assert.match(table.stdout, /count\s+Complete\s+2\/2\s+\d+s\s+\d+s/, table.stdout + table.stderr);
     const status = jobStatuses(run.desired.jobs, (await observe(h.runtime, h.instance)).pods, await new JobRecordStore(h.stateDir, h.instance).load(), Date.now()).get('Job/default/count')!;
     assert.deepEqual([status.phase, status.succeeded, status.failed], ['Complete', 2, 0]);
   });
