@@ -8,8 +8,10 @@ import { observe } from '../../../src/observe';
 import { exitCodeOf, jobStatuses } from '../../../src/jobs/status';
 import { JobRecordStore } from '../../../src/jobs/records';
 import { ManifestDir } from '../../helpers/manifests';
-import { TEST_IMAGE } from '../../helpers/testImage';
+import { PAUSE_COMMAND, TEST_IMAGE } from '../../helpers/testImage';
 import { ApplyHarness, desiredOf, describeOutcome } from '../apply/harness';
+import { EngineApplier } from '../../../src/rollout/applier';
+import { pollUntil } from '../../../src/util/eventually';
 
 function job(name: string, spec: string, command: string, restartPolicy = 'Never'): string {
   return `apiVersion: batch/v1
@@ -87,6 +89,23 @@ describe('Job (real engine)', function () {
     assert.equal(run.outcome.type, 'failed', describeOutcome(run.outcome));
     assert.match(run.outcome.type === 'failed' ? run.outcome.reason : '', /DeadlineExceeded/);
     assert.deepEqual(await h.livePodsOf('slow'), []);
+  });
+
+  it('ttlSecondsAfterFinished: the finished pods stay, then go; the Job stays complete and does not run again', async () => {
+    const dir = await ManifestDir.create({ 'job.yaml': job('brief', '  ttlSecondsAfterFinished: 2', 'echo bye') });
+    const run = await h.apply(dir);
+    assert.equal(run.outcome.type, 'converged', describeOutcome(run.outcome));
+    assert.equal((await h.podsOf('brief')).length, 1);
+    const wakes: string[] = [];
+    const a = new EngineApplier(h.runtime, { instance: h.instance, stateDir: h.stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, log: () => undefined, onWake: (r) => wakes.push(r) });
+    await a.step(run.desired, 'r', 'self-heal');
+    // The applier's timer wakes the loop at the TTL; the step then removes the pods.
+    await pollUntil(async () => (wakes.includes('job') ? true : undefined), { timeoutMs: 10_000, intervalMs: 100, what: 'a wake-up at the TTL' });
+    await a.step(run.desired, 'r', 'self-heal');
+    await a.settled();
+    await pollUntil(async () => ((await h.podsOf('brief')).length === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 200, what: 'the pods to be removed' });
+    const again = await h.apply(dir);
+    assert.deepEqual(again.actions.filter((x) => x.type === 'create-pod'), []);
   });
 
   it('a changed spec is a new run: the old pods go, the new one runs', async () => {
