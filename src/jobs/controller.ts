@@ -7,7 +7,6 @@
  */
 import { resourceKey, type DesiredState } from '../model/types';
 import type { ObservedState } from '../observe/types';
-import { observedKey } from '../plan/pair';
 import { cronJobHealth, jobHealth } from '../health/jobs';
 import type { WorkloadHealth } from '../health/workload';
 import { cronJobJobs, cronStep, type CronJobState } from './cron';
@@ -84,10 +83,14 @@ export class JobController {
     ];
   }
 
+  /** Whether `key` is a Job whose run finished (as of the last judge()). */
+  finished(key: string): boolean {
+    const phase = this.statuses.get(key)?.phase;
+    return phase === 'Complete' || phase === 'Failed';
+  }
+
   stop(): void {
     this.timer.stop();
     this.scheduler?.stop();
   }
 }
-
-export { observedKey };
