@@ -12,6 +12,8 @@ import { ManifestDir } from '../../helpers/manifests';
 import { PAUSE_COMMAND, TEST_IMAGE } from '../../helpers/testImage';
 import { ApplyHarness, desiredOf } from '../apply/harness';
 import type { DesiredState } from '../../../src/model/types';
+import { observe } from '../../../src/observe';
+import { splitTerminating, TerminationLedger } from '../../../src/rollout/terminating';
 
 function cronJob(name: string, spec: string, command: string): string {
   return `apiVersion: batch/v1
@@ -51,8 +53,16 @@ describe('CronJob (real engine)', function () {
     await h?.cleanup();
   });
 
-  function applier(): EngineApplier {
-    return new EngineApplier(h.runtime, { instance: h.instance, stateDir: h.stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined, cronScheduler: scheduler });
+  function applier(now?: () => number): EngineApplier {
+    return new EngineApplier(h.runtime, { instance: h.instance, stateDir: h.stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined, cronScheduler: scheduler, ...(now ? { now } : {}) });
+  }
+
+  /** Live (not terminating) pods of the CronJob's Jobs: Job name -> container states. */
+  async function runs(): Promise<Map<string, string[]>> {
+    const byJob = new Map<string, string[]>();
+    const split = splitTerminating(await observe(h.runtime, h.instance), await new TerminationLedger(h.stateDir, h.instance).list());
+    for (const p of split.pods) if (p.kind === 'Job') byJob.set(p.owner, [...(byJob.get(p.owner) ?? []), p.containers[0]?.state ?? 'none']);
+    return byJob;
   }
 
   /** Steps (self-heal, as the operator does after convergence) until `done` holds. */
@@ -60,35 +70,56 @@ describe('CronJob (real engine)', function () {
     return pollUntil(
       async () => {
         await a.step(desired, 'r1', 'self-heal');
-        const byJob = new Map<string, string[]>();
-        for (const p of await h.livePodsOf('', 'default').then(() => h.pods())) if (p.kind === 'Job') byJob.set(p.owner, [...(byJob.get(p.owner) ?? []), p.containers[0]!.state]);
+        const byJob = await runs();
         return done(byJob) ? byJob : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200, what },
     );
   }
 
-  it('fires on schedule: each tick wakes the loop and a Job <cronjob>-<time> runs to completion', async () => {
-    const dir = await ManifestDir.create({ 'cj.yaml': cronJob('tick', '  successfulJobsHistoryLimit: 2', 'echo tick') });
+  const completed = (j: Map<string, string[]>) => [...j].filter(([, s]) => s.every((x) => x === 'exited')).map(([name]) => name);
+
+  it('fires on schedule: the scheduler ticks wake the loop and Jobs <cronjob>-<time> run to completion', async () => {
+    const dir = await ManifestDir.create({ 'cj.yaml': cronJob('tick', '  concurrencyPolicy: Forbid', 'echo tick') });
     const desired = await desiredOf(dir);
-    const a = applier();
-    const jobs = await stepUntil(a, desired, 'two completed runs', (j) => [...j.values()].filter((s) => s.every((x) => x === 'exited')).length >= 2);
+    const jobs = await stepUntil(applier(), desired, 'two completed runs', (j) => completed(j).length >= 2);
     for (const name of jobs.keys()) assert.match(name, /^tick-\d{10}$/);
     assert.ok(wakes > 0, 'the scheduler never ticked');
-    // History: never more than 2 succeeded Jobs kept (one more may be running or just done).
-    await stepUntil(a, desired, 'history pruned to the limit', (j) => j.size >= 2 && [...j.values()].filter((s) => s.every((x) => x === 'exited')).length <= 2 && wakes > 6);
   });
 
-  it('Forbid: no new Job starts while one runs', async () => {
-    const dir = await ManifestDir.create({ 'cj.yaml': cronJob('slow', '  concurrencyPolicy: Forbid', 'sleep 4') });
+  /** A clock the test moves: one schedule time at a time, so what runs is decided by the test alone. */
+  const T0 = Math.ceil(Date.now() / 60_000) * 60_000;
+
+  it('Forbid: while a Job runs, later schedule times start nothing', async () => {
+    let now = T0;
+    const dir = await ManifestDir.create({ 'cj.yaml': cronJob('slow', '  concurrencyPolicy: Forbid', 'sleep 30').replace('"*/1 * * * * *"', '"* * * * *"') });
     const desired = await desiredOf(dir);
-    const a = applier();
-    await stepUntil(a, desired, 'a first run', (j) => j.size === 1);
-    const first = wakes;
-    // Several ticks later, still that one Job.
-    const jobs = await stepUntil(a, desired, 'three more ticks', () => wakes >= first + 3);
-    const running = [...jobs.values()].filter((s) => s.includes('running'));
-    assert.ok(jobs.size === 1 || running.length === 0, `more than one job ran at once: ${JSON.stringify([...jobs])}`);
-    assert.ok(running.length <= 1);
+    const a = applier(() => now);
+    await a.step(desired, 'r1', 'self-heal');
+    now = T0 + 61_000;
+    const first = await stepUntil(a, desired, 'the first run', (j) => j.size === 1);
+    for (const minutes of [2, 3]) {
+      now = T0 + minutes * 60_000 + 1000;
+      await a.step(desired, 'r1', 'self-heal');
+      await a.step(desired, 'r1', 'self-heal');
+      assert.deepEqual([...(await runs()).keys()], [...first.keys()], `a run started at minute ${minutes} while ${[...first.keys()]} ran`);
+    }
+  });
+
+  it('history limits: older finished Jobs are removed with their pods', async () => {
+    let now = T0;
+    const dir = await ManifestDir.create({ 'cj.yaml': cronJob('hist', '  successfulJobsHistoryLimit: 1', 'echo done').replace('"*/1 * * * * *"', '"* * * * *"') });
+    const desired = await desiredOf(dir);
+    const a = applier(() => now);
+    await a.step(desired, 'r1', 'self-heal');
+    const names: string[] = [];
+    for (const minutes of [1, 2, 3]) {
+      now = T0 + minutes * 60_000 + 1000;
+      const name = `hist-${T0 / 60_000 + minutes}`;
+      names.push(name);
+      await stepUntil(a, desired, `${name} to complete`, (j) => completed(j).includes(name));
+    }
+    const left = await stepUntil(a, desired, 'the older runs to go', (j) => j.size === 1);
+    assert.deepEqual([...left.keys()], [names[2]]);
   });
 });
