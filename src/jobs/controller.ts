@@ -94,3 +94,13 @@ export class JobController {
     this.scheduler?.stop();
   }
 }
+
+/**
+ * What a plan preview (`berth diff`) needs to plan Jobs as the applier would: the Jobs the
+ * CronJobs made and each Job's status with the records of finished runs. Writes nothing.
+ */
+export async function previewJobs(stateDir: string, instance: string, desired: DesiredState, observed: ObservedState, now: number): Promise<{ full: DesiredState; jobs: ReadonlyMap<string, JobStatus> }> {
+  const control = new JobController(stateDir, instance, () => undefined);
+  const full = await control.expand(desired);
+  return { full, jobs: jobStatuses(full.jobs, observed.pods, await new JobRecordStore(stateDir, instance).load(), now) };
+}

@@ -104,6 +104,8 @@ describe('Job (real engine)', function () {
     await a.step(run.desired, 'r', 'self-heal');
     await a.settled();
     await pollUntil(async () => ((await h.podsOf('brief')).length === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 200, what: 'the pods to be removed' });
+    const diff = await h.cli('diff', [dir.path]);
+    assert.deepEqual([diff.code, diff.stdout.trim()], [0, 'no changes'], diff.stderr);
     const again = await h.apply(dir);
     assert.deepEqual(again.actions.filter((x) => x.type === 'create-pod'), []);
   });
