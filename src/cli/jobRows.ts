@@ -4,7 +4,7 @@
  * now), AGE of the first pod. A CronJob's Jobs are among them, named `<cronjob>-<time>`.
  */
 import type { ObservedPod } from '../observe/types';
-import { podOutcome } from '../jobs/status';
+import { exitedAt, podOutcome } from '../jobs/status';
 import { JOB_COMPLETIONS_LABEL } from '../plan/labels';
 
 export interface JobRow {
@@ -46,19 +46,3 @@ export function jobRows(pods: readonly ObservedPod[], nowMs: number): JobRow[] {
   });
 }
 
-const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
-
-/**
- * When a pod's container exited (unix s), from Docker's status line ("Exited (0) 5 seconds
- * ago", "About a minute ago"): the list call carries no exit time, and this is as precise as
- * that line (seconds, then minutes, ...).
- */
-export function exitedAt(p: ObservedPod, nowMs: number): number {
-  const m = /^Exited \(-?\d+\) (.+) ago$/.exec(p.containers[0]?.status ?? '');
-  if (!m) return nowMs / 1000;
-  const text = m[1]!.toLowerCase();
-  const n = /^(\d+) (second|minute|hour|day|week)s?$/.exec(text);
-  const about = /^about an? (minute|hour)$/.exec(text);
-  const ago = n ? Number(n[1]) * UNITS[n[2]!]! : about ? UNITS[about[1]!]! : 0;
-  return nowMs / 1000 - ago;
-}

@@ -119,6 +119,9 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
   if (verdict.phase === 'Suspended') return { ...base, phase: 'Suspended', active: 0, succeeded, failed, keep: finishedPods, create: 0, finishedNow: false };
   const want = job.completions !== undefined ? Math.min(job.parallelism, job.completions - succeeded) : succeeded > 0 ? 0 : job.parallelism;
   const deadlineAt = job.activeDeadlineSeconds !== undefined && startTime !== undefined ? startTime + job.activeDeadlineSeconds * 1000 : undefined;
+  const backoffUntil = now !== undefined ? backoffEnd(outcomes, now) : undefined;
+  const waiting = backoffUntil !== undefined && backoffUntil > now!;
+  const wakeAt = Math.min(deadlineAt ?? Infinity, waiting ? backoffUntil : Infinity);
   return {
     ...base,
     phase: 'Running',
@@ -126,10 +129,25 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
     succeeded,
     failed,
     keep: mine.map((p) => p.name),
-    create: Math.max(0, want - active.length),
-    ...(deadlineAt !== undefined ? { wakeAt: deadlineAt } : {}),
+    create: waiting ? 0 : Math.max(0, want - active.length),
+    ...(Number.isFinite(wakeAt) ? { wakeAt } : {}),
     finishedNow: false,
   };
+}
+
+/** Kubernetes' pod failure backoff: 10 s, doubled per failure, at most 6 min. */
+const BACKOFF_BASE_MS = 10_000;
+const BACKOFF_MAX_MS = 360_000;
+
+/**
+ * Until when new pods wait after failures (Kubernetes' backoff record: failures since the
+ * last success, from the last failure's exit). Exit times come from Docker's status line.
+ */
+function backoffEnd(outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[], now: number): number | undefined {
+  const lastSuccess = Math.max(-Infinity, ...outcomes.filter((o) => o.outcome.type === 'succeeded').map((o) => exitedAt(o.pod, now) * 1000));
+  const failures = outcomes.filter((o) => o.outcome.type === 'failed').map((o) => exitedAt(o.pod, now) * 1000).filter((t) => t > lastSuccess);
+  if (failures.length === 0) return undefined;
+  return Math.max(...failures) + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures.length - 1));
 }
 
 function judge(job: JobResource, active: number, succeeded: number, failed: number, startTime: number | undefined, now: number | undefined): { phase: JobPhase; reason?: JobFailure } {
@@ -168,4 +186,21 @@ export function jobStatuses(jobs: readonly JobResource[], pods: readonly Observe
 export function recordOf(s: JobStatus): JobRecord | undefined {
   if (s.phase !== 'Complete' && s.phase !== 'Failed') return undefined;
   return { key: s.key, ...(s.spawned ? { spawned: true } : {}), specHash: s.specHash, phase: s.phase, ...(s.reason ? { reason: s.reason } : {}), ...(s.startTime !== undefined ? { startTime: s.startTime } : {}), completionTime: s.completionTime ?? 0, succeeded: s.succeeded, failed: s.failed };
+}
+
+const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };
+
+/**
+ * When a pod's container exited (unix s), from Docker's status line ("Exited (0) 5 seconds
+ * ago", "About a minute ago"): the list call carries no exit time, and this is as precise as
+ * that line (seconds, then minutes, ...).
+ */
+export function exitedAt(p: ObservedPod, nowMs: number): number {
+  const m = /^Exited \(-?\d+\) (.+) ago$/.exec(p.containers[0]?.status ?? '');
+  if (!m) return nowMs / 1000;
+  const text = m[1]!.toLowerCase();
+  const n = /^(\d+) (second|minute|hour|day|week)s?$/.exec(text);
+  const about = /^about an? (minute|hour)$/.exec(text);
+  const ago = n ? Number(n[1]) * UNITS[n[2]!]! : about ? UNITS[about[1]!]! : 0;
+  return nowMs / 1000 - ago;
 }

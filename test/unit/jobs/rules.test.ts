@@ -25,9 +25,9 @@ function job(over: Partial<JobResource> = {}, restartPolicy: 'Never' | 'OnFailur
 }
 
 /** A pod of job `j` in state `state` (`exited:N` for an exit code), created at `createdAt` s. */
-function pod(name: string, state: string, createdAt = 100, specHash = HASH): ObservedPod {
+function pod(name: string, state: string, createdAt = 100, specHash = HASH, ago = '1 second'): ObservedPod {
   const [s, code] = state.split(':') as [ContainerState, string?];
-  const status = s === 'exited' ? `Exited (${code}) 1 second ago` : 'Up 1 second';
+  const status = s === 'exited' ? `Exited (${code}) ${ago} ago` : 'Up 1 second';
   return { namespace: 'default', name, kind: 'Job', owner: 'j', specHash, revision: 'r', containers: [{ id: name, name, image: 'i', labels: {}, state: s, status, createdAt, networks: {} }] };
 }
 
@@ -57,9 +57,19 @@ describe('jobs: status', () => {
 
   it('Never: fails when failed > backoffLimit (Kubernetes exceedsBackoffLimit)', () => {
     const j = job({ backoffLimit: 1 });
-    assert.deepEqual([jobStatus(j, [pod('a', 'exited:1')], undefined, 0).phase, jobStatus(j, [pod('a', 'exited:1')], undefined, 0).create], ['Running', 1]);
+    const long = pod('a', 'exited:1', 100, HASH, '2 minutes');
+    assert.deepEqual([jobStatus(j, [long], undefined, 0).phase, jobStatus(j, [long], undefined, 0).create], ['Running', 1]);
     const s = jobStatus(j, [pod('a', 'exited:1'), pod('b', 'exited:1')], undefined, 0);
     assert.deepEqual([s.phase, s.reason, s.failed, s.create], ['Failed', 'BackoffLimitExceeded', 2, 0]);
+  });
+
+  it('a failed pod is replaced after Kubernetes backoff: 10 s after its exit, doubled per failure', () => {
+    const j = job();
+    const one = jobStatus(j, [pod('a', 'exited:1', 100, HASH, '4 seconds')], undefined, 100_000);
+    assert.deepEqual([one.create, one.wakeAt], [0, 106_000]);
+    assert.equal(jobStatus(j, [pod('a', 'exited:1', 100, HASH, '11 seconds')], undefined, 100_000).create, 1);
+    const two = jobStatus(j, [pod('a', 'exited:1', 100, HASH, '30 seconds'), pod('b', 'exited:1', 100, HASH, '11 seconds')], undefined, 100_000);
+    assert.deepEqual([two.create, two.wakeAt], [0, 109_000]);
   });
 
   it('OnFailure: a pod Docker gave up on fails the Job', () => {
