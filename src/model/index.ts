@@ -39,6 +39,9 @@ function collect(entries: readonly Located[]): DesiredState {
     StatefulSet: d.statefulSets,
     Job: d.jobs,
     CronJob: d.cronJobs,
+    DaemonSet: d.daemonSets,
+    Ingress: d.ingresses,
+    IngressClass: d.ingressClasses,
   };
   for (const e of entries) lists[e.resource.kind]?.push(e.resource);
   for (const list of Object.values(lists)) list?.sort(byNamespaceThenName);

@@ -9,12 +9,15 @@ export type Kind =
   | 'Pod'
   | 'Deployment'
   | 'StatefulSet'
+  | 'DaemonSet'
   | 'Service'
   | 'ConfigMap'
   | 'Secret'
   | 'PersistentVolumeClaim'
   | 'Job'
-  | 'CronJob';
+  | 'CronJob'
+  | 'Ingress'
+  | 'IngressClass';
 
 export const KINDS: readonly Kind[] = [
   'Namespace',
@@ -25,11 +28,14 @@ export const KINDS: readonly Kind[] = [
   'Pod',
   'Deployment',
   'StatefulSet',
+  'DaemonSet',
+  'Ingress',
+  'IngressClass',
   'Job',
   'CronJob',
 ];
 
-export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'Job';
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
 
 export interface SourceRef {
   file: string;
@@ -293,6 +299,24 @@ export interface CronJobResource {
   jobTemplate: { labels: Record<string, string>; annotations: Record<string, string>; spec: JobSpec };
 }
 
+/**
+ * One pod on this host (a multi-host engine would run one per node). Kubernetes' defaults:
+ * RollingUpdate with maxUnavailable 1, maxSurge 0.
+ */
+export type DaemonSetStrategy = { type: 'RollingUpdate'; maxSurge: IntOrString; maxUnavailable: IntOrString } | { type: 'OnDelete' };
+
+export interface DaemonSetResource {
+  kind: 'DaemonSet';
+  meta: Meta;
+  selector: LabelSelector;
+  template: PodTemplate;
+  updateStrategy: DaemonSetStrategy;
+  minReadySeconds: number; // 0
+  /** DaemonSets have no progressDeadlineSeconds in Kubernetes; berth uses 600 s (annotation `berth.io/progress-deadline-seconds` overrides). */
+  progressDeadlineSeconds: number;
+  templateHash: string;
+}
+
 export interface ServicePort {
   name?: string;
   protocol: 'TCP' | 'UDP';
@@ -312,6 +336,9 @@ export interface ServiceResource {
   externalName?: string;
 }
 
+import type { IngressClassResource, IngressResource } from './ingressTypes';
+export type { IngressBackend, IngressClassResource, IngressPath, IngressResource, IngressRule } from './ingressTypes';
+
 export type Resource =
   | NamespaceResource
   | ConfigMapResource
@@ -322,9 +349,12 @@ export type Resource =
   | StatefulSetResource
   | ServiceResource
   | JobResource
-  | CronJobResource;
+  | CronJobResource
+  | DaemonSetResource
+  | IngressResource
+  | IngressClassResource;
 
-export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource | JobResource;
+export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource | DaemonSetResource | JobResource;
 
 /** Everything a revision declares, by kind, each list sorted by namespace then name. */
 export interface DesiredState {
@@ -338,10 +368,18 @@ export interface DesiredState {
   statefulSets: StatefulSetResource[];
   jobs: JobResource[];
   cronJobs: CronJobResource[];
+  daemonSets: DaemonSetResource[];
+  ingresses: IngressResource[];
+  ingressClasses: IngressClassResource[];
 }
 
 export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: string } }): string {
   return r.kind === 'Namespace' ? `Namespace/${r.meta.name}` : `${r.kind}/${r.meta.namespace}/${r.meta.name}`;
+}
+
+/** The workloads that run pods from a template: Deployments, StatefulSets, DaemonSets. */
+export function templatedWorkloads(d: DesiredState): (DeploymentResource | StatefulSetResource | DaemonSetResource)[] {
+  return [...d.deployments, ...d.statefulSets, ...d.daemonSets];
 }
 
 export function allResources(d: DesiredState): Resource[] {
@@ -356,9 +394,12 @@ export function allResources(d: DesiredState): Resource[] {
     ...d.statefulSets,
     ...d.jobs,
     ...d.cronJobs,
+    ...d.daemonSets,
+    ...d.ingresses,
+    ...d.ingressClasses,
   ];
 }
 
 export function emptyDesiredState(): DesiredState {
-  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], jobs: [], cronJobs: [] };
+  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], daemonSets: [], ingresses: [], ingressClasses: [], jobs: [], cronJobs: [] };
 }

@@ -50,6 +50,8 @@ export interface OperatorOptions {
   policy: ValidateOptions;
   /** Address of LoadBalancer listeners (`--lb-address`). */
   lbAddress?: string;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`). */
+  ingressPorts?: { http: number; https: number };
 }
 
 export interface Operator {
@@ -76,7 +78,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
     // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
     const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
     closers.push({ close: async () => cronScheduler.stop() });
@@ -84,6 +86,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       ...publisher.hooks(),
       cronScheduler,
       serviceAnchors,
+      probeLoop: true,
       instance: opts.instance,
       stateDir: opts.stateDir,
       pauseImage: opts.pauseImage,

@@ -43,6 +43,12 @@ export interface ApplierOptions {
   serviceAnchors?: boolean;
   /** Time between looks at the engine while waiting for readiness. */
   pollMs?: number;
+  /**
+   * probe() is called between steps (the operator's probe loop): steps then probe only pods
+   * never probed, and leave the periodic probes to the loop. Without it (`berth apply`)
+   * every step runs the probes that are due.
+   */
+  probeLoop?: boolean;
   /** Independent actions of a step run at most this many at once (runStep.ts). */
   concurrency?: number;
   log(msg: string, fields?: Record<string, unknown>): void;
@@ -169,7 +175,7 @@ export class EngineApplier implements Applier {
   async probe(): Promise<void> {
     if (this.stepping || !this.current) return;
     const before = readyIds(this.lastViews);
-    await this.look(this.current, this.canReuseObserved());
+    await this.look(this.current, { reuse: this.canReuseObserved(), allProbes: true });
     if (readyIds(this.lastViews) !== before) this.opts.onWake?.('readiness');
   }
 
@@ -199,12 +205,12 @@ export class EngineApplier implements Applier {
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
   /** `full`: `desired` with the Jobs its CronJobs made (what is planned). */
-  private async look(desired: DesiredState, reuse?: ObservedState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
-    const observed = reuse ?? (await this.listEngine());
+  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
+    const observed = opts.reuse ?? (await this.listEngine());
     const full = await this.jobControl.expand(desired);
     const jobs = await this.jobControl.judge(full, observed, this.now());
     const pods = expandPods(full, new Warnings(), { taken: takenNames(observed), jobs });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
     this.health = workloadHealth(desired, views, this.now(), jobs);
     this.cronHealth = await this.jobControl.cronHealth(desired, full);
     this.terminatingPods = observed.terminating ?? [];

@@ -15,6 +15,9 @@ export const API_VERSIONS: Readonly<Record<Kind, string>> = {
   StatefulSet: 'apps/v1',
   Job: 'batch/v1',
   CronJob: 'batch/v1',
+  DaemonSet: 'apps/v1',
+  Ingress: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
 };
 
 const SUPPORTED = `berth supports ${KINDS.join(', ')}`;

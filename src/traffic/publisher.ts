@@ -10,7 +10,7 @@
  * proxy confirms, and open connections drain within the grace period; then SIGTERM.
  */
 import type { Container, DesiredState } from '../model/types';
-import { resourceKey } from '../model/types';
+import { resourceKey, templatedWorkloads } from '../model/types';
 import type { ObservedPod, ObservedState } from '../observe/types';
 import type { PodView } from '../health/workload';
 import type { RemovePodAction } from '../plan/types';
@@ -19,6 +19,7 @@ import { networkName } from '../plan/names';
 import { LABEL, type Runtime } from '../runtime/types';
 import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
 import { AnchorPids, anchorProxyNames, netnsOf } from './anchors';
+import { ingressListeners, syncTlsFiles, tlsDirOf, withIngress, type TlsFile } from '../ingress';
 
 export interface PublisherOptions {
   instance: string;
@@ -27,6 +28,8 @@ export interface PublisherOptions {
   lbAddress?: string;
   /** ClusterIP Services have anchors (PlanContext.serviceAnchors): serve them. */
   serviceAnchors: boolean;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`; default 80 and 443). */
+  ingressPorts?: { http: number; https: number };
   log(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -41,6 +44,8 @@ export class EndpointPublisher {
   /** The pods in the last table published. */
   private published = new Set<string>();
   private readonly supervisor: ProxySupervisor;
+  /** Certificate files of the last table published (src/ingress). */
+  private tlsFiles: ReadonlySet<string> = new Set();
   private readonly anchorPids: AnchorPids;
   private legacyChecked = false;
 
@@ -120,7 +125,9 @@ export class EndpointPublisher {
       table.listeners.push(...cluster.listeners);
       table.warnings.push(...cluster.warnings);
     }
-    return table;
+    const ports = this.opts.ingressPorts ?? { http: 80, https: 443 };
+    const ingress = { httpPort: ports.http, httpsPort: ports.https, tlsDir: tlsDirOf(this.supervisor.paths.dir) };
+    return withIngress(table, ingressListeners(last.desired, inputs, ingress));
   }
 
   /** Service key -> the network namespace of its running anchor. */
@@ -155,6 +162,7 @@ export class EndpointPublisher {
   private async publish(table: EndpointTable): Promise<number | undefined> {
     if (table.listeners.length === 0 && !(await this.supervisor.running())) return undefined;
     await this.supervisor.ensureRunning();
+    this.tlsFiles = await syncTlsFiles(tlsDirOf(this.supervisor.paths.dir), (table as { files?: TlsFile[] }).files ?? [], this.tlsFiles);
     const warnings = table.warnings.join('\n');
     if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
     this.lastWarnings = warnings;
@@ -168,7 +176,7 @@ export class EndpointPublisher {
 export function podInputs(instance: string, desired: DesiredState, pods: readonly ObservedPod[], views: readonly PodView[]): PodEndpointInput[] {
   const ready = new Map(views.map((v) => [`${v.namespace}/${v.name}`, v.ready]));
   const templates = new Map<string, { labels: Record<string, string>; ports: PodEndpointInput['ports'] }>();
-  for (const w of [...desired.deployments, ...desired.statefulSets]) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
+  for (const w of templatedWorkloads(desired)) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
   for (const p of desired.pods) templates.set(resourceKey(p), { labels: p.meta.labels, ports: portsOf(p.spec.containers) });
   return pods
     .filter((o) => o.kind !== 'Service')

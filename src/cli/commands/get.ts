@@ -16,7 +16,7 @@ import { printTable } from '../table';
 import { secondsLeft, splitTerminating, TerminationLedger } from '../../rollout/terminating';
 import { jobRows, type JobRow } from '../jobRows';
 
-const WHAT = ['pods', 'deployments', 'statefulsets', 'jobs', 'services', 'endpoints', 'all'] as const;
+const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'services', 'endpoints', 'all'] as const;
 type What = (typeof WHAT)[number];
 
 interface PodRow {
@@ -72,6 +72,7 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
       if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
+      if (what === 'daemonsets' || what === 'all') sections.daemonsets = workloadRows(pods, 'DaemonSet');
       if (what === 'jobs' || what === 'all') sections.jobs = jobRows(pods, Date.now());
       if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'endpoints' || what === 'all') sections.listeners = await listenerRows(eng, raw.namespace);

@@ -9,6 +9,8 @@ import type { Kind, Resource } from '../types';
 import { normalizeConfigMap, normalizeNamespace, normalizePvc, normalizeSecret, normalizeService } from './objects';
 import { normalizeDeployment, normalizePod, normalizeStatefulSet } from './workloads';
 import { normalizeCronJob, normalizeJob } from './jobs';
+import { normalizeDaemonSet } from './daemonset';
+import { normalizeIngress, normalizeIngressClass } from './ingress';
 
 const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   Namespace: normalizeNamespace,
@@ -21,6 +23,9 @@ const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   StatefulSet: normalizeStatefulSet,
   Job: normalizeJob,
   CronJob: normalizeCronJob,
+  DaemonSet: normalizeDaemonSet,
+  Ingress: normalizeIngress,
+  IngressClass: normalizeIngressClass,
 };
 
 export function normalizeDoc(doc: ManifestDoc): { entry?: Located; problems: Problem[] } {
