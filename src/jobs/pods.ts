@@ -22,22 +22,30 @@ export function jobPodName(job: string, runHash: string, seq: number): string {
 export function jobPods(job: JobResource, status: JobStatus, taken: ReadonlySet<string>): DesiredPod[] {
   const ns = job.meta.namespace;
   const names = [...status.keep];
+  const index = new Map(Object.entries(status.indexes?.kept ?? {}));
   const used = new Set(names);
-  for (let seq = 0; names.length < status.keep.length + status.create; seq++) {
-    const name = jobPodName(job.meta.name, job.templateHash, seq);
-    if (used.has(name) || taken.has(`${ns}/${name}`)) continue;
+  const wanted = status.indexes ? status.indexes.create : Array.from({ length: status.create }, () => undefined);
+  let seq = 0;
+  for (const i of wanted) {
+    // Indexed pods are `<job>-<index>-<suffix>`, as Kubernetes names them.
+    const nameOf = (n: number) => jobPodName(i === undefined ? job.meta.name : `${job.meta.name}-${i}`, job.templateHash, n);
+    while (used.has(nameOf(seq)) || taken.has(`${ns}/${nameOf(seq)}`)) seq++;
+    const name = nameOf(seq);
     used.add(name);
     names.push(name);
+    if (i !== undefined) index.set(name, i);
   }
   // Kubernetes labels a Job's pods with its name; Services and `kubectl logs -l` select on them.
-  const labels = { ...job.template.labels, 'batch.kubernetes.io/job-name': job.meta.name, 'job-name': job.meta.name };
+  const jobLabels = { ...job.template.labels, 'batch.kubernetes.io/job-name': job.meta.name, 'job-name': job.meta.name };
+  const labelsOf = (i: number | undefined) => (i === undefined ? jobLabels : { ...jobLabels, 'batch.kubernetes.io/job-completion-index': String(i) });
   return names.map((name) => ({
+    ...(index.has(name) ? { ordinal: index.get(name)!, completionIndex: index.get(name)! } : {}),
     key: resourceKey(job),
     kind: 'Job',
     owner: job.meta.name,
     namespace: ns,
     name,
-    labels,
+    labels: labelsOf(index.get(name)),
     annotations: job.template.annotations,
     spec: job.template.spec,
     specHash: job.templateHash,

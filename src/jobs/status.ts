@@ -55,6 +55,8 @@ export interface JobStatus {
   keep: string[];
   /** How many new pods to create now. */
   create: number;
+  /** Indexed: the completion index of each kept pod, and the indexes the new pods get. */
+  indexes?: { kept: Record<string, number>; create: number[] };
   /** Unix ms of the next time-bound change (deadline, TTL): look again then. */
   wakeAt?: number;
   /** The run finished and is not recorded yet. */
@@ -89,7 +91,9 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
   const rec = record && (job.createdBy || record.specHash === job.templateHash) ? record : undefined;
   const outcomes = mine.map((p) => ({ pod: p, outcome: podOutcome(p) }));
   const active = outcomes.filter((o) => o.outcome.type === 'active').map((o) => o.pod.name);
-  const succeeded = outcomes.filter((o) => o.outcome.type === 'succeeded').length;
+  const succeededPods = outcomes.filter((o) => o.outcome.type === 'succeeded');
+  // Indexed: a completion is an index with a succeeded pod (Kubernetes' succeededIndexes).
+  const succeeded = job.completionMode === 'Indexed' ? new Set(succeededPods.map((o) => o.pod.ordinal)).size : succeededPods.length;
   const failed = outcomes.filter((o) => o.outcome.type === 'failed').length;
   const created = mine.map((p) => p.containers[0]?.createdAt ?? p.infra?.createdAt).filter((t): t is number => t !== undefined);
   const startTime = rec?.startTime ?? (created.length > 0 ? Math.min(...created) * 1000 : undefined);
@@ -117,6 +121,7 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
     };
   }
   if (verdict.phase === 'Suspended') return { ...base, phase: 'Suspended', active: 0, succeeded, failed, keep: finishedPods, create: 0, finishedNow: false };
+  if (job.completionMode === 'Indexed') return indexedRunning(job, { ...base, succeeded, failed }, outcomes, now);
   const want = job.completions !== undefined ? Math.min(job.parallelism, job.completions - succeeded) : succeeded > 0 ? 0 : job.parallelism;
   const deadlineAt = job.activeDeadlineSeconds !== undefined && startTime !== undefined ? startTime + job.activeDeadlineSeconds * 1000 : undefined;
   const backoffUntil = now !== undefined ? backoffEnd(outcomes, now) : undefined;
@@ -133,6 +138,25 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
     ...(Number.isFinite(wakeAt) ? { wakeAt } : {}),
     finishedNow: false,
   };
+}
+
+/**
+ * An Indexed Job running (Kubernetes' completionMode Indexed): each index in
+ * 0..completions-1 needs one succeeded pod; the lowest indexes without a succeeded or active
+ * pod get the new ones, at most parallelism active in all.
+ */
+function indexedRunning(job: JobResource, base: Omit<JobStatus, 'phase' | 'active' | 'keep' | 'create' | 'finishedNow'>, outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[], now: number | undefined): JobStatus {
+  const done = new Set(outcomes.filter((o) => o.outcome.type === 'succeeded').map((o) => o.pod.ordinal));
+  const busy = new Set(outcomes.filter((o) => o.outcome.type === 'active').map((o) => o.pod.ordinal));
+  const active = outcomes.filter((o) => o.outcome.type === 'active').length;
+  const backoffUntil = now !== undefined ? backoffEnd(outcomes, now) : undefined;
+  const waiting = backoffUntil !== undefined && backoffUntil > now!;
+  const free: number[] = [];
+  for (let i = 0; i < (job.completions ?? 0) && free.length < job.parallelism - active; i++) if (!done.has(i) && !busy.has(i)) free.push(i);
+  const create = waiting ? [] : free;
+  const kept: Record<string, number> = {};
+  for (const o of outcomes) if (o.pod.ordinal !== undefined) kept[o.pod.name] = o.pod.ordinal;
+  return { ...base, phase: 'Running', active, keep: outcomes.map((o) => o.pod.name), create: create.length, indexes: { kept, create }, ...(waiting ? { wakeAt: backoffUntil } : {}), finishedNow: false };
 }
 
 /** Kubernetes' pod failure backoff: 10 s, doubled per failure, at most 6 min. */

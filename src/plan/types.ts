@@ -66,6 +66,8 @@ export interface DesiredPod {
   restartLimit?: number;
   /** A Job's completions (a label for `berth get jobs`). */
   jobCompletions?: number;
+  /** An Indexed Job's pod: its index, in the env as JOB_COMPLETION_INDEX (also as `ordinal`). */
+  completionIndex?: number;
 }
 
 /** Pairing (which pods should exist) kept apart from ordering, so a rollout planner can reuse it. */

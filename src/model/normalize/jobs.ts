@@ -33,8 +33,8 @@ function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegme
   // Kubernetes: neither given -> both 1; parallelism alone -> a work queue (completions unset).
   if (completions !== undefined) out.completions = completions;
   else if (spec.parallelism === undefined) out.completions = 1;
-  if (out.completionMode === 'Indexed') {
-    p.error([...path, 'completionMode'], 'job.indexed', 'completionMode "Indexed" is not supported by berth yet (NonIndexed is; see docs/jobs.md)');
+  if (out.completionMode === 'Indexed' && out.completions === undefined) {
+    p.error([...path, 'completionMode'], 'job.indexed-completions', 'an Indexed Job needs spec.completions (Kubernetes refuses it without)');
   }
   const deadline = num(spec.activeDeadlineSeconds);
   if (deadline !== undefined) out.activeDeadlineSeconds = deadline;

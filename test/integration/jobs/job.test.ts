@@ -110,6 +110,14 @@ describe('Job (real engine)', function () {
     assert.deepEqual(again.actions.filter((x) => x.type === 'create-pod'), []);
   });
 
+  it('Indexed: one succeeded pod per index, each given JOB_COMPLETION_INDEX', async () => {
+    const dir = await ManifestDir.create({ 'job.yaml': job('idx', '  completions: 3\n  parallelism: 2\n  completionMode: Indexed', 'echo index-$JOB_COMPLETION_INDEX') });
+    await h.converge(dir);
+    const pods = await h.podsOf('idx');
+    const seen = await Promise.all(pods.map(async (p) => [p.name.replace(/-[a-z0-9]{5}$/, ''), (await h.runtime.logs(p.containers[0]!.id, 5)).trim()]));
+    assert.deepEqual(seen.sort(), [['idx-0', 'index-0'], ['idx-1', 'index-1'], ['idx-2', 'index-2']]);
+  });
+
   it('a changed spec is a new run: the old pods go, the new one runs', async () => {
     const dir = await ManifestDir.create({ 'job.yaml': job('mig', '', 'echo v1') });
     await h.converge(dir);

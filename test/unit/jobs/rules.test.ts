@@ -98,6 +98,12 @@ describe('jobs: status', () => {
     assert.deepEqual([changed.phase, changed.create, changed.keep], ['Running', 1, []]);
   });
 
+  it('Indexed: the lowest indexes without a succeeded or active pod get the new pods', () => {
+    const indexed = (name: string, state: string, i: number) => ({ ...pod(name, state), ordinal: i });
+    const s = jobStatus(job({ completions: 4, parallelism: 2, completionMode: 'Indexed' }), [indexed('a', 'exited:0', 0), indexed('b', 'exited:0', 0), indexed('c', 'running', 2)], undefined, 0);
+    assert.deepEqual([s.succeeded, s.indexes?.create], [1, [1]]);
+  });
+
   it('without completions (a work queue): done when one succeeded and none runs', () => {
     const j = job({ completions: undefined, parallelism: 2 });
     assert.equal(jobStatus(j, [pod('a', 'exited:0'), pod('b', 'running')], undefined, 0).create, 0);
