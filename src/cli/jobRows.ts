@@ -10,7 +10,7 @@ import { JOB_COMPLETIONS_LABEL } from '../plan/labels';
 export interface JobRow {
   namespace: string;
   name: string;
-  status: 'Running' | 'Complete' | 'Failed';
+  status: 'Running' | 'Complete' | 'Failed' | 'Deleted';
   completions: string;
   duration: string;
   age: string;

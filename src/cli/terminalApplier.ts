@@ -34,6 +34,7 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     serviceAnchors,
     instance: eng.instance,
     stateDir: eng.stateDir,
+    secretsDir: eng.secretsDir,
     pauseImage: opts.pauseImage,
     pauseCommand: opts.pauseCommand,
     prune: opts.prune,

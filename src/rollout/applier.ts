@@ -32,10 +32,12 @@ import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
 import { secondsLeft, TerminationLedger } from './terminating';
 import { Terminator } from './terminator';
+import { SecretFiles } from '../secrets/tmpfs';
 
 export interface ApplierOptions {
   instance: string;
   stateDir: string;
+  secretsDir?: string; // root of Secret files, a tmpfs (secrets/tmpfs.ts)
   pauseImage: string;
   pauseCommand?: string[];
   prune: boolean;
@@ -104,6 +106,7 @@ export class EngineApplier implements Applier {
   private current?: DesiredState;
   private stepping = false;
   private run?: TargetRun;
+  private readonly secretFiles: SecretFiles;
 
   constructor(
     private readonly runtime: Runtime,
@@ -113,6 +116,7 @@ export class EngineApplier implements Applier {
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
     this.jobControl = new JobController(opts.stateDir, opts.instance, () => opts.onWake?.('job'), opts.cronScheduler, opts.log);
+    this.secretFiles = new SecretFiles(opts.secretsDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
@@ -258,9 +262,10 @@ export class EngineApplier implements Applier {
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
     const { observed, views, pods, full } = await this.look(desired);
+    await this.secretFiles.prune(observed); // Secret files go with their pod
     // A CronJob started or discarded a Job: look again at once, with it.
     if (await this.jobControl.cronTurn(desired, observed, this.now())) return { type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs: 0 };
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses };
     this.opts.onHealth?.(this.health);
     const planned = plan(full, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);

@@ -76,7 +76,7 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<Po
 }
 
 /** The probes a container was created with (LABEL.probes), for a pod whose template is no longer declared. */
-function ownProbes(c: ContainerSummary): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> | undefined {
+export function ownProbes(c: ContainerSummary): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> | undefined {
   const text = c.labels[LABEL.probes];
   if (!text) return undefined;
   try {

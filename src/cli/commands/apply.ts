@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
@@ -27,7 +27,7 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
   addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
-      const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was changed' });
+      const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
         const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, ingressPorts: ingressPorts(raw), prune: raw.prune });

@@ -16,6 +16,7 @@ import { runStep } from '../../rollout/runStep';
 import { TerminationLedger } from '../../rollout/terminating';
 import { Terminator } from '../../rollout/terminator';
 import type { PlanContext } from '../../plan/types';
+import { SecretFiles } from '../../secrets/tmpfs';
 import type { Runtime } from '../../runtime/types';
 import { sleep } from '../../util/eventually';
 import { ImageEnsurer } from '../../rollout/images';
@@ -24,7 +25,7 @@ import { allResources, emptyDesiredState, resourceKey, templatedWorkloads, type 
 import type { Action } from '../../plan/types';
 import { LABEL } from '../../runtime/types';
 import { BerthError } from '../../util/errors';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
@@ -39,7 +40,7 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
     (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean }) =>
       run(async () => {
         const eng = engineOptions(raw);
-        const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was deleted' });
+        const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was deleted' });
         return withEngine(eng, 'delete', true, async (runtime) => {
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
           const removals = await removeAll(runtime, ctx, desired);
@@ -53,6 +54,8 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
           // deleted Services stay, without endpoints, until the next apply or pass; those in a
           // removed anchor's namespace serve nobody). Per-Service proxies of an older berth go too.
           const left = (await observe(runtime, eng.instance)).pods;
+          // Secret files go with their pods (secrets/tmpfs.ts).
+          await new SecretFiles(eng.secretsDir, eng.instance).prune({ pods: left }).catch(() => undefined);
           for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
             const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: name });
             if ((await proxy.running()) && (name !== eng.instance || left.length === 0)) {
