@@ -1,3 +1,3 @@
-export { loadManifests } from './load';
+export { loadManifests, loadManifestPaths } from './load';
 export { isManifestName } from './discover';
 export * from './types';
