@@ -2,6 +2,7 @@
 import type { Problem } from '../../util/problems';
 import type { ModelIndex, Rule } from '../located';
 import { hostPortsDistinct, hostPortsPerReplica } from './host-ports';
+import { imagesWellFormed } from './images';
 import { namedPortsResolve } from './named-ports';
 import { podStructure } from './pod-structure';
 import { referencesExist } from './references';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   hostPortsDistinct,
   hostPortsPerReplica,
   workloadRules,
+  imagesWellFormed,
 ];
 
 export function runRules(m: ModelIndex, rules: readonly Rule[] = RULES): Problem[] {

@@ -79,7 +79,7 @@ spec:
     errors: ['t.yaml:9:17: spec.ports[0].targetPort: invalid value "Http_Port": must be a port number 1-65535 or a port name like http [schema.format]'],
   },
   {
-    name: 'port name longer than 15',
+    name: 'port names: a container port over 15 characters, a Service port over 63 (Kubernetes allows 63 there), a Service port SCTP',
     yaml: `apiVersion: v1
 kind: Service
 metadata:
@@ -88,10 +88,28 @@ spec:
   selector: {app: web}
   ports:
   - port: 80
-    name: metrics-and-health
+    name: metrics-and-health-of-the-web-frontend
+  - port: 81
+    name: ${'m'.repeat(64)}
+  - port: 82
+    protocol: SCTP
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: web
+    image: nginx
+    ports:
+    - containerPort: 80
+      name: metrics-and-health
 `,
     errors: [
-      "t.yaml:9:11: spec.ports[0].name: invalid value \"metrics-and-health\": must be a port name: at most 15 lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' and without '--' [schema.length]",
+      `t.yaml:11:11: spec.ports[1].name: invalid value "${'m'.repeat(64)}": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.length]`,
+      "t.yaml:13:15: spec.ports[2].protocol: invalid value \"SCTP\": must be TCP or UDP: berth's Service proxy carries TCP and UDP, not SCTP (an SCTP containerPort with a hostPort is published directly) [schema.enum]",
+      "t.yaml:25:13: spec.containers[0].ports[0].name: invalid value \"metrics-and-health\": must be a port name: at most 15 lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' and without '--' [schema.length]",
     ],
   },
   {
@@ -172,12 +190,12 @@ spec:
     imagePullPolicy: ifNotPresent
     ports:
     - containerPort: 53
-      protocol: SCTP
+      protocol: sctp
 `,
     errors: [
       't.yaml:6:18: spec.restartPolicy: invalid value "Sometimes": must be one of Always, OnFailure, Never [schema.enum]',
       't.yaml:10:22: spec.containers[0].imagePullPolicy: invalid value "ifNotPresent": must be one of Always, IfNotPresent, Never (did you mean "IfNotPresent"?) [schema.enum]',
-      't.yaml:13:17: spec.containers[0].ports[0].protocol: invalid value "SCTP": must be one of TCP, UDP (did you mean "TCP"?) [schema.enum]',
+      't.yaml:13:17: spec.containers[0].ports[0].protocol: invalid value "sctp": must be one of TCP, UDP, SCTP (did you mean "SCTP"?) [schema.enum]',
     ],
   },
   {
