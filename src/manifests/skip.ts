@@ -51,7 +51,8 @@ function chartOf(rel: string, charts: ReadonlySet<string>): string | undefined {
   let dir = dirOf(rel);
   for (;;) {
     if (charts.has(dir)) return dir;
-    if (dir === '') return undefined;
-    dir = dirOf(dir);
+    const up = dirOf(dir);
+    if (up === dir) return undefined; // '' or '/': the top
+    dir = up;
   }
 }

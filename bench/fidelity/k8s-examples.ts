@@ -1,0 +1,130 @@
+/**
+ * How many real manifests berth accepts: every `*.yaml` under a directory (the examples of
+ * the Kubernetes documentation, kubernetes/website content/en/examples, fetched by hand; they
+ * are not part of this repository) is validated ON ITS OWN, as `berth validate FILE` would.
+ *
+ * A file is in scope when all its kinds are ones berth runs or accepts without effect; files
+ * that also hold a kind other branches are adding (Job, CronJob, DaemonSet, Ingress) are
+ * counted apart; the rest (CRDs, admission policies, ReplicaSets, ...) are out of scope.
+ *
+ *   node dist/bench/fidelity/k8s-examples.js DIR [--verbose]
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { KINDS } from '../../src/model/types';
+import { INERT_KIND_NAMES } from '../../src/schema/inert';
+import { validatePaths } from '../../src/validate';
+import { formatProblem } from '../../src/util/problems';
+
+/** Kinds that other branches of issue 11 add: a file holding one is reported apart. */
+const PENDING: Record<string, string> = { Job: 'jobs', CronJob: 'jobs', DaemonSet: 'ingress', Ingress: 'ingress', IngressClass: 'ingress' };
+
+/**
+ * Files that Kubernetes itself rejects or that the docs show as a deliberate failure, with
+ * why: they are not valid manifests, so they are left out of the figure.
+ */
+const NOT_VALID: Record<string, string> = {};
+
+const SUPPORTED = new Set<string>([...KINDS, ...INERT_KIND_NAMES]);
+
+type Scope = { in: 'scope' } | { in: 'pending'; helper: string } | { in: 'out'; why: string };
+
+function scopeOf(rel: string, kinds: readonly string[]): Scope {
+  if (NOT_VALID[rel]) return { in: 'out', why: `not a valid manifest: ${NOT_VALID[rel]}` };
+  if (kinds.length === 0) return { in: 'out', why: 'no Kubernetes object' };
+  const unknown = kinds.filter((k) => !SUPPORTED.has(k) && !PENDING[k]);
+  if (unknown.length) return { in: 'out', why: `kind ${[...new Set(unknown)].join(', ')}` };
+  const pending = kinds.find((k) => PENDING[k]);
+  return pending ? { in: 'pending', helper: PENDING[pending] } : { in: 'scope' };
+}
+
+function kindsOf(text: string): string[] {
+  try {
+    return parseAllDocuments(text)
+      .flatMap((d) => {
+        const js = (Array.isArray(d) ? undefined : d.toJS()) as { kind?: unknown; items?: { kind?: unknown }[] } | null | undefined;
+        if (!js) return [];
+        if (typeof js.kind === 'string' && js.kind.endsWith('List') && Array.isArray(js.items)) return js.items.map((i) => i?.kind);
+        return [js.kind];
+      })
+      .filter((k): k is string => typeof k === 'string');
+  } catch {
+    return [];
+  }
+}
+
+async function yamlFiles(dir: string, rel = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of (await fs.readdir(path.join(dir, rel), { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await yamlFiles(dir, r)));
+    else if (/\.ya?ml$/.test(e.name)) out.push(r);
+  }
+  return out;
+}
+
+interface Verdict {
+  file: string;
+  scope: Scope;
+  accepted: boolean;
+  errors: string[];
+}
+
+async function judge(dir: string, rel: string): Promise<Verdict> {
+  const full = path.join(dir, rel);
+  const scope = scopeOf(rel, kindsOf(await fs.readFile(full, 'utf8')));
+  if (scope.in === 'out') return { file: rel, scope, accepted: false, errors: [] };
+  const v = await validatePaths([full], { allowHostPath: [], allowPrivileged: false });
+  const errors = v.ok ? [] : v.problems.filter((p) => p.severity === 'error').map((p) => formatProblem({ ...p, file: rel }));
+  return { file: rel, scope, accepted: v.ok, errors };
+}
+
+function pct(n: number, of: number): string {
+  return of === 0 ? 'n/a' : `${((100 * n) / of).toFixed(1)}%`;
+}
+
+function report(verdicts: readonly Verdict[], verbose: boolean): void {
+  const inScope = verdicts.filter((v) => v.scope.in === 'scope');
+  const pending = verdicts.filter((v) => v.scope.in === 'pending');
+  const out = verdicts.filter((v) => v.scope.in === 'out');
+  for (const v of [...inScope, ...pending]) {
+    const tag = v.scope.in === 'pending' ? ` [${v.scope.helper}]` : '';
+    if (v.accepted) {
+      if (verbose) process.stdout.write(`accepted ${v.file}${tag}\n`);
+      continue;
+    }
+    process.stdout.write(`rejected ${v.file}${tag}\n${v.errors.map((e) => `    ${e}`).join('\n')}\n`);
+  }
+  if (verbose) for (const v of out) if (v.scope.in === 'out') process.stdout.write(`out of scope ${v.file}: ${v.scope.why}\n`);
+  const ok = inScope.filter((v) => v.accepted).length;
+  const pok = pending.filter((v) => v.accepted).length;
+  const all = inScope.length + pending.length;
+  process.stdout.write(
+    [
+      '',
+      `files: ${verdicts.length}; out of scope (other kinds or not manifests): ${out.length}`,
+      `supported kinds only: ${ok} of ${inScope.length} accepted (${pct(ok, inScope.length)})`,
+      `with Job/CronJob/DaemonSet/Ingress (other branches): ${pok} of ${pending.length} accepted today`,
+      `both together: ${ok + pok} of ${all} (${pct(ok + pok, all)})`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const dir = args.find((a) => !a.startsWith('--'));
+  if (!dir) {
+    process.stderr.write('usage: k8s-examples DIR [--verbose]\n');
+    process.exit(2);
+  }
+  const verdicts: Verdict[] = [];
+  for (const rel of await yamlFiles(dir)) verdicts.push(await judge(dir, rel));
+  report(verdicts, args.includes('--verbose'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(2);
+});
