@@ -9,7 +9,7 @@ import { observe } from '../../observe';
 import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { addEngineOptions, engineOptions, outputOption, type EngineOptions, type OutputFormat } from '../options';
-import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
+import { endpointRows, ProxySupervisor, type EndpointRow, type ProxyStatus } from '../../proxy';
 import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
@@ -40,10 +40,12 @@ interface WorkloadRow {
   revisions: string[];
 }
 
-interface ServiceRow {
+export interface ServiceRow {
   namespace: string;
   name: string;
   endpoints: string[];
+  /** `31234/TCP`: where the host proxy listens for a NodePort/LoadBalancer Service (an allocated nodePort included). */
+  nodePorts?: string[];
 }
 
 /** Listeners of the host proxy (NodePort/LoadBalancer) and of ClusterIP anchors, from the proxies' own acknowledgements. */
@@ -75,7 +77,11 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
       if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
-      if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      if (what === 'services' || what === 'endpoints' || what === 'all') {
+        const host = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+        const rows = withNodePorts([...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))], host, raw.namespace);
+        sections.services = rows.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      }
       if (what === 'endpoints' || what === 'all') sections.listeners = await listenerRows(eng, raw.namespace);
       if (raw.output === 'json') {
         process.stdout.write(JSON.stringify(what === 'all' ? sections : Object.values(sections)[0], null, 2) + '\n');
@@ -97,7 +103,7 @@ function columnsFor(section: string): [string, (r: never) => string][] {
     case 'listeners':
       return [['SERVICE', (r: EndpointRow) => r.service], ['LISTEN', (r: EndpointRow) => r.listen], ['STATE', (r: EndpointRow) => r.state], ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints]] as never;
     case 'services':
-      return [['NAMESPACE', (r: ServiceRow) => r.namespace], ['NAME', (r: ServiceRow) => r.name], ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>']] as never;
+      return [['NAMESPACE', (r: ServiceRow) => r.namespace], ['NAME', (r: ServiceRow) => r.name], ['NODE PORTS', (r: ServiceRow) => r.nodePorts?.join(',') || '-'], ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>']] as never;
     default:
       return [['NAMESPACE', (r: WorkloadRow) => r.namespace], ['NAME', (r: WorkloadRow) => r.name], ['RUNNING', (r: WorkloadRow) => `${r.running}/${r.pods}`], ['TEMPLATE', (r: WorkloadRow) => r.templateHashes.join(',')], ['REVISION', (r: WorkloadRow) => r.revisions.map((x) => x.slice(0, 8)).join(',')]] as never;
   }
@@ -127,6 +133,26 @@ function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[]
     rows.set(key, row);
   }
   return [...rows.values()];
+}
+
+/**
+ * The host proxy's listeners, per Service: every NodePort/LoadBalancer Service shows the
+ * port it is reachable on (allocated ones too), also before any of its pods runs.
+ */
+export function withNodePorts(rows: readonly ServiceRow[], host: Pick<ProxyStatus, 'listeners'>, namespace?: string): ServiceRow[] {
+  const ports = new Map<string, string[]>();
+  for (const l of host.listeners) {
+    if (namespace && !l.service.startsWith(`${namespace}/`)) continue;
+    const list = ports.get(l.service) ?? [];
+    if (!list.includes(`${l.port}/${l.protocol}`)) list.push(`${l.port}/${l.protocol}`);
+    ports.set(l.service, list);
+  }
+  const out = rows.map((r) => ({ ...r, nodePorts: ports.get(`${r.namespace}/${r.name}`) ?? [] }));
+  for (const [key, nodePorts] of ports) {
+    const [ns, name] = key.split('/');
+    if (!out.some((r) => r.namespace === ns && r.name === name)) out.push({ namespace: ns, name, endpoints: [], nodePorts });
+  }
+  return out;
 }
 
 /** A ClusterIP Service with an anchor: its ready endpoints are what the anchor's proxy forwards to. */
