@@ -35,15 +35,27 @@ const NOT_VALID: Record<string, string> = {
   'pods/pod-with-node-affinity.yaml': 'requiredDuringSchedulingIgnoredDuringExecution is not a list of nodeSelectorTerms',
   // a placeholder the reader replaces; berth refuses it (image.invalid), kubelet would fail with InvalidImageName
   'pods/private-reg-pod.yaml': 'image <your-private-image> is a placeholder',
+  // the stored copy lacks apiVersion (kubectl refuses it: "apiVersion not set")
+  'pods/inject/pod-single-secret-env-variable.yaml': 'no apiVersion',
 };
 
 /** Rejections the pod-spec branch of issue 11 addresses (helper `pods`), by the sentence berth says. */
-const POD_FEATURES = /grpc probes|resourceFieldRef|downwardAPI|projected|capabilities\.add|serviceAccountToken|restartPolicy/;
+const POD_FEATURES = /grpc probes|resourceFieldRef|downwardAPI|projected|serviceAccountToken|restartPolicy/;
+/** Docker's default capabilities: adding one of them is lifted by the pods branch; any other stays behind --allow-privileged. */
+const DOCKER_DEFAULT_CAPS = new Set(['CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID', 'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE']);
+
+function capabilityOwner(e: string): string | undefined {
+  const m = /capabilities\.add \[([^\]]*)\]/.exec(e);
+  if (!m) return undefined;
+  const caps = m[1].split(',').map((c) => c.trim().replace(/^CAP_/, ''));
+  return caps.every((c) => DOCKER_DEFAULT_CAPS.has(c)) ? 'pods' : 'kept: a capability beyond Docker\'s defaults needs --allow-privileged';
+}
 
 /** Which branch of issue 11 a rejection belongs to, when another branch is adding what it lacks. */
 function ownerOf(v: Verdict): string | undefined {
   if (v.scope.in === 'pending') return v.scope.helper;
-  return v.errors.some((e) => POD_FEATURES.test(e)) ? 'pods' : undefined;
+  if (v.errors.some((e) => POD_FEATURES.test(e))) return 'pods';
+  return v.errors.map(capabilityOwner).find((o) => o !== undefined);
 }
 
 const SUPPORTED = new Set<string>([...KINDS, ...INERT_KIND_NAMES]);

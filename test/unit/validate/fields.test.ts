@@ -75,6 +75,12 @@ const CASES: [string, string, string[], boolean][] = [
   ],
   ['a Service port name of 40 characters (Kubernetes allows 63)', SERVICE('  - port: 80\n    name: metrics-and-health-of-the-web-frontend\n', 'ClusterIP'), NO_WORKLOAD, true],
   ['nodePort 0 is allocated like an omitted one', SERVICE('  - port: 80\n    nodePort: 0\n'), NO_WORKLOAD, true],
+  [
+    'emptyDir.mode (a recent field, sticky bit included) is accepted and said to be ignored',
+    pod('    image: busybox\n', '  volumes:\n  - name: tmp\n    emptyDir:\n      mode: 01777\n'),
+    ['t.yaml:9:7: warning: spec.volumes[0].emptyDir.mode: field "emptyDir.mode" has no meaning on a single Docker host and is ignored [schema.ignored-field]'],
+    true,
+  ],
   ['an SCTP container port with a hostPort', pod('    image: busybox\n    ports:\n    - containerPort: 9999\n      hostPort: 39999\n      protocol: SCTP\n'), [], true],
 ];
 
