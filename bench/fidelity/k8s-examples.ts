@@ -37,6 +37,8 @@ const NOT_VALID: Record<string, string> = {
   'pods/private-reg-pod.yaml': 'image <your-private-image> is a placeholder',
   // the stored copy lacks apiVersion (kubectl refuses it: "apiVersion not set")
   'pods/inject/pod-single-secret-env-variable.yaml': 'no apiVersion',
+  // the stored copy indents a second `env:` with a tab: not YAML
+  'pods/inject/pod-multiple-secret-env-variable.yaml': 'a tab in the indentation (not YAML)',
 };
 
 /** Rejections the pod-spec branch of issue 11 addresses (helper `pods`), by the sentence berth says. */
