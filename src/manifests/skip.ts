@@ -9,10 +9,13 @@ import * as path from 'node:path';
 const KUSTOMIZE = /^(kustomization|Kustomization)\.ya?ml$/;
 const CHART = /^Chart\.ya?ml$/;
 const VALUES = /^values([-.][^/]*)?\.ya?ml$/;
-/** Actions only Helm's templates use; `{{ $labels.x }}` in a Prometheus rule is not one. */
-const HELM_ACTION = /\{\{-?\s*(\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|include\s|template\s|define\s|toYaml|if\s|range\s|with\s|end\b|\/\*)/;
-/** A template action opening a line cannot be YAML: `{{- if .Values.x }}`. */
-const ACTION_AT_LINE_START = /^\s*\{\{/m;
+/**
+ * What only Helm's templates hold: its objects and functions. Plain Go templates (`{{ range
+ * .Alerts }}`, `{{ $labels.instance }}` in an Alertmanager or Prometheus ConfigMap) are data.
+ */
+const HELM_ACTION = /\{\{-?\s*(\.Values|\.Release|\.Chart|\.Capabilities|\.Files|\.Template|\$\.Values|include\s|toYaml\s|tpl\s|required\s)/;
+/** An action at the start of a line, outside any block scalar, cannot be YAML: `{{- if .Values.x }}`. */
+const ACTION_AT_LINE_START = /^\{\{/m;
 
 /** The directories (relative, forward slashes, '' for the root) that hold a Chart.yaml. */
 export function chartDirs(files: readonly string[]): Set<string> {

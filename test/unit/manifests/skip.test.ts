@@ -29,6 +29,7 @@ describe('manifests: files that are not manifests', () => {
     ['a Helm action at a line start', 'apiVersion: v1\n{{- if .Values.enabled }}\nkind: ConfigMap\n{{- end }}\n', true],
     ['a quoted .Values reference', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Release.Name }}-cfg"\n', true],
     ['a Prometheus rule template inside a ConfigMap', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  rule: "{{ $labels.instance }} is down"\n', false],
+    ['an Alertmanager template in a block scalar', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  msg.tmpl: |\n    {{ range .Alerts }}{{ .Labels.alertname }}\n    {{ end }}\n', false],
     ['no braces at all', 'apiVersion: v1\nkind: ConfigMap\n', false],
   ];
   for (const [title, text, skipped] of TEXTS) {
