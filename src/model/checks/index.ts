@@ -3,6 +3,7 @@ import type { Problem } from '../../util/problems';
 import type { ModelIndex, Rule } from '../located';
 import { hostPortsDistinct, hostPortsPerReplica } from './host-ports';
 import { imagesWellFormed } from './images';
+import { sctpHostPortsWarned } from './sctp';
 import { namedPortsResolve } from './named-ports';
 import { podStructure } from './pod-structure';
 import { referencesExist } from './references';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   hostPortsPerReplica,
   workloadRules,
   imagesWellFormed,
+  sctpHostPortsWarned,
 ];
 
 export function runRules(m: ModelIndex, rules: readonly Rule[] = RULES): Problem[] {

@@ -81,7 +81,13 @@ const CASES: [string, string, string[], boolean][] = [
     ['t.yaml:9:7: warning: spec.volumes[0].emptyDir.mode: field "emptyDir.mode" has no meaning on a single Docker host and is ignored [schema.ignored-field]'],
     true,
   ],
-  ['an SCTP container port with a hostPort', pod('    image: busybox\n    ports:\n    - containerPort: 9999\n      hostPort: 39999\n      protocol: SCTP\n'), [], true],
+  [
+    'an SCTP container port with a hostPort: accepted, with the kernel it needs said',
+    pod('    image: busybox\n    ports:\n    - containerPort: 9999\n      hostPort: 39999\n      protocol: SCTP\n'),
+    ["t.yaml:12:17: warning: spec.containers[0].ports[0].protocol: hostPort 39999/SCTP needs SCTP support in the host's kernel (the sctp module); without it Docker refuses to start the pod [port.sctp-host]"],
+    true,
+  ],
+  ['an SCTP container port without a hostPort needs nothing', pod('    image: busybox\n    ports:\n    - containerPort: 9999\n      protocol: SCTP\n'), [], true],
 ];
 
 describe('validate: fields as Kubernetes validates them', () => {
