@@ -57,7 +57,9 @@ function capabilityOwner(e: string): string | undefined {
 function ownerOf(v: Verdict): string | undefined {
   if (v.scope.in === 'pending') return v.scope.helper;
   if (v.errors.some((e) => POD_FEATURES.test(e))) return 'pods';
-  return v.errors.map(capabilityOwner).find((o) => o !== undefined);
+  const cap = v.errors.map(capabilityOwner).find((o) => o !== undefined);
+  if (cap) return cap;
+  return v.errors.some((e) => /hostPath ".*" is not allowed/.test(e)) ? 'kept: a hostPath needs --allow-host-path' : undefined;
 }
 
 const SUPPORTED = new Set<string>([...KINDS, ...INERT_KIND_NAMES]);
@@ -68,8 +70,9 @@ function scopeOf(rel: string, kinds: readonly string[]): Scope {
   if (NOT_VALID[rel]) return { in: 'out', why: `not a valid manifest: ${NOT_VALID[rel]}` };
   if (kinds.length === 0) return { in: 'out', why: 'no Kubernetes object' };
   const unknown = kinds.filter((k) => !SUPPORTED.has(k) && !PENDING[k]);
+  // (PENDING names kinds of other branches; once merged into KINDS they count as supported)
   if (unknown.length) return { in: 'out', why: `kind ${[...new Set(unknown)].join(', ')}` };
-  const pending = kinds.find((k) => PENDING[k]);
+  const pending = kinds.find((k) => PENDING[k] && !SUPPORTED.has(k)); // a kind merged since is plain in scope
   return pending ? { in: 'pending', helper: PENDING[pending] } : { in: 'scope' };
 }
 

@@ -6,8 +6,9 @@ import { createLogger } from '../../util/log';
 import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 
-interface RunRaw extends PolicyOptions {
+interface RunRaw extends PolicyOptions, IngressPortsRaw {
   repo: string;
   branch?: string;
   path?: string;
@@ -42,7 +43,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
-  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
+  addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const log = createLogger({ instance: eng.instance });
@@ -66,6 +67,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: validateOptions(raw),
           lbAddress: raw.lbAddress,
+          ingressPorts: ingressPorts(raw),
         },
         log,
       );

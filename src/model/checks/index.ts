@@ -9,6 +9,8 @@ import { podStructure } from './pod-structure';
 import { referencesExist } from './references';
 import { selectorsMatchTemplates } from './selectors';
 import { workloadRules } from './workloads';
+import { daemonSetRules } from './daemonsets';
+import { ingressRules } from './ingress';
 
 export const RULES: readonly Rule[] = [
   selectorsMatchTemplates,
@@ -18,6 +20,8 @@ export const RULES: readonly Rule[] = [
   hostPortsDistinct,
   hostPortsPerReplica,
   workloadRules,
+  daemonSetRules,
+  ingressRules,
   imagesWellFormed,
   sctpHostPortsWarned,
 ];
