@@ -10,7 +10,7 @@
  * with kubectl, the Service in the next file) is judged a second time with the smallest
  * such objects supplied (stubs.ts): "accepted with its references".
  *
- *   node dist/bench/fidelity/k8s-examples.js DIR [--verbose]
+ *   node dist/bench/fidelity/k8s-examples.js DIR [--verbose] [--allow-all]
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -111,7 +111,8 @@ interface Verdict {
   errors: string[];
 }
 
-const POLICY = { allowHostPath: [], allowPrivileged: false };
+/** berth's defaults; `--allow-all` is `--allow-privileged --allow-host-path /`, to see what the policy alone refuses. */
+const POLICY = process.argv.includes('--allow-all') ? { allowHostPath: ['/'], allowPrivileged: true } : { allowHostPath: [], allowPrivileged: false };
 
 /** Supply what the file references from elsewhere, up to three rounds (a key error follows an object error). */
 async function withReferences(full: string, first: Problem[]): Promise<boolean> {
@@ -182,7 +183,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const dir = args.find((a) => !a.startsWith('--'));
   if (!dir) {
-    process.stderr.write('usage: k8s-examples DIR [--verbose]\n');
+    process.stderr.write('usage: k8s-examples DIR [--verbose] [--allow-all]\n');
     process.exit(2);
   }
   const verdicts: Verdict[] = [];

@@ -4,6 +4,7 @@
  * error at FILE:LINE; other kinds and custom resources stay errors.
  */
 import { strict as assert } from 'node:assert';
+import { KINDS } from '../../../src/model/types';
 import { validateText } from './helpers';
 
 const INERT: [kind: string, yaml: string, says: RegExp][] = [
@@ -40,7 +41,7 @@ describe('validate: kinds without effect on one Docker host', () => {
     ['a PDB with both budgets', 'apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: web\nspec:\n  minAvailable: 1\n  maxUnavailable: 1\n', 't.yaml:5:1: error: spec: must not set both minAvailable and maxUnavailable [schema.one-of]'],
     ['an HPA at a removed apiVersion', 'apiVersion: autoscaling/v2beta2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef: {kind: Deployment, name: web}\n  maxReplicas: 2\n', 't.yaml:1:13: error: apiVersion: apiVersion "autoscaling/v2beta2" does not serve kind HorizontalPodAutoscaler (use autoscaling/v2 or autoscaling/v1) [schema.api-version]'],
     ['a quoted PriorityClass value', 'apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata:\n  name: high\nvalue: "1000"\n', 't.yaml:5:8: error: value: invalid value "1000": must be an integer (remove the quotes) [schema.type]'],
-    ['a custom resource', 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n', 't.yaml:2:7: error: kind: unknown kind "Certificate": berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet [schema.kind]'],
+    ['a custom resource', 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\n', `t.yaml:2:7: error: kind: unknown kind "Certificate": berth supports ${KINDS.join(', ')} [schema.kind]`],
   ];
   for (const [title, yaml, want] of BAD) {
     it(`${title}: an error at FILE:LINE`, async () => {
