@@ -81,7 +81,8 @@ export interface EnvFromSource {
 export interface ContainerPort {
   name?: string;
   containerPort: number;
-  protocol: 'TCP' | 'UDP';
+  /** SCTP is published by Docker like the others; no Service carries it (see service.json). */
+  protocol: 'TCP' | 'UDP' | 'SCTP';
   hostPort?: number;
   hostIP?: string;
 }
@@ -109,7 +110,7 @@ export interface Probe {
 
 export interface Resources {
   /** Limits as Docker wants them: bytes and nano-CPUs. */
-  limits: { memoryBytes?: number; nanoCpus?: number };
+  limits: { memoryBytes?: number; nanoCpus?: number; /** nvidia.com/gpu: a Docker GPU device request */ gpus?: number };
   requests: { memoryBytes?: number; nanoCpus?: number };
 }
 

@@ -70,7 +70,7 @@ export const FIELD_RULES: readonly FieldRule[] = [
     'envVar',
     'valueFrom.resourceFieldRef',
   ),
-  ...ignored('volume', 'emptyDir.sizeLimit'),
+  ...ignored('volume', 'emptyDir.sizeLimit', 'emptyDir.mode'),
   ...unsupportedVolume('volume', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi'),
   ...unsupportedVolume('volume', 'downwardAPI', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
   ...unsupportedVolume('volume', 'gitRepo', 'glusterfs', 'image', 'iscsi', 'nfs', 'photonPersistentDisk'),

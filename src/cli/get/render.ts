@@ -22,7 +22,7 @@ export function columnsFor(section: SectionName, wide: boolean): Column<never>[]
     case 'listeners':
       return [['SERVICE', (r: EndpointRow) => r.service], ['LISTEN', (r: EndpointRow) => r.listen], ['STATE', (r: EndpointRow) => r.state], ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints]] as Column<never>[];
     case 'services':
-      return [['NAMESPACE', (r: ServiceRow) => r.namespace], ['NAME', (r: ServiceRow) => r.name], ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>']] as Column<never>[];
+      return [['NAMESPACE', (r: ServiceRow) => r.namespace], ['NAME', (r: ServiceRow) => r.name], ['NODE PORTS', (r: ServiceRow) => r.nodePorts?.join(',') || '-'], ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>']] as Column<never>[];
     default: {
       const cols: Column<WorkloadRow>[] = [['NAMESPACE', (r) => r.namespace], ['NAME', (r) => r.name], ['RUNNING', (r) => `${r.running}/${r.pods}`], ['TEMPLATE', (r) => r.templateHashes.join(',')], ['REVISION', (r) => r.revisions.map(short).join(',')]];
       if (wide) cols.push(['IMAGES', (r) => r.images.join(',')]);

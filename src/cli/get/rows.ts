@@ -41,6 +41,8 @@ export interface ServiceRow {
   namespace: string;
   name: string;
   endpoints: string[];
+  /** `31234/TCP`: where the host proxy listens for a NodePort/LoadBalancer Service (an allocated nodePort included). */
+  nodePorts?: string[];
 }
 
 /** Sections by name: pods, deployments, statefulsets, daemonsets, services, listeners. */

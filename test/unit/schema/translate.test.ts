@@ -33,7 +33,7 @@ describe('schema: translateErrors', () => {
       ],
       { cpu: 'x' },
     );
-    assert.deepEqual(issues, [{ path: ['cpu'], at: { path: ['cpu'], part: 'value' }, code: 'schema.format', message: 'must be a quantity like 100m or 64Mi' }]);
+    assert.deepEqual(issues, [{ path: ['cpu'], at: { path: ['cpu'], part: 'value' }, code: 'schema.format', message: 'invalid value "x": must be a quantity like 100m or 64Mi' }]);
   });
 
   it('says one sentence per location when several keywords fail with the same x-message', () => {
@@ -45,7 +45,7 @@ describe('schema: translateErrors', () => {
       ],
       { name: 'A'.repeat(70) },
     );
-    assert.deepEqual(issues.map((i) => i.message), ['must be a DNS-1123 label']);
+    assert.deepEqual(issues.map((i) => i.message), [`invalid value "${'A'.repeat(70)}": must be a DNS-1123 label`]);
   });
 
   it('drops `if` errors (the `then` error says it all) and locates a missing field at its parent', () => {
