@@ -1,3 +1,3 @@
-export { loadManifests, type LoadOptions } from './load';
+export { loadManifests, loadManifestPaths, type LoadOptions } from './load';
 export { isManifestName } from './discover';
 export * from './types';

@@ -34,6 +34,7 @@ import { OperatorControls } from './controls';
 import { DashboardFeed } from './dashboard';
 import { operatorActions } from './actions';
 import { UsageSampler } from '../monitor/sampler';
+import { CronScheduler } from '../jobs/scheduler';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -99,6 +100,9 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const controls = await OperatorControls.open(opts.stateDir, opts.instance);
     let feed: DashboardFeed | undefined;
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
+    const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
+    closers.push({ close: async () => cronScheduler.stop() });
     const published = publisher.hooks();
     const engineApplier = new EngineApplier(runtime, {
       ...published,
@@ -106,6 +110,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         await published.onViews(desired, observed, views);
         feed?.saw({ desired, observed, views });
       },
+      cronScheduler,
       serviceAnchors,
       probeLoop: true,
       instance: opts.instance,

@@ -86,7 +86,8 @@ function appContainer(
     network,
     mounts: containerMounts(c, pod, vols, warnings),
     ports: [],
-    restartPolicy: RESTART[pod.spec.restartPolicy],
+    restartPolicy: pod.restartLimit === 0 && pod.spec.restartPolicy === 'OnFailure' ? 'no' : RESTART[pod.spec.restartPolicy],
+    ...(pod.restartLimit !== undefined && pod.restartLimit > 0 && pod.spec.restartPolicy === 'OnFailure' ? { maxRetries: pod.restartLimit } : {}),
     privileged: c.securityContext.privileged,
     capAdd: c.securityContext.capabilitiesAdd,
     capDrop: c.securityContext.capabilitiesDrop,
@@ -104,6 +105,7 @@ function appContainer(
   if (c.workingDir) spec.workingDir = c.workingDir;
   if (c.resources.limits.memoryBytes !== undefined) spec.memoryBytes = c.resources.limits.memoryBytes;
   if (c.resources.limits.nanoCpus !== undefined) spec.nanoCpus = c.resources.limits.nanoCpus;
+  if (c.resources.limits.gpus) spec.gpus = c.resources.limits.gpus;
   const user = userOf(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`));
   if (user) spec.user = user;
   if (pod.spec.hostPID) spec.pidMode = 'host';
@@ -140,7 +142,7 @@ function hostPorts(c: Container): PortBinding[] {
     .filter((p) => p.hostPort !== undefined)
     .map((p) => ({
       containerPort: p.containerPort,
-      protocol: p.protocol === 'UDP' ? 'udp' : 'tcp',
+      protocol: p.protocol === 'UDP' ? 'udp' : p.protocol === 'SCTP' ? 'sctp' : 'tcp',
       hostPort: p.hostPort as number,
       hostIp: p.hostIP ?? '',
     }));

@@ -37,6 +37,7 @@ export interface ApiCreateBody {
     PortBindings?: Record<string, ApiPortBinding[]>;
     Memory?: number;
     NanoCpus?: number;
+    DeviceRequests?: ApiDeviceRequest[];
     RestartPolicy: { Name: string; MaximumRetryCount: number };
     Privileged: boolean;
     CapAdd: string[];
@@ -81,6 +82,19 @@ export function toPortBindings(ports: PortBinding[]): {
   return { exposed, bindings };
 }
 
+/** What `docker run --gpus N` sends: any driver that offers the `gpu` capability, N devices. */
+interface ApiDeviceRequest {
+  Driver: string;
+  Count: number;
+  DeviceIDs: string[];
+  Capabilities: string[][];
+  Options: Record<string, string>;
+}
+
+export function gpuRequest(count: number): ApiDeviceRequest {
+  return { Driver: '', Count: count, DeviceIDs: [], Capabilities: [['gpu']], Options: {} };
+}
+
 export function toCreateBody(spec: ContainerCreateSpec): ApiCreateBody {
   const ports = toPortBindings(spec.ports);
   const hasPorts = spec.ports.length > 0;
@@ -105,7 +119,7 @@ export function toCreateBody(spec: ContainerCreateSpec): ApiCreateBody {
       PortBindings: hasPorts ? ports.bindings : undefined,
       Memory: spec.memoryBytes,
       NanoCpus: spec.nanoCpus,
-      RestartPolicy: { Name: spec.restartPolicy, MaximumRetryCount: 0 },
+      RestartPolicy: { Name: spec.restartPolicy, MaximumRetryCount: spec.restartPolicy === 'on-failure' ? spec.maxRetries ?? 0 : 0 },
       Privileged: spec.privileged,
       CapAdd: [...spec.capAdd],
       CapDrop: [...spec.capDrop],
@@ -114,6 +128,7 @@ export function toCreateBody(spec: ContainerCreateSpec): ApiCreateBody {
       ExtraHosts: [...spec.extraHosts],
     },
   };
+  if (spec.gpus) body.HostConfig.DeviceRequests = [gpuRequest(spec.gpus)];
   if (spec.network.type === 'network') {
     body.NetworkingConfig = { EndpointsConfig: { [spec.network.network]: { Aliases: [...spec.network.aliases] } } };
   }

@@ -55,7 +55,7 @@ export interface Mount {
 
 export interface PortBinding {
   containerPort: number;
-  protocol: 'tcp' | 'udp';
+  protocol: 'tcp' | 'udp' | 'sctp';
   hostPort: number;
   hostIp: string; // '' = all addresses
 }
@@ -76,7 +76,11 @@ export interface ContainerCreateSpec {
   ports: PortBinding[];
   memoryBytes?: number;
   nanoCpus?: number;
+  /** GPUs to request from the engine (`docker run --gpus N`): a DeviceRequest. */
+  gpus?: number;
   restartPolicy: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  /** With `on-failure`: restart at most this often (absent: without limit). */
+  maxRetries?: number;
   privileged: boolean;
   capAdd: string[];
   capDrop: string[];

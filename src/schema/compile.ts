@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { BerthError, messageOf } from '../util/errors';
-import type { Kind } from '../model/types';
+import type { SchemaKind } from './kinds';
 
 /** `schemas/` at the package root, from `src/schema/` (ts-node) or `dist/src/schema/` (tsc). */
 export function schemasDir(): string {
@@ -16,7 +16,7 @@ export function schemasDir(): string {
 }
 
 /** The schema file of a kind: `Deployment` -> `deployment.json`. */
-export function schemaFileOf(kind: Kind): string {
+export function schemaFileOf(kind: SchemaKind): string {
   return `${kind.toLowerCase()}.json`;
 }
 
@@ -47,7 +47,7 @@ export function createAjv(): Ajv2020 {
 
 export interface SchemaSet {
   ajv: Ajv2020;
-  validator(kind: Kind): ValidateFunction;
+  validator(kind: SchemaKind): ValidateFunction;
 }
 
 /** Read and add every `*.json` of `dir`; compile each kind's schema lazily, once. */
@@ -59,7 +59,7 @@ export function loadSchemaSet(dir: string = schemasDir()): SchemaSet {
     ajv.addSchema(schema);
     idByFile.set(file, schema.$id);
   }
-  const compiled = new Map<Kind, ValidateFunction>();
+  const compiled = new Map<SchemaKind, ValidateFunction>();
   return {
     ajv,
     validator(kind) {

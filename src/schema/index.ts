@@ -4,16 +4,19 @@
  * mean nothing on one Docker host. Every finding is a located Problem; a document with no
  * error among them is valid.
  */
-import type { ErrorObject } from 'ajv';
-import type { ManifestDoc } from '../manifests/types';
+import type { ManifestDoc, PathSegment } from '../manifests/types';
 import { fieldPath, hasErrors, sortProblems, type Problem, type Severity } from '../util/problems';
 import { schemaSet } from './compile';
 import { fieldNotices } from './ignored';
 import { checkHeader } from './kinds';
+import { inertWarning, isInertKind } from './inert';
 import { translateErrors, type SchemaIssue } from './translate';
 
 export interface SchemaValidation {
-  /** The documents without error-severity problems, in input order. */
+  /**
+   * The documents without error-severity problems, in input order; documents of inert
+   * kinds (inert.ts) are checked but left out: nothing is built from them.
+   */
   valid: ManifestDoc[];
   /** Errors and warnings, sorted by file, line and column. */
   problems: Problem[];
@@ -25,7 +28,7 @@ export function validateDocuments(docs: ManifestDoc[]): SchemaValidation {
   for (const doc of docs) {
     const found = validateDocument(doc);
     problems.push(...found);
-    if (!hasErrors(found)) valid.push(doc);
+    if (!hasErrors(found) && !isInertKind(doc.body.kind)) valid.push(doc);
   }
   return { valid, problems: sortProblems(problems) };
 }
@@ -38,9 +41,13 @@ export function validateDocument(doc: ManifestDoc): Problem[] {
   const validate = schemaSet().validator(header.kind);
   if (!validate(doc.body)) {
     // kind and apiVersion were judged above, with better messages than a `const` gives
-    const errors = header.kind === 'Secret' ? withoutSecretValues(validate.errors ?? []) : (validate.errors ?? []);
-    const issues = translateErrors(errors, doc.body).filter((i) => !isHeaderField(i));
+    const issues = translateErrors(validate.errors ?? [], doc.body, isSecretValue).filter((i) => !isHeaderField(i));
     problems.push(...issues.map((i) => toProblem(doc, i, 'error')));
+  }
+  if (isInertKind(header.kind)) {
+    const code = header.kind === 'NetworkPolicy' ? 'kind.not-enforced' : 'kind.no-effect';
+    problems.push(toProblem(doc, { path: ['kind'], at: { path: ['kind'], part: 'value' }, code, message: inertWarning(header.kind) }, 'warning'));
+    return problems;
   }
   for (const n of fieldNotices(header.kind, doc.body)) {
     problems.push(toProblem(doc, { ...n, at: { path: n.path, part: 'key' } }, n.severity));
@@ -48,9 +55,10 @@ export function validateDocument(doc: ManifestDoc): Problem[] {
   return problems;
 }
 
-/** A Secret's values never reach a message ("quote it: ...", "did you mean ..."): the error forgets them. */
-function withoutSecretValues(errors: readonly ErrorObject[]): ErrorObject[] {
-  return errors.map((e) => (/^\/(data|stringData)(\/|$)/.test(e.instancePath) ? { ...e, data: undefined } : e));
+/** A Secret's data is never quoted back in a message (see translate.ts). */
+function isSecretValue(body: unknown, path: readonly PathSegment[]): boolean {
+  const kind = (body as Record<string, unknown>).kind;
+  return kind === 'Secret' && (path[0] === 'data' || path[0] === 'stringData');
 }
 
 function isHeaderField(issue: SchemaIssue): boolean {

@@ -49,12 +49,15 @@ const CODES: Record<string, string> = {
   maxProperties: 'schema.one-of',
 };
 
-export function translateErrors(errors: readonly ErrorObject[], body: unknown): SchemaIssue[] {
+/** Whether the value at a path must not be quoted back (a Secret's data). */
+export type IsSecret = (body: unknown, path: readonly PathSegment[]) => boolean;
+
+export function translateErrors(errors: readonly ErrorObject[], body: unknown, isSecret: IsSecret = () => false): SchemaIssue[] {
   const kept = errors.filter((e) => e.keyword !== 'if' && !isCovered(e, errors));
   const issues: SchemaIssue[] = [];
   const seen = new Set<string>();
   for (const e of kept) {
-    const issue = toIssue(e, errors, body);
+    const issue = toIssue(e, errors, body, isSecret);
     const key = `${fieldPath(issue.path)}\n${issue.message}`;
     if (seen.has(key)) continue; // e.g. a name both too long and badly formed: one sentence
     seen.add(key);
@@ -79,7 +82,7 @@ function isCovered(e: ErrorObject, all: readonly ErrorObject[]): boolean {
   );
 }
 
-function toIssue(e: ErrorObject, all: readonly ErrorObject[], body: unknown): SchemaIssue {
+function toIssue(e: ErrorObject, all: readonly ErrorObject[], body: unknown, isSecret: IsSecret): SchemaIssue {
   const path = pointerToPath(e.instancePath, body);
   const code = CODES[e.keyword] ?? 'schema.invalid';
   const custom = OWN_MESSAGE.has(e.keyword) ? undefined : xMessage(e.parentSchema);
@@ -104,9 +107,20 @@ function toIssue(e: ErrorObject, all: readonly ErrorObject[], body: unknown): Sc
     default: {
       // A scalar is shown where it stands; a whole mapping or list by the key that opens it.
       const part = e.data !== null && typeof e.data === 'object' ? 'key' : 'value';
-      return { path, at: { path, part }, code, message: custom ?? genericMessage(e) };
+      const secret = isSecret(body, path);
+      const quoted = part === 'value' && !secret ? `invalid value ${quote(e.data)}: ` : '';
+      // A Secret's value is not repeated in any form ("quote it: ..." would echo it too).
+      return { path, at: { path, part }, code, message: quoted + (custom ?? genericMessage(secret ? { ...e, data: undefined } : e)) };
     }
   }
+}
+
+const QUOTE_MAX = 80;
+
+/** The bad value as the person wrote it (strings in double quotes), cut when long. */
+function quote(v: unknown): string {
+  const shown = String(JSON.stringify(v));
+  return shown.length > QUOTE_MAX ? `${shown.slice(0, QUOTE_MAX - 4)}..."` : shown;
 }
 
 function xMessage(schema: unknown): string | undefined {

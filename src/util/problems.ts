@@ -2,7 +2,8 @@
  * A problem found in a manifests repository: always located (file, line, column) and
  * always naming the field path, so a person can go straight to it.
  */
-export type Severity = 'error' | 'warning';
+/** A note says what was done (a file skipped); it never makes a revision invalid. */
+export type Severity = 'error' | 'warning' | 'note';
 
 export interface Problem {
   severity: Severity;
@@ -20,7 +21,7 @@ export interface Problem {
 /** `FILE:LINE:COL: [warning: ]path: message` — the one line format of every problem. */
 export function formatProblem(p: Problem): string {
   const where = `${p.file}:${p.line}:${p.col}`;
-  const sev = p.severity === 'warning' ? 'warning: ' : '';
+  const sev = p.severity === 'error' ? '' : `${p.severity}: `;
   const field = p.path ? `${p.path}: ` : '';
   return `${where}: ${sev}${field}${p.message}`;
 }

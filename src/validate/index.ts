@@ -3,13 +3,14 @@
  * Each stage returns problems instead of throwing, so a user sees every problem at once;
  * a later stage only sees what the earlier one accepted.
  */
-import { loadManifests } from '../manifests';
-import type { LoadLimits } from '../manifests/types';
+import { loadManifestPaths, loadManifests } from '../manifests';
+import type { LoadLimits, LoadResult } from '../manifests/types';
 import type { SopsMode } from '../secrets/sops/open';
 import { validateDocuments } from '../schema';
 import { buildDesiredState, type ModelOptions } from '../model';
 import type { DesiredState } from '../model/types';
 import { hasErrors, sortProblems, type Problem } from '../util/problems';
+import { capPerFile } from './cap';
 
 export interface ValidateOptions extends ModelOptions {
   limits?: Partial<LoadLimits>;
@@ -24,12 +25,20 @@ export type ValidationOutcome =
 export const DEFAULT_VALIDATE_OPTIONS: ValidateOptions = { allowHostPath: [], allowPrivileged: false };
 
 export async function validateDirectory(dir: string, opts: ValidateOptions = DEFAULT_VALIDATE_OPTIONS): Promise<ValidationOutcome> {
-  const loaded = await loadManifests(dir, opts.limits, { sops: opts.sops });
+  return validateLoaded(await loadManifests(dir, opts.limits, { sops: opts.sops }), opts);
+}
+
+/** Files and directories together, as one set (references may cross them): `berth validate a.yaml b.yaml`. */
+export async function validatePaths(paths: readonly string[], opts: ValidateOptions = DEFAULT_VALIDATE_OPTIONS): Promise<ValidationOutcome> {
+  return validateLoaded(await loadManifestPaths(paths, opts.limits, { sops: opts.sops }), opts);
+}
+
+function validateLoaded(loaded: LoadResult, opts: ValidateOptions): ValidationOutcome {
   const checked = validateDocuments(loaded.docs);
   const built = buildDesiredState(checked.valid, opts);
   // Model problems about documents that failed the schema would be noise: those documents
   // never reach the model, so every model problem is about an accepted document.
-  const problems = sortProblems([...loaded.problems, ...checked.problems, ...built.problems]);
+  const problems = capPerFile(sortProblems([...loaded.problems, ...checked.problems, ...built.problems]));
   const documents = loaded.docs.length;
   if (hasErrors(problems)) return { ok: false, problems, documents };
   return { ok: true, desired: built.desired, warnings: problems, documents };

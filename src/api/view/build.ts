@@ -106,14 +106,16 @@ function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: 
     };
     return node;
   });
-  return [...declared, ...undeclared(look, new Set(all.map(resourceKey)), views, now)];
+  return [...declared, ...undeclared(look, new Set(all.map(resourceKey)), views, now, byKey)];
 }
 
 /**
  * Pods of workloads the revision does not declare (being pruned, or of a kind this view
  * does not know): shown under their owner so nothing that runs is hidden.
  */
-function undeclared(look: Look, known: ReadonlySet<string>, views: ReadonlyMap<string, PodView>, now: number): WorkloadNode[] {
+function undeclared(look: Look, known: ReadonlySet<string>, views: ReadonlyMap<string, PodView>, now: number, health: ReadonlyMap<string, ResourceStatus>): WorkloadNode[] {
+  // Jobs (and those CronJobs created) run pods to completion: their pods and health, no templates to roll.
+  const jobs = new Set(look.desired.jobs.map(resourceKey));
   const byOwner = new Map<string, (PodNode & { hash: string })[]>();
   const add = (p: ObservedPod, node: PodNode & { hash: string }) => {
     const key = `${p.kind}/${p.namespace}/${p.owner}`;
@@ -124,7 +126,11 @@ function undeclared(look: Look, known: ReadonlySet<string>, views: ReadonlyMap<s
   for (const p of look.observed.terminating ?? []) add(p, terminatingNode(p, '', now));
   return [...byOwner].map(([key, pods]) => {
     const [kind, namespace, name] = key.split('/') as [string, string, string];
-    return { kind, namespace, name, health: 'Unknown', message: 'not declared by the revision berth runs', sync: 'OutOfSync', syncReason: `${pods.length} pod(s) the revision does not declare`, templates: templates(pods, '').filter((t) => t.pods.length > 0), uses: [] };
+    const h = health.get(key);
+    const state = jobs.has(key)
+      ? { health: h?.health ?? 'Unknown', message: h?.message ?? 'not looked at yet', sync: 'Synced' as const, syncReason: '' }
+      : { health: 'Unknown' as const, message: 'not declared by the revision berth runs', sync: 'OutOfSync' as const, syncReason: `${pods.length} pod(s) the revision does not declare` };
+    return { kind, namespace, name, ...state, templates: templates(pods, '').filter((t) => t.pods.length > 0).map((t) => ({ ...t, current: jobs.has(key) })), uses: [] };
   });
 }
 

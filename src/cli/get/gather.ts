@@ -4,10 +4,11 @@
  */
 import { observe } from '../../observe';
 import type { ObservedPod } from '../../observe/types';
-import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
+import { endpointRows, ProxySupervisor, type EndpointRow, type ProxyStatus } from '../../proxy';
 import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
 import type { Runtime } from '../../runtime/types';
 import type { EngineOptions } from '../options';
+import { jobRows } from '../jobRows';
 import { byName, podRow, serviceRows, workloadRows, type Sections, type ServiceRow, type What } from './rows';
 
 export async function gather(rt: Runtime, eng: EngineOptions, what: What, namespace: string | undefined, now: number): Promise<Sections> {
@@ -20,7 +21,11 @@ export async function gather(rt: Runtime, eng: EngineOptions, what: What, namesp
   if (what === 'deployments' || what === 'all') s.deployments = workloadRows(pods, 'Deployment');
   if (what === 'statefulsets' || what === 'all') s.statefulsets = workloadRows(pods, 'StatefulSet');
   if (what === 'daemonsets' || what === 'all') s.daemonsets = workloadRows(pods, 'DaemonSet');
-  if (what === 'services' || what === 'endpoints' || what === 'all') s.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort(byName);
+  if (what === 'jobs' || what === 'all') s.jobs = jobRows(pods, now);
+  if (what === 'services' || what === 'endpoints' || what === 'all') {
+    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+    s.services = withNodePorts([...serviceRows(pods), ...anchoredServiceRows(status, pods)], status, namespace).sort(byName);
+  }
   if (what === 'endpoints' || what === 'all') s.listeners = await listenerRows(eng, namespace);
   return s;
 }
@@ -34,8 +39,7 @@ async function listenerRows(eng: EngineOptions, namespace?: string): Promise<End
 }
 
 /** A ClusterIP Service with an anchor: its ready endpoints are what the proxy forwards to in the anchor. */
-async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPod[]): Promise<ServiceRow[]> {
-  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+function anchoredServiceRows(status: ProxyStatus, pods: readonly ObservedPod[]): ServiceRow[] {
   return pods
     .filter((p) => p.kind === 'Service')
     .map((a) => {
@@ -43,4 +47,25 @@ async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPo
       const endpoints = [...new Set(mine.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
       return { namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] };
     });
+}
+
+/**
+ * The host listeners (nodePort, LoadBalancer port) per Service: every NodePort/LoadBalancer
+ * Service shows the port it is reachable on (allocated ones too), also before its pods run.
+ */
+export function withNodePorts(rows: readonly ServiceRow[], proxy: Pick<ProxyStatus, 'listeners'>, namespace?: string): ServiceRow[] {
+  const ports = new Map<string, string[]>();
+  for (const l of proxy.listeners) {
+    if (l.source !== 'nodePort' && l.source !== 'loadBalancer') continue;
+    if (namespace && !l.service.startsWith(`${namespace}/`)) continue;
+    const list = ports.get(l.service) ?? [];
+    if (!list.includes(`${l.port}/${l.protocol}`)) list.push(`${l.port}/${l.protocol}`);
+    ports.set(l.service, list);
+  }
+  const out = rows.map((r) => ({ ...r, nodePorts: ports.get(`${r.namespace}/${r.name}`) ?? [] }));
+  for (const [key, nodePorts] of ports) {
+    const [ns, name] = key.split('/');
+    if (!out.some((r) => r.namespace === ns && r.name === name)) out.push({ namespace: ns, name, endpoints: [], nodePorts });
+  }
+  return out;
 }

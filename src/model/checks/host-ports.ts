@@ -11,7 +11,7 @@ import type { DeploymentResource, ServiceResource } from '../types';
 
 export interface HostClaim {
   port: number;
-  protocol: 'TCP' | 'UDP';
+  protocol: 'TCP' | 'UDP' | 'SCTP';
   /** '' when bound on every address. */
   ip: string;
   owner: string;

@@ -2,6 +2,8 @@
 import type { Problem } from '../../util/problems';
 import type { ModelIndex, Rule } from '../located';
 import { hostPortsDistinct, hostPortsPerReplica } from './host-ports';
+import { imagesWellFormed } from './images';
+import { sctpHostPortsWarned } from './sctp';
 import { namedPortsResolve } from './named-ports';
 import { podStructure } from './pod-structure';
 import { referencesExist } from './references';
@@ -20,6 +22,8 @@ export const RULES: readonly Rule[] = [
   workloadRules,
   daemonSetRules,
   ingressRules,
+  imagesWellFormed,
+  sctpHostPortsWarned,
 ];
 
 export function runRules(m: ModelIndex, rules: readonly Rule[] = RULES): Problem[] {

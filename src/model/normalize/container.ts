@@ -8,6 +8,7 @@ import type { DocProblems } from '../located';
 import { parseBytes, parseNanoCpus } from '../quantity';
 import { arr, bool, intOrString, num, obj, str, strList, type Obj } from '../reader';
 import type { Container, ContainerPort, EnvFromSource, EnvVar, KeyRef, Probe, ProbeHandler, Resources, SecurityContext, VolumeMount } from '../types';
+import { normalizeExtended } from './extended';
 
 type Path = readonly PathSegment[];
 
@@ -67,7 +68,7 @@ function normalizeEnvFrom(e: Obj): EnvFromSource {
 }
 
 function normalizePort(o: Obj): ContainerPort {
-  const port: ContainerPort = { containerPort: num(o.containerPort) ?? 0, protocol: o.protocol === 'UDP' ? 'UDP' : 'TCP' };
+  const port: ContainerPort = { containerPort: num(o.containerPort) ?? 0, protocol: o.protocol === 'UDP' || o.protocol === 'SCTP' ? o.protocol : 'TCP' };
   if (str(o.name) !== undefined) port.name = str(o.name);
   if (num(o.hostPort) !== undefined && num(o.hostPort) !== 0) port.hostPort = num(o.hostPort);
   if (str(o.hostIP) !== undefined) port.hostIP = str(o.hostIP);
@@ -109,7 +110,8 @@ function normalizeResources(p: DocProblems, r: Obj, path: Path): Resources {
     }
     if (lim !== undefined && req === undefined) requests[key] = lim;
   }
-  return { limits, requests };
+  const { gpus } = normalizeExtended(p, r, path);
+  return { limits: gpus ? { ...limits, gpus } : limits, requests };
 }
 
 function normalizeHandler(p: DocProblems, o: Obj, path: Path): ProbeHandler | undefined {

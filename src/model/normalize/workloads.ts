@@ -5,7 +5,7 @@
  */
 import type { DocProblems } from '../located';
 import { arr, bool, intOrString, num, obj, str, strList, strMap, type Obj } from '../reader';
-import type { DeploymentResource, DeploymentStrategy, LabelSelector, PodResource, StatefulSetResource, VolumeClaimTemplate } from '../types';
+import type { DeploymentResource, DeploymentStrategy, LabelSelector, PodResource, PodTemplate, StatefulSetResource, VolumeClaimTemplate } from '../types';
 import { normalizeMeta } from './meta';
 import { normalizeClaimSpec } from './objects';
 import { normalizePodSpec, normalizeTemplate } from './pod';
@@ -68,18 +68,28 @@ export function progressDeadlineOf(p: DocProblems, annotations: Record<string, s
   return 600;
 }
 
+/**
+ * A claim template overrides the pod volume of the same name, as Kubernetes' StatefulSet
+ * controller does (updateStorage): the pod never has that volume, so nothing checks it.
+ */
+function withoutClaimedVolumes(template: PodTemplate, claims: readonly VolumeClaimTemplate[]): PodTemplate {
+  const claimed = new Set(claims.map((c) => c.name));
+  return { ...template, spec: { ...template.spec, volumes: template.spec.volumes.filter((v) => !claimed.has(v.name)) } };
+}
+
 export function normalizeStatefulSet(p: DocProblems): StatefulSetResource {
   const spec = obj(p.doc.body.spec);
   const meta = normalizeMeta(p.doc, 'StatefulSet');
   const us = obj(spec.updateStrategy);
+  const volumeClaimTemplates = arr(spec.volumeClaimTemplates).map((t, i) => claimTemplate(p, t, i));
   return {
     kind: 'StatefulSet',
     meta,
     replicas: num(spec.replicas) ?? 1,
     serviceName: str(spec.serviceName) ?? '',
     selector: normalizeSelector(spec.selector),
-    template: normalizeTemplate(p, spec.template, ['spec', 'template']),
-    volumeClaimTemplates: arr(spec.volumeClaimTemplates).map((t, i) => claimTemplate(p, t, i)),
+    template: withoutClaimedVolumes(normalizeTemplate(p, spec.template, ['spec', 'template']), volumeClaimTemplates),
+    volumeClaimTemplates,
     podManagementPolicy: spec.podManagementPolicy === 'Parallel' ? 'Parallel' : 'OrderedReady',
     updateStrategy: us.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', partition: num(obj(us.rollingUpdate).partition) ?? 0 },
     minReadySeconds: num(spec.minReadySeconds) ?? 0,

@@ -81,7 +81,7 @@ metadata:
   name: web
 `,
     errors: [
-      't.yaml:2:7: kind: unknown kind "Deploymnet" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass [schema.kind]',
+      't.yaml:2:7: kind: unknown kind "Deploymnet" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob [schema.kind]',
     ],
   },
   {
@@ -91,7 +91,7 @@ metadata:
   name: web
 `,
     errors: [
-      't.yaml:1:1: kind: is required (berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass) [schema.required]',
+      't.yaml:1:1: kind: is required (berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob) [schema.required]',
     ],
   },
   {
@@ -147,7 +147,7 @@ spec:
 `,
     errors: [
       't.yaml:9:5: spec.containers[0].livenessProbe: must set exactly one of exec, httpGet, tcpSocket [schema.one-of]',
-      't.yaml:10:24: spec.containers[0].livenessProbe.exec.command[0]: must be a string (quote it: "true") [schema.type]',
+      't.yaml:10:24: spec.containers[0].livenessProbe.exec.command[0]: invalid value true: must be a string (quote it: "true") [schema.type]',
       't.yaml:12:5: spec.containers[0].readinessProbe: must set exactly one of exec, httpGet, tcpSocket [schema.one-of]',
     ],
   },
@@ -167,7 +167,7 @@ spec:
 `,
     errors: [
       't.yaml:8:5: spec.volumes[0]: must set only one volume source (emptyDir, configMap, secret, persistentVolumeClaim or hostPath) [schema.one-of]',
-      't.yaml:11:13: spec.volumes[0].hostPath.path: must be an absolute path (starting with /) [schema.pattern]',
+      't.yaml:11:13: spec.volumes[0].hostPath.path: invalid value "srv/data": must be an absolute path (starting with /) [schema.pattern]',
     ],
   },
   {
@@ -255,7 +255,7 @@ spec:
     requests: {}
 `,
     errors: [
-      't.yaml:7:15: spec.volumeMode: must be Filesystem (block volumes do not exist on a Docker host) [schema.enum]',
+      't.yaml:7:15: spec.volumeMode: invalid value "Block": must be Filesystem (block volumes do not exist on a Docker host) [schema.enum]',
       't.yaml:9:5: spec.resources.requests.storage: is required [schema.required]',
     ],
   },

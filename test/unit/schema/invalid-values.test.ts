@@ -15,7 +15,7 @@ metadata:
   name: My_Secret
 `,
     errors: [
-      "t.yaml:4:9: metadata.name: must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters [schema.pattern]",
+      "t.yaml:4:9: metadata.name: invalid value \"My_Secret\": must be a DNS-1123 subdomain: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit, at most 253 characters [schema.pattern]",
     ],
   },
   {
@@ -26,7 +26,7 @@ metadata:
   name: team.a
 `,
     errors: [
-      "t.yaml:4:9: metadata.name: must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.pattern]",
+      "t.yaml:4:9: metadata.name: invalid value \"team.a\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.pattern]",
     ],
   },
   {
@@ -41,7 +41,7 @@ spec:
     image: nginx
 `,
     errors: [
-      "t.yaml:7:11: spec.containers[0].name: must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.length]",
+      "t.yaml:7:11: spec.containers[0].name: invalid value \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.length]",
     ],
   },
   {
@@ -60,8 +60,8 @@ spec:
       hostPort: 8080
 `,
     errors: [
-      't.yaml:10:22: spec.containers[0].ports[0].containerPort: must be a port number 1-65535 [schema.range]',
-      't.yaml:11:22: spec.containers[0].ports[1].containerPort: must be a port number 1-65535 [schema.range]',
+      't.yaml:10:22: spec.containers[0].ports[0].containerPort: invalid value 0: must be a port number 1-65535 [schema.range]',
+      't.yaml:11:22: spec.containers[0].ports[1].containerPort: invalid value 70000: must be a port number 1-65535 [schema.range]',
     ],
   },
   {
@@ -76,10 +76,10 @@ spec:
   - port: 80
     targetPort: Http_Port
 `,
-    errors: ['t.yaml:9:17: spec.ports[0].targetPort: must be a port number 1-65535 or a port name like http [schema.format]'],
+    errors: ['t.yaml:9:17: spec.ports[0].targetPort: invalid value "Http_Port": must be a port number 1-65535 or a port name like http [schema.format]'],
   },
   {
-    name: 'port name longer than 15',
+    name: 'port names: a container port over 15 characters, a Service port over 63 (Kubernetes allows 63 there), a Service port SCTP',
     yaml: `apiVersion: v1
 kind: Service
 metadata:
@@ -88,10 +88,28 @@ spec:
   selector: {app: web}
   ports:
   - port: 80
-    name: metrics-and-health
+    name: metrics-and-health-of-the-web-frontend
+  - port: 81
+    name: ${'m'.repeat(64)}
+  - port: 82
+    protocol: SCTP
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+  - name: web
+    image: nginx
+    ports:
+    - containerPort: 80
+      name: metrics-and-health
 `,
     errors: [
-      "t.yaml:9:11: spec.ports[0].name: must be a port name: at most 15 lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' and without '--' [schema.length]",
+      `t.yaml:11:11: spec.ports[1].name: invalid value "${'m'.repeat(64)}": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.length]`,
+      "t.yaml:13:15: spec.ports[2].protocol: invalid value \"SCTP\": must be TCP or UDP: berth's Service proxy carries TCP and UDP, not SCTP (an SCTP containerPort with a hostPort is published directly) [schema.enum]",
+      "t.yaml:25:13: spec.containers[0].ports[0].name: invalid value \"metrics-and-health\": must be a port name: at most 15 lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' and without '--' [schema.length]",
     ],
   },
   {
@@ -110,8 +128,8 @@ spec:
         memory: 64MB
 `,
     errors: [
-      't.yaml:11:14: spec.containers[0].resources.limits.cpu: must be a quantity like 100m or 64Mi [schema.format]',
-      't.yaml:12:17: spec.containers[0].resources.limits.memory: must be a quantity like 100m or 64Mi [schema.format]',
+      't.yaml:11:14: spec.containers[0].resources.limits.cpu: invalid value "half": must be a quantity like 100m or 64Mi [schema.format]',
+      't.yaml:12:17: spec.containers[0].resources.limits.memory: invalid value "64MB": must be a quantity like 100m or 64Mi [schema.format]',
     ],
   },
   {
@@ -132,8 +150,8 @@ spec:
       containers: [{name: web, image: nginx}]
 `,
     errors: [
-      't.yaml:8:17: spec.strategy.rollingUpdate.maxSurge: must be an integer or a percentage like 25% [schema.format]',
-      't.yaml:9:23: spec.strategy.rollingUpdate.maxUnavailable: must be an integer or a percentage like 25% [schema.format]',
+      't.yaml:8:17: spec.strategy.rollingUpdate.maxSurge: invalid value "25 %": must be an integer or a percentage like 25% [schema.format]',
+      't.yaml:9:23: spec.strategy.rollingUpdate.maxUnavailable: invalid value -1: must be an integer or a percentage like 25% [schema.format]',
     ],
   },
   {
@@ -155,7 +173,7 @@ binaryData:
 `,
     errors: [
       't.yaml:6:13: data.password: must be base64-encoded (standard alphabet, padded with =) [schema.format]',
-      't.yaml:14:9: binaryData.logo: must be base64-encoded (standard alphabet, padded with =) [schema.format]',
+      't.yaml:14:9: binaryData.logo: invalid value "not base64!": must be base64-encoded (standard alphabet, padded with =) [schema.format]',
     ],
   },
   {
@@ -172,12 +190,12 @@ spec:
     imagePullPolicy: ifNotPresent
     ports:
     - containerPort: 53
-      protocol: SCTP
+      protocol: sctp
 `,
     errors: [
-      't.yaml:6:18: spec.restartPolicy: must be one of Always, OnFailure, Never [schema.enum]',
-      't.yaml:10:22: spec.containers[0].imagePullPolicy: must be one of Always, IfNotPresent, Never (did you mean "IfNotPresent"?) [schema.enum]',
-      't.yaml:13:17: spec.containers[0].ports[0].protocol: must be one of TCP, UDP (did you mean "TCP"?) [schema.enum]',
+      't.yaml:6:18: spec.restartPolicy: invalid value "Sometimes": must be one of Always, OnFailure, Never [schema.enum]',
+      't.yaml:10:22: spec.containers[0].imagePullPolicy: invalid value "ifNotPresent": must be one of Always, IfNotPresent, Never (did you mean "IfNotPresent"?) [schema.enum]',
+      't.yaml:13:17: spec.containers[0].ports[0].protocol: invalid value "sctp": must be one of TCP, UDP, SCTP (did you mean "SCTP"?) [schema.enum]',
     ],
   },
   {
@@ -200,8 +218,8 @@ spec:
           value: 8080
 `,
     errors: [
-      't.yaml:6:13: spec.replicas: must be an integer (remove the quotes) [schema.type]',
-      't.yaml:16:18: spec.template.spec.containers[0].env[0].value: must be a string (quote it: "8080") [schema.type]',
+      't.yaml:6:13: spec.replicas: invalid value "3": must be an integer (remove the quotes) [schema.type]',
+      't.yaml:16:18: spec.template.spec.containers[0].env[0].value: invalid value 8080: must be a string (quote it: "8080") [schema.type]',
     ],
   },
   {
@@ -216,7 +234,7 @@ metadata:
 `,
     errors: [
       "t.yaml:6:5: metadata.labels.team name: must be a valid key: an optional DNS subdomain prefix and '/', then at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit [schema.pattern]",
-      "t.yaml:7:11: metadata.labels.tier: must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty) [schema.pattern]",
+      "t.yaml:7:11: metadata.labels.tier: invalid value \"front end\": must be a label value: at most 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit (or empty) [schema.pattern]",
     ],
   },
   {
@@ -237,7 +255,7 @@ spec:
 `,
     errors: [
       't.yaml:10:7: spec.containers[0].env[0]: must not set both value and valueFrom [schema.one-of]',
-      "t.yaml:13:31: spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: must be one of metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs [schema.pattern]",
+      "t.yaml:13:31: spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: invalid value \"spec.node\": must be one of metadata.name, metadata.namespace, metadata.uid, metadata.labels['KEY'], metadata.annotations['KEY'], spec.nodeName, spec.serviceAccountName, status.hostIP, status.hostIPs, status.podIP, status.podIPs [schema.pattern]",
     ],
   },
   {
@@ -262,8 +280,8 @@ spec:
       resources: {requests: {storage: 1Gi}}
 `,
     errors: [
-      't.yaml:9:32: spec.updateStrategy.rollingUpdate.partition: must be at least 0 [schema.range]',
-      "t.yaml:15:22: spec.volumeClaimTemplates[0].metadata.name: must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.pattern]",
+      't.yaml:9:32: spec.updateStrategy.rollingUpdate.partition: invalid value -1: must be at least 0 [schema.range]',
+      "t.yaml:15:22: spec.volumeClaimTemplates[0].metadata.name: invalid value \"Data\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.pattern]",
     ],
   },
   {
@@ -277,8 +295,8 @@ data:
   debug: true
 `,
     errors: [
-      't.yaml:6:9: data.port: must be a string (quote it: "8080") [schema.type]',
-      't.yaml:7:10: data.debug: must be a string (quote it: "true") [schema.type]',
+      't.yaml:6:9: data.port: invalid value 8080: must be a string (quote it: "8080") [schema.type]',
+      't.yaml:7:10: data.debug: invalid value true: must be a string (quote it: "true") [schema.type]',
     ],
   },
 ];
