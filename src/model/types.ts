@@ -130,6 +130,8 @@ export interface Container {
   securityContext: SecurityContext;
   stdin: boolean;
   tty: boolean;
+  /** Init containers only: `Always` makes it a native sidecar (started in order, never waited for). */
+  restartPolicy?: 'Always';
 }
 
 export type VolumeSource =

@@ -16,6 +16,7 @@ import { INFRA_CONTAINER } from '../observe/group';
 import { CLUSTER_DOMAIN } from './aliases';
 import { expandArgs, resolveEnv } from './env';
 import { needsInfra } from './expand';
+import { isSidecar } from './initSteps';
 import { containerLabels } from './labels';
 import type { ConfigLookup } from './lookup';
 import { containerName, networkName } from './names';
@@ -26,6 +27,8 @@ import type { Warnings } from './warnings';
 export interface PodContainers {
   infra?: ContainerCreateSpec;
   containers: ContainerCreateSpec[];
+  /** Init containers and sidecars, in spec order (labelled `io.berth.init`). */
+  init: ContainerCreateSpec[];
 }
 
 const RESTART = { Always: 'always', OnFailure: 'on-failure', Never: 'no' } as const;
@@ -38,9 +41,6 @@ export function buildContainers(
   lookup: ConfigLookup,
   warnings: Warnings,
 ): PodContainers {
-  if (pod.spec.initContainers.length > 0) {
-    warnings.add(`${pod.key}: initContainers are not run yet (${pod.spec.initContainers.map((c) => c.name).join(', ')})`);
-  }
   const withInfra = needsInfra(pod.spec);
   const infraName = containerName(ctx.instance, pod.namespace, pod.name, INFRA_CONTAINER);
   const ownNetwork: NetworkMode = pod.spec.hostNetwork
@@ -49,10 +49,24 @@ export function buildContainers(
   const joined: NetworkMode = withInfra ? { type: 'container', container: infraName } : ownNetwork;
   const ports = pod.spec.hostNetwork ? [] : pod.spec.containers.flatMap(hostPorts);
   const containers = pod.spec.containers.map((c) => appContainer(c, pod, joined, vols, ctx, lookup, warnings));
+  const init = pod.spec.initContainers.map((c) => initContainer(appContainer(c, pod, joined, vols, ctx, lookup, warnings), c, pod));
   const infra = withInfra ? infraContainer(pod, ownNetwork, ctx, infraName) : undefined;
   for (const owner of infra ? [infra] : containers) makeNetworkOwner(owner, pod, ports, aliases);
-  for (const c of infra ? [infra, ...containers] : containers) c.labels[LABEL.grace] = String(pod.spec.terminationGracePeriodSeconds);
-  return infra ? { infra, containers } : { containers };
+  for (const c of [...(infra ? [infra] : []), ...containers, ...init]) c.labels[LABEL.grace] = String(pod.spec.terminationGracePeriodSeconds);
+  return infra ? { infra, containers, init } : { containers, init };
+}
+
+/**
+ * An init container is an app container that berth starts in order (initSteps.ts). Docker
+ * restarts a failed one (`on-failure`, with its own backoff) unless the pod's restartPolicy
+ * is Never, as kubelet does; a sidecar restarts `always`. Neither is probed by berth.
+ */
+function initContainer(spec: ContainerCreateSpec, c: Container, pod: DesiredPod): ContainerCreateSpec {
+  const sidecar = isSidecar(c);
+  spec.labels[LABEL.init] = sidecar ? 'sidecar' : 'init';
+  delete spec.labels[LABEL.probes];
+  spec.restartPolicy = sidecar ? 'always' : pod.spec.restartPolicy === 'Never' ? 'no' : 'on-failure';
+  return spec;
 }
 
 /**

@@ -24,7 +24,7 @@ import { sleep } from '../util/eventually';
 import { pathExists } from '../util/pathExists';
 import { ImageEnsurer, pullPolicies } from './images';
 import { podContexts, podViews } from './podViews';
-import { failureDetails, summarizeAction } from './report';
+import { failureDetails, secretRedactor, summarizeAction } from './report';
 import { rolloutStep, type HeldStep } from './strategy';
 import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
@@ -169,7 +169,7 @@ export class EngineApplier implements Applier {
   private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
     const observed = await this.terminator.observe(this.opts.instance);
     const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), secretRedactor(desired));
     this.health = workloadHealth(desired, views, this.now());
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;

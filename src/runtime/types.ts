@@ -205,4 +205,9 @@ export const LABEL = {
    * rules, never counted ready just because it runs. Never compared when planning.
    */
   probes: 'io.berth.probes',
+  /**
+   * On a pod's init containers: `init` (runs to completion before the app containers start)
+   * or `sidecar` (an init container with restartPolicy Always: keeps running beside them).
+   */
+  init: 'io.berth.init',
 } as const;

@@ -56,7 +56,7 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('podSpec', 'activeDeadlineSeconds', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostUsers', 'os'),
   ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN', 'securityContext.*'),
   ...ignored('container', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'stdinOnce'),
-  ...ignored('container', 'resizePolicy', 'restartPolicy', 'volumeDevices', 'resources.claims'),
+  ...ignored('container', 'resizePolicy', 'volumeDevices', 'resources.claims'),
   ...ignored('container', 'resources.limits.ephemeral-storage', 'resources.requests.ephemeral-storage'),
   ...ignored('container', 'securityContext.seccompProfile', 'securityContext.seLinuxOptions'),
   ...ignored('container', 'securityContext.appArmorProfile', 'securityContext.windowsOptions', 'securityContext.procMount'),

@@ -15,6 +15,9 @@ import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
 import { secondsLeft, splitTerminating, TerminationLedger } from '../../rollout/terminating';
+import { initBlocker } from '../../plan/initSteps';
+import { INIT_LOG_LINES, lastLines } from '../../rollout/initView';
+import { LABEL, type Runtime } from '../../runtime/types';
 
 const WHAT = ['pods', 'deployments', 'statefulsets', 'services', 'endpoints', 'all'] as const;
 type What = (typeof WHAT)[number];
@@ -67,12 +70,15 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
   addEngineOptions(cmd).action((what: What, raw: { instance: string; stateDir: string; namespace?: string; output: OutputFormat }) =>
     run(async () => {
       const eng = engineOptions(raw);
-      const observed = await withEngine(eng, 'get', false, async (rt) => splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()));
+      const { observed, initLogs } = await withEngine(eng, 'get', false, async (rt) => {
+        const split = splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list());
+        return { observed: split, initLogs: await blockerLogs(rt, split.pods) };
+      });
       const inNamespace = <T extends ObservedPod>(p: T) => !raw.namespace || p.namespace === raw.namespace;
       const pods = observed.pods.filter(inNamespace);
       const terminating = (observed.terminating ?? []).filter(inNamespace);
       const sections: Record<string, unknown[]> = {};
-      if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+      if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p, undefined, initLogs)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
       if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
@@ -107,11 +113,26 @@ function isRunning(p: ObservedPod): boolean {
   return p.containers.length > 0 && p.containers.every((c) => c.state === 'running');
 }
 
-/** A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows `Terminating`. */
-function podRow(p: ObservedPod, deadline?: number): PodRow {
+/** The last log lines of each init container that holds its pod back, by container id. */
+async function blockerLogs(rt: Runtime, pods: readonly ObservedPod[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const c of pods.map(initBlocker)) {
+    if (c && c.state !== 'running') out.set(c.id, lastLines(await rt.logs(c.id, INIT_LOG_LINES).catch(() => '')));
+  }
+  return out;
+}
+
+/**
+ * A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows
+ * `Terminating`; a pod held back by an init container `Init:NAME <its status>: <last log lines>`.
+ */
+function podRow(p: ObservedPod, deadline?: number, initLogs: ReadonlyMap<string, string> = new Map()): PodRow {
   const running = p.containers.filter((c) => c.state === 'running').length;
+  const blocker = initBlocker(p);
+  const log = blocker ? initLogs.get(blocker.id) : undefined;
+  const init = blocker ? `Init:${blocker.labels[LABEL.container] ?? blocker.name} ${blocker.status}${log ? `: ${log}` : ''}` : undefined;
   const status =
-    deadline !== undefined ? `Terminating (${secondsLeft(deadline, Date.now())} s left)` : isRunning(p) ? 'Running' : p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
+    deadline !== undefined ? `Terminating (${secondsLeft(deadline, Date.now())} s left)` : isRunning(p) ? 'Running' : init ?? p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
   return { namespace: p.namespace, name: p.name, kind: p.kind, owner: p.owner, ready: `${running}/${p.containers.length}`, status, specHash: p.specHash, revision: p.revision };
 }
 

@@ -5,7 +5,7 @@
 import type { PathSegment } from '../../manifests/types';
 import type { DocProblems } from '../located';
 import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
-import type { PodSpec, PodTemplate, Volume } from '../types';
+import type { Container, PodSpec, PodTemplate, Volume } from '../types';
 import { normalizeContainer } from './container';
 
 type Path = readonly PathSegment[];
@@ -57,10 +57,11 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
     const vol = normalizeVolume(p, obj(v), [...path, 'volumes', i]);
     if (vol) volumes.push(vol);
   });
+  appContainerRestartPolicies(p, arr(s.containers), path);
   const restart = s.restartPolicy;
   const spec: PodSpec = {
     containers: containers('containers'),
-    initContainers: containers('initContainers'),
+    initContainers: initContainers(p, arr(s.initContainers), containers('initContainers'), path),
     volumes,
     restartPolicy: restart === 'OnFailure' || restart === 'Never' ? restart : 'Always',
     terminationGracePeriodSeconds: num(s.terminationGracePeriodSeconds) ?? 30,
@@ -70,6 +71,27 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
   if (str(s.hostname)) spec.hostname = str(s.hostname);
   if (str(s.subdomain)) spec.subdomain = str(s.subdomain);
   return spec;
+}
+
+/**
+ * Kubernetes allows `restartPolicy` on an init container only, and only `Always` (a native
+ * sidecar); on an app container the pod's restartPolicy applies (the field is ignored).
+ */
+function initContainers(p: DocProblems, raw: unknown[], list: Container[], path: Path): Container[] {
+  return list.map((c, i) => {
+    const given = obj(raw[i]).restartPolicy;
+    if (given === undefined) return c;
+    if (given === 'Always') return { ...c, restartPolicy: 'Always' };
+    p.error([...path, 'initContainers', i, 'restartPolicy'], 'pod.init-restart-policy', `restartPolicy "${String(given)}" of init container "${c.name}" is not allowed (only "Always", which makes it a sidecar)`);
+    return c;
+  });
+}
+
+function appContainerRestartPolicies(p: DocProblems, raw: unknown[], path: Path): void {
+  raw.forEach((c, i) => {
+    if (obj(c).restartPolicy === undefined) return;
+    p.warn([...path, 'containers', i, 'restartPolicy'], 'schema.ignored-field', 'field "restartPolicy" of an app container is ignored (the pod\'s restartPolicy applies; only init containers take one)');
+  });
 }
 
 /** The pod template of a Deployment or StatefulSet, whose pods must restart Always. */
