@@ -110,6 +110,14 @@ export interface SecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
   readOnlyRootFilesystem: boolean;
+  /** Refuse to start as uid 0 (kubelet's verifyRunAsNonRoot); the pod's value unless the container sets its own. */
+  runAsNonRoot?: boolean;
+  /** The pod's supplementalGroups (a pod-level field, applied to every container). */
+  supplementalGroups?: number[];
+  /** false: Docker's no-new-privileges. */
+  allowPrivilegeEscalation?: boolean;
+  /** The container's or else the pod's seccompProfile.type. */
+  seccompProfile?: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
 }
 
 export interface Container {

@@ -3,7 +3,8 @@
  * - Kubernetes `command` -> Docker entrypoint, `args` -> cmd (both `$(VAR)`-expanded);
  * - resources.limits -> memoryBytes / nanoCpus; restartPolicy Always/OnFailure/Never ->
  *   always/on-failure/no; terminationGracePeriodSeconds -> stopTimeout;
- * - securityContext -> privileged, capAdd/capDrop, user "uid[:gid]", readOnlyRootfs;
+ * - securityContext -> privileged, capAdd/capDrop, readOnlyRootfs, and what security.ts maps
+ *   (user, groups, no-new-privileges, seccomp, the runAsNonRoot check);
  * - hostNetwork -> host network mode; hostPID -> pidMode host;
  * - a single-container pod is that container, owning the network endpoint (aliases, hostname,
  *   published ports); a pod of several gets an infra container (ctx.pauseImage) owning them,
@@ -17,6 +18,7 @@ import { CLUSTER_DOMAIN } from './aliases';
 import { expandArgs, resolveEnv } from './env';
 import { needsInfra } from './expand';
 import { isSidecar } from './initSteps';
+import { securityFields } from './security';
 import { containerLabels } from './labels';
 import type { ConfigLookup } from './lookup';
 import { containerName, networkName } from './names';
@@ -118,8 +120,7 @@ function appContainer(
   if (c.workingDir) spec.workingDir = c.workingDir;
   if (c.resources.limits.memoryBytes !== undefined) spec.memoryBytes = c.resources.limits.memoryBytes;
   if (c.resources.limits.nanoCpus !== undefined) spec.nanoCpus = c.resources.limits.nanoCpus;
-  const user = userOf(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`));
-  if (user) spec.user = user;
+  Object.assign(spec, securityFields(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`)));
   if (pod.spec.hostPID) spec.pidMode = 'host';
   if (env.secretEnv.length > 0) spec.secretEnv = env.secretEnv;
   return spec;
@@ -158,13 +159,4 @@ function hostPorts(c: Container): PortBinding[] {
       hostPort: p.hostPort as number,
       hostIp: p.hostIP ?? '',
     }));
-}
-
-function userOf(c: Container, warn: (m: string) => void): string | undefined {
-  const { runAsUser, runAsGroup } = c.securityContext;
-  if (runAsUser === undefined) {
-    if (runAsGroup !== undefined) warn('securityContext.runAsGroup without runAsUser cannot be expressed on Docker; ignored');
-    return undefined;
-  }
-  return runAsGroup === undefined ? String(runAsUser) : `${runAsUser}:${runAsGroup}`;
 }

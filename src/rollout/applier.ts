@@ -193,9 +193,9 @@ export class EngineApplier implements Applier {
     try {
       return await this.stepOnce(desired, revision, mode);
     } catch (err) {
-      // A pull that fails or a host port in use is this revision's problem; an engine that
-      // does not answer is nobody's: retry later.
-      if (isBerthError(err, 'E_PULL') || isBerthError(err, 'E_CONFLICT')) {
+      // A pull that fails, a host port in use or a pod refused at creation (runAsNonRoot) is
+      // this revision's problem; an engine that does not answer is nobody's: retry later.
+      if (isBerthError(err, 'E_PULL') || isBerthError(err, 'E_CONFLICT') || isBerthError(err, 'E_INVALID')) {
         return { type: 'failed', actions: this.run?.actions ?? 0, reason: messageOf(err), details: err instanceof BerthError && err.hint ? [err.hint] : [] };
       }
       return { type: 'error', error: err instanceof Error ? err : new Error(String(err)) };

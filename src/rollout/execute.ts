@@ -10,6 +10,7 @@ import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../r
 import { isBerthError, BerthError, messageOf } from '../util/errors';
 import type { ImageEnsurer } from './images';
 import { pathExists } from '../util/pathExists';
+import { judgeImageUser } from '../plan/security';
 
 export interface ExecuteDeps {
   runtime: Runtime;
@@ -65,12 +66,23 @@ async function createNetwork(rt: Runtime, name: string, labels: Labels): Promise
 
 async function createPod(deps: ExecuteDeps, a: CreatePodAction): Promise<void> {
   const rt = deps.runtime;
-  const init = a.init ?? [];
-  for (const spec of [...(a.infra ? [a.infra] : []), ...init, ...a.containers]) await deps.images.ensure(spec.image);
+  for (const spec of [...(a.infra ? [a.infra] : []), ...(a.init ?? []), ...a.containers]) await deps.images.ensure(spec.image);
+  // Checked before anything of the pod exists: a refused pod is not started at all.
+  const init = await Promise.all((a.init ?? []).map((s) => withImageUser(rt, s)));
+  const apps = await Promise.all(a.containers.map((s) => withImageUser(rt, s)));
   for (const v of a.volumes) await rt.createVolume(v.name, v.labels);
   if (a.infra) await rt.startContainer(await createReplacingLeftover(rt, a.infra));
-  if (init.length > 0) return createWithInit(rt, init, a.containers);
-  for (const spec of a.containers) await createAndStart(rt, spec);
+  if (init.length > 0) return createWithInit(rt, init, apps);
+  for (const spec of apps) await createAndStart(rt, spec);
+}
+
+/** runAsNonRoot and runAsGroup alone depend on the image's USER (plan/security.ts): refused (E_INVALID) or completed here. */
+async function withImageUser(rt: Runtime, spec: ContainerCreateSpec): Promise<ContainerCreateSpec> {
+  if (!spec.imageUserCheck) return spec;
+  const verdict = judgeImageUser(spec, spec.imageUserCheck, await rt.imageUser(spec.image));
+  const name = spec.labels[LABEL.container] ?? spec.name;
+  if (!verdict.ok) throw new BerthError('E_INVALID', `container ${name} is not started: ${verdict.reason}`);
+  return verdict.user === undefined ? spec : { ...spec, user: verdict.user };
 }
 
 async function createAndStart(rt: Runtime, spec: ContainerCreateSpec): Promise<void> {

@@ -15,6 +15,15 @@ type Path = readonly PathSegment[];
 export interface PodSecurityDefaults {
   runAsUser?: number;
   runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  supplementalGroups?: number[];
+  seccompProfile?: SecurityContext['seccompProfile'];
+}
+
+/** `seccompProfile.type` as berth knows it (the schema allows only these). */
+export function seccompType(raw: unknown): SecurityContext['seccompProfile'] {
+  const t = str(obj(raw).type);
+  return t === 'RuntimeDefault' || t === 'Unconfined' || t === 'Localhost' ? t : undefined;
 }
 
 export function normalizeContainer(p: DocProblems, raw: unknown, path: Path, pod: PodSecurityDefaults): Container {
@@ -161,7 +170,14 @@ function normalizeSecurity(s: Obj, pod: PodSecurityDefaults): SecurityContext {
   };
   const user = num(s.runAsUser) ?? pod.runAsUser;
   const group = num(s.runAsGroup) ?? pod.runAsGroup;
+  const nonRoot = bool(s.runAsNonRoot) ?? pod.runAsNonRoot;
+  const escalation = bool(s.allowPrivilegeEscalation);
+  const seccomp = seccompType(s.seccompProfile) ?? pod.seccompProfile;
   if (user !== undefined) out.runAsUser = user;
   if (group !== undefined) out.runAsGroup = group;
+  if (nonRoot !== undefined) out.runAsNonRoot = nonRoot;
+  if (pod.supplementalGroups && pod.supplementalGroups.length > 0) out.supplementalGroups = [...pod.supplementalGroups];
+  if (escalation !== undefined) out.allowPrivilegeEscalation = escalation;
+  if (seccomp !== undefined) out.seccompProfile = seccomp;
   return out;
 }

@@ -6,7 +6,7 @@ import type { PathSegment } from '../../manifests/types';
 import type { DocProblems } from '../located';
 import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
 import type { Container, PodSpec, PodTemplate, Volume } from '../types';
-import { normalizeContainer } from './container';
+import { normalizeContainer, seccompType, type PodSecurityDefaults } from './container';
 
 type Path = readonly PathSegment[];
 
@@ -49,7 +49,13 @@ function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined
 export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodSpec {
   const s = obj(raw);
   const sec = obj(s.securityContext);
-  const podSec = { runAsUser: num(sec.runAsUser), runAsGroup: num(sec.runAsGroup) };
+  const podSec: PodSecurityDefaults = {
+    runAsUser: num(sec.runAsUser),
+    runAsGroup: num(sec.runAsGroup),
+    runAsNonRoot: bool(sec.runAsNonRoot),
+    supplementalGroups: arr(sec.supplementalGroups).filter((g): g is number => typeof g === 'number'),
+    seccompProfile: seccompType(sec.seccompProfile),
+  };
   const containers = (field: 'containers' | 'initContainers') =>
     arr(s[field]).map((c, i) => normalizeContainer(p, c, [...path, field, i], podSec));
   const volumes: Volume[] = [];

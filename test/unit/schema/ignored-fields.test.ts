@@ -75,7 +75,6 @@ spec:
     problems: [
       `t.yaml:9:5: warning: spec.initContainers[0].terminationMessagePolicy: field "terminationMessagePolicy" ${IGNORED}`,
       't.yaml:14:7: warning: spec.containers[0].resources.requests: field "resources.requests" is accepted, but only limits are enforced on a Docker host',
-      `t.yaml:18:7: warning: spec.containers[0].securityContext.seccompProfile: field "securityContext.seccompProfile" ${IGNORED}`,
     ],
   },
   {
