@@ -86,7 +86,9 @@ export interface VolumeMount {
 export type ProbeHandler =
   | { type: 'exec'; command: string[] }
   | { type: 'httpGet'; path: string; port: IntOrString; scheme: 'HTTP' | 'HTTPS'; host?: string; httpHeaders: { name: string; value: string }[] }
-  | { type: 'tcpSocket'; port: IntOrString; host?: string };
+  | { type: 'tcpSocket'; port: IntOrString; host?: string }
+  /** The gRPC health-checking protocol; `service` '' asks about the server as a whole. */
+  | { type: 'grpc'; port: number; service: string };
 
 export interface Probe {
   handler: ProbeHandler;

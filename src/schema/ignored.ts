@@ -2,7 +2,7 @@
  * Kubernetes fields that validate but mean nothing on one Docker host. The schemas accept
  * them (a permissive or loose entry); this table says what a person is told about them:
  * a warning naming the field, nothing at all (fields a cluster writes, like `uid`), or an
- * error for a source berth cannot provide (an `nfs` volume, a `grpc` probe).
+ * error for a source berth cannot provide (an `nfs` volume).
  */
 import type { Kind } from '../model/types';
 import type { PathSegment } from '../manifests/types';
@@ -65,7 +65,6 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('container', 'securityContext.appArmorProfile', 'securityContext.windowsOptions', 'securityContext.procMount'),
   ...rules('requests-only')('container', 'resources.requests'),
   ...ignored('probe', 'terminationGracePeriodSeconds'),
-  ...rules('unsupported', 'grpc probes are not supported on a Docker host (use exec, httpGet or tcpSocket)')('probe', 'grpc'),
   ...rules('unsupported', 'resourceFieldRef is not supported (use value, configMapKeyRef, secretKeyRef or fieldRef)')(
     'envVar',
     'valueFrom.resourceFieldRef',

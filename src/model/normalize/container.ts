@@ -141,7 +141,11 @@ function normalizeHandler(p: DocProblems, o: Obj, path: Path): ProbeHandler | un
     if (str(t.host)) handler.host = str(t.host);
     return handler;
   }
-  p.error(path, 'probe.handler', 'probe needs one of exec, httpGet or tcpSocket');
+  if (o.grpc !== undefined) {
+    const g = obj(o.grpc);
+    return { type: 'grpc', port: num(g.port) ?? 0, service: str(g.service) ?? '' };
+  }
+  p.error(path, 'probe.handler', 'probe needs one of exec, httpGet, tcpSocket or grpc');
   return undefined;
 }
 
