@@ -59,8 +59,32 @@ export interface EnvVar {
     secretKeyRef?: KeyRef;
     /** metadata.name, metadata.namespace, metadata.labels['x'], status.podIP, spec.nodeName ... */
     fieldRef?: { fieldPath: string };
+    resourceFieldRef?: ResourceFieldRef;
   };
 }
+
+/** A container's limit or request, as the downward API gives it: ceil(value / divisor). */
+export interface ResourceFieldRef {
+  /** Absent in env: the container itself. */
+  containerName?: string;
+  resource: 'limits.cpu' | 'limits.memory' | 'limits.ephemeral-storage' | 'requests.cpu' | 'requests.memory' | 'requests.ephemeral-storage';
+  /** A quantity; '1' when not given. */
+  divisor: string;
+}
+
+export interface DownwardAPIItem {
+  path: string;
+  fieldRef?: { fieldPath: string };
+  resourceFieldRef?: ResourceFieldRef;
+  mode?: number;
+}
+
+export type ProjectedSource =
+  | { type: 'configMap'; name: string; items?: { key: string; path: string }[]; optional: boolean }
+  | { type: 'secret'; name: string; items?: { key: string; path: string }[]; optional: boolean }
+  | { type: 'downwardAPI'; items: DownwardAPIItem[] };
+// serviceAccountToken and clusterTrustBundle sources come from a Kubernetes API that a Docker
+// host does not have: schema/ignored.ts warns about them, and they are left out here.
 
 export interface EnvFromSource {
   prefix: string;
@@ -153,7 +177,9 @@ export type VolumeSource =
   | { type: 'configMap'; name: string; configMapName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
   | { type: 'secret'; secretName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
   | { type: 'persistentVolumeClaim'; claimName: string; readOnly: boolean }
-  | { type: 'hostPath'; path: string };
+  | { type: 'hostPath'; path: string }
+  | { type: 'downwardAPI'; items: DownwardAPIItem[]; defaultMode: number }
+  | { type: 'projected'; sources: ProjectedSource[]; defaultMode: number };
 
 export type Volume = { name: string } & VolumeSource;
 

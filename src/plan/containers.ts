@@ -93,7 +93,7 @@ function appContainer(
   lookup: ConfigLookup,
   warnings: Warnings,
 ): ContainerCreateSpec {
-  const env = resolveEnv(c, pod, lookup, warnings);
+  const env = resolveEnv(c, pod, lookup, warnings, ctx.node);
   const spec: ContainerCreateSpec = {
     name: containerName(ctx.instance, pod.namespace, pod.name, c.name),
     image: c.image,

@@ -24,6 +24,11 @@ export interface PlanContext {
    * of aliases on the selected pods; berth's proxy forwards from its network namespace.
    */
   serviceAnchors?: boolean;
+  /**
+   * This host as a Kubernetes node: what the downward API gives for a limit a container does
+   * not set (node allocatable). Absent: such values are '' with a warning.
+   */
+  node?: { nanoCpus: number; memoryBytes: number };
 }
 
 /** What owns a desired pod: a workload, or a Service (its anchor). */

@@ -8,6 +8,7 @@
  * progress within the deadline, measured from a clock saved in the state directory), error.
  * `apply()` repeats steps until the end, for the one-shot commands.
  */
+import { hostNode } from '../util/host';
 import { plan } from '../plan';
 import { expandPods, takenNames } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
@@ -206,7 +207,7 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, node: hostNode() };
     const { observed, views, pods } = await this.look(desired);
     this.opts.onHealth?.(this.health);
     const planned = plan(desired, observed, ctx);

@@ -18,6 +18,7 @@ export type Anchor =
   | 'probe'
   | 'envVar'
   | 'volume'
+  | 'volumeProjection'
   | 'volumeMount'
   | 'serviceSpec'
   | 'servicePort'
@@ -41,7 +42,7 @@ const rules =
 const ignored = rules('ignored');
 const quiet = rules('quiet');
 
-const VOLUME_SOURCES = 'use emptyDir, configMap, secret, persistentVolumeClaim or hostPath';
+const VOLUME_SOURCES = 'use emptyDir, configMap, secret, downwardAPI, projected, persistentVolumeClaim or hostPath';
 const unsupportedVolume = rules('unsupported', `this volume type is not supported on a Docker host (${VOLUME_SOURCES})`);
 
 export const FIELD_RULES: readonly FieldRule[] = [
@@ -65,15 +66,13 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('container', 'securityContext.appArmorProfile', 'securityContext.windowsOptions', 'securityContext.procMount'),
   ...rules('requests-only')('container', 'resources.requests'),
   ...ignored('probe', 'terminationGracePeriodSeconds'),
-  ...rules('unsupported', 'resourceFieldRef is not supported (use value, configMapKeyRef, secretKeyRef or fieldRef)')(
-    'envVar',
-    'valueFrom.resourceFieldRef',
-  ),
   ...ignored('volume', 'emptyDir.sizeLimit'),
+  // Both come from a Kubernetes API server; nothing is written in their place.
+  ...ignored('volumeProjection', 'serviceAccountToken', 'clusterTrustBundle'),
   ...unsupportedVolume('volume', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi'),
-  ...unsupportedVolume('volume', 'downwardAPI', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
+  ...unsupportedVolume('volume', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
   ...unsupportedVolume('volume', 'gitRepo', 'glusterfs', 'image', 'iscsi', 'nfs', 'photonPersistentDisk'),
-  ...unsupportedVolume('volume', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'),
+  ...unsupportedVolume('volume', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'),
   ...ignored('volumeMount', 'subPathExpr', 'mountPropagation', 'recursiveReadOnly'),
   ...ignored('serviceSpec', 'allocateLoadBalancerNodePorts', 'clusterIPs', 'externalIPs', 'healthCheckNodePort'),
   ...ignored('serviceSpec', 'internalTrafficPolicy', 'ipFamilies', 'ipFamilyPolicy', 'loadBalancerClass'),
@@ -121,6 +120,7 @@ export function anchorPatterns(kind: Kind): Record<Anchor, Pattern[]> {
     probe: below(containers, ['readinessProbe'], ['livenessProbe'], ['startupProbe']),
     envVar: below(containers, ['env', '[]']),
     volume: below(podSpecs, ['volumes', '[]']),
+    volumeProjection: below(podSpecs, ['volumes', '[]', 'projected', 'sources', '[]']),
     volumeMount: below(containers, ['volumeMounts', '[]']),
     serviceSpec: kind === 'Service' ? [['spec']] : [],
     servicePort: kind === 'Service' ? [['spec', 'ports', '[]']] : [],

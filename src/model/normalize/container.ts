@@ -7,6 +7,7 @@ import { defaultPullPolicy } from '../image';
 import type { DocProblems } from '../located';
 import { parseBytes, parseNanoCpus } from '../quantity';
 import { arr, bool, intOrString, num, obj, str, strList, type Obj } from '../reader';
+import { resourceFieldRef } from './downward';
 import type { Container, ContainerPort, EnvFromSource, EnvVar, KeyRef, Probe, ProbeHandler, Resources, SecurityContext, VolumeMount } from '../types';
 
 type Path = readonly PathSegment[];
@@ -62,8 +63,9 @@ function normalizeEnv(p: DocProblems, e: Obj, path: Path): EnvVar {
   if (vf.configMapKeyRef !== undefined) return { name, valueFrom: { configMapKeyRef: keyRef(obj(vf.configMapKeyRef)) } };
   if (vf.secretKeyRef !== undefined) return { name, valueFrom: { secretKeyRef: keyRef(obj(vf.secretKeyRef)) } };
   if (vf.fieldRef !== undefined) return { name, valueFrom: { fieldRef: { fieldPath: str(obj(vf.fieldRef).fieldPath) ?? '' } } };
+  if (vf.resourceFieldRef !== undefined) return { name, valueFrom: { resourceFieldRef: resourceFieldRef(obj(vf.resourceFieldRef)) } };
   const given = Object.keys(vf).join(', ') || 'nothing';
-  p.error([...path, 'valueFrom'], 'env.unsupported', `env "${name}": valueFrom ${given} is not supported (use configMapKeyRef, secretKeyRef or fieldRef)`);
+  p.error([...path, 'valueFrom'], 'env.unsupported', `env "${name}": valueFrom ${given} is not supported (use configMapKeyRef, secretKeyRef, fieldRef or resourceFieldRef)`);
   return { name, value: '' };
 }
 

@@ -6,13 +6,14 @@ import type { PathSegment } from '../../manifests/types';
 import type { DocProblems } from '../located';
 import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
 import type { Container, PodSpec, PodTemplate, Volume } from '../types';
+import { downwardVolume } from './downward';
 import { normalizeContainer, seccompType, type PodSecurityDefaults } from './container';
 
 type Path = readonly PathSegment[];
 
 const DEFAULT_MODE = 0o644; // 420, Kubernetes' default for configMap and secret volumes
 
-const VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'hostPath'];
+const VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'downwardAPI', 'projected', 'persistentVolumeClaim', 'hostPath'];
 
 function items(v: unknown): { key: string; path: string }[] | undefined {
   if (!Array.isArray(v)) return undefined;
@@ -41,6 +42,8 @@ function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined
     return { name, type: 'persistentVolumeClaim', claimName: str(c.claimName) ?? '', readOnly: bool(c.readOnly) ?? false };
   }
   if (v.hostPath !== undefined) return { name, type: 'hostPath', path: str(obj(v.hostPath).path) ?? '' };
+  const downward = downwardVolume(name, v);
+  if (downward) return downward;
   const given = Object.keys(v).filter((k) => k !== 'name');
   p.error(path, 'volume.unsupported', `volume "${name}": ${given.length ? `type ${given.join(', ')} is` : 'no type is'} not supported (use ${VOLUME_TYPES.join(', ')})`);
   return undefined;

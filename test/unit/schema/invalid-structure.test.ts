@@ -185,7 +185,7 @@ spec:
       path: /exports
 `,
     errors: [
-      't.yaml:9:5: spec.volumes[0].nfs: this volume type is not supported on a Docker host (use emptyDir, configMap, secret, persistentVolumeClaim or hostPath) [schema.unsupported]',
+      't.yaml:9:5: spec.volumes[0].nfs: this volume type is not supported on a Docker host (use emptyDir, configMap, secret, downwardAPI, projected, persistentVolumeClaim or hostPath) [schema.unsupported]',
     ],
   },
   {
