@@ -1,10 +1,11 @@
 /**
  * Where a pod's init containers stand, and what to start next: pure, over the listed
  * containers alone (state and Docker's status line), so every pass can pick up where the
- * last one stopped. Kubelet's rules (kuberuntime_container.go, computeInitContainerActions):
- * the init containers are taken in spec order; a regular one must exit 0 before the next
- * starts; a sidecar (restartPolicy Always) is only started and then left running; the app
- * containers start once every regular init container has succeeded.
+ * last one stopped. Kubelet's rules (pkg/kubelet/kuberuntime: findNextInitContainerToRun,
+ * and computeInitContainerActions since native sidecars): the init containers are taken in
+ * spec order; a regular one must exit 0 before the next starts; a sidecar (restartPolicy
+ * Always) is started and then left running (kubelet also waits for its startupProbe, which
+ * berth does not run); the app containers start once every regular init container succeeded.
  */
 import { containerOf } from '../observe/group';
 import type { ObservedPod } from '../observe/types';

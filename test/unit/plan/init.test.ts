@@ -5,7 +5,8 @@ import type { ObservedPod, ObservedState } from '../../../src/observe/types';
 import type { PodSpec } from '../../../src/model/types';
 import type { ContainerState, ContainerSummary } from '../../../src/runtime/types';
 import type { CreatePodAction, RemovePodAction, StartPodAction } from '../../../src/plan/types';
-import { container, ctx, desired, pod, podSpec } from './fixtures';
+import { planToJSON } from '../../../src/plan/redact';
+import { container, ctx, desired, pod, podSpec, secret } from './fixtures';
 import { applyPlan, setState } from './helpers';
 
 const EMPTY: ObservedState = { networks: [], volumes: [], pods: [] };
@@ -107,5 +108,15 @@ describe('plan: a pod with init containers', () => {
     assert.equal(removal.containerIds.length, 3);
     assert.equal(removal.containerIds.at(-1), o.pods[0].infra!.id);
     assert.deepEqual(removal.sidecarIds, [sidecarId]);
+  });
+
+  it("an init container's Secret env is redacted in the plan's JSON", () => {
+    const withSecret = podSpec([container('app', 'app:1')], {
+      initContainers: [container('migrate', 'init:1', { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password', optional: false } } }] })],
+    });
+    const p = plan(desired({ secrets: [secret('db', { password: 'hunter2-Wombat' })], pods: [pod('p', withSecret)] }), EMPTY, ctx());
+    const text = JSON.stringify(planToJSON(p));
+    assert.ok(!text.includes('hunter2-Wombat'), text);
+    assert.match(text, /DB_PASSWORD=/);
   });
 });
