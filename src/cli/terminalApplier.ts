@@ -15,6 +15,7 @@ import type { EngineOptions } from './options';
 
 export interface TerminalApplierOptions extends PauseOptions {
   lbAddress: string;
+  ingressPorts?: { http: number; https: number };
   prune: boolean;
 }
 
@@ -24,6 +25,7 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     instance: eng.instance,
     stateDir: eng.stateDir,
     lbAddress: opts.lbAddress,
+    ingressPorts: opts.ingressPorts,
     serviceAnchors,
     log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
   });
@@ -32,6 +34,7 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     serviceAnchors,
     instance: eng.instance,
     stateDir: eng.stateDir,
+    secretsDir: eng.secretsDir,
     pauseImage: opts.pauseImage,
     pauseCommand: opts.pauseCommand,
     prune: opts.prune,

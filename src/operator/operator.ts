@@ -15,16 +15,21 @@ import type { Runtime } from '../runtime/types';
 import { LABEL } from '../runtime/types';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state/lock';
 import { validateDirectory, type ValidateOptions } from '../validate';
+import { Notifier, revisionEvent, type NotifierOptions } from '../notify';
 import { formatProblem } from '../util/problems';
 import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
+import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
+
+/** Wait before following the engine's event stream again after it ended. */
+const EVENTS_RETRY_MS = 2000;
 
 export interface OperatorOptions {
   repo: string;
@@ -32,6 +37,8 @@ export interface OperatorOptions {
   path?: string;
   instance: string;
   stateDir: string;
+  /** A tmpfs for Secret files (secrets/tmpfs.ts). */
+  secretsDir?: string;
   listen: string;
   poll: string;
   webhookSecret?: string;
@@ -45,6 +52,10 @@ export interface OperatorOptions {
   policy: ValidateOptions;
   /** Address of LoadBalancer listeners (`--lb-address`). */
   lbAddress?: string;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`). */
+  ingressPorts?: { http: number; https: number };
+  /** Webhooks, Slack and commit statuses told of every outcome (src/notify). */
+  notifications?: Omit<NotifierOptions, 'source' | 'log'>;
 }
 
 export interface Operator {
@@ -68,15 +79,17 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     let queue: PassQueue | undefined;
     const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => passLog.debug(f ?? {}, m) });
     const journal = new Journal(opts.stateDir);
-    const metrics = new OperatorMetrics();
+    const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
       serviceAnchors,
+      probeLoop: true,
       instance: opts.instance,
       stateDir: opts.stateDir,
+      secretsDir: opts.secretsDir,
       pauseImage: opts.pauseImage,
       pauseCommand: opts.pauseCommand,
       prune: opts.prune,
@@ -85,6 +98,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       // A pod gone or a readiness change is what a waiting rollout step waits for: look at once.
       onWake: (reason) => queue?.trigger(reason),
     });
+    const notifier = new Notifier({ ...opts.notifications, targets: opts.notifications?.targets ?? [], source: { instance: opts.instance, repo: redactUrl(opts.repo), branch: source.branch }, log: (m, f) => log.warn(f ?? {}, m) });
     const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
@@ -99,6 +113,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         record: async (rev, o) => {
           await recorder.record(rev, o);
           metrics.outcome(o.status);
+          notifier.notify(revisionEvent(rev, o));
         },
         statusOf: (s) => recorder.statusOf(s),
         lastGood: () => recorder.lastGood(),
@@ -112,6 +127,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         resyncMs: opts.resyncMs,
         validate: (dir) => validateForOperator(dir, opts.policy),
         log: (m, f) => passLog.info(f ?? {}, m),
+        onDriftRepaired: (sha, actions, summary) =>
+          void source.revision(sha).then((rev) => notifier.notify({ type: 'drift-repaired', revision: { sha, subject: rev.subject, author: rev.author }, actions, summary }), () => undefined),
       },
       writeBack,
     );
@@ -120,7 +137,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         passLog = log.child({ pass: correlationId() });
         passLog.debug({ reasons }, 'pass');
         const end = metrics.passStarted();
-        const result = await reconciler.pass(reasons);
+        const result = await during('pass', () => reconciler.pass(reasons));
         end(result.type);
         return result;
       },
@@ -147,19 +164,39 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     }
     closers.push(pollOnSchedule(opts.poll, () => passes.trigger('poll')));
     // Engine events on this instance's objects (a container died, was removed by hand) make
-    // drift repair immediate instead of waiting for the next resync.
-    const events = runtime.subscribe(
-      { [LABEL.instance]: opts.instance },
-      (e) => {
-        if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
+    // drift repair immediate instead of waiting for the next resync, and tell the probe loop
+    // to list again. A stream that ends (engine restarted) is followed again after a moment.
+    let events: { close(): void } | undefined;
+    let resubscribe: NodeJS.Timeout | undefined;
+    let closing = false;
+    const follow = (): void => {
+      events = runtime.subscribe(
+        { [LABEL.instance]: opts.instance },
+        (e) => {
+          applier.engineChanged();
+          if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
+        },
+        (err) => {
+          applier.engineChanged();
+          if (closing) return;
+          log.warn({ error: err.message, retryInMs: EVENTS_RETRY_MS }, 'engine events stream ended; following it again soon');
+          resubscribe = setTimeout(follow, EVENTS_RETRY_MS);
+        },
+      );
+    };
+    follow();
+    closers.push({
+      close: async () => {
+        closing = true;
+        clearTimeout(resubscribe);
+        events?.close();
       },
-      (err) => log.warn({ error: err.message }, 'engine events stream ended'),
-    );
-    closers.push({ close: async () => events.close() });
-    closers.push(every(PROBE_INTERVAL_MS, () => applier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
+    });
+    closers.push(every(PROBE_INTERVAL_MS, () => during('probe', () => applier.probe()), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
+    notifier.notify({ type: 'operator', status: 'started' });
     return {
       url: api.url,
       stop: async () => {
@@ -168,6 +205,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         // rollout in progress stays `applying` and is resumed by the next start; pods being
         // stopped go on stopping in the engine (their deadlines are in the state directory).
         await passes.stop();
+        notifier.notify({ type: 'operator', status: 'stopped' });
+        await notifier.drain();
         await lock.release();
       },
     };

@@ -11,7 +11,7 @@
 import type { Container, DownwardAPIItem, Volume } from '../model/types';
 import { parseBytes, parseNanoCpus } from '../model/quantity';
 import { fieldValue } from './env';
-import { isSafeRelative, volumeFiles, type FileSet } from './files';
+import { isSafeRelative, secretDir, volumeFiles, type FileSet } from './files';
 import type { ConfigLookup } from './lookup';
 import { sha256 } from './names';
 import type { DesiredPod, FileEntry, PlanContext } from './types';
@@ -77,8 +77,8 @@ type DownwardVolume = Extract<Volume, { type: 'downwardAPI' } | { type: 'project
 
 /**
  * The files of a downwardAPI or projected volume, in one content-addressed directory of the
- * pod. A projected volume with a Secret source is written as secret (0700 directory, and
- * `write-files` redacted), its Secret files 0400 as in a secret volume.
+ * pod. A projected volume with a Secret source is written as a secret volume is (on the
+ * tmpfs, per pod, `write-files` redacted), its Secret files 0400.
  */
 export function downwardFiles(vol: DownwardVolume, pod: DesiredPod, ctx: PlanContext, lookup: ConfigLookup, warn: Warn): FileSet {
   const where = (m: string) => warn(`volume ${vol.name}: ${m}`);
@@ -91,16 +91,18 @@ export function downwardFiles(vol: DownwardVolume, pod: DesiredPod, ctx: PlanCon
       else {
         secret ||= src.type === 'secret';
         const as = src.type === 'secret' ? { type: 'secret' as const, secretName: src.name } : { type: 'configMap' as const, configMapName: src.name };
-        const set = volumeFiles({ ...as, name: vol.name, defaultMode: vol.defaultMode, optional: src.optional, ...(src.items ? { items: src.items } : {}) }, pod.namespace, ctx, lookup, warn);
+        const set = volumeFiles({ ...as, name: vol.name, defaultMode: vol.defaultMode, optional: src.optional, ...(src.items ? { items: src.items } : {}) }, pod, ctx, lookup, warn);
         files.push(...set.files);
       }
     }
   }
   files = dedupe(files, where).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  // With a Secret inside, the files go where Secret volumes go (a tmpfs, per pod: files.ts).
+  if (secret) return { key: pod.key, dir: secretDir(vol.name, pod, ctx), secret, files };
   const hash = sha256(JSON.stringify(files)).slice(0, 16);
   const root = ctx.stateDir.replace(/\/+$/, '');
   const dir = `${root}/files/${ctx.instance}/${pod.namespace}/${vol.type.toLowerCase()}/${pod.name}-${vol.name}/${hash}`;
-  return { key: `${pod.key}`, dir, secret, files };
+  return { key: pod.key, dir, secret, files };
 }
 
 /** Two sources writing the same path: the later one wins, as in a projected volume on Kubernetes' atomic writer. */

@@ -10,10 +10,11 @@
  * PVC volumes are never removed, not even when their claim leaves the manifests: the claim's
  * `berth.io/delete-on-removal` annotation would be gone with it, so the safe rule is "keep".
  */
-import { resourceKey, type DesiredState } from '../model/types';
+import { resourceKey, templatedWorkloads, type DesiredState } from '../model/types';
 import type { ObservedState } from '../observe/types';
 import { LABEL } from '../runtime/types';
-import { buildPod, type BuiltPod } from './build';
+import type { BuiltPod } from './build';
+import { buildPodOnce } from './buildCache';
 import { podActions, type PodActions } from './diff';
 import { expandPods, takenNames } from './expand';
 import type { FileSet } from './files';
@@ -33,7 +34,7 @@ export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanCo
   const warnings = new Warnings();
   const lookup = configLookup(desired);
   const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors, taken: takenNames(observed) });
-  const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPod(d, desired.services, ctx, lookup, warnings)]));
+  const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPodOnce(d, desired, ctx, lookup, warnings)]));
   for (const w of serviceWarnings(desired.services, pods, ctx.serviceAnchors === true)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
   const pa = podActions(pairs, built, observed.volumes, ctx, gracePeriods(desired));
@@ -74,7 +75,7 @@ function holdCreatesOfTakenNames(pa: PodActions, observed: ObservedState): HeldC
 function declaredWorkloads(d: DesiredState): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of d.pods) out.set(resourceKey(p), p.specHash);
-  for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.templateHash);
+  for (const w of templatedWorkloads(d)) out.set(resourceKey(w), w.templateHash);
   for (const a of anchorPods(d)) out.set(a.key, a.specHash);
   return out;
 }
@@ -83,7 +84,7 @@ function declaredWorkloads(d: DesiredState): Map<string, string> {
 function gracePeriods(d: DesiredState): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of d.pods) out.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
-  for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
+  for (const w of templatedWorkloads(d)) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
   return out;
 }
 
@@ -138,7 +139,7 @@ function remainingPods(pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: 
 function removeEmptyDirs(d: DesiredState, pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: ObservedState, ctx: PlanContext): Action[] {
   const remaining = remainingPods(pods, pairs, pa, o);
   const removedWithPod = new Set(pa.removals.flatMap((r) => r.volumes));
-  const owners = new Set([...d.pods, ...d.deployments, ...d.statefulSets].map((w) => `${w.meta.namespace}/${w.meta.name}`));
+  const owners = new Set([...d.pods, ...templatedWorkloads(d)].map((w) => `${w.meta.namespace}/${w.meta.name}`));
   const out: Action[] = [];
   for (const v of o.volumes) {
     const l = v.labels;

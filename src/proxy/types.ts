@@ -4,6 +4,8 @@
  * (JSON), so they are plain data, versioned by TABLE_FORMAT.
  */
 
+import type { HttpRoutes } from './httpTypes';
+
 export type Protocol = 'TCP' | 'UDP';
 
 /** Bumped when the file formats change incompatibly. */
@@ -20,16 +22,24 @@ export interface EndpointSpec {
 /** One host socket the proxy listens on, and where it sends new connections. */
 export interface ListenerSpec {
   protocol: Protocol;
-  /** Host address to bind: `0.0.0.0` (all), `127.0.0.1`, ... */
+  /** Address to bind: `0.0.0.0` (all), `127.0.0.1`, ... */
   address: string;
+  /**
+   * Bind inside this network namespace (`/proc/<pid>/ns/net` of a ClusterIP Service's
+   * anchor) instead of the host's; see netns.ts.
+   */
+  netns?: string;
   port: number;
   /** `namespace/name` of the Service. */
   service: string;
   /** The Service port (`spec.ports[].port`) this listener serves. */
   servicePort: number;
-  /** Why this listener exists: the Service port's nodePort, a LoadBalancer's `port`, or the port of a ClusterIP Service's anchor. */
-  source: 'nodePort' | 'loadBalancer' | 'clusterIP';
+  /** Why this listener exists: the Service port's nodePort, a LoadBalancer's `port`, the port of a ClusterIP Service's anchor, or berth's Ingress port (HTTP routing, `http` below). */
+  source: 'nodePort' | 'loadBalancer' | 'clusterIP' | 'ingress';
+  /** For `ingress` listeners: every backend's endpoints, so that drains and status see them. */
   endpoints: EndpointSpec[];
+  /** Only on `ingress` listeners: the HTTP routes (see src/proxy/httpTypes.ts). */
+  http?: HttpRoutes;
 }
 
 /** What serviceEndpoints computes: every listener, plus what it had to leave out and why. */
@@ -109,6 +119,6 @@ export function endpointKey(e: { ip: string; port: number }): string {
   return `${e.ip}:${e.port}`;
 }
 
-export function listenerKey(l: { protocol: Protocol; address: string; port: number }): string {
-  return `${l.protocol.toLowerCase()}/${l.address}:${l.port}`;
+export function listenerKey(l: { protocol: Protocol; address: string; port: number; netns?: string }): string {
+  return `${l.protocol.toLowerCase()}/${l.address}:${l.port}${l.netns ? ` in ${l.netns}` : ''}`;
 }

@@ -31,10 +31,12 @@ import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
 import { secondsLeft, TerminationLedger } from './terminating';
 import { Terminator } from './terminator';
+import { SecretFiles } from '../secrets/tmpfs';
 
 export interface ApplierOptions {
   instance: string;
   stateDir: string;
+  secretsDir?: string; // root of Secret files, a tmpfs (secrets/tmpfs.ts)
   pauseImage: string;
   pauseCommand?: string[];
   prune: boolean;
@@ -42,6 +44,12 @@ export interface ApplierOptions {
   serviceAnchors?: boolean;
   /** Time between looks at the engine while waiting for readiness. */
   pollMs?: number;
+  /**
+   * probe() is called between steps (the operator's probe loop): steps then probe only pods
+   * never probed, and leave the periodic probes to the loop. Without it (`berth apply`)
+   * every step runs the probes that are due.
+   */
+  probeLoop?: boolean;
   /** Independent actions of a step run at most this many at once (runStep.ts). */
   concurrency?: number;
   log(msg: string, fields?: Record<string, unknown>): void;
@@ -78,6 +86,9 @@ interface TargetRun {
 /** After a step that acted, look again this soon: the engine has something new to show. */
 const AFTER_ACTION_MS = 100;
 
+/** probe() lists the engine at least this often even when its events report nothing. */
+const RELIST_MS = 10_000;
+
 export class EngineApplier implements Applier {
   private health: WorkloadHealth[] = [];
   private held: HeldStep[] = [];
@@ -90,6 +101,7 @@ export class EngineApplier implements Applier {
   private current?: DesiredState;
   private stepping = false;
   private run?: TargetRun;
+  private readonly secretFiles: SecretFiles;
 
   constructor(
     private readonly runtime: Runtime,
@@ -98,6 +110,7 @@ export class EngineApplier implements Applier {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
+    this.secretFiles = new SecretFiles(opts.secretsDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
@@ -160,23 +173,53 @@ export class EngineApplier implements Applier {
   async probe(): Promise<void> {
     if (this.stepping || !this.current) return;
     const before = readyIds(this.lastViews);
-    await this.look(this.current);
+    await this.look(this.current, { reuse: this.canReuseObserved(), allProbes: true });
     if (readyIds(this.lastViews) !== before) this.opts.onWake?.('readiness');
   }
 
+  /** The engine reported a change to this instance's objects (or its event stream broke): the next look lists again. */
+  engineChanged(): void {
+    this.engineDirty = true;
+  }
+
   private lastViews: PodView[] = [];
+  private lastObserved?: { state: ObservedState; at: number };
+  private engineDirty = true;
+
+  /**
+   * Whether probe() may probe the pods of the last list instead of listing again: nothing
+   * changed on the engine since (its events say), every pod was running and ready and none
+   * terminating (nothing whose state text or exit the look needs fresh), and the list is
+   * under RELIST_MS old. Between steps of a settled instance that turns three list calls a
+   * second into three per RELIST_MS; steps always list.
+   */
+  private canReuseObserved(): ObservedState | undefined {
+    const last = this.lastObserved;
+    if (!last || this.engineDirty || this.now() - last.at > RELIST_MS) return undefined;
+    if ((last.state.terminating ?? []).length > 0 || this.held.length > 0) return undefined;
+    return this.lastViews.every((v) => v.running && v.ready) ? last.state : undefined;
+  }
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
-  private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
-    const observed = await this.terminator.observe(this.opts.instance);
+  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+    const observed = opts.reuse ?? (await this.listEngine());
     const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), secretRedactor(desired));
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), secretRedactor(desired), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
     this.health = workloadHealth(desired, views, this.now());
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;
     this.current = desired;
     await this.opts.onViews?.(desired, observed, views);
     return { observed, views, pods };
+  }
+
+  private async listEngine(): Promise<ObservedState> {
+    const at = this.now();
+    // Cleared before the list: an event during it marks the result stale again.
+    this.engineDirty = false;
+    const state = await this.terminator.observe(this.opts.instance);
+    this.lastObserved = { state, at };
+    return state;
   }
 
   async step(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
@@ -207,8 +250,9 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, node: hostNode() };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, node: hostNode() };
     const { observed, views, pods } = await this.look(desired);
+    await this.secretFiles.prune(observed); // Secret files go with their pod
     this.opts.onHealth?.(this.health);
     const planned = plan(desired, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);

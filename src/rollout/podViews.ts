@@ -35,9 +35,15 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
 }
 
 /** `redact` blanks Secret values in what a reason quotes from logs (report.ts secretRedactor). */
-export async function podViews(runtime: Runtime, prober: Prober, contexts: readonly PodContext[], redact: (text: string) => string): Promise<PodView[]> {
+export async function podViews(
+  runtime: Runtime,
+  prober: Prober,
+  contexts: readonly PodContext[],
+  redact: (text: string) => string,
+  opts: { onlyNewProbes?: boolean } = {},
+): Promise<PodView[]> {
   const probed = contexts.flatMap((c) => c.probed);
-  await prober.tick(probed);
+  await prober.tick(probed, { onlyNew: opts.onlyNewProbes });
   const grace = new Map(contexts.flatMap((c) => c.probed.map((p) => [p.id, c.desired?.spec.terminationGracePeriodSeconds ?? 30] as const)));
   await prober.restartFailing(probed, (p) => grace.get(p.id) ?? 30);
   return Promise.all(contexts.map((c) => view(runtime, prober, c, redact)));

@@ -10,7 +10,6 @@ import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { addEngineOptions, engineOptions, outputOption, type EngineOptions, type OutputFormat } from '../options';
 import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
-import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
@@ -19,7 +18,7 @@ import { initBlocker } from '../../plan/initSteps';
 import { INIT_LOG_LINES, lastLines } from '../../rollout/initView';
 import { LABEL, type Runtime } from '../../runtime/types';
 
-const WHAT = ['pods', 'deployments', 'statefulsets', 'services', 'endpoints', 'all'] as const;
+const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'endpoints', 'all'] as const;
 type What = (typeof WHAT)[number];
 
 interface PodRow {
@@ -49,15 +48,12 @@ interface ServiceRow {
   endpoints: string[];
 }
 
-/** Listeners of the host proxy (NodePort/LoadBalancer) and of ClusterIP anchors, from the proxies' own acknowledgements. */
+/** Listeners of the instance's proxy (NodePort/LoadBalancer, and ClusterIP in their anchors), from its own acknowledgement. */
 async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
-  const rows: EndpointRow[] = [];
-  for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
-    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: name }).status();
-    const where = name === eng.instance ? '' : ' (in the anchor)';
-    for (const r of endpointRows(status)) rows.push({ ...r, listen: r.listen + where, state: status.running ? r.state : 'proxy not running' });
-  }
-  return rows.filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  return endpointRows(status)
+    .map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' }))
+    .filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
 }
 
 export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -81,6 +77,7 @@ export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>)
       if (what === 'pods' || what === 'all') sections.pods = [...pods.map((p) => podRow(p, undefined, initLogs)), ...terminating.map((p) => podRow(p, p.deadline))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'deployments' || what === 'all') sections.deployments = workloadRows(pods, 'Deployment');
       if (what === 'statefulsets' || what === 'all') sections.statefulsets = workloadRows(pods, 'StatefulSet');
+      if (what === 'daemonsets' || what === 'all') sections.daemonsets = workloadRows(pods, 'DaemonSet');
       if (what === 'services' || what === 'endpoints' || what === 'all') sections.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
       if (what === 'endpoints' || what === 'all') sections.listeners = await listenerRows(eng, raw.namespace);
       if (raw.output === 'json') {
@@ -150,15 +147,16 @@ function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[]
   return [...rows.values()];
 }
 
-/** A ClusterIP Service with an anchor: its ready endpoints are what the anchor's proxy forwards to. */
+/** A ClusterIP Service with an anchor: its ready endpoints are what the proxy forwards to in the anchor. */
 async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPod[]): Promise<ServiceRow[]> {
-  const rows: ServiceRow[] = [];
-  for (const a of pods.filter((p) => p.kind === 'Service')) {
-    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: anchorProxyName(eng.instance, a.namespace, a.owner) }).status();
-    const endpoints = [...new Set(status.listeners.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
-    rows.push({ namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] });
-  }
-  return rows;
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  return pods
+    .filter((p) => p.kind === 'Service')
+    .map((a) => {
+      const mine = status.listeners.filter((l) => l.netns && l.service === `${a.namespace}/${a.owner}`);
+      const endpoints = [...new Set(mine.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
+      return { namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] };
+    });
 }
 
 /** A Service is the alias `<svc>.<ns>.svc.cluster.local` on the pods it selects. */
