@@ -20,6 +20,11 @@ describe('downward API (real engine)', function () {
         data: { mode: fast }
         ---
         apiVersion: v1
+        kind: Secret
+        metadata: { name: creds }
+        stringData: { token: s3cr3t-Quokka }
+        ---
+        apiVersion: v1
         kind: Pod
         metadata:
           name: self-aware
@@ -44,6 +49,7 @@ describe('downward API (real engine)', function () {
             volumeMounts:
             - { name: podinfo, mountPath: /etc/podinfo }
             - { name: all-in-one, mountPath: /etc/all }
+            - { name: with-secret, mountPath: /etc/creds }
           volumes:
           - name: podinfo
             downwardAPI:
@@ -57,6 +63,12 @@ describe('downward API (real engine)', function () {
               - configMap: { name: settings }
               - downwardAPI:
                   items: [{ path: namespace, fieldRef: { fieldPath: metadata.namespace } }]
+          - name: with-secret
+            projected:
+              sources:
+              - secret: { name: creds, items: [{ key: token, path: api/token }] }
+              - downwardAPI:
+                  items: [{ path: pod, fieldRef: { fieldPath: metadata.name } }]
       `,
     });
     await h.converge(dir);
@@ -81,5 +93,10 @@ describe('downward API (real engine)', function () {
     assert.equal(await cat('/etc/all/namespace'), 'default');
     const write = await h.exec('self-aware', 'app', ['sh', '-c', 'echo x > /etc/all/new 2>&1']);
     assert.notEqual(write.exitCode, 0);
+  });
+
+  it('a projected volume with a Secret source holds the Secret beside the metadata', async () => {
+    assert.equal(await cat('/etc/creds/api/token'), 's3cr3t-Quokka');
+    assert.equal(await cat('/etc/creds/pod'), 'self-aware');
   });
 });
