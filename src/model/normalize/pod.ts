@@ -89,11 +89,19 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
 function initContainers(p: DocProblems, raw: unknown[], list: Container[], path: Path): Container[] {
   return list.map((c, i) => {
     const given = obj(raw[i]).restartPolicy;
+    if (given !== 'Always') initProbes(p, obj(raw[i]), c.name, [...path, 'initContainers', i]);
     if (given === undefined) return c;
     if (given === 'Always') return { ...c, restartPolicy: 'Always' };
     p.error([...path, 'initContainers', i, 'restartPolicy'], 'pod.init-restart-policy', `restartPolicy "${String(given)}" of init container "${c.name}" is not allowed (only "Always", which makes it a sidecar)`);
     return c;
   });
+}
+
+/** Kubernetes' validation: a regular init container runs to completion, so it takes no probe (a sidecar may). */
+function initProbes(p: DocProblems, raw: Obj, name: string, path: Path): void {
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+    if (raw[probe] !== undefined) p.error([...path, probe], 'pod.init-probe', `${probe} of init container "${name}" is not allowed (only a sidecar, restartPolicy Always, takes probes)`);
+  }
 }
 
 function appContainerRestartPolicies(p: DocProblems, raw: unknown[], path: Path): void {

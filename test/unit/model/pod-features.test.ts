@@ -53,4 +53,12 @@ describe('model: pod features', () => {
       { type: 'grpc', port: 9090, service: 'liveness' },
     ]);
   });
+
+  it('a probe on a regular init container is an error; a sidecar may have one', () => {
+    const { problems } = specOf({
+      initContainers: [container({ name: 'init', readinessProbe: { exec: { command: ['true'] } } }), container({ name: 'side', restartPolicy: 'Always', readinessProbe: { exec: { command: ['true'] } } })],
+      containers: [container()],
+    });
+    assert.deepEqual(problems.map((p) => [p.code, p.path]), [['pod.init-probe', 'spec.initContainers[0].readinessProbe']]);
+  });
 });
