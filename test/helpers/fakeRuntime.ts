@@ -283,6 +283,8 @@ export interface FakeBehaviour {
 export interface FakeImage {
   ref: string;
   labels?: Labels;
+  /** Its Config.User ('' when absent). */
+  user?: string;
 }
 
 export interface FakeRuntimeOptions {
@@ -392,6 +394,7 @@ const METHODS = [
   'createVolume',
   'removeVolume',
   'hasImage',
+  'imageUser',
   'pullImage',
   'pastEvents',
   'subscribe',
@@ -468,6 +471,7 @@ export class FakeRuntime implements Runtime {
   private readonly networks = new Map<string, FakeNetwork>(); // by id
   private readonly volumes = new Map<string, FakeVolume>(); // by name
   private readonly images = new Map<string, Labels>(); // normalized ref -> labels
+  private readonly imageUsers = new Map<string, string>(); // normalized ref -> Config.User
   private readonly registry = new Map<string, Labels>();
   private readonly subscriptions: FakeSubscription[] = [];
   /** The last EVENTS_KEPT events with their attributes, as the engine keeps them for `since` queries. */
@@ -482,7 +486,7 @@ export class FakeRuntime implements Runtime {
     this.clock = opts.clock ?? new FakeClock();
     this.behaviourOf = opts.behaviour ?? (() => undefined);
     this.calls = Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<RuntimeMethod, number>;
-    for (const i of opts.images ?? []) this.addImage(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels);
+    for (const i of opts.images ?? []) this.addImage(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels, typeof i === 'string' ? '' : i.user);
     for (const i of opts.registry ?? []) this.addToRegistry(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels);
     for (const name of PREDEFINED) this.addNetwork(name, {}, true);
   }
@@ -495,8 +499,9 @@ export class FakeRuntime implements Runtime {
   }
 
   /** Makes an image present locally. */
-  addImage(ref: string, labels: Labels = {}): void {
+  addImage(ref: string, labels: Labels = {}, user = ''): void {
     this.images.set(normalizeImageRef(ref), { ...labels });
+    this.imageUsers.set(normalizeImageRef(ref), user);
   }
 
   removeImage(ref: string): void {
@@ -863,6 +868,13 @@ export class FakeRuntime implements Runtime {
   async hasImage(ref: string): Promise<boolean> {
     this.enter('hasImage', `cannot inspect image "${ref}"`, [ref]);
     return this.images.has(normalizeImageRef(ref));
+  }
+
+  async imageUser(ref: string): Promise<string> {
+    const what = `cannot inspect image "${ref}"`;
+    this.enter('imageUser', what, [ref]);
+    if (!this.images.has(normalizeImageRef(ref))) throw engineError(what, 404, `No such image: ${ref}`);
+    return this.imageUsers.get(normalizeImageRef(ref)) ?? '';
   }
 
   async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void> {
