@@ -1,6 +1,6 @@
 /**
  * Running one probe once. Kubernetes probes that Docker cannot express are run by berth:
- * `exec` inside the container, `httpGet` and `tcpSocket` from the host to the pod's IP.
+ * `exec` inside the container, `httpGet`, `tcpSocket` and `grpc` from the host to the pod's IP.
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import type { ContainerPort, Probe } from '../model/types';
 import type { Runtime } from '../runtime/types';
 import { messageOf } from '../util/errors';
+import { grpcProbe } from './grpcProbe';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };
 
@@ -33,6 +34,8 @@ export async function runProbe(runtime: Runtime, probe: Probe, target: ProbeTarg
         return await httpProbe(h.host ?? target.ip, resolvePort(h.port, target.ports), h.path, h.scheme, h.httpHeaders, timeoutMs);
       case 'tcpSocket':
         return await tcpProbe(h.host ?? target.ip, resolvePort(h.port, target.ports), timeoutMs);
+      case 'grpc':
+        return await grpcProbe(target.ip, h.port, h.service, timeoutMs);
     }
   } catch (err) {
     return { ok: false, reason: messageOf(err) };

@@ -2,7 +2,8 @@
  * Stage 3: features that hand the host to a container are refused unless the operator
  * allowed them: hostPath volumes outside `--allow-host-path` prefixes, the Docker socket
  * (even under an allowed prefix, unless that prefix names it exactly), and privileged
- * containers, added capabilities, hostNetwork and hostPID without `--allow-privileged`.
+ * containers, added capabilities beyond Docker's default set, seccomp Unconfined,
+ * hostNetwork and hostPID without `--allow-privileged`.
  */
 import { posix } from 'node:path';
 import type { Problem } from '../util/problems';
@@ -61,6 +62,21 @@ function hostPaths(site: PodSite, allow: readonly string[]): Problem[] {
 
 const FLAG = '(allow with --allow-privileged)';
 
+/**
+ * What Docker grants every container unless dropped (moby's oci/caps/defaults.go): adding one
+ * back (typically NET_BIND_SERVICE after `drop: [ALL]`) hands nothing beyond a default
+ * container, so it needs no flag.
+ */
+export const DOCKER_DEFAULT_CAPABILITIES: ReadonlySet<string> = new Set([
+  'CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID',
+  'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE',
+]);
+
+/** Capabilities beyond Docker's default set (`CAP_` prefix and case as Docker accepts them). */
+export function extraCapabilities(add: readonly string[]): string[] {
+  return add.filter((c) => !DOCKER_DEFAULT_CAPABILITIES.has(c.toUpperCase().replace(/^CAP_/, '')));
+}
+
 function privileges(site: PodSite): Problem[] {
   const out: Problem[] = [];
   const at = (path: (string | number)[], code: string, message: string) => out.push(problemAt(site.doc, path, 'error', code, `${message} ${FLAG}`));
@@ -70,8 +86,12 @@ function privileges(site: PodSite): Problem[] {
     const sc = container.securityContext;
     const scPath = [...path, 'securityContext'];
     if (sc.privileged) at([...scPath, 'privileged'], 'policy.privileged', 'privileged containers are not allowed');
-    if (sc.capabilitiesAdd.length > 0) {
-      at([...scPath, 'capabilities', 'add'], 'policy.capabilities', `capabilities.add [${sc.capabilitiesAdd.join(', ')}] of container "${container.name}" is not allowed`);
+    const extra = extraCapabilities(sc.capabilitiesAdd);
+    if (extra.length > 0) {
+      at([...scPath, 'capabilities', 'add'], 'policy.capabilities', `capabilities.add [${extra.join(', ')}] of container "${container.name}" is not allowed (beyond Docker's default set)`);
+    }
+    if (sc.seccompProfile === 'Unconfined') {
+      at([...scPath, 'seccompProfile'], 'policy.seccomp', `seccompProfile Unconfined of container "${container.name}" is not allowed`);
     }
   }
   return out;

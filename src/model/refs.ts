@@ -33,6 +33,10 @@ export function refsOf(site: Pick<PodSite, 'spec' | 'specPath' | 'volumeIndexes'
   }
   site.spec.volumes.forEach((v, i) => {
     const at = volumePath(site, i);
+    if (v.type === 'projected') {
+      refs.push(...projectedRefs(v, at));
+      return;
+    }
     if (v.type !== 'configMap' && v.type !== 'secret') return;
     const field = v.type;
     const keys = (v.items ?? []).map((item, j) => ({ key: item.key, path: [...at, field, 'items', j, 'key'] }));
@@ -40,6 +44,16 @@ export function refsOf(site: Pick<PodSite, 'spec' | 'specPath' | 'volumeIndexes'
     else refs.push({ kind: 'Secret', name: v.secretName, optional: v.optional, namePath: [...at, 'secret', 'secretName'], keys });
   });
   return refs;
+}
+
+/** The ConfigMap and Secret sources of a projected volume (they replace the pod when they change, as a volume of their own would). */
+function projectedRefs(v: Extract<PodSpec['volumes'][number], { type: 'projected' }>, at: PathSegment[]): Ref[] {
+  return v.sources.flatMap((src, j): Ref[] => {
+    if (src.type === 'downwardAPI') return [];
+    const base = [...at, 'projected', 'sources', j, src.type];
+    const keys = (src.items ?? []).map((item, k) => ({ key: item.key, path: [...base, 'items', k, 'key'] }));
+    return [{ kind: src.type === 'configMap' ? 'ConfigMap' : 'Secret', name: src.name, optional: src.optional, namePath: [...base, 'name'], keys }];
+  });
 }
 
 /** The names of the ConfigMaps and Secrets a pod spec uses (env, envFrom, volumes), sorted. */

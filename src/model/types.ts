@@ -69,8 +69,32 @@ export interface EnvVar {
     secretKeyRef?: KeyRef;
     /** metadata.name, metadata.namespace, metadata.labels['x'], status.podIP, spec.nodeName ... */
     fieldRef?: { fieldPath: string };
+    resourceFieldRef?: ResourceFieldRef;
   };
 }
+
+/** A container's limit or request, as the downward API gives it: ceil(value / divisor). */
+export interface ResourceFieldRef {
+  /** Absent in env: the container itself. */
+  containerName?: string;
+  resource: 'limits.cpu' | 'limits.memory' | 'limits.ephemeral-storage' | 'requests.cpu' | 'requests.memory' | 'requests.ephemeral-storage';
+  /** A quantity; '1' when not given. */
+  divisor: string;
+}
+
+export interface DownwardAPIItem {
+  path: string;
+  fieldRef?: { fieldPath: string };
+  resourceFieldRef?: ResourceFieldRef;
+  mode?: number;
+}
+
+export type ProjectedSource =
+  | { type: 'configMap'; name: string; items?: { key: string; path: string }[]; optional: boolean }
+  | { type: 'secret'; name: string; items?: { key: string; path: string }[]; optional: boolean }
+  | { type: 'downwardAPI'; items: DownwardAPIItem[] };
+// serviceAccountToken and clusterTrustBundle sources come from a Kubernetes API that a Docker
+// host does not have: schema/ignored.ts warns about them, and they are left out here.
 
 export interface EnvFromSource {
   prefix: string;
@@ -97,7 +121,9 @@ export interface VolumeMount {
 export type ProbeHandler =
   | { type: 'exec'; command: string[] }
   | { type: 'httpGet'; path: string; port: IntOrString; scheme: 'HTTP' | 'HTTPS'; host?: string; httpHeaders: { name: string; value: string }[] }
-  | { type: 'tcpSocket'; port: IntOrString; host?: string };
+  | { type: 'tcpSocket'; port: IntOrString; host?: string }
+  /** The gRPC health-checking protocol; `service` '' asks about the server as a whole. */
+  | { type: 'grpc'; port: number; service: string };
 
 export interface Probe {
   handler: ProbeHandler;
@@ -121,6 +147,14 @@ export interface SecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
   readOnlyRootFilesystem: boolean;
+  /** Refuse to start as uid 0 (kubelet's verifyRunAsNonRoot); the pod's value unless the container sets its own. */
+  runAsNonRoot?: boolean;
+  /** The pod's supplementalGroups (a pod-level field, applied to every container). */
+  supplementalGroups?: number[];
+  /** false: Docker's no-new-privileges. */
+  allowPrivilegeEscalation?: boolean;
+  /** The container's or else the pod's seccompProfile.type. */
+  seccompProfile?: 'RuntimeDefault' | 'Unconfined' | 'Localhost';
 }
 
 export interface Container {
@@ -141,6 +175,8 @@ export interface Container {
   securityContext: SecurityContext;
   stdin: boolean;
   tty: boolean;
+  /** Init containers only: `Always` makes it a native sidecar (started in order, never waited for). */
+  restartPolicy?: 'Always';
 }
 
 export type VolumeSource =
@@ -152,7 +188,9 @@ export type VolumeSource =
   | { type: 'configMap'; name: string; configMapName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
   | { type: 'secret'; secretName: string; items?: { key: string; path: string }[]; defaultMode: number; optional: boolean }
   | { type: 'persistentVolumeClaim'; claimName: string; readOnly: boolean }
-  | { type: 'hostPath'; path: string };
+  | { type: 'hostPath'; path: string }
+  | { type: 'downwardAPI'; items: DownwardAPIItem[]; defaultMode: number }
+  | { type: 'projected'; sources: ProjectedSource[]; defaultMode: number };
 
 export type Volume = { name: string } & VolumeSource;
 

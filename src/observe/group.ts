@@ -28,10 +28,11 @@ export function groupPods(containers: readonly ContainerSummary[]): ObservedPod[
 function toPod(list: ContainerSummary[]): ObservedPod {
   const sorted = [...list].sort((a, b) => compare(containerOf(a), containerOf(b)) || compare(a.id, b.id));
   const infra = sorted.find((c) => containerOf(c) === INFRA_CONTAINER);
-  const containers = sorted.filter((c) => c !== infra);
+  const init = sorted.filter((c) => c !== infra && c.labels[LABEL.init] !== undefined);
+  const containers = sorted.filter((c) => c !== infra && c.labels[LABEL.init] === undefined);
   // The infra container is created first, so its labels are the pod's; a pod made only of
   // an infra container (its app containers removed by hand) still has one.
-  const first = infra ?? containers[0];
+  const first = infra ?? containers[0] ?? init[0];
   const l = first.labels;
   const pod: ObservedPod = {
     namespace: l[LABEL.namespace],
@@ -45,6 +46,7 @@ function toPod(list: ContainerSummary[]): ObservedPod {
   const ordinal = parseOrdinal(l[LABEL.ordinal]);
   if (ordinal !== undefined) pod.ordinal = ordinal;
   if (infra) pod.infra = infra;
+  if (init.length > 0) pod.init = init;
   return pod;
 }
 

@@ -22,6 +22,8 @@ export interface ObservedPod {
   infra?: ContainerSummary;
   /** App containers, sorted by their `io.berth.container` label. */
   containers: ContainerSummary[];
+  /** Init containers and sidecars (labelled `io.berth.init`), sorted by name; absent: none. */
+  init?: ContainerSummary[];
 }
 
 /** A pod being removed (rollout/terminating.ts): it counts toward nothing, only its name is taken. */

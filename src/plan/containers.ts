@@ -3,7 +3,8 @@
  * - Kubernetes `command` -> Docker entrypoint, `args` -> cmd (both `$(VAR)`-expanded);
  * - resources.limits -> memoryBytes / nanoCpus; restartPolicy Always/OnFailure/Never ->
  *   always/on-failure/no; terminationGracePeriodSeconds -> stopTimeout;
- * - securityContext -> privileged, capAdd/capDrop, user "uid[:gid]", readOnlyRootfs;
+ * - securityContext -> privileged, capAdd/capDrop, readOnlyRootfs, and what security.ts maps
+ *   (user, groups, no-new-privileges, seccomp, the runAsNonRoot check);
  * - hostNetwork -> host network mode; hostPID -> pidMode host;
  * - a single-container pod is that container, owning the network endpoint (aliases, hostname,
  *   published ports); a pod of several gets an infra container (ctx.pauseImage) owning them,
@@ -16,6 +17,8 @@ import { INFRA_CONTAINER } from '../observe/group';
 import { CLUSTER_DOMAIN } from './aliases';
 import { expandArgs, resolveEnv } from './env';
 import { needsInfra } from './expand';
+import { isSidecar } from './initSteps';
+import { securityFields } from './security';
 import { containerLabels } from './labels';
 import type { ConfigLookup } from './lookup';
 import { containerName, networkName } from './names';
@@ -26,6 +29,8 @@ import type { Warnings } from './warnings';
 export interface PodContainers {
   infra?: ContainerCreateSpec;
   containers: ContainerCreateSpec[];
+  /** Init containers and sidecars, in spec order (labelled `io.berth.init`). */
+  init: ContainerCreateSpec[];
 }
 
 const RESTART = { Always: 'always', OnFailure: 'on-failure', Never: 'no' } as const;
@@ -38,9 +43,6 @@ export function buildContainers(
   lookup: ConfigLookup,
   warnings: Warnings,
 ): PodContainers {
-  if (pod.spec.initContainers.length > 0) {
-    warnings.add(`${pod.key}: initContainers are not run yet (${pod.spec.initContainers.map((c) => c.name).join(', ')})`);
-  }
   const withInfra = needsInfra(pod.spec);
   const infraName = containerName(ctx.instance, pod.namespace, pod.name, INFRA_CONTAINER);
   const ownNetwork: NetworkMode = pod.spec.hostNetwork
@@ -49,10 +51,24 @@ export function buildContainers(
   const joined: NetworkMode = withInfra ? { type: 'container', container: infraName } : ownNetwork;
   const ports = pod.spec.hostNetwork ? [] : pod.spec.containers.flatMap(hostPorts);
   const containers = pod.spec.containers.map((c) => appContainer(c, pod, joined, vols, ctx, lookup, warnings));
+  const init = pod.spec.initContainers.map((c) => initContainer(appContainer(c, pod, joined, vols, ctx, lookup, warnings), c, pod));
   const infra = withInfra ? infraContainer(pod, ownNetwork, ctx, infraName) : undefined;
   for (const owner of infra ? [infra] : containers) makeNetworkOwner(owner, pod, ports, aliases);
-  for (const c of infra ? [infra, ...containers] : containers) c.labels[LABEL.grace] = String(pod.spec.terminationGracePeriodSeconds);
-  return infra ? { infra, containers } : { containers };
+  for (const c of [...(infra ? [infra] : []), ...containers, ...init]) c.labels[LABEL.grace] = String(pod.spec.terminationGracePeriodSeconds);
+  return infra ? { infra, containers, init } : { containers, init };
+}
+
+/**
+ * An init container is an app container that berth starts in order (initSteps.ts). Docker
+ * restarts a failed one (`on-failure`, with its own backoff) unless the pod's restartPolicy
+ * is Never, as kubelet does; a sidecar restarts `always`. Neither is probed by berth.
+ */
+function initContainer(spec: ContainerCreateSpec, c: Container, pod: DesiredPod): ContainerCreateSpec {
+  const sidecar = isSidecar(c);
+  spec.labels[LABEL.init] = sidecar ? 'sidecar' : 'init';
+  delete spec.labels[LABEL.probes];
+  spec.restartPolicy = sidecar ? 'always' : pod.spec.restartPolicy === 'Never' ? 'no' : 'on-failure';
+  return spec;
 }
 
 /**
@@ -77,7 +93,7 @@ function appContainer(
   lookup: ConfigLookup,
   warnings: Warnings,
 ): ContainerCreateSpec {
-  const env = resolveEnv(c, pod, lookup, warnings);
+  const env = resolveEnv(c, pod, lookup, warnings, ctx.node);
   const spec: ContainerCreateSpec = {
     name: containerName(ctx.instance, pod.namespace, pod.name, c.name),
     image: c.image,
@@ -106,8 +122,7 @@ function appContainer(
   if (c.resources.limits.memoryBytes !== undefined) spec.memoryBytes = c.resources.limits.memoryBytes;
   if (c.resources.limits.nanoCpus !== undefined) spec.nanoCpus = c.resources.limits.nanoCpus;
   if (c.resources.limits.gpus) spec.gpus = c.resources.limits.gpus;
-  const user = userOf(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`));
-  if (user) spec.user = user;
+  Object.assign(spec, securityFields(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`)));
   if (pod.spec.hostPID) spec.pidMode = 'host';
   if (env.secretEnv.length > 0) spec.secretEnv = env.secretEnv;
   return spec;
@@ -146,13 +161,4 @@ function hostPorts(c: Container): PortBinding[] {
       hostPort: p.hostPort as number,
       hostIp: p.hostIP ?? '',
     }));
-}
-
-function userOf(c: Container, warn: (m: string) => void): string | undefined {
-  const { runAsUser, runAsGroup } = c.securityContext;
-  if (runAsUser === undefined) {
-    if (runAsGroup !== undefined) warn('securityContext.runAsGroup without runAsUser cannot be expressed on Docker; ignored');
-    return undefined;
-  }
-  return runAsGroup === undefined ? String(runAsUser) : `${runAsUser}:${runAsGroup}`;
 }

@@ -6,6 +6,7 @@ import { containerOf } from '../observe/group';
 import type { ObservedPod } from '../observe/types';
 import { LABEL, type ContainerSummary, type VolumeSummary } from '../runtime/types';
 import type { FileSet } from './files';
+import { initProgress } from './initSteps';
 import type { BuiltPod } from './build';
 import { networkName } from './names';
 import type {
@@ -90,13 +91,14 @@ function createPod(b: BuiltPod, reason: PodCreateReason): CreatePodAction {
   };
   if (d.ordinal !== undefined) action.ordinal = d.ordinal;
   if (b.containers.infra) action.infra = b.containers.infra;
+  if (b.containers.init.length > 0) action.init = b.containers.init;
   return action;
 }
 
 function pulls(d: DesiredPod, b: BuiltPod): ImagePull[] {
   const out = new Map<string, ImagePull>();
   if (b.containers.infra) out.set(b.containers.infra.image, { image: b.containers.infra.image, policy: 'IfNotPresent' });
-  for (const c of d.spec.containers) if (!out.has(c.image)) out.set(c.image, { image: c.image, policy: c.imagePullPolicy });
+  for (const c of [...d.spec.initContainers, ...d.spec.containers]) if (!out.has(c.image)) out.set(c.image, { image: c.image, policy: c.imagePullPolicy });
   return [...out.values()];
 }
 
@@ -106,7 +108,7 @@ function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes
     key,
     namespace: o.namespace,
     pod: o.name,
-    containerIds: [...o.containers.map((c) => c.id), ...(o.infra ? [o.infra.id] : [])],
+    containerIds: [...o.containers.map((c) => c.id), ...(o.init ?? []).map((c) => c.id), ...(o.infra ? [o.infra.id] : [])],
     graceSeconds,
     reason,
     specHash: o.specHash,
@@ -115,6 +117,8 @@ function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes
   };
   if (o.ordinal !== undefined) action.ordinal = o.ordinal;
   if (reason === 'repair' && detail) action.detail = detail;
+  const sidecars = (o.init ?? []).filter((c) => c.labels[LABEL.init] === 'sidecar');
+  if (sidecars.length > 0) action.sidecarIds = sidecars.map((c) => c.id);
   return action;
 }
 
@@ -132,7 +136,7 @@ export function podEmptyDirs(volumes: readonly VolumeSummary[], namespace: strin
 
 /** An unchanged pod may still need starting (stopped by hand) or new Service aliases. */
 function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, out: PodActions): void {
-  const stopped = stoppedContainers(d, o);
+  const stopped = containersToStart(d, o);
   if (stopped.length > 0) {
     out.starts.push({ type: 'start-pod', key: d.key, namespace: d.namespace, pod: d.name, containerIds: stopped.map((c) => c.id), containers: stopped.map(containerOf) });
     // Secret files are on a tmpfs: after a host reboot they are gone; write them again first.
@@ -159,6 +163,18 @@ function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, o
   const previous = [...new Set(current.filter((a) => !isEngineAlias(a, owner)))].sort();
   if (previous.join('\n') === b.aliases.join('\n')) return;
   out.aliasUpdates.push({ type: 'set-aliases', key: d.key, namespace: d.namespace, pod: d.name, container: owner.name, network, aliases: b.aliases, previous });
+}
+
+/**
+ * The infra container first; then the init containers' next step (initSteps.ts); the app
+ * containers only once no init container holds them back.
+ */
+function containersToStart(d: DesiredPod, o: ObservedPod): ContainerSummary[] {
+  const stopped = stoppedContainers(d, o);
+  if (d.spec.initContainers.length === 0) return stopped;
+  const init = initProgress(d.spec, o);
+  const apps = stopped.filter((c) => c !== o.infra);
+  return [...stopped.filter((c) => c === o.infra), ...init.start, ...(init.blocked ? [] : apps)];
 }
 
 /**

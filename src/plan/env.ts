@@ -7,7 +7,8 @@
 import type { Container, EnvVar } from '../model/types';
 import { expandVars } from './expansion';
 import { decodeBase64, type ConfigLookup } from './lookup';
-import type { DesiredPod } from './types';
+import type { DesiredPod, PlanContext } from './types';
+import { resourceValue } from './downward';
 import type { Warnings } from './warnings';
 
 export interface EnvValue {
@@ -24,12 +25,15 @@ export interface ResolvedEnv {
   secretEnv: string[];
 }
 
-export function resolveEnv(c: Container, pod: DesiredPod, lookup: ConfigLookup, warnings: Warnings): ResolvedEnv {
+/** `node`: this host's CPUs and memory, what a resourceFieldRef of an unset limit gives (downward.ts). */
+export function resolveEnv(c: Container, pod: DesiredPod, lookup: ConfigLookup, warnings: Warnings, node?: PlanContext['node']): ResolvedEnv {
   const vars = new Map<string, EnvValue>();
   const where = `${pod.key}: container ${c.name}`;
   for (const src of c.envFrom) addEnvFrom(vars, src, pod.namespace, lookup, (m) => warnings.add(`${where}: ${m}`));
   for (const e of c.env) {
-    const resolved = resolveOne(e, pod, vars, lookup, (m) => warnings.add(`${where}: env ${e.name}: ${m}`));
+    const warn = (m: string) => warnings.add(`${where}: env ${e.name}: ${m}`);
+    const ref = e.valueFrom?.resourceFieldRef;
+    const resolved = ref ? { value: resourceValue(ref, pod, c, node, warn), secret: false } : resolveOne(e, pod, vars, lookup, warn);
     if (resolved) vars.set(e.name, resolved);
   }
   // Kubernetes appends it to every container of an Indexed Job's pod.
@@ -110,7 +114,7 @@ function resolveOne(
 // after the plan is made, so they cannot be resolved here; the variable is set to ''.
 const RUNTIME_FIELDS = new Set(['status.podIP', 'status.podIPs', 'status.hostIP', 'status.hostIPs', 'spec.nodeName', 'metadata.uid']);
 
-function fieldValue(path: string, pod: DesiredPod, warn: (m: string) => void): string {
+export function fieldValue(path: string, pod: DesiredPod, warn: (m: string) => void): string {
   if (path === 'metadata.name') return pod.name;
   if (path === 'metadata.namespace') return pod.namespace;
   const m = /^metadata\.(labels|annotations)\['(.*)'\]$/.exec(path);

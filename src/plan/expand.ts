@@ -20,11 +20,13 @@ import { fromDaemonSet } from './daemonset';
 
 /**
  * A pod of several containers gets an infra container holding the network namespace; with
- * hostNetwork all containers use the host's network, so there is nothing to hold.
+ * hostNetwork all containers use the host's network, so there is nothing to hold. A pod with
+ * init containers has one too: they run before the app container exists to be joined.
  */
 export function needsInfra(spec: PodSpec): boolean {
   // No app container at all: a Service anchor (anchors.ts), nothing but the infra container.
-  return (spec.containers.length > 1 || spec.containers.length === 0) && !spec.hostNetwork;
+  const several = spec.containers.length !== 1 || spec.initContainers.length > 0;
+  return several && !spec.hostNetwork;
 }
 
 /** Pod names (`ns/name`) on the engine: live ones are kept, terminating ones are not reused. */

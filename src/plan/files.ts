@@ -58,7 +58,7 @@ function configMapDir(name: string, namespace: string, files: FileEntry[], ctx: 
   return `${ctx.stateDir.replace(/\/+$/, '')}/files/${ctx.instance}/${namespace}/configmap/${name}/${hash}`;
 }
 
-function secretDir(volume: string, pod: Pick<DesiredPod, 'namespace' | 'name' | 'specHash'>, ctx: PlanContext): string {
+export function secretDir(volume: string, pod: Pick<DesiredPod, 'namespace' | 'name' | 'specHash'>, ctx: PlanContext): string {
   const root = (ctx.secretsDir ?? `${ctx.stateDir}/secrets`).replace(/\/+$/, '');
   return `${root}/${ctx.instance}/${pod.namespace}/${pod.name}/${volume}-${pod.specHash.slice(0, 16)}`;
 }

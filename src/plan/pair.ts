@@ -74,9 +74,11 @@ export function brokenReason(d: DesiredPod, o: ObservedPod): string | undefined 
   for (const c of d.spec.containers) if (!names.has(c.name)) return `container ${c.name} missing`;
   const expected = new Set(d.spec.containers.map((c) => c.name));
   for (const n of names) if (!expected.has(n)) return `unexpected container ${n}`;
+  const init = initMismatch(d, o);
+  if (init) return init;
   if (needsInfra(d.spec) && !o.infra) return 'infra container missing';
   if (!needsInfra(d.spec) && o.infra) return 'unexpected infra container';
-  const all = o.infra ? [o.infra, ...o.containers] : o.containers;
+  const all = [...(o.infra ? [o.infra] : []), ...o.containers, ...(o.init ?? [])];
   const odd = all.find((c) => c.labels[LABEL.specHash] !== o.specHash);
   if (odd) return `container ${containerOf(odd)} has another spec hash`;
   const gone = all.find((c) => c.state === 'dead' || c.state === 'removing');
@@ -86,5 +88,13 @@ export function brokenReason(d: DesiredPod, o: ObservedPod): string | undefined 
   if (o.infra && (o.infra.state === 'exited' || o.infra.state === 'created' || o.infra.state === 'restarting') && o.containers.some((c) => c.state === 'running')) {
     return 'infra container stopped';
   }
+  return undefined;
+}
+
+function initMismatch(d: DesiredPod, o: ObservedPod): string | undefined {
+  const names = new Set((o.init ?? []).map(containerOf));
+  for (const c of d.spec.initContainers) if (!names.has(c.name)) return `init container ${c.name} missing`;
+  const expected = new Set(d.spec.initContainers.map((c) => c.name));
+  for (const n of names) if (!expected.has(n)) return `unexpected init container ${n}`;
   return undefined;
 }

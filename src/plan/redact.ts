@@ -42,6 +42,7 @@ export function redactAction(a: Action): Action {
         ...a,
         containers: a.containers.map(redactContainer),
         ...(a.infra ? { infra: redactContainer(a.infra) } : {}),
+        ...(a.init ? { init: a.init.map(redactContainer) } : {}),
       };
     case 'write-files':
       return a.secret ? { ...a, files: a.files.map((f) => ({ ...f, contentBase64: REDACTED })) } : a;

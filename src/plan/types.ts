@@ -35,6 +35,11 @@ export interface PlanContext {
    * runs; absent: judged from the observed pods alone, without a clock.
    */
   jobs?: ReadonlyMap<string, JobStatus>;
+  /**
+   * This host as a Kubernetes node: what the downward API gives for a limit a container does
+   * not set (node allocatable). Absent: such values are '' with a warning.
+   */
+  node?: { nanoCpus: number; memoryBytes: number };
 }
 
 /** What owns a desired pod: a workload, or a Service (its anchor). */
@@ -160,6 +165,12 @@ export interface CreatePodAction {
   infra?: ContainerCreateSpec;
   /** App containers, in start order. */
   containers: ContainerCreateSpec[];
+  /**
+   * Init containers and sidecars in spec order: all created with the pod, started in order
+   * (execute.ts, then initSteps.ts at later passes); the app containers are created with them
+   * but started only once every regular init container has exited 0. Absent: none.
+   */
+  init?: ContainerCreateSpec[];
   /** emptyDir volumes the pod owns: created (if missing) before its containers. */
   volumes: VolumeCreate[];
   /** Images of the infra and app containers with their imagePullPolicy, each image once. */
@@ -172,8 +183,10 @@ export interface RemovePodAction {
   namespace: string;
   pod: string;
   ordinal?: number;
-  /** App containers first, the infra container last. */
+  /** App containers first, then init containers and sidecars, the infra container last. */
   containerIds: string[];
+  /** The sidecars among them: stopped once the app containers have stopped (as kubelet does). */
+  sidecarIds?: string[];
   /** SIGTERM, then SIGKILL after this many seconds. */
   graceSeconds: number;
   reason: PodRemoveReason;

@@ -6,11 +6,13 @@
  * - emptyDir -> a volume `berth_<instance>_<ns>_<pod>_<volume>` owned by the pod (created and
  *   removed with it); medium Memory -> a tmpfs mount instead;
  * - configMap / secret -> a read-only bind mount of the files' directory (files.ts);
+ * - downwardAPI / projected -> the same, of the pod's own files (downward.ts);
  * - hostPath -> a bind mount of that path.
  */
 import type { Container, Volume } from '../model/types';
 import type { Mount } from '../runtime/types';
 import { isSafeRelative, volumeFiles, type FileSet } from './files';
+import { downwardFiles } from './downward';
 import { claimLabels, emptyDirLabels } from './labels';
 import type { ConfigLookup } from './lookup';
 import { emptyDirVolumeName, pvcVolumeName } from './names';
@@ -74,6 +76,12 @@ function resolveOne(vol: Volume, pod: DesiredPod, ctx: PlanContext, lookup: Conf
     }
     case 'hostPath':
       return { type: 'bind', source: vol.path, readOnly: false, what: 'hostPath' };
+    case 'downwardAPI':
+    case 'projected': {
+      const set = downwardFiles(vol, pod, ctx, lookup, warn);
+      out.fileSets.push(set);
+      return { type: 'bind', source: set.dir, readOnly: true, what: vol.type };
+    }
   }
 }
 

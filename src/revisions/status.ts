@@ -17,6 +17,7 @@ import { Warnings } from '../plan/warnings';
 import { Prober } from '../health/prober';
 import { deploymentHealth, statefulSetHealth, type PodView, type WorkloadHealth } from '../health/workload';
 import { podContexts, podViews } from '../rollout/podViews';
+import { secretRedactor } from '../rollout/report';
 import type { Runtime } from '../runtime/types';
 import { BerthError, isBerthError } from '../util/errors';
 import { validateDirectory, type ValidateOptions } from '../validate';
@@ -150,7 +151,7 @@ export class StatusLooker {
   private async views(pods: readonly ObservedPod[], spec: Spec | undefined): Promise<PodView[]> {
     const desiredPods = spec ? expandPods(spec.desired, new Warnings()) : [];
     const contexts = readOnlyContexts(podContexts(this.deps.instance, pods, desiredPods), this.now());
-    const views = await podViews(this.deps.runtime, this.prober, contexts);
+    const views = await podViews(this.deps.runtime, this.prober, contexts, spec ? secretRedactor(spec.desired) : (text) => text);
     this.readyAtFirstLook ??= new Set(views.filter((v) => v.ready).map((v) => `${v.namespace}/${v.name}`));
     return withReadySinceCreation(views, pods, this.readyAtFirstLook);
   }

@@ -8,6 +8,7 @@
  * progress within the deadline, measured from a clock saved in the state directory), error.
  * `apply()` repeats steps until the end, for the one-shot commands.
  */
+import { hostNode } from '../util/host';
 import { plan } from '../plan';
 import { expandPods, takenNames } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
@@ -26,7 +27,7 @@ import { sleep } from '../util/eventually';
 import { pathExists } from '../util/pathExists';
 import { ImageEnsurer, pullPolicies } from './images';
 import { podContexts, podViews } from './podViews';
-import { failureDetails, summarizeAction } from './report';
+import { failureDetails, secretRedactor, summarizeAction } from './report';
 import { rolloutStep, type HeldStep } from './strategy';
 import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
@@ -214,7 +215,7 @@ export class EngineApplier implements Applier {
     const full = await this.jobControl.expand(desired);
     const jobs = await this.jobControl.judge(full, observed, this.now());
     const pods = expandPods(full, new Warnings(), { taken: takenNames(observed), jobs });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), secretRedactor(desired), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
     this.health = workloadHealth(desired, views, this.now(), jobs);
     this.cronHealth = await this.jobControl.cronHealth(desired, full);
     this.terminatingPods = observed.terminating ?? [];
@@ -248,9 +249,9 @@ export class EngineApplier implements Applier {
     try {
       return await this.stepOnce(desired, revision, mode);
     } catch (err) {
-      // A pull that fails or a host port in use is this revision's problem; an engine that
-      // does not answer is nobody's: retry later.
-      if (isBerthError(err, 'E_PULL') || isBerthError(err, 'E_CONFLICT')) {
+      // A pull that fails, a host port in use or a pod refused at creation (runAsNonRoot) is
+      // this revision's problem; an engine that does not answer is nobody's: retry later.
+      if (isBerthError(err, 'E_PULL') || isBerthError(err, 'E_CONFLICT') || isBerthError(err, 'E_INVALID')) {
         return { type: 'failed', actions: this.run?.actions ?? 0, reason: messageOf(err), details: err instanceof BerthError && err.hint ? [err.hint] : [] };
       }
       return { type: 'error', error: err instanceof Error ? err : new Error(String(err)) };
@@ -265,7 +266,7 @@ export class EngineApplier implements Applier {
     await this.secretFiles.prune(observed); // Secret files go with their pod
     // A CronJob started or discarded a Job: look again at once, with it.
     if (await this.jobControl.cronTurn(desired, observed, this.now())) return { type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs: 0 };
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses, node: hostNode() };
     this.opts.onHealth?.(this.health);
     const planned = plan(full, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);

@@ -10,6 +10,7 @@ import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../r
 import { isBerthError, BerthError, messageOf } from '../util/errors';
 import type { ImageEnsurer } from './images';
 import { pathExists } from '../util/pathExists';
+import { judgeImageUser } from '../plan/security';
 import { assertSecretTarget } from '../secrets/tmpfs';
 
 export interface ExecuteDeps {
@@ -66,19 +67,50 @@ async function createNetwork(rt: Runtime, name: string, labels: Labels): Promise
 
 async function createPod(deps: ExecuteDeps, a: CreatePodAction): Promise<void> {
   const rt = deps.runtime;
-  for (const spec of [...(a.infra ? [a.infra] : []), ...a.containers]) await deps.images.ensure(spec.image);
+  for (const spec of [...(a.infra ? [a.infra] : []), ...(a.init ?? []), ...a.containers]) await deps.images.ensure(spec.image);
+  // Checked before anything of the pod exists: a refused pod is not started at all.
+  const init = await Promise.all((a.init ?? []).map((s) => withImageUser(rt, s)));
+  const apps = await Promise.all(a.containers.map((s) => withImageUser(rt, s)));
   for (const v of a.volumes) await rt.createVolume(v.name, v.labels);
   if (a.infra) await rt.startContainer(await createReplacingLeftover(rt, a.infra));
-  for (const spec of a.containers) {
-    const id = await createReplacingLeftover(rt, spec);
-    try {
-      await rt.startContainer(id);
-    } catch (err) {
-      // Leave nothing half-started behind a clear error (a host port in use, a bad mount).
-      await rt.removeContainer(id);
-      throw err;
-    }
+  if (init.length > 0) return createWithInit(rt, init, apps);
+  for (const spec of apps) await createAndStart(rt, spec);
+}
+
+/** runAsNonRoot and runAsGroup alone depend on the image's USER (plan/security.ts): refused (E_INVALID) or completed here. */
+async function withImageUser(rt: Runtime, spec: ContainerCreateSpec): Promise<ContainerCreateSpec> {
+  if (!spec.imageUserCheck) return spec;
+  const verdict = judgeImageUser(spec, spec.imageUserCheck, await rt.imageUser(spec.image));
+  const name = spec.labels[LABEL.container] ?? spec.name;
+  if (!verdict.ok) throw new BerthError('E_INVALID', `container ${name} is not started: ${verdict.reason}`);
+  return verdict.user === undefined ? spec : { ...spec, user: verdict.user };
+}
+
+async function createAndStart(rt: Runtime, spec: ContainerCreateSpec): Promise<void> {
+  const id = await createReplacingLeftover(rt, spec);
+  try {
+    await rt.startContainer(id);
+  } catch (err) {
+    // Leave nothing half-started behind a clear error (a host port in use, a bad mount).
+    await rt.removeContainer(id);
+    throw err;
   }
+}
+
+/**
+ * Every container is created now (the pod is whole on the engine), but only the sidecars
+ * before the first regular init container and that one are started; the step does not wait
+ * for it. Its exit (an engine event) wakes the next pass, which starts what follows
+ * (initSteps.ts via the planner's start-pod), the app containers last.
+ */
+async function createWithInit(rt: Runtime, init: ContainerCreateSpec[], apps: ContainerCreateSpec[]): Promise<void> {
+  const ids = new Map<ContainerCreateSpec, string>();
+  for (const spec of [...init, ...apps]) ids.set(spec, await createReplacingLeftover(rt, spec));
+  for (const spec of init) {
+    await rt.startContainer(ids.get(spec) as string);
+    if (spec.labels[LABEL.init] !== 'sidecar') return;
+  }
+  for (const spec of apps) await rt.startContainer(ids.get(spec) as string);
 }
 
 /**

@@ -9,6 +9,7 @@ import { networkName } from '../plan/names';
 import { LABEL, type ContainerSummary, type Runtime } from '../runtime/types';
 import { MIN_UP_MS, upForMs, type Prober, type ProbedContainer } from '../health/prober';
 import type { PodView } from '../health/workload';
+import { initView } from './initView';
 import { resourceKey, type Container, type WorkloadKind } from '../model/types';
 
 export interface PodContext {
@@ -33,15 +34,22 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
   });
 }
 
-export async function podViews(runtime: Runtime, prober: Prober, contexts: readonly PodContext[], opts: { onlyNewProbes?: boolean } = {}): Promise<PodView[]> {
+/** `redact` blanks Secret values in what a reason quotes from logs (report.ts secretRedactor). */
+export async function podViews(
+  runtime: Runtime,
+  prober: Prober,
+  contexts: readonly PodContext[],
+  redact: (text: string) => string,
+  opts: { onlyNewProbes?: boolean } = {},
+): Promise<PodView[]> {
   const probed = contexts.flatMap((c) => c.probed);
   await prober.tick(probed, { onlyNew: opts.onlyNewProbes });
   const grace = new Map(contexts.flatMap((c) => c.probed.map((p) => [p.id, c.desired?.spec.terminationGracePeriodSeconds ?? 30] as const)));
   await prober.restartFailing(probed, (p) => grace.get(p.id) ?? 30);
-  return Promise.all(contexts.map((c) => view(runtime, prober, c)));
+  return Promise.all(contexts.map((c) => view(runtime, prober, c, redact)));
 }
 
-async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<PodView> {
+async function view(runtime: Runtime, prober: Prober, c: PodContext, redact: (text: string) => string): Promise<PodView> {
   const o = c.observed;
   const readiness = c.probed.map((p) => prober.readiness(p));
   const ready = readiness.length > 0 && readiness.every((r) => r.ready);
@@ -57,6 +65,8 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<Po
     restarts: Math.max(0, ...o.containers.map((x) => prober.restartsOf(x.id))),
   };
   if (ready) return base;
+  const init = c.desired ? await initView(runtime, c.desired.spec, o, redact) : undefined;
+  if (init) return { ...base, restarts: Math.max(base.restarts, init.restarts), reason: init.reason, ...(init.exitCode !== undefined ? { exitCode: init.exitCode } : {}) };
   let reason = readiness.find((r) => !r.ready)?.lastError;
   // Running and only just started (no probe yet, or not due): nothing an inspect would add.
   // Skipping it keeps a step after 50 creations from costing 50 inspects.

@@ -6,7 +6,7 @@
 import { scrubber } from '../plan/redact';
 import type { Action } from '../plan/types';
 import type { DesiredState } from '../model/types';
-import type { Runtime } from '../runtime/types';
+import { LABEL, type Runtime } from '../runtime/types';
 import { observe } from '../observe';
 import type { WorkloadHealth } from '../health/workload';
 import { resourceKey, type WorkloadKind } from '../model/types';
@@ -43,9 +43,10 @@ export async function failureDetails(runtime: Runtime, instance: string, desired
   const details: string[] = [];
   for (const pod of observed.pods) {
     if (!keys.has(resourceKey({ kind: pod.kind as WorkloadKind, meta: { namespace: pod.namespace, name: pod.owner } }))) continue;
-    for (const c of pod.containers) {
+    for (const c of [...(pod.init ?? []), ...pod.containers]) {
       const d = await runtime.inspectContainer(c.id).catch(() => undefined);
-      if (!d || (d.state === 'running' && d.restartCount === 0)) continue;
+      // Never started (held back by an init container), or an init container that succeeded.
+      if (!d || (d.state === 'running' && d.restartCount === 0) || d.state === 'created' || (c.labels[LABEL.init] && d.state === 'exited' && d.exitCode === 0)) continue;
       const logs = await runtime.logs(c.id, LOG_LINES).catch(() => '');
       const state = `${d.state}, exit code ${d.exitCode}, ${d.restartCount} restart(s)${d.oomKilled ? ', OOM-killed' : ''}`;
       details.push(`pod ${pod.namespace}/${pod.name} container ${c.labels['io.berth.container'] ?? c.name}: ${state}`);

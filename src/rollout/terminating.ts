@@ -29,6 +29,8 @@ export interface TerminationRecord {
   pod: string;
   /** App containers first, the infra container last (as RemovePodAction). */
   containerIds: string[];
+  /** Sidecars among them, stopped after the app containers (as RemovePodAction). */
+  sidecarIds?: string[];
   /** emptyDir volumes, removed with the pod. */
   volumes: string[];
   graceSeconds: number;
@@ -74,9 +76,9 @@ export function secondsLeft(deadline: number, now: number): number {
   return Math.max(0, Math.ceil((deadline - now) / 1000));
 }
 
-/** A pod's app containers, then its infra container. */
+/** A pod's app containers, its init containers and sidecars, then its infra container. */
 export function allContainers(p: ObservedPod): ContainerSummary[] {
-  return p.infra ? [...p.containers, p.infra] : p.containers;
+  return [...p.containers, ...(p.init ?? []), ...(p.infra ? [p.infra] : [])];
 }
 
 /**

@@ -43,6 +43,7 @@ export class Terminator {
       namespace: p.namespace,
       pod: p.pod,
       containerIds: p.containerIds,
+      ...(p.sidecarIds ? { sidecarIds: p.sidecarIds } : {}),
       volumes: p.volumes,
       graceSeconds: p.graceSeconds,
       since,
@@ -144,13 +145,16 @@ export class Terminator {
   /**
    * `docker stop` with the seconds left: the engine sends SIGTERM and SIGKILLs at the
    * deadline on its own, even if berth is gone by then. App containers first, together;
-   * the infra container (the pod's network) last.
+   * then the sidecars; the infra container (the pod's network) last.
    */
   private async stopPod(r: TerminationRecord): Promise<void> {
     const [apps, infra] = r.containerIds.length > 1 ? [r.containerIds.slice(0, -1), r.containerIds.slice(-1)] : [r.containerIds, []];
+    const sidecars = new Set(r.sidecarIds ?? []);
     const left = () => secondsLeft(r.deadline, this.deps.now());
-    await Promise.all(apps.map((id) => ignoreMissing(this.deps.runtime.stopContainer(id, left()))));
-    await Promise.all(infra.map((id) => ignoreMissing(this.deps.runtime.stopContainer(id, left()))));
+    const stop = (ids: string[]) => Promise.all(ids.map((id) => ignoreMissing(this.deps.runtime.stopContainer(id, left()))));
+    await stop(apps.filter((id) => !sidecars.has(id)));
+    await stop(apps.filter((id) => sidecars.has(id)));
+    await stop(infra);
   }
 
   /** Removes (force) the pod's containers and its emptyDir volumes; false when the engine refused. */

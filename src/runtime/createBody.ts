@@ -45,6 +45,8 @@ export interface ApiCreateBody {
     ReadonlyRootfs: boolean;
     PidMode?: string;
     ExtraHosts: string[];
+    GroupAdd?: string[];
+    SecurityOpt?: string[];
   };
   NetworkingConfig?: { EndpointsConfig: Record<string, { Aliases: string[] }> };
 }
@@ -129,6 +131,8 @@ export function toCreateBody(spec: ContainerCreateSpec): ApiCreateBody {
     },
   };
   if (spec.gpus) body.HostConfig.DeviceRequests = [gpuRequest(spec.gpus)];
+  if (spec.groupAdd && spec.groupAdd.length > 0) body.HostConfig.GroupAdd = [...spec.groupAdd];
+  if (spec.securityOpt && spec.securityOpt.length > 0) body.HostConfig.SecurityOpt = [...spec.securityOpt];
   if (spec.network.type === 'network') {
     body.NetworkingConfig = { EndpointsConfig: { [spec.network.network]: { Aliases: [...spec.network.aliases] } } };
   }

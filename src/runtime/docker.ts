@@ -279,6 +279,14 @@ export class DockerRuntime implements Runtime {
     return (await this.inspectImage(ref)) !== undefined;
   }
 
+  async imageUser(ref: string): Promise<string> {
+    try {
+      return (await this.docker.getImage(ref).inspect()).Config?.User ?? '';
+    } catch (err) {
+      throw mapEngineError(err, `cannot inspect image "${ref}"`, this.engine);
+    }
+  }
+
   /** The image's id and labels, or undefined when the image is absent. Not part of Runtime. */
   async inspectImage(ref: string): Promise<{ id: string; labels: Labels } | undefined> {
     try {

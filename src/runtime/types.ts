@@ -85,6 +85,15 @@ export interface ContainerCreateSpec {
   capAdd: string[];
   capDrop: string[];
   user?: string;
+  /** Supplementary groups (pod securityContext.supplementalGroups): HostConfig.GroupAdd. */
+  groupAdd?: string[];
+  /** HostConfig.SecurityOpt: `no-new-privileges`, `seccomp=unconfined`. */
+  securityOpt?: string[];
+  /**
+   * Not sent to Docker: checked against the image's USER before the container is created, as
+   * kubelet does at start (rollout/execute.ts, plan/security.ts `judgeImageUser`).
+   */
+  imageUserCheck?: ImageUserCheck;
   readOnlyRootfs: boolean;
   pidMode?: 'host';
   tty: boolean;
@@ -98,6 +107,13 @@ export interface ContainerCreateSpec {
    * by `$(VAR)` expansion of one). Renderers and loggers must print them as `(secret)`.
    */
   secretEnv?: string[];
+}
+
+export interface ImageUserCheck {
+  /** securityContext.runAsNonRoot: refuse an effective uid 0 or a user that cannot be verified. */
+  runAsNonRoot: boolean;
+  /** runAsGroup without runAsUser: the image's user with this group. */
+  runAsGroup?: number;
 }
 
 export interface NetworkSummary {
@@ -218,6 +234,8 @@ export interface Runtime {
 
   /** true when the image is present locally. */
   hasImage(ref: string): Promise<boolean>;
+  /** The image's configured USER (`Config.User`, '' when unset); E_NOT_FOUND when absent. */
+  imageUser(ref: string): Promise<string>;
   /** Pull, reporting progress; throws BerthError E_PULL naming the image on failure. */
   pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
 
@@ -271,4 +289,9 @@ export const LABEL = {
    * rules, never counted ready just because it runs. Never compared when planning.
    */
   probes: 'io.berth.probes',
+  /**
+   * On a pod's init containers: `init` (runs to completion before the app containers start)
+   * or `sidecar` (an init container with restartPolicy Always: keeps running beside them).
+   */
+  init: 'io.berth.init',
 } as const;

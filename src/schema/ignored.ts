@@ -2,7 +2,7 @@
  * Kubernetes fields that validate but mean nothing on one Docker host. The schemas accept
  * them (a permissive or loose entry); this table says what a person is told about them:
  * a warning naming the field, nothing at all (fields a cluster writes, like `uid`), or an
- * error for a source berth cannot provide (an `nfs` volume, a `grpc` probe).
+ * error for a source berth cannot provide (an `nfs` volume).
  */
 import type { Kind } from '../model/types';
 import type { PathSegment } from '../manifests/types';
@@ -18,6 +18,7 @@ export type Anchor =
   | 'probe'
   | 'envVar'
   | 'volume'
+  | 'volumeProjection'
   | 'volumeMount'
   | 'serviceSpec'
   | 'servicePort'
@@ -44,7 +45,7 @@ const rules =
 const ignored = rules('ignored');
 const quiet = rules('quiet');
 
-const VOLUME_SOURCES = 'use emptyDir, configMap, secret, persistentVolumeClaim or hostPath';
+const VOLUME_SOURCES = 'use emptyDir, configMap, secret, downwardAPI, projected, persistentVolumeClaim or hostPath';
 const unsupportedVolume = rules('unsupported', `this volume type is not supported on a Docker host (${VOLUME_SOURCES})`);
 
 export const FIELD_RULES: readonly FieldRule[] = [
@@ -57,24 +58,24 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('podSpec', 'automountServiceAccountToken', 'dnsPolicy', 'dnsConfig', 'imagePullSecrets', 'runtimeClassName'),
   ...ignored('podSpec', 'preemptionPolicy', 'enableServiceLinks', 'shareProcessNamespace', 'readinessGates', 'overhead'),
   ...ignored('podSpec', 'activeDeadlineSeconds', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostUsers', 'os'),
-  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN', 'securityContext.*'),
+  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN', 'securityContext.fsGroup'),
+  ...ignored('podSpec', 'securityContext.fsGroupChangePolicy', 'securityContext.supplementalGroupsPolicy', 'securityContext.sysctls'),
+  ...ignored('podSpec', 'securityContext.seLinuxOptions', 'securityContext.seLinuxChangePolicy', 'securityContext.appArmorProfile'),
+  ...ignored('podSpec', 'securityContext.windowsOptions'),
   ...ignored('container', 'lifecycle', 'terminationMessagePath', 'terminationMessagePolicy', 'stdinOnce'),
-  ...ignored('container', 'resizePolicy', 'restartPolicy', 'volumeDevices', 'resources.claims'),
+  ...ignored('container', 'resizePolicy', 'volumeDevices', 'resources.claims'),
   ...ignored('container', 'resources.limits.ephemeral-storage', 'resources.requests.ephemeral-storage'),
-  ...ignored('container', 'securityContext.seccompProfile', 'securityContext.seLinuxOptions'),
+  ...ignored('container', 'securityContext.seLinuxOptions'),
   ...ignored('container', 'securityContext.appArmorProfile', 'securityContext.windowsOptions', 'securityContext.procMount'),
   ...rules('requests-only')('container', 'resources.requests'),
   ...ignored('probe', 'terminationGracePeriodSeconds'),
-  ...rules('unsupported', 'grpc probes are not supported on a Docker host (use exec, httpGet or tcpSocket)')('probe', 'grpc'),
-  ...rules('unsupported', 'resourceFieldRef is not supported (use value, configMapKeyRef, secretKeyRef or fieldRef)')(
-    'envVar',
-    'valueFrom.resourceFieldRef',
-  ),
   ...ignored('volume', 'emptyDir.sizeLimit', 'emptyDir.mode'),
+  // Both come from a Kubernetes API server; nothing is written in their place.
+  ...ignored('volumeProjection', 'serviceAccountToken', 'clusterTrustBundle'),
   ...unsupportedVolume('volume', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi'),
-  ...unsupportedVolume('volume', 'downwardAPI', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
+  ...unsupportedVolume('volume', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
   ...unsupportedVolume('volume', 'gitRepo', 'glusterfs', 'image', 'iscsi', 'nfs', 'photonPersistentDisk'),
-  ...unsupportedVolume('volume', 'portworxVolume', 'projected', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'),
+  ...unsupportedVolume('volume', 'portworxVolume', 'quobyte', 'rbd', 'scaleIO', 'storageos', 'vsphereVolume'),
   ...ignored('volumeMount', 'subPathExpr', 'mountPropagation', 'recursiveReadOnly'),
   ...ignored('serviceSpec', 'allocateLoadBalancerNodePorts', 'clusterIPs', 'externalIPs', 'healthCheckNodePort'),
   ...ignored('serviceSpec', 'internalTrafficPolicy', 'ipFamilies', 'ipFamilyPolicy', 'loadBalancerClass'),
@@ -132,6 +133,7 @@ export function anchorPatterns(kind: Kind): Record<Anchor, Pattern[]> {
     probe: below(containers, ['readinessProbe'], ['livenessProbe'], ['startupProbe']),
     envVar: below(containers, ['env', '[]']),
     volume: below(podSpecs, ['volumes', '[]']),
+    volumeProjection: below(podSpecs, ['volumes', '[]', 'projected', 'sources', '[]']),
     volumeMount: below(containers, ['volumeMounts', '[]']),
     serviceSpec: kind === 'Service' ? [['spec']] : [],
     servicePort: kind === 'Service' ? [['spec', 'ports', '[]']] : [],

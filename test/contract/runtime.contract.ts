@@ -571,6 +571,11 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         assert.strictEqual(await rt.hasImage(MISSING_IMAGE), false);
       });
 
+      it("tells an image's configured USER ('' when unset); a missing image is E_NOT_FOUND", async () => {
+        assert.strictEqual(await rt.imageUser(env.image), '');
+        await assert.rejects(rt.imageUser(MISSING_IMAGE), (e: unknown) => isBerthError(e, 'E_NOT_FOUND'));
+      });
+
       it('pulling an image that cannot be had -> E_PULL naming the image, with the preload hint', async () => {
         const progress: unknown[] = [];
         await assert.rejects(rt.pullImage(MISSING_IMAGE, (p) => progress.push(p)), (e: unknown) => {

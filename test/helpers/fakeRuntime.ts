@@ -288,6 +288,8 @@ export interface FakeBehaviour {
 export interface FakeImage {
   ref: string;
   labels?: Labels;
+  /** Its Config.User ('' when absent). */
+  user?: string;
 }
 
 export interface FakeRuntimeOptions {
@@ -398,6 +400,7 @@ const METHODS = [
   'createVolume',
   'removeVolume',
   'hasImage',
+  'imageUser',
   'pullImage',
   'pastEvents',
   'subscribe',
@@ -474,6 +477,7 @@ export class FakeRuntime implements Runtime {
   private readonly networks = new Map<string, FakeNetwork>(); // by id
   private readonly volumes = new Map<string, FakeVolume>(); // by name
   private readonly images = new Map<string, Labels>(); // normalized ref -> labels
+  private readonly imageUsers = new Map<string, string>(); // normalized ref -> Config.User
   private readonly registry = new Map<string, Labels>();
   private readonly subscriptions: FakeSubscription[] = [];
   /** The last EVENTS_KEPT events with their attributes, as the engine keeps them for `since` queries. */
@@ -488,7 +492,7 @@ export class FakeRuntime implements Runtime {
     this.clock = opts.clock ?? new FakeClock();
     this.behaviourOf = opts.behaviour ?? (() => undefined);
     this.calls = Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<RuntimeMethod, number>;
-    for (const i of opts.images ?? []) this.addImage(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels);
+    for (const i of opts.images ?? []) this.addImage(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels, typeof i === 'string' ? '' : i.user);
     for (const i of opts.registry ?? []) this.addToRegistry(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels);
     for (const name of PREDEFINED) this.addNetwork(name, {}, true);
   }
@@ -501,8 +505,9 @@ export class FakeRuntime implements Runtime {
   }
 
   /** Makes an image present locally. */
-  addImage(ref: string, labels: Labels = {}): void {
+  addImage(ref: string, labels: Labels = {}, user = ''): void {
     this.images.set(normalizeImageRef(ref), { ...labels });
+    this.imageUsers.set(normalizeImageRef(ref), user);
   }
 
   removeImage(ref: string): void {
@@ -883,6 +888,13 @@ export class FakeRuntime implements Runtime {
   async hasImage(ref: string): Promise<boolean> {
     this.enter('hasImage', `cannot inspect image "${ref}"`, [ref]);
     return this.images.has(normalizeImageRef(ref));
+  }
+
+  async imageUser(ref: string): Promise<string> {
+    const what = `cannot inspect image "${ref}"`;
+    this.enter('imageUser', what, [ref]);
+    if (!this.images.has(normalizeImageRef(ref))) throw engineError(what, 404, `No such image: ${ref}`);
+    return this.imageUsers.get(normalizeImageRef(ref)) ?? '';
   }
 
   async pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void> {

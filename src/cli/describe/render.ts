@@ -9,7 +9,14 @@ const table = (rows: string[][], indent = '  '): string => tableLines(rows.slice
 
 export function formatProbe(p: Probe): string {
   const h = p.handler;
-  const what = h.type === 'exec' ? `exec [${h.command.join(' ')}]` : h.type === 'httpGet' ? `http-get ${h.scheme.toLowerCase()}://${h.host ?? ''}:${h.port}${h.path}` : `tcp-socket ${h.host ?? ''}:${h.port}`;
+  const what =
+    h.type === 'exec'
+      ? `exec [${h.command.join(' ')}]`
+      : h.type === 'httpGet'
+        ? `http-get ${h.scheme.toLowerCase()}://${h.host ?? ''}:${h.port}${h.path}`
+        : h.type === 'grpc'
+          ? `grpc :${h.port}${h.service ? ` service=${h.service}` : ''}` // kubectl describe's form
+          : `tcp-socket ${h.host ?? ''}:${h.port}`;
   return `${what} delay=${p.initialDelaySeconds}s timeout=${p.timeoutSeconds}s period=${p.periodSeconds}s #success=${p.successThreshold} #failure=${p.failureThreshold}`;
 }
 

@@ -5,6 +5,8 @@
 import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { secondsLeft } from '../../rollout/terminating';
+import { initBlocker } from '../../plan/initSteps';
+import { LABEL } from '../../runtime/types';
 import type { EndpointRow } from '../../proxy';
 import type { JobRow } from '../jobRows';
 
@@ -70,10 +72,17 @@ export function isRunning(p: ObservedPod): boolean {
 }
 
 /** A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows `Terminating`. */
+/**
+ * A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows
+ * `Terminating`; a pod held back by an init container `Init:NAME <its status>` (its log lines
+ * are in the health message, where Secret values are redacted; `berth logs` shows them).
+ */
 export function podRow(p: ObservedPod, now: number, deadline?: number): PodRow {
   const running = p.containers.filter((c) => c.state === 'running').length;
+  const blocker = initBlocker(p);
+  const init = blocker ? `Init:${blocker.labels[LABEL.container] ?? blocker.name} ${blocker.status}` : undefined;
   const status =
-    deadline !== undefined ? `Terminating (${secondsLeft(deadline, now)} s left)` : isRunning(p) ? 'Running' : p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
+    deadline !== undefined ? `Terminating (${secondsLeft(deadline, now)} s left)` : isRunning(p) ? 'Running' : init ?? p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
   const endpoint = p.infra ?? p.containers[0];
   const ip = Object.values(endpoint?.networks ?? {}).find((a) => a !== '') ?? '';
   const containers = p.containers.map((c) => `${c.labels['io.berth.container'] ?? c.name}=${c.image}`);

@@ -7,6 +7,7 @@ import { defaultPullPolicy } from '../image';
 import type { DocProblems } from '../located';
 import { parseBytes, parseNanoCpus } from '../quantity';
 import { arr, bool, intOrString, num, obj, str, strList, type Obj } from '../reader';
+import { resourceFieldRef } from './downward';
 import type { Container, ContainerPort, EnvFromSource, EnvVar, KeyRef, Probe, ProbeHandler, Resources, SecurityContext, VolumeMount } from '../types';
 import { normalizeExtended } from './extended';
 
@@ -16,6 +17,15 @@ type Path = readonly PathSegment[];
 export interface PodSecurityDefaults {
   runAsUser?: number;
   runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  supplementalGroups?: number[];
+  seccompProfile?: SecurityContext['seccompProfile'];
+}
+
+/** `seccompProfile.type` as berth knows it (the schema allows only these). */
+export function seccompType(raw: unknown): SecurityContext['seccompProfile'] {
+  const t = str(obj(raw).type);
+  return t === 'RuntimeDefault' || t === 'Unconfined' || t === 'Localhost' ? t : undefined;
 }
 
 export function normalizeContainer(p: DocProblems, raw: unknown, path: Path, pod: PodSecurityDefaults): Container {
@@ -54,8 +64,9 @@ function normalizeEnv(p: DocProblems, e: Obj, path: Path): EnvVar {
   if (vf.configMapKeyRef !== undefined) return { name, valueFrom: { configMapKeyRef: keyRef(obj(vf.configMapKeyRef)) } };
   if (vf.secretKeyRef !== undefined) return { name, valueFrom: { secretKeyRef: keyRef(obj(vf.secretKeyRef)) } };
   if (vf.fieldRef !== undefined) return { name, valueFrom: { fieldRef: { fieldPath: str(obj(vf.fieldRef).fieldPath) ?? '' } } };
+  if (vf.resourceFieldRef !== undefined) return { name, valueFrom: { resourceFieldRef: resourceFieldRef(obj(vf.resourceFieldRef)) } };
   const given = Object.keys(vf).join(', ') || 'nothing';
-  p.error([...path, 'valueFrom'], 'env.unsupported', `env "${name}": valueFrom ${given} is not supported (use configMapKeyRef, secretKeyRef or fieldRef)`);
+  p.error([...path, 'valueFrom'], 'env.unsupported', `env "${name}": valueFrom ${given} is not supported (use configMapKeyRef, secretKeyRef, fieldRef or resourceFieldRef)`);
   return { name, value: '' };
 }
 
@@ -134,7 +145,11 @@ function normalizeHandler(p: DocProblems, o: Obj, path: Path): ProbeHandler | un
     if (str(t.host)) handler.host = str(t.host);
     return handler;
   }
-  p.error(path, 'probe.handler', 'probe needs one of exec, httpGet or tcpSocket');
+  if (o.grpc !== undefined) {
+    const g = obj(o.grpc);
+    return { type: 'grpc', port: num(g.port) ?? 0, service: str(g.service) ?? '' };
+  }
+  p.error(path, 'probe.handler', 'probe needs one of exec, httpGet, tcpSocket or grpc');
   return undefined;
 }
 
@@ -163,7 +178,14 @@ function normalizeSecurity(s: Obj, pod: PodSecurityDefaults): SecurityContext {
   };
   const user = num(s.runAsUser) ?? pod.runAsUser;
   const group = num(s.runAsGroup) ?? pod.runAsGroup;
+  const nonRoot = bool(s.runAsNonRoot) ?? pod.runAsNonRoot;
+  const escalation = bool(s.allowPrivilegeEscalation);
+  const seccomp = seccompType(s.seccompProfile) ?? pod.seccompProfile;
   if (user !== undefined) out.runAsUser = user;
   if (group !== undefined) out.runAsGroup = group;
+  if (nonRoot !== undefined) out.runAsNonRoot = nonRoot;
+  if (pod.supplementalGroups && pod.supplementalGroups.length > 0) out.supplementalGroups = [...pod.supplementalGroups];
+  if (escalation !== undefined) out.allowPrivilegeEscalation = escalation;
+  if (seccomp !== undefined) out.seccompProfile = seccomp;
   return out;
 }

@@ -5,14 +5,15 @@
 import type { PathSegment } from '../../manifests/types';
 import type { DocProblems } from '../located';
 import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
-import type { PodSpec, PodTemplate, Volume } from '../types';
-import { normalizeContainer } from './container';
+import type { Container, PodSpec, PodTemplate, Volume } from '../types';
+import { downwardVolume } from './downward';
+import { normalizeContainer, seccompType, type PodSecurityDefaults } from './container';
 
 type Path = readonly PathSegment[];
 
 const DEFAULT_MODE = 0o644; // 420, Kubernetes' default for configMap and secret volumes
 
-const VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'persistentVolumeClaim', 'hostPath'];
+const VOLUME_TYPES = ['emptyDir', 'configMap', 'secret', 'downwardAPI', 'projected', 'persistentVolumeClaim', 'hostPath'];
 
 function items(v: unknown): { key: string; path: string }[] | undefined {
   if (!Array.isArray(v)) return undefined;
@@ -41,6 +42,8 @@ function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined
     return { name, type: 'persistentVolumeClaim', claimName: str(c.claimName) ?? '', readOnly: bool(c.readOnly) ?? false };
   }
   if (v.hostPath !== undefined) return { name, type: 'hostPath', path: str(obj(v.hostPath).path) ?? '' };
+  const downward = downwardVolume(name, v);
+  if (downward) return downward;
   const given = Object.keys(v).filter((k) => k !== 'name');
   p.error(path, 'volume.unsupported', `volume "${name}": ${given.length ? `type ${given.join(', ')} is` : 'no type is'} not supported (use ${VOLUME_TYPES.join(', ')})`);
   return undefined;
@@ -49,7 +52,13 @@ function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined
 export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodSpec {
   const s = obj(raw);
   const sec = obj(s.securityContext);
-  const podSec = { runAsUser: num(sec.runAsUser), runAsGroup: num(sec.runAsGroup) };
+  const podSec: PodSecurityDefaults = {
+    runAsUser: num(sec.runAsUser),
+    runAsGroup: num(sec.runAsGroup),
+    runAsNonRoot: bool(sec.runAsNonRoot),
+    supplementalGroups: arr(sec.supplementalGroups).filter((g): g is number => typeof g === 'number'),
+    seccompProfile: seccompType(sec.seccompProfile),
+  };
   const containers = (field: 'containers' | 'initContainers') =>
     arr(s[field]).map((c, i) => normalizeContainer(p, c, [...path, field, i], podSec));
   const volumes: Volume[] = [];
@@ -57,10 +66,11 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
     const vol = normalizeVolume(p, obj(v), [...path, 'volumes', i]);
     if (vol) volumes.push(vol);
   });
+  appContainerRestartPolicies(p, arr(s.containers), path);
   const restart = s.restartPolicy;
   const spec: PodSpec = {
     containers: containers('containers'),
-    initContainers: containers('initContainers'),
+    initContainers: initContainers(p, arr(s.initContainers), containers('initContainers'), path),
     volumes,
     restartPolicy: restart === 'OnFailure' || restart === 'Never' ? restart : 'Always',
     terminationGracePeriodSeconds: num(s.terminationGracePeriodSeconds) ?? 30,
@@ -70,6 +80,35 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
   if (str(s.hostname)) spec.hostname = str(s.hostname);
   if (str(s.subdomain)) spec.subdomain = str(s.subdomain);
   return spec;
+}
+
+/**
+ * Kubernetes allows `restartPolicy` on an init container only, and only `Always` (a native
+ * sidecar); on an app container the pod's restartPolicy applies (the field is ignored).
+ */
+function initContainers(p: DocProblems, raw: unknown[], list: Container[], path: Path): Container[] {
+  return list.map((c, i) => {
+    const given = obj(raw[i]).restartPolicy;
+    if (given !== 'Always') initProbes(p, obj(raw[i]), c.name, [...path, 'initContainers', i]);
+    if (given === undefined) return c;
+    if (given === 'Always') return { ...c, restartPolicy: 'Always' };
+    p.error([...path, 'initContainers', i, 'restartPolicy'], 'pod.init-restart-policy', `restartPolicy "${String(given)}" of init container "${c.name}" is not allowed (only "Always", which makes it a sidecar)`);
+    return c;
+  });
+}
+
+/** Kubernetes' validation: a regular init container runs to completion, so it takes no probe (a sidecar may). */
+function initProbes(p: DocProblems, raw: Obj, name: string, path: Path): void {
+  for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
+    if (raw[probe] !== undefined) p.error([...path, probe], 'pod.init-probe', `${probe} of init container "${name}" is not allowed (only a sidecar, restartPolicy Always, takes probes)`);
+  }
+}
+
+function appContainerRestartPolicies(p: DocProblems, raw: unknown[], path: Path): void {
+  raw.forEach((c, i) => {
+    if (obj(c).restartPolicy === undefined) return;
+    p.warn([...path, 'containers', i, 'restartPolicy'], 'schema.ignored-field', 'field "restartPolicy" of an app container is ignored (the pod\'s restartPolicy applies; only init containers take one)');
+  });
 }
 
 /** The pod template of a Deployment or StatefulSet, whose pods must restart Always (a Job's: jobs.ts). */

@@ -21,7 +21,7 @@ interface Engine {
 
 export function applyPlan(observed: ObservedState, plan: Pick<Plan, 'actions'> & Partial<Plan>): ObservedState {
   const engine: Engine = {
-    containers: observed.pods.flatMap((p) => [...(p.infra ? [p.infra] : []), ...p.containers]).map((c) => ({ ...c })),
+    containers: observed.pods.flatMap((p) => [...(p.infra ? [p.infra] : []), ...p.containers, ...(p.init ?? [])]).map((c) => ({ ...c })),
     networks: [...observed.networks],
     volumes: [...observed.volumes],
     files: new Set(),
@@ -54,6 +54,7 @@ function apply(e: Engine, a: Action): void {
     case 'create-pod':
       for (const v of a.volumes) if (!e.volumes.some((x) => x.name === v.name)) e.volumes.push({ name: v.name, labels: v.labels, mountpoint: `/v/${v.name}` });
       for (const spec of [...(a.infra ? [a.infra] : []), ...a.containers]) e.containers.push(createContainer(e, spec));
+      createInit(e, a.init ?? [], a.containers);
       return;
     case 'remove-pod':
       e.containers = e.containers.filter((c) => !a.containerIds.includes(c.id));
@@ -101,15 +102,29 @@ function createContainer(e: Engine, spec: ContainerCreateSpec): ContainerSummary
   return c;
 }
 
+/** As execute.ts: every init container created, started up to the first regular one; the app containers wait. */
+function createInit(e: Engine, init: ContainerCreateSpec[], apps: ContainerCreateSpec[]): void {
+  if (init.length === 0) return;
+  const created = init.map((spec) => createContainer(e, spec));
+  for (const c of created) setState(c, 'created');
+  for (const c of e.containers) if (apps.some((s) => s.name === c.name)) setState(c, 'created');
+  e.containers.push(...created);
+  for (const c of created) {
+    setState(c, 'running');
+    if (c.labels['io.berth.init'] !== 'sidecar') return;
+  }
+  for (const c of e.containers) if (apps.some((s) => s.name === c.name)) setState(c, 'running');
+}
+
 function removeVolume(e: Engine, name: string): void {
   const user = e.containers.find((c) => e.mounts.get(c.id)?.includes(name));
   if (user) throw new Error(`volume ${name} in use by ${user.name}`);
   e.volumes = e.volumes.filter((v) => v.name !== name);
 }
 
-export function setState(c: ContainerSummary, state: ContainerState): void {
+export function setState(c: ContainerSummary, state: ContainerState, exitCode = 0): void {
   c.state = state;
-  c.status = state === 'running' ? 'Up 1 second' : state === 'exited' ? 'Exited (0) 1 second ago' : 'Created';
+  c.status = state === 'running' ? 'Up 1 second' : state === 'exited' ? `Exited (${exitCode}) 1 second ago` : state === 'restarting' ? `Restarting (${exitCode}) 1 second ago` : 'Created';
 }
 
 function idOf(name: string): string {

@@ -45,6 +45,9 @@ describe('runtime/createBody', () => {
         readOnlyRootfs: true,
         pidMode: 'host',
         extraHosts: ['db:10.0.0.2'],
+        groupAdd: ['4000'],
+        securityOpt: ['no-new-privileges'],
+        imageUserCheck: { runAsNonRoot: true },
         mounts: [
           { type: 'volume', source: 'data', target: '/data', readOnly: false },
           { type: 'bind', source: '/host/cfg', target: '/cfg', readOnly: true },
@@ -95,6 +98,8 @@ describe('runtime/createBody', () => {
         ReadonlyRootfs: true,
         PidMode: 'host',
         ExtraHosts: ['db:10.0.0.2'],
+        GroupAdd: ['4000'],
+        SecurityOpt: ['no-new-privileges'],
       },
       NetworkingConfig: { EndpointsConfig: { 'ns-default': { Aliases: ['web', 'web.default.svc.cluster.local'] } } },
     });

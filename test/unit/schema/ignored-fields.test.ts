@@ -75,7 +75,6 @@ spec:
     problems: [
       `t.yaml:9:5: warning: spec.initContainers[0].terminationMessagePolicy: field "terminationMessagePolicy" ${IGNORED}`,
       't.yaml:14:7: warning: spec.containers[0].resources.requests: field "resources.requests" is accepted, but only limits are enforced on a Docker host',
-      `t.yaml:18:7: warning: spec.containers[0].securityContext.seccompProfile: field "securityContext.seccompProfile" ${IGNORED}`,
     ],
   },
   {
@@ -151,7 +150,7 @@ spec:
     ],
   },
   {
-    name: 'an env var from resourceFieldRef is an error, not a warning',
+    name: 'an env var from resourceFieldRef is accepted; a projected serviceAccountToken warns',
     yaml: `apiVersion: v1
 kind: Pod
 metadata:
@@ -163,10 +162,17 @@ spec:
     env:
     - name: LIMIT
       valueFrom:
-        resourceFieldRef: {resource: limits.memory}
+        resourceFieldRef: {resource: limits.memory, divisor: 1Mi}
+  volumes:
+  - name: token
+    projected:
+      sources:
+      - serviceAccountToken: {path: token}
+      - downwardAPI:
+          items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]
 `,
     problems: [
-      't.yaml:12:9: spec.containers[0].env[0].valueFrom.resourceFieldRef: resourceFieldRef is not supported (use value, configMapKeyRef, secretKeyRef or fieldRef)',
+      `t.yaml:17:9: warning: spec.volumes[0].projected.sources[0].serviceAccountToken: field "serviceAccountToken" ${IGNORED}`,
     ],
   },
 ];
@@ -214,6 +220,7 @@ const ANCHOR_SCHEMAS: Record<Anchor, string[]> = {
   probe: ['defs.json#/$defs/Probe'],
   envVar: ['defs.json#/$defs/EnvVar'],
   volume: ['defs.json#/$defs/Volume'],
+  volumeProjection: ['defs.json#/$defs/VolumeProjection'],
   volumeMount: ['defs.json#/$defs/VolumeMount'],
   serviceSpec: ['service.json#/$defs/ServiceSpec'],
   servicePort: ['service.json#/$defs/ServicePort'],

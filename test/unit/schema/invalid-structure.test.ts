@@ -146,9 +146,9 @@ spec:
       periodSeconds: 5
 `,
     errors: [
-      't.yaml:9:5: spec.containers[0].livenessProbe: must set exactly one of exec, httpGet, tcpSocket [schema.one-of]',
+      't.yaml:9:5: spec.containers[0].livenessProbe: must set exactly one of exec, httpGet, tcpSocket, grpc [schema.one-of]',
       't.yaml:10:24: spec.containers[0].livenessProbe.exec.command[0]: invalid value true: must be a string (quote it: "true") [schema.type]',
-      't.yaml:12:5: spec.containers[0].readinessProbe: must set exactly one of exec, httpGet, tcpSocket [schema.one-of]',
+      't.yaml:12:5: spec.containers[0].readinessProbe: must set exactly one of exec, httpGet, tcpSocket, grpc [schema.one-of]',
     ],
   },
   {
@@ -185,11 +185,11 @@ spec:
       path: /exports
 `,
     errors: [
-      't.yaml:9:5: spec.volumes[0].nfs: this volume type is not supported on a Docker host (use emptyDir, configMap, secret, persistentVolumeClaim or hostPath) [schema.unsupported]',
+      't.yaml:9:5: spec.volumes[0].nfs: this volume type is not supported on a Docker host (use emptyDir, configMap, secret, downwardAPI, projected, persistentVolumeClaim or hostPath) [schema.unsupported]',
     ],
   },
   {
-    name: 'a grpc probe',
+    name: 'a grpc probe with a named port (Kubernetes takes a number only)',
     yaml: `apiVersion: v1
 kind: Pod
 metadata:
@@ -199,9 +199,9 @@ spec:
   - name: web
     image: nginx
     readinessProbe:
-      grpc: {port: 9090}
+      grpc: {port: grpc-health}
 `,
-    errors: ['t.yaml:10:7: spec.containers[0].readinessProbe.grpc: grpc probes are not supported on a Docker host (use exec, httpGet or tcpSocket) [schema.unsupported]'],
+    errors: ['t.yaml:10:20: spec.containers[0].readinessProbe.grpc.port: invalid value "grpc-health": must be an integer [schema.type]'],
   },
   {
     name: 'rollingUpdate with a Recreate strategy',
