@@ -7,6 +7,8 @@
  *   (src/plan/anchors.ts), listening on the Service's ports where its name resolves.
  * Before pods are stopped they leave every table, the proxies confirm, and open connections
  * drain within the grace period; then SIGTERM.
+ * In kernel mode (src/proxy/kernel) the same tables become nftables rules instead, in the
+ * host's namespace and in each anchor's, and no proxy process runs.
  */
 import type { Container, DesiredState, ServiceResource } from '../model/types';
 import { resourceKey } from '../model/types';
@@ -18,6 +20,8 @@ import { networkName } from '../plan/names';
 import { LABEL, type Runtime } from '../runtime/types';
 import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
 import { anchorProxyName, anchorProxyNames, nsenterWrap, sameNetns } from './anchors';
+import type { ProxyMode } from '../proxy/kernel/mode';
+import { KernelTargets, leaveMode, removeKernelRules, type Forwarding } from './kernelTargets';
 
 export interface PublisherOptions {
   instance: string;
@@ -26,15 +30,17 @@ export interface PublisherOptions {
   lbAddress?: string;
   /** ClusterIP Services have anchors (PlanContext.serviceAnchors): serve them. */
   serviceAnchors: boolean;
+  /** Who forwards: the userspace proxies (default) or nftables rules (`--proxy-mode`). */
+  mode?: ProxyMode;
   log(msg: string, fields?: Record<string, unknown>): void;
 }
 
 /** How long a removal waits for a proxy to confirm a table without the pod. */
 const ACK_TIMEOUT_MS = 3000;
 
-/** One proxy process and how its table follows from the pods. */
+/** One proxy process (or kernel rules) and how its table follows from the pods. */
 interface Target {
-  supervisor: ProxySupervisor;
+  supervisor: Forwarding;
   tableFor(inputs: readonly PodEndpointInput[]): EndpointTable;
   /** An anchor proxy runs even with no endpoint (its name must answer); the host proxy only with listeners. */
   required: boolean;
@@ -47,17 +53,26 @@ export class EndpointPublisher {
   private lastStatus?: ProxyStatus;
   /** Per proxy (its endpoints file): the pods in the last table published to it. */
   private readonly published = new Map<string, Set<string>>();
+  /** The other mode's proxies or rules were removed (once per publisher: a switch of --proxy-mode). */
+  private otherModeLeft = false;
+  private readonly kernel: KernelTargets;
 
   constructor(
     private readonly runtime: Runtime,
     private readonly opts: PublisherOptions,
-  ) {}
+  ) {
+    this.kernel = new KernelTargets(opts.stateDir, opts.instance);
+  }
 
   /** The applier's onViews: publish the endpoints of what it just saw. */
   async update(desired: DesiredState, observed: ObservedState, views: readonly PodView[]): Promise<void> {
     const present = new Set(observed.pods.map((p) => `${p.namespace}/${p.name}`));
     for (const id of this.terminating) if (!present.has(id)) this.terminating.delete(id);
     this.last = { desired, observed: observed.pods, inputs: podInputs(this.opts.instance, desired, observed.pods, views) };
+    if (!this.otherModeLeft) {
+      await leaveMode(this.opts.mode === 'kernel' ? 'userspace' : 'kernel', this.opts.stateDir, this.opts.instance, this.opts.log);
+      this.otherModeLeft = true;
+    }
     const targets = await this.targets();
     const inputs = this.inputs();
     await Promise.all(targets.map((t) => this.publish(t, t.tableFor(inputs))));
@@ -121,8 +136,9 @@ export class EndpointPublisher {
   private async targets(): Promise<Target[]> {
     if (!this.last) return [];
     const desired = this.last.desired;
+    const kernel = this.opts.mode === 'kernel';
     const host: Target = {
-      supervisor: new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance }),
+      supervisor: kernel ? this.kernel.get(this.opts.instance) : new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance }),
       tableFor: (inputs) => serviceEndpoints(desired, inputs, { lbAddress: this.opts.lbAddress }),
       required: false,
     };
@@ -140,12 +156,13 @@ export class EndpointPublisher {
    * network namespace. A proxy left in another namespace (the anchor was recreated or
    * restarted) is stopped first. undefined while the anchor does not run.
    */
-  private async anchorSupervisor(svc: ServiceResource): Promise<ProxySupervisor | undefined> {
+  private async anchorSupervisor(svc: ServiceResource): Promise<Forwarding | undefined> {
     const anchor = this.last?.observed.find((p) => p.kind === 'Service' && p.owner === svc.meta.name && p.namespace === svc.meta.namespace)?.infra;
     if (!anchor || anchor.state !== 'running') return undefined;
     const pid = (await this.runtime.inspectContainer(anchor.id).catch(() => undefined))?.pid;
     if (!pid) return undefined;
     const name = anchorProxyName(this.opts.instance, svc.meta.namespace, svc.meta.name);
+    if (this.opts.mode === 'kernel') return this.kernel.get(name, pid);
     const supervisor = new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name, wrap: nsenterWrap(pid) });
     const running = await supervisor.running();
     if (running && !sameNetns(running.pid, pid)) {
@@ -159,7 +176,10 @@ export class EndpointPublisher {
   private async stopUndeclaredAnchorProxies(desired: DesiredState): Promise<void> {
     const declared = new Set(desired.services.filter((s) => this.opts.serviceAnchors && isAnchored(s)).map((s) => anchorProxyName(this.opts.instance, s.meta.namespace, s.meta.name)));
     for (const name of anchorProxyNames(this.opts.stateDir, this.opts.instance)) {
-      if (!declared.has(name)) await new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name }).stop();
+      if (!declared.has(name)) {
+        await new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name }).stop();
+        await removeKernelRules(this.opts.stateDir, name);
+      }
     }
   }
 

@@ -4,6 +4,8 @@ import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../e
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
+import { proxyModeOption } from '../proxyMode';
+import { resolveProxyMode, type ProxyModeOption } from '../../proxy/kernel/mode';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -13,6 +15,7 @@ interface ApplyRaw extends PolicyOptions {
   prune: boolean;
   wait: boolean;
   lbAddress: string;
+  proxyMode: ProxyModeOption;
 }
 
 export function registerApply(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -22,14 +25,15 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
     .argument('[path]', 'manifests directory', '.')
     .option('--no-prune', 'keep objects of this instance that no manifest declares')
     .option('--no-wait', 'do not wait for readiness')
-    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0');
+    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
+    .addOption(proxyModeOption());
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
-        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, prune: raw.prune });
+        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, proxyMode: await resolveProxyMode(raw.proxyMode), prune: raw.prune });
         const result = await applier.apply(desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
         // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The

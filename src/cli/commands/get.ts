@@ -9,7 +9,8 @@ import { observe } from '../../observe';
 import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { addEngineOptions, engineOptions, outputOption, type EngineOptions, type OutputFormat } from '../options';
-import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
+import { endpointRows, type EndpointRow } from '../../proxy';
+import { forwardingStatus } from '../../traffic/kernelTargets';
 import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
@@ -50,7 +51,7 @@ interface ServiceRow {
 async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
   const rows: EndpointRow[] = [];
   for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
-    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: name }).status();
+    const status = await forwardingStatus(eng.stateDir, name);
     const where = name === eng.instance ? '' : ' (in the anchor)';
     for (const r of endpointRows(status)) rows.push({ ...r, listen: r.listen + where, state: status.running ? r.state : 'proxy not running' });
   }
@@ -133,7 +134,7 @@ function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[]
 async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPod[]): Promise<ServiceRow[]> {
   const rows: ServiceRow[] = [];
   for (const a of pods.filter((p) => p.kind === 'Service')) {
-    const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: anchorProxyName(eng.instance, a.namespace, a.owner) }).status();
+    const status = await forwardingStatus(eng.stateDir, anchorProxyName(eng.instance, a.namespace, a.owner));
     const endpoints = [...new Set(status.listeners.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
     rows.push({ namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] });
   }

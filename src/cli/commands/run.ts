@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { proxyModeOption } from '../proxyMode';
+import { resolveProxyMode, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
@@ -22,6 +24,7 @@ interface RunRaw extends PolicyOptions {
   writeBack: boolean;
   resync: number;
   lbAddress: string;
+  proxyMode: ProxyModeOption;
   pauseImage: string;
   pauseCommand?: string;
 }
@@ -41,6 +44,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
+    .addOption(proxyModeOption())
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
     run(async () => {
@@ -66,6 +70,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: validateOptions(raw),
           lbAddress: raw.lbAddress,
+          proxyMode: await resolveProxyMode(raw.proxyMode),
         },
         log,
       );
