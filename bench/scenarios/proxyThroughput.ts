@@ -1,12 +1,15 @@
 /**
  * Raw proxy cost: the same HTTP load against one busybox httpd container, three ways:
  * directly to its IP (baseline), through berth's proxy (a host port forwarded to the
- * container IP), and through Docker's own published port (`docker run -p`).
+ * container IP), through berth's kernel forwarding (nftables DNAT, when root and nft works)
+ * and through Docker's own published port (`docker run -p`).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProxySupervisor } from '../../src/proxy';
+import { KernelForwarder } from '../../src/proxy/kernel/forwarder';
+import { kernelSupport } from '../../src/proxy/kernel/mode';
 import { createDockerRuntime, type DockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
@@ -27,20 +30,24 @@ export const proxyThroughput: Scenario = {
     const instance = `bench-proxy-${Date.now().toString(36)}`;
     const stateDir = await mkdtemp(join(tmpdir(), 'berth-bench-'));
     const sup = new ProxySupervisor({ stateDir, instance });
+    const support = await kernelSupport();
+    if (!support.ok) opts.log(`no kernel forwarding row: ${support.why}`);
+    const kernel = support.ok ? new KernelForwarder({ stateDir, instance, name: instance, where: 'host' }) : undefined;
     const cleanup = async (): Promise<void> => {
       await sup.stop().catch(() => undefined);
+      await kernel?.remove().catch((err) => opts.log(`removing the kernel rules failed: ${(err as Error).message}`));
       await removeInstance(rt, instance).catch((err) => opts.log(`cleanup of ${instance} failed: ${(err as Error).message}`));
       await rm(stateDir, { recursive: true, force: true });
     };
     try {
-      await withCleanup(cleanup, () => measure(rt, sup, instance, opts));
+      await withCleanup(cleanup, () => measure(rt, sup, kernel, instance, opts));
     } finally {
       await cleanup();
     }
   },
 };
 
-async function measure(rt: DockerRuntime, sup: ProxySupervisor, instance: string, opts: BenchOptions): Promise<void> {
+async function measure(rt: DockerRuntime, sup: ProxySupervisor, kernel: KernelForwarder | undefined, instance: string, opts: BenchOptions): Promise<void> {
   const network = `${instance}-net`;
   await rt.createNetwork(network, { [LABEL.managed]: 'true', [LABEL.instance]: instance });
   const published = await freeLocalPort();
@@ -51,16 +58,21 @@ async function measure(rt: DockerRuntime, sup: ProxySupervisor, instance: string
     { protocol: 'TCP', address: '127.0.0.1', port: proxyPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
   ]);
   if (!(await sup.waitApplied(gen, 10_000))) throw new Error('the proxy did not apply its table');
+  const kernelPort = await freeLocalPort();
+  await kernel?.publish([
+    { protocol: 'TCP', address: '127.0.0.1', port: kernelPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
+  ]);
 
   const targets = [
     { target: 'direct (container IP)', host: c.ip, port: c.port },
     { target: 'berth proxy', host: '127.0.0.1', port: proxyPort },
+    ...(kernel ? [{ target: 'berth kernel (nftables)', host: '127.0.0.1', port: kernelPort }] : []),
     { target: 'docker -p', host: '127.0.0.1', port: published },
   ];
   for (const t of targets) {
     await pollUntil(async () => ((await runLoad({ ...t, requests: 1, concurrency: 1 })).failed === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `${t.target} answering` });
   }
-  opts.log(`container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}, docker -p 127.0.0.1:${published}`);
+  opts.log(`container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}${kernel ? `, berth kernel 127.0.0.1:${kernelPort}` : ''}, docker -p 127.0.0.1:${published}`);
   opts.log(`${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}`);
   const rows: Row[] = [];
   for (const t of targets) {
