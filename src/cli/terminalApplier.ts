@@ -12,11 +12,11 @@ import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import type { PauseOptions } from './engine';
 import type { EngineOptions } from './options';
-import type { ProxyMode } from '../proxy/kernel/mode';
+import type { ForwardingModes } from '../proxy/kernel/mode';
 
 export interface TerminalApplierOptions extends PauseOptions {
   lbAddress: string;
-  proxyMode: ProxyMode;
+  proxyModes: ForwardingModes;
   prune: boolean;
 }
 
@@ -27,7 +27,7 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     stateDir: eng.stateDir,
     lbAddress: opts.lbAddress,
     serviceAnchors,
-    mode: opts.proxyMode,
+    modes: opts.proxyModes,
     log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
   });
   const applier = new EngineApplier(runtime, {

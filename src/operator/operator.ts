@@ -22,7 +22,7 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
-import type { ProxyMode } from '../proxy/kernel/mode';
+import type { ForwardingModes } from '../proxy/kernel/mode';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -47,7 +47,7 @@ export interface OperatorOptions {
   /** Address of LoadBalancer listeners (`--lb-address`). */
   lbAddress?: string;
   /** Who forwards Service traffic (resolved `--proxy-mode`; default userspace). */
-  proxyMode?: ProxyMode;
+  proxyModes?: ForwardingModes;
 }
 
 export interface Operator {
@@ -73,9 +73,9 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics();
     const serviceAnchors = serviceAnchorsAvailable();
-    log.info({ proxyMode: opts.proxyMode ?? 'userspace' }, 'Service traffic forwarding');
+    log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, mode: opts.proxyMode, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
       serviceAnchors,

@@ -9,7 +9,7 @@ import { KernelForwarder, kernelTargetStatus } from '../proxy/kernel/forwarder';
 import { HOST, nftApply, type Netns } from '../proxy/kernel/nft';
 import { renderRemoval } from '../proxy/kernel/ruleset';
 import { kernelStatePath, readKernelState } from '../proxy/kernel/state';
-import type { ProxyMode } from '../proxy/kernel/mode';
+import type { ForwardingModes } from '../proxy/kernel/mode';
 import { isSameProcess } from '../util/process';
 import { messageOf } from '../util/errors';
 import { rm } from 'node:fs/promises';
@@ -60,14 +60,15 @@ export async function removeKernelRules(stateDir: string, name: string): Promise
   return true;
 }
 
-/** Remove what the mode berth no longer runs in left behind for this instance. */
-export async function leaveMode(mode: ProxyMode, stateDir: string, instance: string, log: (m: string, f?: Record<string, unknown>) => void): Promise<void> {
+/** Remove, for the host and each anchor, what the mode berth no longer uses there left behind. */
+export async function leaveMode(modes: ForwardingModes, stateDir: string, instance: string, log: (m: string, f?: Record<string, unknown>) => void): Promise<void> {
   for (const name of [instance, ...anchorProxyNames(stateDir, instance)]) {
+    const mode = name === instance ? modes.host : modes.anchors;
     try {
-      if (mode === 'kernel' && (await removeKernelRules(stateDir, name))) log('kernel forwarding rules removed (now --proxy-mode userspace)', { name });
+      if (mode === 'userspace' && (await removeKernelRules(stateDir, name))) log('kernel forwarding rules removed (the userspace proxy forwards now)', { name });
       const sup = new ProxySupervisor({ stateDir, instance: name });
-      if (mode === 'userspace' && (await sup.running())) {
-        log('userspace proxy stopped (now --proxy-mode kernel)', { name });
+      if (mode === 'kernel' && (await sup.running())) {
+        log('userspace proxy stopped (kernel rules forward now)', { name });
         await sup.stop();
       }
     } catch (err) {

@@ -20,7 +20,7 @@ import { networkName } from '../plan/names';
 import { LABEL, type Runtime } from '../runtime/types';
 import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
 import { anchorProxyName, anchorProxyNames, nsenterWrap, sameNetns } from './anchors';
-import type { ProxyMode } from '../proxy/kernel/mode';
+import { USERSPACE, type ForwardingModes } from '../proxy/kernel/mode';
 import { KernelTargets, leaveMode, removeKernelRules, type Forwarding } from './kernelTargets';
 
 export interface PublisherOptions {
@@ -30,8 +30,8 @@ export interface PublisherOptions {
   lbAddress?: string;
   /** ClusterIP Services have anchors (PlanContext.serviceAnchors): serve them. */
   serviceAnchors: boolean;
-  /** Who forwards: the userspace proxies (default) or nftables rules (`--proxy-mode`). */
-  mode?: ProxyMode;
+  /** Who forwards, for host ports and for anchors: the userspace proxies (default) or nftables rules (`--proxy-mode`). */
+  modes?: ForwardingModes;
   log(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -70,7 +70,7 @@ export class EndpointPublisher {
     for (const id of this.terminating) if (!present.has(id)) this.terminating.delete(id);
     this.last = { desired, observed: observed.pods, inputs: podInputs(this.opts.instance, desired, observed.pods, views) };
     if (!this.otherModeLeft) {
-      await leaveMode(this.opts.mode === 'kernel' ? 'userspace' : 'kernel', this.opts.stateDir, this.opts.instance, this.opts.log);
+      await leaveMode(this.modes(), this.opts.stateDir, this.opts.instance, this.opts.log);
       this.otherModeLeft = true;
     }
     const targets = await this.targets();
@@ -127,6 +127,10 @@ export class EndpointPublisher {
     };
   }
 
+  private modes(): ForwardingModes {
+    return this.opts.modes ?? USERSPACE;
+  }
+
   /** The pods as last seen, those being removed marked terminating. */
   private inputs(): PodEndpointInput[] {
     return (this.last?.inputs ?? []).map((p) => (this.terminating.has(`${p.namespace}/${p.name}`) ? { ...p, terminating: true } : p));
@@ -136,7 +140,7 @@ export class EndpointPublisher {
   private async targets(): Promise<Target[]> {
     if (!this.last) return [];
     const desired = this.last.desired;
-    const kernel = this.opts.mode === 'kernel';
+    const kernel = this.modes().host === 'kernel';
     const host: Target = {
       supervisor: kernel ? this.kernel.get(this.opts.instance) : new ProxySupervisor({ stateDir: this.opts.stateDir, instance: this.opts.instance }),
       tableFor: (inputs) => serviceEndpoints(desired, inputs, { lbAddress: this.opts.lbAddress }),
@@ -162,7 +166,7 @@ export class EndpointPublisher {
     const pid = (await this.runtime.inspectContainer(anchor.id).catch(() => undefined))?.pid;
     if (!pid) return undefined;
     const name = anchorProxyName(this.opts.instance, svc.meta.namespace, svc.meta.name);
-    if (this.opts.mode === 'kernel') return this.kernel.get(name, pid);
+    if (this.modes().anchors === 'kernel') return this.kernel.get(name, pid);
     const supervisor = new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name, wrap: nsenterWrap(pid) });
     const running = await supervisor.running();
     if (running && !sameNetns(running.pid, pid)) {

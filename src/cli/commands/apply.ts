@@ -5,7 +5,7 @@ import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyMode, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 
 interface ApplyRaw extends PolicyOptions {
   instance: string;
@@ -33,7 +33,7 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
-        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, proxyMode: await resolveProxyMode(raw.proxyMode), prune: raw.prune });
+        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, proxyModes: await resolveProxyModes(raw.proxyMode), prune: raw.prune });
         const result = await applier.apply(desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
         // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The

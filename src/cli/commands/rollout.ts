@@ -23,7 +23,7 @@
  *   it follows; no engine change from here. Lock held by another command: an error.
  */
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyMode, type ProxyMode, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ForwardingModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { Option, type Command } from 'commander';
 import { observe } from '../../observe';
 import { createDockerRuntime, type Runtime } from '../../runtime';
@@ -212,7 +212,7 @@ function registerUndo(parent: Command, run: Run): void {
       try {
         const runtime = createDockerRuntime();
         await runtime.ping();
-        const applier = engineApplier(runtime, eng, raw, await resolveProxyMode(raw.proxyMode));
+        const applier = engineApplier(runtime, eng, raw, await resolveProxyModes(raw.proxyMode));
         const r = await undoOnEngine(
           { runtime, instance: eng.instance, stateDir: eng.stateDir, source, policy, limit: raw.limit, journal, planOptions: applier.planOptions, apply: (d, rev) => applier.applier.apply(d, rev, 'rollback'), log },
           { ref, toRevision: raw.toRevision, force: raw.force },
@@ -236,8 +236,8 @@ function registerUndo(parent: Command, run: Run): void {
 }
 
 /** The applier as `berth apply` wires it (Service endpoints, anchors), printing progress. */
-function engineApplier(runtime: Runtime, eng: EngineOptions, raw: UndoRaw, proxyMode: ProxyMode) {
+function engineApplier(runtime: Runtime, eng: EngineOptions, raw: UndoRaw, proxyModes: ForwardingModes) {
   const pause = pauseOptions(raw);
-  const { applier, serviceAnchors } = terminalApplier(runtime, eng, { ...pause, lbAddress: raw.lbAddress, proxyMode, prune: false });
+  const { applier, serviceAnchors } = terminalApplier(runtime, eng, { ...pause, lbAddress: raw.lbAddress, proxyModes, prune: false });
   return { applier, planOptions: { ...pause, serviceAnchors } };
 }

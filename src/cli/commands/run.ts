@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyMode, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
@@ -70,7 +70,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...pauseOptions(raw),
           policy: validateOptions(raw),
           lbAddress: raw.lbAddress,
-          proxyMode: await resolveProxyMode(raw.proxyMode),
+          proxyModes: await resolveProxyModes(raw.proxyMode),
         },
         log,
       );

@@ -76,7 +76,7 @@ for (const mode of ['userspace', 'kernel'] as const) describe(`ClusterIP Service
     const dir = await ManifestDir.create({ 'app.yaml': manifests });
     const v = await validateDirectory(dir.path, { allowHostPath: [], allowPrivileged: false });
     assert.ok(v.ok);
-    const publisher = new EndpointPublisher(runtime, { instance, stateDir, serviceAnchors: true, mode, log: () => undefined });
+    const publisher = new EndpointPublisher(runtime, { instance, stateDir, serviceAnchors: true, modes: { host: mode, anchors: mode, notes: [] }, log: () => undefined });
     const applier = new EngineApplier(runtime, { ...publisher.hooks(), serviceAnchors: true, instance, stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined });
     assert.equal((await applier.apply(v.desired, 'rev-1', 'rollout')).type, 'converged');
 
