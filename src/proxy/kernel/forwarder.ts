@@ -27,6 +27,9 @@ export interface KernelForwarderOptions {
   pollMs?: number;
 }
 
+/** How often status() reads the rules' counters. */
+const COUNTERS_MS = 5000;
+
 export class KernelForwarder {
   readonly table: string;
   /** `endpoints` names this target (the publisher keys what it published by it). */
@@ -41,6 +44,9 @@ export class KernelForwarder {
   /** Listeners berth's rules serve: a process that binds such a port later does not take it over. */
   private servedKeys = new Set<string>();
   private readonly localnet = new Set<string>();
+  /** What this process last put into the kernel. */
+  private applied?: KernelState;
+  private counters = { at: 0, byChain: new Map<string, number>() };
 
   constructor(private readonly opts: KernelForwarderOptions) {
     this.table = kernelTableName(opts.instance);
@@ -73,7 +79,8 @@ export class KernelForwarder {
     for (const [, e] of left) if (e.protocol === 'UDP') await forgetUdpFlows(e, this.netns);
     this.lastScript = script;
     this.generation = (this.generation ?? prior?.generation ?? 0) + 1;
-    await writeKernelState(this.opts.stateDir, this.opts.name, this.describe(states, this.generation));
+    this.applied = this.describe(states, this.generation);
+    await writeKernelState(this.opts.stateDir, this.opts.name, this.applied);
     return this.generation;
   }
 
@@ -105,8 +112,17 @@ export class KernelForwarder {
     }
   }
 
+  /**
+   * After an apply of this process: the rules it applied, connections from conntrack (a
+   * file read), counters at most every COUNTERS_MS (an nft call: the publisher asks at every
+   * look, for every anchor). Otherwise what the kernel holds, checked.
+   */
   async status(): Promise<ProxyStatus> {
-    return (await kernelTargetStatus(this.opts.stateDir, this.opts.name)) ?? { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] };
+    if (!this.applied) return (await kernelTargetStatus(this.opts.stateDir, this.opts.name)) ?? { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] };
+    if (Date.now() - this.counters.at >= COUNTERS_MS) this.counters = { at: Date.now(), byChain: await chainCounters(this.table, this.netns) };
+    const ct = await readConntrack(this.opts.anchorPid ?? 'self');
+    const connections = ct.kind === 'ok' ? openConnections(ct.flows, this.ports) : {};
+    return kernelStatus(this.applied, true, connections, (l) => this.counters.byChain.get(chainName(l)) ?? 0);
   }
 
   /** Delete berth's table in this namespace (nothing else) and its description. */
@@ -114,6 +130,7 @@ export class KernelForwarder {
     if (this.netns.kind === 'host' || isSameProcess({ pid: this.netns.pid })) await nftApply(renderRemoval(this.table), this.netns);
     await rm(kernelStatePath(this.opts.stateDir, this.opts.name), { force: true });
     this.lastScript = undefined;
+    this.applied = undefined;
     this.servedKeys.clear();
     this.inRules.clear();
   }
