@@ -22,6 +22,7 @@ export interface TerminalApplierOptions extends PauseOptions {
 
 export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: TerminalApplierOptions): { applier: EngineApplier; serviceAnchors: boolean } {
   const serviceAnchors = serviceAnchorsAvailable();
+  for (const w of opts.proxyModes.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   const publisher = new EndpointPublisher(runtime, {
     instance: eng.instance,
     stateDir: eng.stateDir,

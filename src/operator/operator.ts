@@ -74,6 +74,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const metrics = new OperatorMetrics();
     const serviceAnchors = serviceAnchorsAvailable();
     log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
+    for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {

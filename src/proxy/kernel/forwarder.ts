@@ -194,15 +194,15 @@ export async function kernelTargetStatus(stateDir: string, name: string): Promis
 
 function listenerState(l: ListenerSpec, held: readonly BoundSocket[], servedKeys: ReadonlySet<string>): ListenerState {
   const base = { ...l, endpoints: l.endpoints.map((e) => ({ ...e })), forwarded: 0, rejected: 0 };
-  if (!kernelCapable(l)) return { ...base, bound: false, error: `kernel forwarding serves IPv4 addresses only, not ${l.address}` };
+  if (!kernelCapable(l)) return { ...base, bound: false, error: `kernel forwarding serves TCP and UDP on IPv4 addresses only, not ${l.protocol} on ${l.address}` };
   if (!servedKeys.has(listenerKey(l)) && held.some((s) => s.protocol === l.protocol && s.port === l.port)) {
     return { ...base, bound: false, error: `host port ${listenerKey(l)} is in use by another process` };
   }
   return { ...base, bound: true };
 }
 
-function kernelCapable(l: { address: string }): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(l.address);
+function kernelCapable(l: { protocol: string; address: string }): boolean {
+  return (l.protocol === 'TCP' || l.protocol === 'UDP') && /^\d{1,3}(\.\d{1,3}){3}$/.test(l.address);
 }
 
 function kernelListener(l: ListenerState): KernelListener {

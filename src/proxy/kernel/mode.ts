@@ -18,11 +18,12 @@ export const PROXY_MODES = ['auto', 'kernel', 'userspace'] as const;
 export type ProxyModeOption = (typeof PROXY_MODES)[number];
 export type ProxyMode = 'kernel' | 'userspace';
 
-/** The mode of each kind of target, and why it is not kernel when it is not. */
+/** The mode of each kind of target; notes say why a target is not in the kernel, warnings what a forced kernel mode costs. */
 export interface ForwardingModes {
   host: ProxyMode;
   anchors: ProxyMode;
   notes: string[];
+  warnings?: string[];
 }
 
 export const USERSPACE: ForwardingModes = { host: 'userspace', anchors: 'userspace', notes: [] };
@@ -44,7 +45,7 @@ export function chooseProxyModes(option: ProxyModeOption, support: KernelSupport
     return { ...USERSPACE, notes: [`userspace proxy: ${support.why}`] };
   }
   if (!forwardDrops) return { host: 'kernel', anchors: 'kernel', notes: [] };
-  if (option === 'kernel') return { host: 'kernel', anchors: 'kernel', notes: [`host ports in the kernel: ${FORWARD_DROPS}, so only this host reaches them (at 127.0.0.1 or its own addresses)`] };
+  if (option === 'kernel') return { host: 'kernel', anchors: 'kernel', notes: [], warnings: [`host ports in the kernel: ${FORWARD_DROPS}, so only this host reaches them (at 127.0.0.1 or its own addresses)`] };
   return { host: 'userspace', anchors: 'kernel', notes: [`host ports through the userspace proxy: ${FORWARD_DROPS}, which would drop other machines' connections; --proxy-mode kernel forwards them in the kernel for this host's own clients`] };
 }
 
