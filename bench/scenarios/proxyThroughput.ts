@@ -16,7 +16,7 @@ import { pollUntil } from '../../src/util/eventually';
 import { freeLocalPort, removeInstance, startHttpd } from '../lib/docker';
 import { ensureBenchImage } from '../lib/image';
 import { withCleanup } from '../lib/interrupt';
-import { runLoad } from '../lib/load';
+import { runLoad, type LoadResult } from '../lib/load';
 import { formatRows, type Row } from '../lib/report';
 import type { BenchOptions, Scenario } from '../lib/scenario';
 
@@ -73,12 +73,31 @@ async function measure(rt: DockerRuntime, sup: ProxySupervisor, kernel: KernelFo
     await pollUntil(async () => ((await runLoad({ ...t, requests: 1, concurrency: 1 })).failed === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `${t.target} answering` });
   }
   opts.log(`container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}${kernel ? `, berth kernel 127.0.0.1:${kernelPort}` : ''}, docker -p 127.0.0.1:${published}`);
-  opts.log(`${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}`);
-  const rows: Row[] = [];
-  for (const t of targets) {
-    const load = { host: t.host, port: t.port, concurrency: opts.concurrency, keepAlive: opts.keepAlive };
-    await runLoad({ ...load, requests: Math.min(200, Math.ceil(opts.requests / 10)) }); // warm-up
-    rows.push({ target: t.target, result: await runLoad({ ...load, requests: opts.requests }) });
+  opts.log(`${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}, in ${ROUNDS} rounds`);
+  const load = (t: (typeof targets)[number], requests: number) => runLoad({ host: t.host, port: t.port, concurrency: opts.concurrency, keepAlive: opts.keepAlive, requests });
+  for (const t of targets) await load(t, Math.min(200, Math.ceil(opts.requests / 10))); // warm-up
+  // Targets take turns, in a rotating order, so that a change in the machine's load (it is
+  // shared) falls on all of them alike rather than on whichever happens to run then.
+  const results = new Map<string, LoadResult[]>(targets.map((t) => [t.target, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of [...targets.slice(round % targets.length), ...targets.slice(0, round % targets.length)]) {
+      results.get(t.target)!.push(await load(t, Math.ceil(opts.requests / ROUNDS)));
+    }
   }
+  const rows: Row[] = targets.map((t) => ({ target: t.target, result: mergeResults(results.get(t.target)!) }));
   opts.log(formatRows(rows, 'direct (container IP)'));
+}
+
+const ROUNDS = 4;
+
+function mergeResults(parts: readonly LoadResult[]): LoadResult {
+  const errors: Record<string, number> = {};
+  for (const p of parts) for (const [k, n] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + n;
+  return {
+    sent: parts.reduce((s, p) => s + p.sent, 0),
+    failed: parts.reduce((s, p) => s + p.failed, 0),
+    latencies: parts.flatMap((p) => p.latencies).sort((a, b) => a - b),
+    durationMs: parts.reduce((s, p) => s + p.durationMs, 0),
+    errors,
+  };
 }
