@@ -96,8 +96,10 @@ export async function allowLocalnet(device: string): Promise<void> {
  * and no ICMP redirect telling the client to go to the pod directly.
  */
 export async function prepareAnchor(netns: Netns): Promise<void> {
-  const r = await run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'], netns);
+  const r = await run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], netns);
   if (r.code !== 0) throw new BerthError('E_IO', `cannot enable forwarding${where(netns)}: ${r.stderr.trim()}`);
+  // Redirects only cost a detour (the client keeps talking to the anchor's address): best effort.
+  await run(['sysctl', '-q', '-e', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'], netns);
 }
 
 function where(netns: Netns): string {
