@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- [--requests N] [--concurrency C] [--keep-alive] [--seconds S] [--n N] [scenario ...]]`:
+ * `npm run bench [-- [--requests N] [--concurrency C] [--keep-alive] [--seconds S] [--n N] [--operator] [--churn C] [scenario ...]]`:
  * runs the scenarios of bench/scenarios/ one after another and prints their tables.
  * Everything runs on this machine (loopback and the local Docker engine), bounded in
  * count and time. Not a test: no assertion, numbers for people to compare.
@@ -18,6 +18,8 @@ async function main(): Promise<number> {
       'keep-alive': { type: 'boolean', default: false },
       seconds: { type: 'string', default: '5' },
       n: { type: 'string', default: '50' },
+      operator: { type: 'boolean', default: false },
+      churn: { type: 'string', default: '100' },
       list: { type: 'boolean', default: false },
     },
   });
@@ -28,7 +30,8 @@ async function main(): Promise<number> {
   const requests = bounded(values.requests, 2000, 1, 100_000);
   const concurrency = bounded(values.concurrency, 8, 1, 256);
   const seconds = bounded(values.seconds, 5, 1, 120);
-  const n = Math.round(bounded(values.n, 50, 1, 200));
+  const n = Math.round(bounded(values.n, 50, 1, 1000));
+  const churn = Math.round(bounded(values.churn, 100, 0, 10_000));
   const unknown = positionals.filter((p) => !SCENARIOS.some((s) => s.name === p));
   if (unknown.length) {
     process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
@@ -40,7 +43,7 @@ async function main(): Promise<number> {
   for (const s of chosen) {
     process.stdout.write(`\n== ${s.name}: ${s.description}\n`);
     try {
-      await s.run({ requests, concurrency, keepAlive: values['keep-alive'] ?? false, seconds, n, log: (l) => process.stdout.write(l + '\n') });
+      await s.run({ requests, concurrency, keepAlive: values['keep-alive'] ?? false, seconds, n, operator: values.operator ?? false, churn, log: (l) => process.stdout.write(l + '\n') });
     } catch (err) {
       failed++;
       process.stdout.write(`scenario ${s.name} failed: ${(err as Error).message}\n`);

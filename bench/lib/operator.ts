@@ -6,6 +6,7 @@
  */
 import { freePort } from '../../src/util/freePort';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { ProxySupervisor } from '../../src/proxy';
 import type { Runtime } from '../../src/runtime/types';
@@ -14,6 +15,16 @@ import { pollUntil } from '../../src/util/eventually';
 import { removeInstance } from './docker';
 
 export const CLI_MAIN = path.resolve(__dirname, '../../src/cli/main.js');
+
+/**
+ * Node flags of the `berth` binary's shebang (`#!/usr/bin/env -S node FLAGS`), so the bench
+ * runs the operator as a user's `berth run` does; plus BENCH_NODE_ARGS (e.g. `--cpu-prof`).
+ */
+export function operatorNodeArgs(main = CLI_MAIN, env = process.env): string[] {
+  const first = readFileSync(main, 'utf8').split('\n', 1)[0];
+  const shebang = /^#!\/usr\/bin\/env(?: -S)? node(.*)$/.exec(first)?.[1] ?? '';
+  return [...shebang.trim().split(/\s+/), ...(env.BENCH_NODE_ARGS ?? '').trim().split(/\s+/)].filter(Boolean);
+}
 
 export interface Revision {
   sha: string;
@@ -36,6 +47,11 @@ export class Operator {
     private readonly args: string[],
   ) {}
 
+  /** The operator's process id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** The last `chars` characters the operator printed. */
   tail(chars = 3000): string {
     return this.out.slice(-chars);
@@ -43,7 +59,7 @@ export class Operator {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
-    const argv = [CLI_MAIN, 'run', ...this.args, '--instance', this.instance, '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`];
+    const argv = [...operatorNodeArgs(), CLI_MAIN, 'run', ...this.args, '--instance', this.instance, '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`];
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (c: Buffer): void => {
       this.out = (this.out + c.toString()).slice(-20_000);

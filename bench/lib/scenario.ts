@@ -7,6 +7,10 @@ export interface BenchOptions {
   seconds: number;
   /** Workloads of the scale scenario (`--n`). */
   n: number;
+  /** scale: measure `berth run` instead of the one-shot commands (`--operator`). */
+  operator: boolean;
+  /** scale --operator: commits of the churn phase (`--churn`). */
+  churn: number;
   log: (line: string) => void;
 }
 

@@ -32,7 +32,7 @@ export const proxyThroughput: Scenario = {
     const sup = new ProxySupervisor({ stateDir, instance });
     const support = await kernelSupport();
     if (!support.ok) opts.log(`no kernel forwarding row: ${support.why}`);
-    const kernel = support.ok ? new KernelForwarder({ stateDir, instance, name: instance, where: 'host' }) : undefined;
+    const kernel = support.ok ? new KernelForwarder({ stateDir, instance, where: 'host' }) : undefined;
     const cleanup = async (): Promise<void> => {
       await sup.stop().catch(() => undefined);
       await kernel?.remove().catch((err) => opts.log(`removing the kernel rules failed: ${(err as Error).message}`));

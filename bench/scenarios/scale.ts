@@ -23,6 +23,7 @@ import { CLI_MAIN } from '../lib/operator';
 import { findPeers, killRunning, preparePodman, runCmd, tail, type CmdResult } from '../lib/peers';
 import { ratioText } from '../lib/report';
 import type { BenchOptions, Scenario } from '../lib/scenario';
+import { scaleOperator } from './scaleOperator';
 
 export const DEFAULT_N = 50;
 const INSTANCE = 'bench-scale';
@@ -50,7 +51,7 @@ interface App {
   version: number;
 }
 
-function apps(n: number, changed = false): App[] {
+export function apps(n: number, changed = false): App[] {
   const width = Math.max(3, String(n).length);
   return Array.from({ length: n }, (_, i) => ({ name: `scale-${String(i + 1).padStart(width, '0')}`, version: changed && i === 0 ? 2 : 1 }));
 }
@@ -90,7 +91,7 @@ spec:
 `;
 }
 
-function composeFile(list: readonly App[]): string {
+export function composeFile(list: readonly App[]): string {
   const services = list.map((a) =>
     [
       `  ${a.name}:`,
@@ -381,8 +382,9 @@ function ratios(results: Results): string[] {
 
 export const scale: Scenario = {
   name: 'scale',
-  description: `N single-pod Deployments (--n, default ${DEFAULT_N}): deploy, no-op re-apply, change one, teardown; berth vs docker-compose vs podman kube play vs docker run x${POOL}`,
+  description: `N single-pod Deployments (--n, default ${DEFAULT_N}): deploy, no-op re-apply, change one, teardown; berth vs docker-compose vs podman kube play vs docker run x${POOL}; with --operator, berth run at N (RSS, pass and probe cost, change latency; --churn commits)`,
   async run(opts: BenchOptions): Promise<void> {
+    if (opts.operator) return scaleOperator(opts, opts.churn);
     const n = opts.n;
     const rt = createDockerRuntime();
     await rt.ping();

@@ -20,12 +20,16 @@ import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
+import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import type { ForwardingModes } from '../proxy/kernel/mode';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
+
+/** Wait before following the engine's event stream again after it ended. */
+const EVENTS_RETRY_MS = 2000;
 
 export interface OperatorOptions {
   repo: string;
@@ -71,7 +75,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     let queue: PassQueue | undefined;
     const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => passLog.debug(f ?? {}, m) });
     const journal = new Journal(opts.stateDir);
-    const metrics = new OperatorMetrics();
+    const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
     log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
     for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
@@ -125,7 +129,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         passLog = log.child({ pass: correlationId() });
         passLog.debug({ reasons }, 'pass');
         const end = metrics.passStarted();
-        const result = await reconciler.pass(reasons);
+        const result = await during('pass', () => reconciler.pass(reasons));
         end(result.type);
         return result;
       },
@@ -152,16 +156,35 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     }
     closers.push(pollOnSchedule(opts.poll, () => passes.trigger('poll')));
     // Engine events on this instance's objects (a container died, was removed by hand) make
-    // drift repair immediate instead of waiting for the next resync.
-    const events = runtime.subscribe(
-      { [LABEL.instance]: opts.instance },
-      (e) => {
-        if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
+    // drift repair immediate instead of waiting for the next resync, and tell the probe loop
+    // to list again. A stream that ends (engine restarted) is followed again after a moment.
+    let events: { close(): void } | undefined;
+    let resubscribe: NodeJS.Timeout | undefined;
+    let closing = false;
+    const follow = (): void => {
+      events = runtime.subscribe(
+        { [LABEL.instance]: opts.instance },
+        (e) => {
+          applier.engineChanged();
+          if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
+        },
+        (err) => {
+          applier.engineChanged();
+          if (closing) return;
+          log.warn({ error: err.message, retryInMs: EVENTS_RETRY_MS }, 'engine events stream ended; following it again soon');
+          resubscribe = setTimeout(follow, EVENTS_RETRY_MS);
+        },
+      );
+    };
+    follow();
+    closers.push({
+      close: async () => {
+        closing = true;
+        clearTimeout(resubscribe);
+        events?.close();
       },
-      (err) => log.warn({ error: err.message }, 'engine events stream ended'),
-    );
-    closers.push({ close: async () => events.close() });
-    closers.push(every(PROBE_INTERVAL_MS, () => applier.probe(), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
+    });
+    closers.push(every(PROBE_INTERVAL_MS, () => during('probe', () => applier.probe()), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
 
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');

@@ -65,11 +65,20 @@ const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
  */
 export function deploymentPodName(deployment: string, templateHash: string, slot: number, attempt = 0): string {
   const seed = attempt === 0 ? `${deployment}\0${templateHash}\0${slot}` : `${deployment}\0${templateHash}\0${slot}\0${attempt}`;
+  const known = podNames.get(seed);
+  if (known) return known;
   const digest = createHash('sha256').update(seed).digest();
   let suffix = '';
   for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[digest[i] % SUFFIX_ALPHABET.length];
-  return `${deployment}-${templateHash.slice(0, NAME_HASH_LENGTH)}-${suffix}`;
+  const name = `${deployment}-${templateHash.slice(0, NAME_HASH_LENGTH)}-${suffix}`;
+  // Every look expands every Deployment: remember names rather than hash them each time.
+  if (podNames.size >= POD_NAME_CACHE) podNames.clear();
+  podNames.set(seed, name);
+  return name;
 }
+
+const POD_NAME_CACHE = 50_000;
+const podNames = new Map<string, string>();
 
 /** Hex sha256 of a string; used for content-addressed file directories. */
 export function sha256(text: string): string {

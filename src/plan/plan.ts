@@ -13,7 +13,8 @@
 import { resourceKey, type DesiredState } from '../model/types';
 import type { ObservedState } from '../observe/types';
 import { LABEL } from '../runtime/types';
-import { buildPod, type BuiltPod } from './build';
+import type { BuiltPod } from './build';
+import { buildPodOnce } from './buildCache';
 import { podActions, type PodActions } from './diff';
 import { expandPods, takenNames } from './expand';
 import type { FileSet } from './files';
@@ -33,7 +34,7 @@ export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanCo
   const warnings = new Warnings();
   const lookup = configLookup(desired);
   const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors, taken: takenNames(observed) });
-  const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPod(d, desired.services, ctx, lookup, warnings)]));
+  const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPodOnce(d, desired, ctx, lookup, warnings)]));
   for (const w of serviceWarnings(desired.services, pods, ctx.serviceAnchors === true)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
   const pa = podActions(pairs, built, observed.volumes, ctx, gracePeriods(desired));

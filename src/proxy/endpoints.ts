@@ -52,17 +52,17 @@ export function serviceEndpoints(desired: DesiredState, pods: readonly PodEndpoi
 }
 
 /**
- * The listeners of a ClusterIP Service's own proxy, which runs in the network namespace of
- * the Service's anchor (src/plan/anchors.ts): every Service port on all addresses there,
+ * The listeners of a ClusterIP Service, bound in the network namespace `netns` of the
+ * Service's anchor (src/plan/anchors.ts): every Service port on all addresses there,
  * forwarding to the ready pods' targetPort.
  */
-export function clusterListeners(svc: ServiceResource, pods: readonly PodEndpointInput[]): EndpointTable {
+export function clusterListeners(svc: ServiceResource, pods: readonly PodEndpointInput[], netns: string): EndpointTable {
   const table: EndpointTable = { listeners: [], warnings: [] };
   const selected = [...pods]
     .filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels))
     .sort((a, b) => a.name.localeCompare(b.name));
   for (const port of svc.ports) {
-    table.listeners.push(listener(svc, port, '0.0.0.0', port.port, 'clusterIP', portEndpoints(svc, port, selected, table.warnings)));
+    table.listeners.push({ ...listener(svc, port, '0.0.0.0', port.port, 'clusterIP', portEndpoints(svc, port, selected, table.warnings)), netns });
   }
   return table;
 }

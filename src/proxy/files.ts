@@ -96,6 +96,7 @@ function listenerError(l: Partial<ListenerSpec>): string | undefined {
   if (l.protocol !== 'TCP' && l.protocol !== 'UDP') return `protocol: ${String(l.protocol)} is not TCP or UDP`;
   if (typeof l.address !== 'string' || l.address === '') return 'address: missing';
   if (!isPort(l.port)) return `port: ${String(l.port)} is not a port number`;
+  if (l.netns !== undefined && (typeof l.netns !== 'string' || !/^\/proc\/\d+\/ns\/net$/.test(l.netns))) return `netns: ${String(l.netns)} is not /proc/<pid>/ns/net`;
   if (!Array.isArray(l.endpoints)) return 'endpoints: not a list';
   for (const [j, e] of l.endpoints.entries()) {
     if (typeof e?.ip !== 'string' || e.ip === '') return `endpoints[${j}].ip: missing`;

@@ -50,7 +50,7 @@ export interface EndpointRow {
 export function endpointRows(s: ProxyStatus): EndpointRow[] {
   return s.listeners.map((l) => ({
     service: `${l.service}:${l.servicePort}`,
-    listen: `${l.protocol} ${l.address}:${l.port}`,
+    listen: `${l.protocol} ${l.address}:${l.port}${l.netns ? ' (in the anchor)' : ''}`,
     endpoints: l.endpoints.length ? l.endpoints.map((e) => `${e.ip}:${e.port}${e.connections ? ` (${e.connections} open)` : ''}`).join(', ') : '<none>',
     state: l.bound ? 'ok' : l.error ?? 'not bound',
   }));

@@ -29,12 +29,6 @@ export interface ProxySupervisorOptions {
   startTimeoutMs?: number;
   /** Extra arguments for main.js (e.g. ['--connect-timeout-ms', '500']). */
   args?: string[];
-  /**
-   * A command the proxy is started through, e.g. `['nsenter', '--net=/proc/42/ns/net']` to
-   * serve a ClusterIP Service from its anchor's network namespace. It must exec the proxy
-   * (keep its pid), as nsenter does.
-   */
-  wrap?: string[];
   /** Interval of the ack polls in waitApplied/drain (default 50 ms). */
   pollMs?: number;
 }
@@ -152,8 +146,7 @@ export class ProxySupervisor {
       const main = this.opts.mainPath ?? join(__dirname, 'main.js');
       const args = [main, '--state-dir', this.opts.stateDir, '--instance', this.opts.instance, '--nonce', nonce, ...(this.opts.args ?? [])];
       const node = this.opts.nodePath ?? process.execPath;
-      const [command, ...argv] = this.opts.wrap?.length ? [...this.opts.wrap, node, ...args] : [node, ...args];
-      const child = spawn(command, argv, { detached: true, stdio: ['ignore', out, out], cwd: this.paths.dir });
+      const child = spawn(node, args, { detached: true, stdio: ['ignore', out, out], cwd: this.paths.dir });
       child.on('error', () => undefined); // reported through the start poll
       child.unref();
       if (child.pid === undefined) throw new BerthError('E_IO', `cannot start the proxy (${process.execPath} ${main})`);

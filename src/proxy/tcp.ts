@@ -7,6 +7,7 @@
 import * as net from 'node:net';
 import { connectFirst, RoundRobin, type Attempt } from './balance';
 import { RetryingListener, type ListenerDeps } from './listener';
+import { bindInNetns } from './netns';
 import { endpointKey, listenerKey, type EndpointSpec } from './types';
 
 const REJECT_LOG_EVERY_MS = 5000;
@@ -18,10 +19,24 @@ export class TcpListener extends RetryingListener {
   private unlogged = 0;
 
   protected bind(failed: (err: Error) => void, bound: () => void): void {
+    if (this.spec.netns) return this.bindInAnchor(this.spec.netns, failed, bound);
     const server = net.createServer({ pauseOnConnect: true, allowHalfOpen: true }, (c) => void this.accept(c));
     this.server = server;
     server.once('error', failed);
     server.listen({ host: this.spec.address, port: this.spec.port, exclusive: true }, bound);
+  }
+
+  /** The socket comes bound from the anchor's namespace; it accepts like one of ours. */
+  private bindInAnchor(netns: string, failed: (err: Error) => void, bound: () => void): void {
+    bindInNetns(netns, 'TCP', this.spec.address, this.spec.port).then((server) => {
+      if (this.closed) return void server.close();
+      // What createServer's options set (net.Server keeps them as own properties, read per
+      // accepted connection), on a server the IPC channel made without them.
+      Object.assign(server, { pauseOnConnect: true, allowHalfOpen: true });
+      server.on('connection', (c: net.Socket) => void this.accept(c));
+      this.server = server;
+      bound();
+    }, failed);
   }
 
   protected release(): void {

@@ -20,8 +20,13 @@ export interface EndpointSpec {
 /** One host socket the proxy listens on, and where it sends new connections. */
 export interface ListenerSpec {
   protocol: Protocol;
-  /** Host address to bind: `0.0.0.0` (all), `127.0.0.1`, ... */
+  /** Address to bind: `0.0.0.0` (all), `127.0.0.1`, ... */
   address: string;
+  /**
+   * Bind inside this network namespace (`/proc/<pid>/ns/net` of a ClusterIP Service's
+   * anchor) instead of the host's; see netns.ts.
+   */
+  netns?: string;
   port: number;
   /** `namespace/name` of the Service. */
   service: string;
@@ -109,6 +114,6 @@ export function endpointKey(e: { ip: string; port: number }): string {
   return `${e.ip}:${e.port}`;
 }
 
-export function listenerKey(l: { protocol: Protocol; address: string; port: number }): string {
-  return `${l.protocol.toLowerCase()}/${l.address}:${l.port}`;
+export function listenerKey(l: { protocol: Protocol; address: string; port: number; netns?: string }): string {
+  return `${l.protocol.toLowerCase()}/${l.address}:${l.port}${l.netns ? ` in ${l.netns}` : ''}`;
 }

@@ -8,6 +8,7 @@
 import * as dgram from 'node:dgram';
 import { RoundRobin } from './balance';
 import { RetryingListener } from './listener';
+import { bindInNetns } from './netns';
 import { endpointKey } from './types';
 
 interface Session {
@@ -24,11 +25,24 @@ export class UdpListener extends RetryingListener {
   private readonly sessions = new Map<string, Session>();
 
   protected bind(failed: (err: Error) => void, bound: () => void): void {
+    if (this.spec.netns) {
+      // Bound in the anchor's namespace and handed over (see netns.ts).
+      bindInNetns(this.spec.netns, 'UDP', this.spec.address, this.spec.port).then((socket) => {
+        if (this.closed) return void socket.close();
+        this.serve(socket);
+        bound();
+      }, failed);
+      return;
+    }
     const socket = dgram.createSocket({ type: this.spec.address.includes(':') ? 'udp6' : 'udp4', reuseAddr: false });
-    this.socket = socket;
     socket.once('error', failed);
-    socket.on('message', (msg, rinfo) => this.receive(socket, msg, rinfo));
+    this.serve(socket);
     socket.bind({ address: this.spec.address, port: this.spec.port, exclusive: true }, bound);
+  }
+
+  private serve(socket: dgram.Socket): void {
+    this.socket = socket;
+    socket.on('message', (msg, rinfo) => this.receive(socket, msg, rinfo));
   }
 
   protected release(): void {

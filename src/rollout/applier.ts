@@ -77,6 +77,9 @@ interface TargetRun {
 /** After a step that acted, look again this soon: the engine has something new to show. */
 const AFTER_ACTION_MS = 100;
 
+/** probe() lists the engine at least this often even when its events report nothing. */
+const RELIST_MS = 10_000;
+
 export class EngineApplier implements Applier {
   private health: WorkloadHealth[] = [];
   private held: HeldStep[] = [];
@@ -159,15 +162,36 @@ export class EngineApplier implements Applier {
   async probe(): Promise<void> {
     if (this.stepping || !this.current) return;
     const before = readyIds(this.lastViews);
-    await this.look(this.current);
+    await this.look(this.current, this.canReuseObserved());
     if (readyIds(this.lastViews) !== before) this.opts.onWake?.('readiness');
   }
 
+  /** The engine reported a change to this instance's objects (or its event stream broke): the next look lists again. */
+  engineChanged(): void {
+    this.engineDirty = true;
+  }
+
   private lastViews: PodView[] = [];
+  private lastObserved?: { state: ObservedState; at: number };
+  private engineDirty = true;
+
+  /**
+   * Whether probe() may probe the pods of the last list instead of listing again: nothing
+   * changed on the engine since (its events say), every pod was running and ready and none
+   * terminating (nothing whose state text or exit the look needs fresh), and the list is
+   * under RELIST_MS old. Between steps of a settled instance that turns three list calls a
+   * second into three per RELIST_MS; steps always list.
+   */
+  private canReuseObserved(): ObservedState | undefined {
+    const last = this.lastObserved;
+    if (!last || this.engineDirty || this.now() - last.at > RELIST_MS) return undefined;
+    if ((last.state.terminating ?? []).length > 0 || this.held.length > 0) return undefined;
+    return this.lastViews.every((v) => v.running && v.ready) ? last.state : undefined;
+  }
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
-  private async look(desired: DesiredState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
-    const observed = await this.terminator.observe(this.opts.instance);
+  private async look(desired: DesiredState, reuse?: ObservedState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+    const observed = reuse ?? (await this.listEngine());
     const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
     this.health = workloadHealth(desired, views, this.now());
@@ -176,6 +200,15 @@ export class EngineApplier implements Applier {
     this.current = desired;
     await this.opts.onViews?.(desired, observed, views);
     return { observed, views, pods };
+  }
+
+  private async listEngine(): Promise<ObservedState> {
+    const at = this.now();
+    // Cleared before the list: an event during it marks the result stale again.
+    this.engineDirty = false;
+    const state = await this.terminator.observe(this.opts.instance);
+    this.lastObserved = { state, at };
+    return state;
   }
 
   async step(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {

@@ -53,10 +53,18 @@ type PodAction = CreatePodAction | RemovePodAction;
  */
 export function rolloutStep(actions: readonly Action[], desired: DesiredState, observed: readonly ObservedPod[], readiness: ReadinessMap, terminating: readonly ObservedPod[] = []): Step {
   const gates = new Map<string, Gate>();
-  for (const d of desired.deployments) gates.set(resourceKey(d), deploymentGate(d, podsOf(observed, resourceKey(d)), readiness));
-  for (const s of desired.statefulSets) gates.set(resourceKey(s), statefulSetGate(s, podsOf(observed, resourceKey(s)), podsOf(terminating, resourceKey(s)), readiness));
+  const live = byOwner(observed);
+  const going = byOwner(terminating);
+  const podsOf = (pods: Map<string, ObservedPod[]>, key: string): ObservedPod[] => pods.get(key) ?? [];
+  for (const d of desired.deployments) gates.set(resourceKey(d), deploymentGate(d, podsOf(live, resourceKey(d)), readiness));
+  for (const s of desired.statefulSets) gates.set(resourceKey(s), statefulSetGate(s, podsOf(live, resourceKey(s)), podsOf(going, resourceKey(s)), readiness));
   const byKey = new Map<string, PodAction[]>();
-  for (const a of actions) if (isPodAction(a) && gates.has(a.key)) byKey.set(a.key, [...(byKey.get(a.key) ?? []), a]);
+  for (const a of actions) {
+    if (!isPodAction(a) || !gates.has(a.key)) continue;
+    const list = byKey.get(a.key);
+    if (list) list.push(a);
+    else byKey.set(a.key, [a]);
+  }
   const allowed = new Set<Action>();
   const held: HeldStep[] = [];
   for (const [key, acts] of byKey) {
@@ -74,8 +82,16 @@ function isPodAction(a: Action): a is PodAction {
   return a.type === 'create-pod' || a.type === 'remove-pod';
 }
 
-function podsOf(observed: readonly ObservedPod[], key: string): ObservedPod[] {
-  return observed.filter((o) => observedKey(o) === key);
+/** Pods by their owner's key, in one pass (a lookup per workload would be O(workloads x pods)). */
+function byOwner(pods: readonly ObservedPod[]): Map<string, ObservedPod[]> {
+  const out = new Map<string, ObservedPod[]>();
+  for (const p of pods) {
+    const key = observedKey(p);
+    const list = out.get(key);
+    if (list) list.push(p);
+    else out.set(key, [p]);
+  }
+  return out;
 }
 
 function id(ns: string, name: string): string {

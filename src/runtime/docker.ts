@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import Dockerode from 'dockerode';
+import type Dockerode from 'dockerode';
+import DockerodeClient from './dockerode';
 import { BerthError, messageOf } from '../util/errors';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
@@ -26,6 +27,8 @@ import {
   toSummary,
 } from './mapping';
 import { subscribeEvents } from './events';
+import { RequestCounter, type Dialer, type RequestCounts } from './requestCounter';
+import { currentActivity } from '../util/activity';
 import { demuxBuffer } from './streams';
 import type {
   ContainerCreateSpec,
@@ -62,11 +65,19 @@ export class DockerRuntime implements Runtime {
   /** container id -> network -> aliases; see fillAliases. */
   private readonly aliasCache = new Map<string, Record<string, string[]>>();
 
+  private readonly requests = new RequestCounter(currentActivity);
+
   constructor(
     private readonly docker: Dockerode,
     address: string,
   ) {
     this.engine = `the Docker engine at ${address}`;
+    this.requests.install(docker.modem as unknown as Dialer);
+  }
+
+  /** Engine requests made so far, by activity and operation (for /metrics and the bench). */
+  requestCounts(): RequestCounts {
+    return this.requests.snapshot();
   }
 
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
@@ -351,5 +362,5 @@ function dockerodeOptions(a: EngineAddress): Dockerode.DockerOptions {
 /** A runtime on the local engine: `socketPath`, else `host`, else DOCKER_HOST, else /var/run/docker.sock. */
 export function createDockerRuntime(opts: EngineAddressOptions = {}): DockerRuntime {
   const address = resolveEngineAddress(opts, process.env);
-  return new DockerRuntime(new Dockerode(dockerodeOptions(address)), describeAddress(address));
+  return new DockerRuntime(new DockerodeClient(dockerodeOptions(address)), describeAddress(address));
 }

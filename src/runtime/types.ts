@@ -166,6 +166,9 @@ export interface Runtime {
   /** Pull, reporting progress; throws BerthError E_PULL naming the image on failure. */
   pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
 
+  /** Engine requests made so far by activity and operation, where the runtime counts them. */
+  requestCounts?(): Record<string, Record<string, number>>;
+
   /** Engine events for objects carrying every given label. */
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription;
 }

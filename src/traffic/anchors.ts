@@ -1,6 +1,6 @@
 /**
- * The host side of Service anchors (src/plan/anchors.ts): whether berth can run a proxy in an
- * anchor's network namespace here, and which proxy serves which anchor.
+ * The host side of Service anchors (src/plan/anchors.ts): whether berth's proxy can bind in an
+ * anchor's network namespace here, and which namespace an anchor has.
  *
  * Entering a container's network namespace (`nsenter --net`) needs root and the engine on
  * this host. Without them berth falls back to Kubernetes-less behaviour: ClusterIP names as
@@ -8,7 +8,7 @@
  * overrides the detection.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 export function serviceAnchorsAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -27,12 +27,7 @@ function hasNsenter(): boolean {
   }
 }
 
-/** The proxy instance name of a Service's anchor: `<instance>.svc.<ns>.<svc>`. */
-export function anchorProxyName(instance: string, namespace: string, service: string): string {
-  return `${instance}.svc.${namespace}.${service}`;
-}
-
-/** Anchor proxy names found in the state directory (also of Services no longer declared). */
+/** Per-Service proxies (`<instance>.svc.<ns>.<svc>`) an older berth left in the state directory. */
 export function anchorProxyNames(stateDir: string, instance: string): string[] {
   try {
     return readdirSync(path.join(stateDir, 'proxy')).filter((d) => d.startsWith(`${instance}.svc.`));
@@ -41,15 +36,40 @@ export function anchorProxyNames(stateDir: string, instance: string): string[] {
   }
 }
 
-/** true when both processes are in the same network namespace. */
-export function sameNetns(a: number, b: number): boolean {
+/**
+ * The host pid of each running anchor container, asked of the engine once per container
+ * start: a cached pid still counts while /proc says it belongs to that container (its
+ * cgroup path holds the container id), so a look at the pods costs no inspect per anchor.
+ */
+export class AnchorPids {
+  private readonly pids = new Map<string, number>();
+
+  constructor(private readonly inspectPid: (containerId: string) => Promise<number | undefined>) {}
+
+  async pidOf(containerId: string): Promise<number | undefined> {
+    const cached = this.pids.get(containerId);
+    if (cached && pidBelongsTo(cached, containerId)) return cached;
+    const pid = await this.inspectPid(containerId);
+    if (pid) this.pids.set(containerId, pid);
+    else this.pids.delete(containerId);
+    return pid;
+  }
+
+  /** Forget containers no longer seen. */
+  keepOnly(ids: ReadonlySet<string>): void {
+    for (const id of this.pids.keys()) if (!ids.has(id)) this.pids.delete(id);
+  }
+}
+
+function pidBelongsTo(pid: number, containerId: string): boolean {
   try {
-    return readlinkSync(`/proc/${a}/ns/net`) === readlinkSync(`/proc/${b}/ns/net`);
+    return readFileSync(`/proc/${pid}/cgroup`, 'utf8').includes(containerId);
   } catch {
     return false;
   }
 }
 
-export function nsenterWrap(pid: number): string[] {
-  return ['nsenter', `--net=/proc/${pid}/ns/net`];
+/** The network namespace of a process, as the proxy's listeners name it. */
+export function netnsOf(pid: number): string {
+  return `/proc/${pid}/ns/net`;
 }

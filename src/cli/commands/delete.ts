@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { observe } from '../../observe';
 import { ProxySupervisor } from '../../proxy';
-import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
+import { anchorProxyNames } from '../../traffic/anchors';
 import { removeKernelRules } from '../../traffic/kernelTargets';
 import type { ObservedState } from '../../observe/types';
 import { plan } from '../../plan';
@@ -48,20 +48,19 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
             process.stdout.write(`  remove volume ${v}\n`);
             await runtime.removeVolume(v);
           }
-          // The host proxy goes with the last pod of the instance (with pods left, the listeners
-          // of deleted Services stay, without endpoints, until the next apply or pass); a
-          // ClusterIP Service's proxy goes with its anchor. Kernel rules (--proxy-mode kernel) alike.
+          // The proxy goes with the last pod of the instance (with pods left, the listeners of
+          // deleted Services stay, without endpoints, until the next apply or pass; those in a
+          // removed anchor's namespace serve nobody). Per-Service proxies of an older berth go too.
           const left = (await observe(runtime, eng.instance)).pods;
           for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
             const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: name });
-            const anchorGone = name !== eng.instance && !left.some((p) => p.kind === 'Service' && name === anchorProxyName(eng.instance, p.namespace, p.owner));
-            if (!(anchorGone || left.length === 0)) continue;
-            if (await proxy.running()) {
+            if ((await proxy.running()) && (name !== eng.instance || left.length === 0)) {
               process.stdout.write(`  stop the Service proxy ${name}\n`);
               await proxy.stop();
             }
-            if (await removeKernelRules(eng.stateDir, name)) process.stdout.write(`  remove the Service forwarding rules ${name}\n`);
           }
+          // Kernel rules (--proxy-mode kernel) likewise go with the last pod; an anchor's with its namespace.
+          if (left.length === 0 && (await removeKernelRules(eng.stateDir, eng.instance)) > 0) process.stdout.write('  remove the Service forwarding rules\n');
           process.stdout.write(removals + volumes.length ? `deleted: ${removals + volumes.length} action(s)\n` : 'nothing to delete\n');
           return EXIT.ok;
         });

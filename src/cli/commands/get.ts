@@ -9,10 +9,9 @@ import { observe } from '../../observe';
 import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { addEngineOptions, engineOptions, outputOption, type EngineOptions, type OutputFormat } from '../options';
-import { endpointRows, type EndpointRow } from '../../proxy';
-import { forwardingStatus } from '../../traffic/kernelTargets';
-import { anchorProxyName, anchorProxyNames } from '../../traffic/anchors';
+import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
 import { withEngine } from '../engine';
+import { kernelStatusOf } from '../../traffic/kernelTargets';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
 import { secondsLeft, splitTerminating, TerminationLedger } from '../../rollout/terminating';
@@ -47,15 +46,12 @@ interface ServiceRow {
   endpoints: string[];
 }
 
-/** Listeners of the host proxy (NodePort/LoadBalancer) and of ClusterIP anchors, from the proxies' own acknowledgements. */
+/** Listeners of the instance's proxy (NodePort/LoadBalancer, and ClusterIP in their anchors), from its own acknowledgement. */
 async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
-  const rows: EndpointRow[] = [];
-  for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
-    const status = await forwardingStatus(eng.stateDir, name);
-    const where = name === eng.instance ? '' : ' (in the anchor)';
-    for (const r of endpointRows(status)) rows.push({ ...r, listen: r.listen + where, state: status.running ? r.state : 'proxy not running' });
-  }
-  return rows.filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  const kernel = await kernelStatusOf(eng.stateDir, eng.instance);
+  return [...endpointRows(status).map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' })), ...(kernel ? endpointRows(kernel) : [])]
+    .filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
 }
 
 export function registerGet(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -130,15 +126,19 @@ function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[]
   return [...rows.values()];
 }
 
-/** A ClusterIP Service with an anchor: its ready endpoints are what the anchor's proxy forwards to. */
+/** A ClusterIP Service with an anchor: its ready endpoints are what the proxy forwards to in the anchor. */
 async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPod[]): Promise<ServiceRow[]> {
-  const rows: ServiceRow[] = [];
-  for (const a of pods.filter((p) => p.kind === 'Service')) {
-    const status = await forwardingStatus(eng.stateDir, anchorProxyName(eng.instance, a.namespace, a.owner));
-    const endpoints = [...new Set(status.listeners.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
-    rows.push({ namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] });
-  }
-  return rows;
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  // Kernel rules (--proxy-mode kernel) serve the listeners they hold.
+  const kernel = (await kernelStatusOf(eng.stateDir, eng.instance))?.listeners.filter((l) => l.bound) ?? [];
+  const served = [...(status.running ? status.listeners : []), ...kernel];
+  return pods
+    .filter((p) => p.kind === 'Service')
+    .map((a) => {
+      const mine = served.filter((l) => l.netns && l.service === `${a.namespace}/${a.owner}`);
+      const endpoints = [...new Set(mine.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
+      return { namespace: a.namespace, name: a.owner, endpoints };
+    });
 }
 
 /** A Service is the alias `<svc>.<ns>.svc.cluster.local` on the pods it selects. */

@@ -18,8 +18,6 @@ export interface KernelForwarderOptions {
   stateDir: string;
   /** The berth instance: names the table. */
   instance: string;
-  /** The directory name under `<stateDir>/proxy/` (the instance, or an anchor's proxy name). */
-  name: string;
   where: RulesetWhere;
   /** The anchor's process, for `where: 'anchor'`. */
   anchorPid?: number;
@@ -51,7 +49,7 @@ export class KernelForwarder {
   constructor(private readonly opts: KernelForwarderOptions) {
     this.table = kernelTableName(opts.instance);
     this.netns = opts.anchorPid ? { kind: 'pid', pid: opts.anchorPid } : HOST;
-    this.paths = { endpoints: kernelStatePath(opts.stateDir, opts.name) };
+    this.paths = { endpoints: kernelStatePath(opts.stateDir, opts.instance, opts.anchorPid) };
   }
 
   /**
@@ -62,7 +60,7 @@ export class KernelForwarder {
   async publish(table: EndpointTable | readonly ListenerSpec[]): Promise<number> {
     const listeners = Array.isArray(table) ? (table as readonly ListenerSpec[]) : (table as EndpointTable).listeners;
     if (listeners.length === 0) return this.clear();
-    const prior = this.generation === undefined ? await readKernelState(this.opts.stateDir, this.opts.name) : undefined;
+    const prior = this.generation === undefined ? await readKernelState(this.paths.endpoints) : undefined;
     if (prior) this.adopt(prior);
     const held = this.opts.where === 'host' ? await boundSockets() : [];
     const states = listeners.map((l) => listenerState(l, held, this.servedKeys));
@@ -80,7 +78,7 @@ export class KernelForwarder {
     this.lastScript = script;
     this.generation = (this.generation ?? prior?.generation ?? 0) + 1;
     this.applied = this.describe(states, this.generation);
-    await writeKernelState(this.opts.stateDir, this.opts.name, this.applied);
+    await writeKernelState(this.paths.endpoints, this.applied);
     return this.generation;
   }
 
@@ -91,7 +89,7 @@ export class KernelForwarder {
 
   /** Rules (or their description) of this namespace exist: an empty table must still be published, to remove them. */
   async running(): Promise<boolean> {
-    return (await readKernelState(this.opts.stateDir, this.opts.name)) !== undefined;
+    return (await readKernelState(this.paths.endpoints)) !== undefined;
   }
 
   /** Nothing to start: the kernel forwards. */
@@ -118,7 +116,7 @@ export class KernelForwarder {
    * look, for every anchor). Otherwise what the kernel holds, checked.
    */
   async status(): Promise<ProxyStatus> {
-    if (!this.applied) return (await kernelTargetStatus(this.opts.stateDir, this.opts.name)) ?? { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] };
+    if (!this.applied) return (await kernelTargetStatus(this.paths.endpoints)) ?? { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] };
     if (Date.now() - this.counters.at >= COUNTERS_MS) this.counters = { at: Date.now(), byChain: await chainCounters(this.table, this.netns) };
     const ct = await readConntrack(this.opts.anchorPid ?? 'self');
     const connections = ct.kind === 'ok' ? openConnections(ct.flows, this.ports) : {};
@@ -128,7 +126,7 @@ export class KernelForwarder {
   /** Delete berth's table in this namespace (nothing else) and its description. */
   async remove(): Promise<void> {
     if (this.netns.kind === 'host' || isSameProcess({ pid: this.netns.pid })) await nftApply(renderRemoval(this.table), this.netns);
-    await rm(kernelStatePath(this.opts.stateDir, this.opts.name), { force: true });
+    await rm(this.paths.endpoints, { force: true });
     this.lastScript = undefined;
     this.applied = undefined;
     this.servedKeys.clear();
@@ -178,9 +176,9 @@ export class KernelForwarder {
   }
 }
 
-/** The status of the kernel rules a state directory describes; undefined when it describes none. */
-export async function kernelTargetStatus(stateDir: string, name: string): Promise<ProxyStatus | undefined> {
-  const state = await readKernelState(stateDir, name);
+/** The status of the kernel rules a state file describes; undefined when there is none. */
+export async function kernelTargetStatus(path: string): Promise<ProxyStatus | undefined> {
+  const state = await readKernelState(path);
   if (!state) return undefined;
   const pid = state.anchor?.pid;
   const netns: Netns = pid ? { kind: 'pid', pid } : HOST;

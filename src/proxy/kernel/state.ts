@@ -1,11 +1,12 @@
 /**
- * `<stateDir>/proxy/<name>/kernel.json`: what berth last put into the kernel for one
- * namespace (the host's, or a ClusterIP Service's anchor's), so that `berth get endpoints`,
+ * `<stateDir>/proxy/<instance>/kernel-host.json` and `kernel-anchor-<pid>.json`: what berth
+ * last put into the kernel for one namespace (the host's, or a ClusterIP Service's anchor's,
+ * named by the anchor's pid), so that `berth get endpoints`,
  * a restarted operator and `berth delete` know which table to look at and where. The rules
  * themselves are the record of what forwards; this file only describes them.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { proxyPaths, replaceFile } from '../files';
 import { endpointKey, listenerKey, type ListenerState, type ProxyStatus } from '../types';
 import type { RulesetWhere } from './ruleset';
@@ -24,17 +25,25 @@ export interface KernelState {
   listeners: ListenerState[];
 }
 
-export function kernelStatePath(stateDir: string, name: string): string {
-  return join(proxyPaths(stateDir, name).dir, 'kernel.json');
+/** The file of the host's rules (no pid) or of an anchor's. */
+export function kernelStatePath(stateDir: string, instance: string, anchorPid?: number): string {
+  return join(proxyPaths(stateDir, instance).dir, anchorPid ? `kernel-anchor-${anchorPid}.json` : 'kernel-host.json');
 }
 
-export async function writeKernelState(stateDir: string, name: string, state: KernelState): Promise<void> {
-  await replaceFile(kernelStatePath(stateDir, name), JSON.stringify(state, null, 1) + '\n', proxyPaths(stateDir, name).dir);
+/** Every kernel state file of an instance. */
+export async function kernelStatePaths(stateDir: string, instance: string): Promise<string[]> {
+  const dir = proxyPaths(stateDir, instance).dir;
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.filter((n) => /^kernel-(host|anchor-\d+)\.json$/.test(n)).sort().map((n) => join(dir, n));
 }
 
-export async function readKernelState(stateDir: string, name: string): Promise<KernelState | undefined> {
+export async function writeKernelState(path: string, state: KernelState): Promise<void> {
+  await replaceFile(path, JSON.stringify(state, null, 1) + '\n', dirname(path));
+}
+
+export async function readKernelState(path: string): Promise<KernelState | undefined> {
   try {
-    const v = JSON.parse(await readFile(kernelStatePath(stateDir, name), 'utf8')) as KernelState;
+    const v = JSON.parse(await readFile(path, 'utf8')) as KernelState;
     return v && v.format === KERNEL_FORMAT && v.mode === 'kernel' && Array.isArray(v.listeners) ? v : undefined;
   } catch {
     return undefined;

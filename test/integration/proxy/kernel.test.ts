@@ -88,7 +88,7 @@ describe('proxy: kernel forwarding in front of containers (real engine)', functi
       const info = await rt.inspectContainer(id);
       pods.push({ name, ip: info.networks[network]!, pid: info.pid! });
     }
-    fwd = new KernelForwarder({ stateDir: await newStateDir(), instance, name: instance, where: 'host' });
+    fwd = new KernelForwarder({ stateDir: await newStateDir(), instance, where: 'host' });
   });
   afterEach(async () => {
     for (const c of children.splice(0)) c.kill('SIGKILL');

@@ -1,6 +1,6 @@
 /**
  * Kernel forwarding through the CLI, on the real engine: `berth apply` in userspace mode runs
- * proxy processes; the same apply with `--proxy-mode kernel` replaces them by berth's nft
+ * the instance's proxy process; the same apply with `--proxy-mode kernel` replaces them by berth's nft
  * tables (host and anchor), which `berth get endpoints` shows and which forward a NodePort
  * at 127.0.0.1 and a ClusterIP name; `berth delete` leaves no rule and no proxy behind.
  */
@@ -15,7 +15,7 @@ import { kernelSupport } from '../../../src/proxy/kernel/mode';
 import { HOST, ipTables } from '../../../src/proxy/kernel/nft';
 import { kernelTableName } from '../../../src/proxy/kernel/ruleset';
 import { kernelStatePath } from '../../../src/proxy/kernel/state';
-import { anchorProxyName, serviceAnchorsAvailable } from '../../../src/traffic/anchors';
+import { serviceAnchorsAvailable } from '../../../src/traffic/anchors';
 import { pollUntil } from '../../../src/util/eventually';
 import { existsSync } from 'node:fs';
 import { runCli } from '../../helpers/cli';
@@ -28,7 +28,7 @@ const nodePort = 31760 + Math.floor(Math.random() * 30);
 const manifests = `
 apiVersion: v1
 kind: Pod
-metadata: { name: web, labels: { app: web } }
+metadata: { name: web-pod, labels: { app: web } }
 spec:
   terminationGracePeriodSeconds: 1
   containers:
@@ -84,19 +84,16 @@ describe('kernel forwarding through the CLI: apply, switch of mode, get, delete'
   it('userspace proxies give way to nft tables; delete removes them', async () => {
     const dir = await ManifestDir.create({ 'app.yaml': manifests });
     const common = ['--instance', instance, '--state-dir', stateDir, '--pause-image', TEST_IMAGE, '--pause-command', PAUSE_COMMAND.join(' ')];
-    const anchorName = anchorProxyName(instance, 'default', 'web');
-    const host = new ProxySupervisor({ stateDir, instance });
-    const anchorProxy = new ProxySupervisor({ stateDir, instance: anchorName });
+    const proxy = new ProxySupervisor({ stateDir, instance });
 
     let r = await runCli(['apply', dir.path, ...common, '--proxy-mode', 'userspace']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.ok((await host.running()) && (await anchorProxy.running()), 'userspace: a host proxy and an anchor proxy run');
+    assert.ok(await proxy.running(), 'userspace: the proxy runs');
     assert.equal(await pollUntil(() => get(nodePort).catch(() => undefined), { timeoutMs: 10_000, what: 'the NodePort through the proxy' }), 'web');
 
     r = await runCli(['apply', dir.path, ...common, '--proxy-mode', 'kernel']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.equal(await host.running(), undefined, 'kernel: no host proxy');
-    assert.equal(await anchorProxy.running(), undefined, 'kernel: no anchor proxy');
+    assert.equal(await proxy.running(), undefined, 'kernel: no proxy process');
     const table = kernelTableName(instance);
     assert.ok((await ipTables(HOST))?.includes(table), 'the host table exists');
     const anchor = (await observe(runtime, instance)).pods.find((p) => p.kind === 'Service')!.infra!;
@@ -105,7 +102,7 @@ describe('kernel forwarding through the CLI: apply, switch of mode, get, delete'
     assert.equal(await pollUntil(() => get(nodePort).catch(() => undefined), { timeoutMs: 10_000, what: 'the NodePort through the rules' }), 'web');
     const client = (await observe(runtime, instance)).pods.find((p) => p.name === 'client')!.containers[0].id;
     const viaName = await runtime.exec(client, ['sh', '-c', 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3 web 80 | tail -1'], 10_000);
-    assert.equal(viaName.output.trim(), 'web', 'the ClusterIP name through the anchor rules');
+    assert.equal(viaName.output.trim(), 'web', `the ClusterIP name through the anchor rules; apply said: ${r.stdout}${r.stderr}`);
 
     const got = await runCli(['get', 'endpoints', '--instance', instance, '--state-dir', stateDir]);
     assert.equal(got.code, 0, got.stderr);
@@ -117,6 +114,6 @@ describe('kernel forwarding through the CLI: apply, switch of mode, get, delete'
     assert.match(r.stdout, /remove the Service forwarding rules/);
     assert.equal((await ipTables(HOST))?.includes(table), false, 'no host table left');
     assert.equal(existsSync(kernelStatePath(stateDir, instance)), false);
-    assert.equal(existsSync(kernelStatePath(stateDir, anchorName)), false);
+    assert.equal(existsSync(kernelStatePath(stateDir, instance, anchorPid)), false);
   });
 });

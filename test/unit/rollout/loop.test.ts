@@ -218,4 +218,40 @@ describe('rollout loop on the fake engine', () => {
     assert.equal((await loop.applier.step(paused, 'r2', 'rollout')).type, 'converged');
     assert.deepEqual((await loop.containers()).map((c) => c.id).sort(), ids);
   });
+
+  it('between steps, a settled instance is probed without listing the engine until it reports a change or 10 s pass', async () => {
+    const loop = new Loop(dir);
+    const d = desired({ deployments: [web('web', { replicas: 2, probed: true })] });
+    assert.equal((await loop.until(d, 'r1')).out.type, 'converged');
+    loop.runtime.resetCalls();
+    for (let i = 0; i < 5; i++) {
+      await loop.clock.advance(1000);
+      await loop.applier.probe();
+    }
+    assert.equal(loop.runtime.calls.listContainers, 0, 'no list while nothing changed');
+    assert.ok(loop.runtime.calls.exec >= 4, `the probes still run (${loop.runtime.calls.exec} execs)`);
+    loop.applier.engineChanged();
+    await loop.applier.probe();
+    assert.equal(loop.runtime.calls.listContainers, 1, 'an engine event makes the next look list');
+    await loop.applier.probe();
+    assert.equal(loop.runtime.calls.listContainers, 1);
+    await loop.clock.advance(10_001);
+    await loop.applier.probe();
+    assert.equal(loop.runtime.calls.listContainers, 2, 'and a list at least every 10 s');
+  });
+
+  it('between steps, a pod that is not ready keeps the probe loop listing the engine', async () => {
+    const loop = new Loop(dir, { neverReady: 'app:2' });
+    await loop.until(desired({ deployments: [web('web', { probed: true })] }), 'r1');
+    const id = (await loop.containers())[0].id;
+    loop.runtime.setBehaviour(id, { ignoresSigterm: false, exec: () => ({ exitCode: 1, output: 'not yet' }) });
+    loop.runtime.resetCalls();
+    for (let i = 0; i < 4; i++) {
+      await loop.clock.advance(1000);
+      await loop.applier.probe();
+    }
+    // The first probes reuse the settled list; once the failing probe makes the pod not ready, every look lists.
+    assert.ok(loop.runtime.calls.listContainers >= 2, `${loop.runtime.calls.listContainers} lists`);
+    assert.equal(loop.applier.resources()[0].health === 'Healthy', false);
+  });
 });
