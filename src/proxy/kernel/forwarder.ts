@@ -1,7 +1,7 @@
 /**
  * Kernel forwarding for one network namespace: the host's (NodePort/LoadBalancer ports) or
- * a ClusterIP Service's anchor's. `apply` writes the listeners as berth's nft table in one
- * transaction and describes them in kernel.json; `drain` waits on the conntrack table;
+ * a ClusterIP Service's anchor's. `publish` writes the listeners as berth's nft table in one
+ * transaction and describes them in its state file (state.ts); `drain` waits on the conntrack table;
  * `remove` deletes the table. The same operations as the userspace ProxySupervisor, so the
  * publisher keeps its zero-downtime order: out of the rules, then drain, then SIGTERM.
  */
