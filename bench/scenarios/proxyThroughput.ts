@@ -7,6 +7,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { ProxySupervisor } from '../../src/proxy';
 import { KernelForwarder } from '../../src/proxy/kernel/forwarder';
 import { kernelSupport } from '../../src/proxy/kernel/mode';
@@ -60,13 +61,15 @@ async function measure(rt: DockerRuntime, sup: ProxySupervisor, kernel: KernelFo
   if (!(await sup.waitApplied(gen, 10_000))) throw new Error('the proxy did not apply its table');
   const kernelPort = await freeLocalPort();
   await kernel?.publish([
-    { protocol: 'TCP', address: '127.0.0.1', port: kernelPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
+    { protocol: 'TCP', address: '0.0.0.0', port: kernelPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
   ]);
 
   const targets = [
     { target: 'direct (container IP)', host: c.ip, port: c.port },
     { target: 'berth proxy', host: '127.0.0.1', port: proxyPort },
+    // At 127.0.0.1 (masqueraded, as the proxy row) and at the host's own address (not).
     ...(kernel ? [{ target: 'berth kernel (nftables)', host: '127.0.0.1', port: kernelPort }] : []),
+    ...(kernel && hostAddress() ? [{ target: 'berth kernel, host address', host: hostAddress()!, port: kernelPort }] : []),
     { target: 'docker -p', host: '127.0.0.1', port: published },
   ];
   for (const t of targets) {
@@ -89,6 +92,13 @@ async function measure(rt: DockerRuntime, sup: ProxySupervisor, kernel: KernelFo
 }
 
 const ROUNDS = 4;
+
+/** The host's first non-internal IPv4 address that is not a Docker bridge's. */
+function hostAddress(): string | undefined {
+  return Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('172.') && !i.address.startsWith('192.168.'))?.address;
+}
 
 function mergeResults(parts: readonly LoadResult[]): LoadResult {
   const errors: Record<string, number> = {};
