@@ -82,6 +82,7 @@ function files(names: readonly string[], n: number, services: number, versions: 
 }
 
 interface Metrics {
+  heapUsedMb: number;
   passes: number;
   passCpuMs: number;
   requests: Map<string, number>;
@@ -89,10 +90,12 @@ interface Metrics {
 
 async function metrics(op: Operator): Promise<Metrics> {
   const text = await (await fetch(`http://127.0.0.1:${op.port}/metrics`)).text();
-  const m: Metrics = { passes: 0, passCpuMs: 0, requests: new Map() };
+  const m: Metrics = { heapUsedMb: 0, passes: 0, passCpuMs: 0, requests: new Map() };
   for (const line of text.split('\n')) {
     const count = /^berth_pass_duration_seconds_count\{[^}]*\} (\S+)/.exec(line);
     if (count) m.passes += Number(count[1]);
+    const heap = /^nodejs_heap_size_used_bytes (\S+)/.exec(line);
+    if (heap) m.heapUsedMb = Number(heap[1]) / 1048576;
     const cpu = /^berth_pass_cpu_seconds_total (\S+)/.exec(line);
     if (cpu) m.passCpuMs = Number(cpu[1]) * 1000;
     const req = /^berth_engine_requests_total\{activity="([^"]+)",operation="([^"]+)"\} (\S+)/.exec(line);
@@ -190,7 +193,10 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
     rows.push([what, value]);
     log(`${what}: ${value}`);
   };
-  const rss = (phase: string): void => row(`operator RSS after ${phase}`, `${(rssMb(op.pid!) ?? NaN).toFixed(0)} MB`);
+  const rss = async (phase: string): Promise<void> => {
+    const heap = (await metrics(op)).heapUsedMb;
+    row(`operator RSS after ${phase}`, `${(rssMb(op.pid!) ?? NaN).toFixed(0)} MB (heap used ${heap.toFixed(0)} MB)`);
+  };
   const deadline = (count: number): number => (60 + 2 * count) * 1000;
   const changeAt = new Map<number, number>();
   /** Services in the repository now (they come in phase 5). */
@@ -219,14 +225,14 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
       log(`N = ${n} Deployments (readiness: HTTP, every tenth exec; period 10 s), ${services} ClusterIP Services later; churn ${churn} commits`);
       await commit(repo, { 'README.md': 'bench\n' }, 'empty');
       await op.start();
-      rss('start');
+      await rss('start');
 
       // 1. initial convergence
       let t0 = performance.now();
       let sha = await commit(repo, files(names, n, 0, versions), `${n} deployments`);
       const initial = await untilSucceeded(op, sha, t0, deadline(n));
       row(`initial convergence (commit -> succeeded), ${n} pods`, `${initial.toFixed(1)} s`);
-      rss('initial convergence');
+      await rss('initial convergence');
 
       // 2. idle: the probe loop alone
       await new Promise((r) => setTimeout(r, 3000));
@@ -256,7 +262,7 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
       const { result: atN, ms } = await statusLatencies(op, changeOne(n));
       changeAt.set(n, atN);
       row('status API latency during the change', `p50 ${quantile(ms, 0.5).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} requests)`);
-      rss(`change one at ${n}`);
+      await rss(`change one at ${n}`);
 
       // 5. Services
       t0 = performance.now();
@@ -266,12 +272,12 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
       const px = proxies();
       row(`${services} ClusterIP Services (commit -> succeeded)`, `${svcSecs.toFixed(1)} s`);
       row('proxy processes', `${px.count}, ${px.rssMb.toFixed(0)} MB RSS in all`);
-      rss('Services');
+      await rss('Services');
 
       // 6. churn
       for (let i = 1; i <= churn; i++) {
         await changeOne(n, i);
-        if (i % 25 === 0 || i === churn) rss(`${i} churn commits`);
+        if (i % 25 === 0 || i === churn) await rss(`${i} churn commits`);
       }
 
       // 7. change one at 50 and at 5
@@ -281,7 +287,7 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
         await untilSucceeded(op, sha, t0, deadline(n));
         await untilNoneTerminating(op, deadline(n));
         changeAt.set(count, await changeOne(count));
-        rss(`change one at ${count}`);
+        await rss(`change one at ${count}`);
       }
       for (const [count, s] of changeAt) row(`change one (commit -> succeeded) with ${count} running`, `${s.toFixed(1)} s`);
       const small = changeAt.get(5);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { BerthError } from '../util/errors';
 import type { StatusSnapshot } from './types';
 import { dashboardHtml } from './dashboard';
+import { serveLogs, type LogOpener } from './logs';
 
 export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
@@ -24,6 +25,8 @@ export interface ApiDeps {
   /** Is the loop ready (has finished its first pass)? */
   ready(): boolean;
   metrics(): Promise<{ contentType: string; body: string }>;
+  /** Log streams of the instance's pods (GET /api/v1/logs); absent: that route answers 501. */
+  openLogs?: LogOpener;
 }
 
 export interface ApiServer {
@@ -73,6 +76,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       const limit = Math.min(Math.max(Number(url.searchParams.get('limit') ?? 50) || 50, 1), 1000);
       return send(res, 200, await deps.revisions(limit));
     }
+    case 'GET /api/v1/logs':
+      return serveLogs(req, res, url, deps.openLogs);
     case 'POST /api/v1/sync':
       deps.requestSync('api');
       return send(res, 202, { status: 'sync requested' });

@@ -12,6 +12,21 @@ export function exitCodeFor(err: unknown): ExitCode {
   return EXIT.error;
 }
 
+/**
+ * The read verbs shaped after kubectl (get, describe, logs) follow its convention: any error
+ * is 1 (a missing object, an engine that does not answer), but a usage error stays 2, as in
+ * every berth command.
+ */
+export function kubectlExitCodeFor(err: unknown): ExitCode {
+  return err instanceof BerthError && err.code === 'E_USAGE' ? EXIT.error : EXIT.failed;
+}
+
+/** kubectl's words for a missing object: `Error from server (NotFound): pods "web-0" not found`. */
+export function describeKubectlError(err: unknown): string {
+  if (err instanceof BerthError && err.code === 'E_NOT_FOUND' && process.env.BERTH_DEBUG !== '1') return `Error from server (NotFound): ${err.message}`;
+  return describeError(err);
+}
+
 /** One line (plus a hint line) for a person; a stack trace only with BERTH_DEBUG=1. */
 export function describeError(err: unknown): string {
   if (process.env.BERTH_DEBUG === '1' && err instanceof Error && err.stack) return err.stack;

@@ -11,7 +11,9 @@ import { registerDiff } from './commands/diff';
 import { registerRun } from './commands/run';
 import { registerHistory } from './commands/history';
 import { registerRollout } from './commands/rollout';
-import { EXIT, describeError, exitCodeFor, type ExitCode } from './exit';
+import { registerLogs } from './commands/logs';
+import { registerDescribe } from './commands/describe';
+import { EXIT, describeError, describeKubectlError, exitCodeFor, kubectlExitCodeFor, type ExitCode } from './exit';
 
 /**
  * Runs a command and exits with its code once stdout and stderr are flushed. Exiting does not
@@ -29,6 +31,17 @@ function run(fn: () => Promise<ExitCode>): void {
   );
 }
 
+/** run() for the verbs shaped after kubectl's (exit.ts: kubectlExitCodeFor). */
+function runKubectl(fn: () => Promise<ExitCode>): void {
+  fn().then(
+    (code) => exitWhenFlushed(code),
+    (err: unknown) => {
+      process.stderr.write(describeKubectlError(err) + '\n');
+      exitWhenFlushed(kubectlExitCodeFor(err));
+    },
+  );
+}
+
 function exitWhenFlushed(code: ExitCode): void {
   process.exitCode = code;
   process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
@@ -42,12 +55,14 @@ export function buildProgram(): Command {
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program, run);
   registerApply(program, run);
-  registerGet(program, run);
+  registerGet(program, runKubectl);
   registerDelete(program, run);
   registerDiff(program, run);
   registerRun(program, run);
   registerHistory(program, run);
   registerRollout(program, run);
+  registerLogs(program, runKubectl);
+  registerDescribe(program, runKubectl);
   return program;
 }
 

@@ -16,6 +16,7 @@ import type { ForwardingModes } from '../proxy/kernel/mode';
 
 export interface TerminalApplierOptions extends PauseOptions {
   lbAddress: string;
+  ingressPorts?: { http: number; https: number };
   proxyModes: ForwardingModes;
   prune: boolean;
 }
@@ -27,6 +28,7 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     instance: eng.instance,
     stateDir: eng.stateDir,
     lbAddress: opts.lbAddress,
+    ingressPorts: opts.ingressPorts,
     serviceAnchors,
     modes: opts.proxyModes,
     log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
@@ -36,6 +38,7 @@ export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: Term
     serviceAnchors,
     instance: eng.instance,
     stateDir: eng.stateDir,
+    secretsDir: eng.secretsDir,
     pauseImage: opts.pauseImage,
     pauseCommand: opts.pauseCommand,
     prune: opts.prune,

@@ -65,13 +65,18 @@ export class Prober {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async tick(containers: readonly ProbedContainer[]): Promise<void> {
+  /**
+   * Runs the probes that are due. `onlyNew`: only containers never probed yet (a step of an
+   * operator whose probe loop runs the rest on their periods, as kubelet's prober workers
+   * run apart from its sync loop; a new pod still gets its first probe at once).
+   */
+  async tick(containers: readonly ProbedContainer[], opts: { onlyNew?: boolean } = {}): Promise<void> {
     const live = new Set(containers.filter((c) => c.running).map((c) => c.id));
     for (const id of this.tracked.keys()) if (!live.has(id)) this.tracked.delete(id);
     const known = new Set(containers.map((c) => c.id));
     for (const id of this.restarts.keys()) if (!known.has(id)) this.restarts.delete(id);
     await inParallel(
-      containers.filter((c) => c.running),
+      containers.filter((c) => c.running && (!opts.onlyNew || !this.tracked.has(c.id))),
       PROBE_CONCURRENCY,
       (c) => this.probe(c),
     );

@@ -3,8 +3,9 @@
  * person reads, computed by one small pure function per kind from the pods berth observed.
  */
 import type { HealthCode, ResourceStatus } from '../api/types';
-import type { DeploymentResource, DesiredState, PodResource, StatefulSetResource } from '../model/types';
+import type { DesiredState, PodResource, WorkloadResource } from '../model/types';
 import { resourceKey } from '../model/types';
+import { daemonSetHealth } from './daemonset';
 
 /** A container that restarted this often since its pod was created is crash-looping. */
 export const CRASHLOOP_RESTARTS = 3;
@@ -38,23 +39,24 @@ export function workloadHealth(desired: DesiredState, pods: readonly PodView[], 
     ...desired.pods.map((p) => podHealth(p, of(resourceKey(p)))),
     ...desired.deployments.map((d) => deploymentHealth(d, of(resourceKey(d)), now)),
     ...desired.statefulSets.map((s) => statefulSetHealth(s, of(resourceKey(s)), now)),
+    ...desired.daemonSets.map((s) => daemonSetHealth(s, of(resourceKey(s)), now)),
   ];
 }
 
-function result(r: PodResource | DeploymentResource | StatefulSetResource, health: HealthCode, message: string): WorkloadHealth {
+export function result(r: WorkloadResource, health: HealthCode, message: string): WorkloadHealth {
   return { key: resourceKey(r), kind: r.kind, namespace: r.meta.namespace, name: r.meta.name, health, message };
 }
 
-function crashLooping(pods: readonly PodView[]): PodView | undefined {
+export function crashLooping(pods: readonly PodView[]): PodView | undefined {
   return pods.find((p) => p.restarts >= CRASHLOOP_RESTARTS || (p.exitCode !== undefined && p.exitCode !== 0));
 }
 
-function crashMessage(p: PodView): string {
+export function crashMessage(p: PodView): string {
   const what = p.exitCode !== undefined ? `exited with code ${p.exitCode}` : `restarted ${p.restarts} times`;
   return `pod ${p.name} ${what}${p.reason ? `: ${p.reason}` : ''}`;
 }
 
-function isAvailable(p: PodView, minReadySeconds: number, now: number): boolean {
+export function isAvailable(p: PodView, minReadySeconds: number, now: number): boolean {
   return p.ready && p.readySince !== undefined && now - p.readySince >= minReadySeconds * 1000;
 }
 
@@ -67,7 +69,7 @@ export function podHealth(pod: PodResource, pods: readonly PodView[]): WorkloadH
   return p.ready ? result(pod, 'Healthy', 'pod is ready') : result(pod, 'Progressing', `pod is not ready: ${p.reason ?? 'starting'}`);
 }
 
-export function deploymentHealth(d: DeploymentResource, pods: readonly PodView[], now: number): WorkloadHealth {
+export function deploymentHealth(d: Extract<WorkloadResource, { kind: 'Deployment' }>, pods: readonly PodView[], now: number): WorkloadHealth {
   const updated = pods.filter((p) => p.specHash === d.templateHash);
   const old = pods.length - updated.length;
   const available = updated.filter((p) => isAvailable(p, d.minReadySeconds, now)).length;
@@ -84,7 +86,7 @@ export function deploymentHealth(d: DeploymentResource, pods: readonly PodView[]
   return result(d, 'Progressing', `${available} of ${d.replicas} updated replicas are available${detail}`);
 }
 
-export function statefulSetHealth(s: StatefulSetResource, pods: readonly PodView[], now: number): WorkloadHealth {
+export function statefulSetHealth(s: Extract<WorkloadResource, { kind: 'StatefulSet' }>, pods: readonly PodView[], now: number): WorkloadHealth {
   const partition = s.updateStrategy.type === 'RollingUpdate' ? s.updateStrategy.partition : s.replicas;
   // Ordinals below the partition keep their old template: they count as up to date.
   const current = pods.filter((p) => p.ordinal !== undefined && p.ordinal < s.replicas && (p.ordinal < partition || p.specHash === s.templateHash));

@@ -1,3 +1,3 @@
-export { loadManifests } from './load';
+export { loadManifests, type LoadOptions } from './load';
 export { isManifestName } from './discover';
 export * from './types';

@@ -8,9 +8,16 @@ import type { Problem } from '../util/problems';
 import { discoverFiles } from './discover';
 import { parseManifestText } from './parse';
 import { readManifestFile } from './read';
+import { looksLikeSops, parseSopsText } from './sops';
+import type { SopsMode } from '../secrets/sops/open';
 import { DEFAULT_LIMITS, type LoadLimits, type LoadResult, type ManifestDoc } from './types';
 
-export async function loadManifests(root: string, limits: Partial<LoadLimits> = {}): Promise<LoadResult> {
+export interface LoadOptions {
+  /** How sops-encrypted files are opened: the operator's identities, or structure only. */
+  sops?: SopsMode;
+}
+
+export async function loadManifests(root: string, limits: Partial<LoadLimits> = {}, opts: LoadOptions = {}): Promise<LoadResult> {
   const lim = checkLimits({ ...DEFAULT_LIMITS, ...limits });
   const realRoot = await resolveRoot(root);
   const found = await discoverFiles(realRoot, lim.maxFiles);
@@ -22,11 +29,10 @@ export async function loadManifests(root: string, limits: Partial<LoadLimits> = 
       problems.push(read.problem);
       continue;
     }
-    const parsed = parseManifestText(file.rel, read.text, {
-      maxAliasCount: lim.maxAliasCount,
-      documentsLeft: lim.maxDocuments - docs.length,
-      maxDocuments: lim.maxDocuments,
-    });
+    const parseLimits = { maxAliasCount: lim.maxAliasCount, documentsLeft: lim.maxDocuments - docs.length, maxDocuments: lim.maxDocuments };
+    const parsed = looksLikeSops(read.text)
+      ? await parseSopsText(file.rel, read.text, parseLimits, opts.sops)
+      : parseManifestText(file.rel, read.text, parseLimits);
     docs.push(...parsed.docs);
     problems.push(...parsed.problems);
     if (parsed.limitReached) break;

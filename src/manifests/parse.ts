@@ -81,6 +81,26 @@ export function parseManifestText(file: string, text: string, limits: ParseLimit
   return { docs: state.docs, problems: state.problems, limitReached: state.limitReached };
 }
 
+/** Every document of a file composed, not yet read: what a sops file is opened on first. */
+export type Composed = { ok: true; docs: Document[]; lines: LineCounter } | { ok: false; problem: Problem };
+
+export function composeDocuments(file: string, text: string): Composed {
+  const lines = new LineCounter();
+  try {
+    const docs = [...new Composer(COMPOSE_OPTIONS).compose(new Parser(lines.addNewLine).parse(text))] as Document[];
+    return { ok: true, docs, lines };
+  } catch (err) {
+    return { ok: false, problem: fileProblem(file, FILE_START, 'yaml.syntax', `cannot parse YAML: ${messageOf(err)}`) };
+  }
+}
+
+/** Read documents composed by `composeDocuments` (and perhaps decrypted since). */
+export function readComposedDocuments(file: string, docs: Document[], lines: LineCounter, limits: ParseLimits): ParsedFile {
+  const state: FileState = { file, lines, limits, docs: [], problems: [], limitReached: false };
+  for (let index = 0; index < docs.length && !state.limitReached; index++) readDocument(state, docs[index]!, index);
+  return { docs: state.docs, problems: state.problems, limitReached: state.limitReached };
+}
+
 function readDocument(state: FileState, doc: Document, index: number): void {
   for (const e of doc.errors) state.problems.push(yamlProblem(state, doc, e, 'error'));
   for (const w of doc.warnings) state.problems.push(yamlProblem(state, doc, w, 'warning'));

@@ -69,5 +69,5 @@ export function assignHashes(desired: DesiredState): void {
   for (const pod of desired.pods) {
     pod.specHash = hashWith({ labels: pod.meta.labels, annotations: pod.meta.annotations, spec: pod.spec }, pod.meta.namespace, lookup);
   }
-  for (const w of [...desired.deployments, ...desired.statefulSets]) w.templateHash = hashWith(w.template, w.meta.namespace, lookup);
+  for (const w of [...desired.deployments, ...desired.statefulSets, ...desired.daemonSets]) w.templateHash = hashWith(w.template, w.meta.namespace, lookup);
 }

@@ -37,6 +37,9 @@ function collect(entries: readonly Located[]): DesiredState {
     Pod: d.pods,
     Deployment: d.deployments,
     StatefulSet: d.statefulSets,
+    DaemonSet: d.daemonSets,
+    Ingress: d.ingresses,
+    IngressClass: d.ingressClasses,
   };
   for (const e of entries) lists[e.resource.kind]?.push(e.resource);
   for (const list of Object.values(lists)) list?.sort(byNamespaceThenName);

@@ -99,7 +99,7 @@ export function podSites(entries: readonly Located[]): PodSite[] {
       const specPath = ['spec'];
       const volumeIndexes = documentVolumeIndexes(doc, specPath, r.spec.volumes);
       out.push({ owner: r, doc, namespace: r.meta.namespace, labels: r.meta.labels, spec: r.spec, specPath, replicas: 1, claimTemplates: [], volumeIndexes });
-    } else if (r.kind === 'Deployment' || r.kind === 'StatefulSet') {
+    } else if (r.kind === 'Deployment' || r.kind === 'StatefulSet' || r.kind === 'DaemonSet') {
       const specPath = ['spec', 'template', 'spec'];
       out.push({
         owner: r,
@@ -108,7 +108,8 @@ export function podSites(entries: readonly Located[]): PodSite[] {
         labels: r.template.labels,
         spec: r.template.spec,
         specPath,
-        replicas: r.replicas,
+        // A DaemonSet runs one pod on this host.
+        replicas: r.kind === 'DaemonSet' ? 1 : r.replicas,
         claimTemplates: r.kind === 'StatefulSet' ? r.volumeClaimTemplates.map((v) => v.name) : [],
         volumeIndexes: documentVolumeIndexes(doc, specPath, r.template.spec.volumes),
       });

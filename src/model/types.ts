@@ -9,10 +9,13 @@ export type Kind =
   | 'Pod'
   | 'Deployment'
   | 'StatefulSet'
+  | 'DaemonSet'
   | 'Service'
   | 'ConfigMap'
   | 'Secret'
-  | 'PersistentVolumeClaim';
+  | 'PersistentVolumeClaim'
+  | 'Ingress'
+  | 'IngressClass';
 
 export const KINDS: readonly Kind[] = [
   'Namespace',
@@ -23,9 +26,12 @@ export const KINDS: readonly Kind[] = [
   'Pod',
   'Deployment',
   'StatefulSet',
+  'DaemonSet',
+  'Ingress',
+  'IngressClass',
 ];
 
-export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet';
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
 export interface SourceRef {
   file: string;
@@ -249,6 +255,24 @@ export interface StatefulSetResource {
   templateHash: string;
 }
 
+/**
+ * One pod on this host (a multi-host engine would run one per node). Kubernetes' defaults:
+ * RollingUpdate with maxUnavailable 1, maxSurge 0.
+ */
+export type DaemonSetStrategy = { type: 'RollingUpdate'; maxSurge: IntOrString; maxUnavailable: IntOrString } | { type: 'OnDelete' };
+
+export interface DaemonSetResource {
+  kind: 'DaemonSet';
+  meta: Meta;
+  selector: LabelSelector;
+  template: PodTemplate;
+  updateStrategy: DaemonSetStrategy;
+  minReadySeconds: number; // 0
+  /** DaemonSets have no progressDeadlineSeconds in Kubernetes; berth uses 600 s (annotation `berth.io/progress-deadline-seconds` overrides). */
+  progressDeadlineSeconds: number;
+  templateHash: string;
+}
+
 export interface ServicePort {
   name?: string;
   protocol: 'TCP' | 'UDP';
@@ -268,6 +292,9 @@ export interface ServiceResource {
   externalName?: string;
 }
 
+import type { IngressClassResource, IngressResource } from './ingressTypes';
+export type { IngressBackend, IngressClassResource, IngressPath, IngressResource, IngressRule } from './ingressTypes';
+
 export type Resource =
   | NamespaceResource
   | ConfigMapResource
@@ -276,9 +303,12 @@ export type Resource =
   | PodResource
   | DeploymentResource
   | StatefulSetResource
-  | ServiceResource;
+  | ServiceResource
+  | DaemonSetResource
+  | IngressResource
+  | IngressClassResource;
 
-export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource;
+export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource | DaemonSetResource;
 
 /** Everything a revision declares, by kind, each list sorted by namespace then name. */
 export interface DesiredState {
@@ -290,10 +320,18 @@ export interface DesiredState {
   pods: PodResource[];
   deployments: DeploymentResource[];
   statefulSets: StatefulSetResource[];
+  daemonSets: DaemonSetResource[];
+  ingresses: IngressResource[];
+  ingressClasses: IngressClassResource[];
 }
 
 export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: string } }): string {
   return r.kind === 'Namespace' ? `Namespace/${r.meta.name}` : `${r.kind}/${r.meta.namespace}/${r.meta.name}`;
+}
+
+/** The workloads that run pods from a template: Deployments, StatefulSets, DaemonSets. */
+export function templatedWorkloads(d: DesiredState): (DeploymentResource | StatefulSetResource | DaemonSetResource)[] {
+  return [...d.deployments, ...d.statefulSets, ...d.daemonSets];
 }
 
 export function allResources(d: DesiredState): Resource[] {
@@ -306,9 +344,12 @@ export function allResources(d: DesiredState): Resource[] {
     ...d.pods,
     ...d.deployments,
     ...d.statefulSets,
+    ...d.daemonSets,
+    ...d.ingresses,
+    ...d.ingressClasses,
   ];
 }
 
 export function emptyDesiredState(): DesiredState {
-  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [] };
+  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], daemonSets: [], ingresses: [], ingressClasses: [] };
 }

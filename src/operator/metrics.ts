@@ -1,5 +1,5 @@
 /** Prometheus metrics of the operator (prom-client: the exposition format done right). */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { StatusSnapshot } from '../api/types';
 
 /** Engine requests by activity and operation, as the runtime counts them (runtime/requestCounter.ts). */
@@ -14,6 +14,8 @@ export class OperatorMetrics {
   private readonly up = new Gauge({ name: 'berth_up', help: '1 while the last pass did not fail', registers: [this.registry] });
 
   constructor(requestCounts?: RequestCountSource) {
+    // process_* and nodejs_* (CPU, RSS, heap, event loop lag), as every Node exporter has.
+    collectDefaultMetrics({ register: this.registry });
     if (!requestCounts) return;
     new Counter({
       name: 'berth_engine_requests_total',

@@ -15,6 +15,7 @@ import type { Runtime } from '../runtime/types';
 import { LABEL } from '../runtime/types';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state/lock';
 import { validateDirectory, type ValidateOptions } from '../validate';
+import { Notifier, revisionEvent, type NotifierOptions } from '../notify';
 import { formatProblem } from '../util/problems';
 import { correlationId, type Logger } from '../util/log';
 import { OperatorMetrics } from './metrics';
@@ -22,6 +23,7 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
+import { openLogs } from '../logs';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import type { ForwardingModes } from '../proxy/kernel/mode';
 
@@ -37,6 +39,8 @@ export interface OperatorOptions {
   path?: string;
   instance: string;
   stateDir: string;
+  /** A tmpfs for Secret files (secrets/tmpfs.ts). */
+  secretsDir?: string;
   listen: string;
   poll: string;
   webhookSecret?: string;
@@ -50,6 +54,10 @@ export interface OperatorOptions {
   policy: ValidateOptions;
   /** Address of LoadBalancer listeners (`--lb-address`). */
   lbAddress?: string;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`). */
+  ingressPorts?: { http: number; https: number };
+  /** Webhooks, Slack and commit statuses told of every outcome (src/notify). */
+  notifications?: Omit<NotifierOptions, 'source' | 'log'>;
   /** Who forwards Service traffic (resolved `--proxy-mode`; default userspace). */
   proxyModes?: ForwardingModes;
 }
@@ -80,12 +88,14 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
     for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
       serviceAnchors,
+      probeLoop: true,
       instance: opts.instance,
       stateDir: opts.stateDir,
+      secretsDir: opts.secretsDir,
       pauseImage: opts.pauseImage,
       pauseCommand: opts.pauseCommand,
       prune: opts.prune,
@@ -94,6 +104,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       // A pod gone or a readiness change is what a waiting rollout step waits for: look at once.
       onWake: (reason) => queue?.trigger(reason),
     });
+    const notifier = new Notifier({ ...opts.notifications, targets: opts.notifications?.targets ?? [], source: { instance: opts.instance, repo: redactUrl(opts.repo), branch: source.branch }, log: (m, f) => log.warn(f ?? {}, m) });
     const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
@@ -108,6 +119,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         record: async (rev, o) => {
           await recorder.record(rev, o);
           metrics.outcome(o.status);
+          notifier.notify(revisionEvent(rev, o));
         },
         statusOf: (s) => recorder.statusOf(s),
         lastGood: () => recorder.lastGood(),
@@ -121,6 +133,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         resyncMs: opts.resyncMs,
         validate: (dir) => validateForOperator(dir, opts.policy),
         log: (m, f) => passLog.info(f ?? {}, m),
+        onDriftRepaired: (sha, actions, summary) =>
+          void source.revision(sha).then((rev) => notifier.notify({ type: 'drift-repaired', revision: { sha, subject: rev.subject, author: rev.author }, actions, summary }), () => undefined),
       },
       writeBack,
     );
@@ -148,6 +162,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         opts.webhookSecret ? verifyWebhookSignature(headers as WebhookHeaders, body, opts.webhookSecret) : { ok: true },
       ready: () => reconciler.ready(),
       metrics: () => metrics.render(reconciler.status()),
+      openLogs: (req, onEvent) => openLogs(runtime, { ...req, instance: opts.instance }, onEvent),
     });
     closers.push({ close: () => api.close() });
 
@@ -188,6 +203,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
 
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');
+    notifier.notify({ type: 'operator', status: 'started' });
     return {
       url: api.url,
       stop: async () => {
@@ -196,6 +212,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         // rollout in progress stays `applying` and is resumed by the next start; pods being
         // stopped go on stopping in the engine (their deadlines are in the state directory).
         await passes.stop();
+        notifier.notify({ type: 'operator', status: 'stopped' });
+        await notifier.drain();
         await lock.release();
       },
     };

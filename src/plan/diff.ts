@@ -135,6 +135,8 @@ function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, o
   const stopped = stoppedContainers(d, o);
   if (stopped.length > 0) {
     out.starts.push({ type: 'start-pod', key: d.key, namespace: d.namespace, pod: d.name, containerIds: stopped.map((c) => c.id), containers: stopped.map(containerOf) });
+    // Secret files are on a tmpfs: after a host reboot they are gone; write them again first.
+    out.fileSets.push(...b.volumes.fileSets.filter((s) => s.secret));
   }
   if (d.spec.hostNetwork) return;
   const owner = o.infra ?? o.containers[0];

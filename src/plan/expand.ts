@@ -14,6 +14,7 @@ import { claimTemplateName, deploymentPodName, statefulSetPodName } from './name
 import type { DesiredPod } from './types';
 import type { Warnings } from './warnings';
 import { anchorPods } from './anchors';
+import { fromDaemonSet } from './daemonset';
 
 /**
  * A pod of several containers gets an infra container holding the network namespace; with
@@ -28,13 +29,23 @@ export function needsInfra(spec: PodSpec): boolean {
 export interface TakenNames {
   live: ReadonlySet<string>;
   terminating: ReadonlySet<string>;
+  /** Workload key (`DaemonSet/ns/name`) -> names of its live pods. */
+  byOwner?: ReadonlyMap<string, readonly string[]>;
 }
 
 const NO_NAMES: TakenNames = { live: new Set(), terminating: new Set() };
 
-export function takenNames(observed: { pods: readonly { namespace: string; name: string }[]; terminating?: readonly { namespace: string; name: string }[] }): TakenNames {
-  const id = (p: { namespace: string; name: string }) => `${p.namespace}/${p.name}`;
-  return { live: new Set(observed.pods.map(id)), terminating: new Set((observed.terminating ?? []).map(id)) };
+type Named = { namespace: string; name: string; kind?: string; owner?: string };
+
+export function takenNames(observed: { pods: readonly Named[]; terminating?: readonly Named[] }): TakenNames {
+  const id = (p: Named) => `${p.namespace}/${p.name}`;
+  const byOwner = new Map<string, string[]>();
+  for (const p of observed.pods) {
+    if (p.kind === undefined) continue;
+    const key = `${p.kind}/${p.namespace}/${p.owner ?? ''}`;
+    byOwner.set(key, [...(byOwner.get(key) ?? []), p.name]);
+  }
+  return { live: new Set(observed.pods.map(id)), terminating: new Set((observed.terminating ?? []).map(id)), byOwner };
 }
 
 export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean; taken?: TakenNames } = {}): DesiredPod[] {
@@ -43,6 +54,7 @@ export function expandPods(desired: DesiredState, warnings: Warnings, opts: { se
     ...desired.pods.map(fromPod),
     ...desired.deployments.flatMap((d) => fromDeployment(d, taken)),
     ...desired.statefulSets.flatMap(fromStatefulSet),
+    ...desired.daemonSets.map((ds) => fromDaemonSet(ds, taken)),
     ...(opts.serviceAnchors ? anchorPods(desired) : []),
   ];
   const seen = new Map<string, DesiredPod>();

@@ -1,15 +1,18 @@
 /**
- * ConfigMap and Secret volumes become files the executor writes under
- * `<stateDir>/files/<instance>/<ns>/<configmap|secret>/<name>/<contentHash>/`, bind-mounted
- * read-only. The directory is content-addressed: changed content is a new directory, so a
- * running pod never sees its files change under it (its spec hash changes and it is replaced).
+ * ConfigMap and Secret volumes become files the executor writes, bind-mounted read-only.
+ * ConfigMaps: `<stateDir>/files/<instance>/<ns>/configmap/<name>/<contentHash>/`,
+ * content-addressed: changed content is a new directory, so a running pod never sees its
+ * files change under it (its spec hash changes and it is replaced).
+ * Secrets: on a tmpfs, one directory per pod, `<secretsDir>/<instance>/<ns>/<pod>/<volume>-<specHash>/`,
+ * removed with the pod (secrets/tmpfs.ts). The pod's spec hash, not a hash of the content,
+ * names it: a path shown by `docker inspect` must not be a fingerprint of the secret alone.
  * Secret files get mode 0400, ConfigMap files the volume's defaultMode; `items` select and
  * rename keys.
  */
 import type { Volume } from '../model/types';
 import { sha256 } from './names';
 import type { ConfigLookup } from './lookup';
-import type { FileEntry, PlanContext } from './types';
+import type { DesiredPod, FileEntry, PlanContext } from './types';
 
 export interface FileSet {
   /** `ConfigMap/<ns>/<name>` or `Secret/<ns>/<name>` */
@@ -23,7 +26,8 @@ type ConfigVolume = Extract<Volume, { type: 'configMap' } | { type: 'secret' }>;
 
 export const SECRET_FILE_MODE = 0o400;
 
-export function volumeFiles(vol: ConfigVolume, namespace: string, ctx: PlanContext, lookup: ConfigLookup, warn: (m: string) => void): FileSet {
+export function volumeFiles(vol: ConfigVolume, pod: Pick<DesiredPod, 'namespace' | 'name' | 'specHash'>, ctx: PlanContext, lookup: ConfigLookup, warn: (m: string) => void): FileSet {
+  const namespace = pod.namespace;
   const secret = vol.type === 'secret';
   const name = vol.type === 'secret' ? vol.secretName : vol.configMapName;
   const kind = secret ? 'Secret' : 'ConfigMap';
@@ -45,10 +49,18 @@ export function volumeFiles(vol: ConfigVolume, namespace: string, ctx: PlanConte
     files.push({ path: item.path, contentBase64: content, mode });
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const hash = sha256(JSON.stringify(files)).slice(0, 16);
-  const root = ctx.stateDir.replace(/\/+$/, '');
-  const dir = `${root}/files/${ctx.instance}/${namespace}/${kind.toLowerCase()}/${name}/${hash}`;
+  const dir = secret ? secretDir(vol.name, pod, ctx) : configMapDir(name, namespace, files, ctx);
   return { key: `${kind}/${namespace}/${name}`, dir, secret, files };
+}
+
+function configMapDir(name: string, namespace: string, files: FileEntry[], ctx: PlanContext): string {
+  const hash = sha256(JSON.stringify(files)).slice(0, 16);
+  return `${ctx.stateDir.replace(/\/+$/, '')}/files/${ctx.instance}/${namespace}/configmap/${name}/${hash}`;
+}
+
+function secretDir(volume: string, pod: Pick<DesiredPod, 'namespace' | 'name' | 'specHash'>, ctx: PlanContext): string {
+  const root = (ctx.secretsDir ?? `${ctx.stateDir}/secrets`).replace(/\/+$/, '');
+  return `${root}/${ctx.instance}/${pod.namespace}/${pod.name}/${volume}-${pod.specHash.slice(0, 16)}`;
 }
 
 /** key -> base64 content; ConfigMap `data` is text, `binaryData` base64 already. */

@@ -80,6 +80,19 @@ export function deploymentPodName(deployment: string, templateHash: string, slot
 const POD_NAME_CACHE = 50_000;
 const podNames = new Map<string, string>();
 
+/**
+ * `<ds>-<suffix>`, Kubernetes' shape for DaemonSet pods: the suffix is derived from (daemon
+ * set, template hash, attempt), so a new template gives a new name (the old and the new pod
+ * can run side by side under maxSurge) and planning stays pure.
+ */
+export function daemonSetPodName(daemonSet: string, templateHash: string, attempt = 0): string {
+  const seed = `${daemonSet}\0${templateHash}\0daemon\0${attempt}`;
+  const digest = createHash('sha256').update(seed).digest();
+  let suffix = '';
+  for (let i = 0; i < 5; i++) suffix += SUFFIX_ALPHABET[digest[i] % SUFFIX_ALPHABET.length];
+  return `${daemonSet}-${suffix}`;
+}
+
 /** Hex sha256 of a string; used for content-addressed file directories. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');

@@ -54,14 +54,14 @@ function pairExisting(d: DesiredPod, o: ObservedPod): PodPair {
 
 function createReason(d: DesiredPod, siblings: readonly ObservedPod[]): CreateReason {
   if (siblings.length === 0) return 'new';
-  if (d.kind === 'Deployment' && siblings.some((o) => o.specHash !== d.specHash)) return 'rollout';
+  if ((d.kind === 'Deployment' || d.kind === 'DaemonSet') && siblings.some((o) => o.specHash !== d.specHash)) return 'rollout';
   return 'added';
 }
 
 function deleteReason(o: ObservedPod, declared: DeclaredWorkloads): DeleteReason {
   const current = declared.get(observedKey(o));
   if (current === undefined) return 'orphan';
-  if (o.kind === 'Deployment' && o.specHash !== current) return 'superseded';
+  if ((o.kind === 'Deployment' || o.kind === 'DaemonSet') && o.specHash !== current) return 'superseded';
   return 'scaled-down';
 }
 

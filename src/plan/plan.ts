@@ -10,7 +10,7 @@
  * PVC volumes are never removed, not even when their claim leaves the manifests: the claim's
  * `berth.io/delete-on-removal` annotation would be gone with it, so the safe rule is "keep".
  */
-import { resourceKey, type DesiredState } from '../model/types';
+import { resourceKey, templatedWorkloads, type DesiredState } from '../model/types';
 import type { ObservedState } from '../observe/types';
 import { LABEL } from '../runtime/types';
 import type { BuiltPod } from './build';
@@ -75,7 +75,7 @@ function holdCreatesOfTakenNames(pa: PodActions, observed: ObservedState): HeldC
 function declaredWorkloads(d: DesiredState): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of d.pods) out.set(resourceKey(p), p.specHash);
-  for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.templateHash);
+  for (const w of templatedWorkloads(d)) out.set(resourceKey(w), w.templateHash);
   for (const a of anchorPods(d)) out.set(a.key, a.specHash);
   return out;
 }
@@ -84,7 +84,7 @@ function declaredWorkloads(d: DesiredState): Map<string, string> {
 function gracePeriods(d: DesiredState): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of d.pods) out.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
-  for (const w of [...d.deployments, ...d.statefulSets]) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
+  for (const w of templatedWorkloads(d)) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
   return out;
 }
 
@@ -139,7 +139,7 @@ function remainingPods(pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: 
 function removeEmptyDirs(d: DesiredState, pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: ObservedState, ctx: PlanContext): Action[] {
   const remaining = remainingPods(pods, pairs, pa, o);
   const removedWithPod = new Set(pa.removals.flatMap((r) => r.volumes));
-  const owners = new Set([...d.pods, ...d.deployments, ...d.statefulSets].map((w) => `${w.meta.namespace}/${w.meta.name}`));
+  const owners = new Set([...d.pods, ...templatedWorkloads(d)].map((w) => `${w.meta.namespace}/${w.meta.name}`));
   const out: Action[] = [];
   for (const v of o.volumes) {
     const l = v.labels;

@@ -11,8 +11,13 @@ export interface PlanContext {
   instance: string;
   /** Git sha (or content hash) written to `io.berth.revision`; never compared. */
   revision: string;
-  /** ConfigMap/Secret files live under `<stateDir>/files/<instance>/...`. */
+  /** ConfigMap files live under `<stateDir>/files/<instance>/...`. */
   stateDir: string;
+  /**
+   * A tmpfs (secrets/tmpfs.ts): Secret files live under `<secretsDir>/<instance>/<ns>/<pod>/`.
+   * Planning alone (diff) may leave it out; the executor writes Secret files only to a tmpfs.
+   */
+  secretsDir?: string;
   /** Image of the infra container of multi-container pods. */
   pauseImage: string;
   /** Entrypoint of the infra container; the pause image's own when absent. */

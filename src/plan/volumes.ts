@@ -68,7 +68,7 @@ function resolveOne(vol: Volume, pod: DesiredPod, ctx: PlanContext, lookup: Conf
     }
     case 'configMap':
     case 'secret': {
-      const set = volumeFiles(vol, pod.namespace, ctx, lookup, warn);
+      const set = volumeFiles(vol, pod, ctx, lookup, warn);
       out.fileSets.push(set);
       return { type: 'bind', source: set.dir, readOnly: true, what: vol.type };
     }

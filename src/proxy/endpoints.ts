@@ -58,13 +58,16 @@ export function serviceEndpoints(desired: DesiredState, pods: readonly PodEndpoi
  */
 export function clusterListeners(svc: ServiceResource, pods: readonly PodEndpointInput[], netns: string): EndpointTable {
   const table: EndpointTable = { listeners: [], warnings: [] };
-  const selected = [...pods]
-    .filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels))
-    .sort((a, b) => a.name.localeCompare(b.name));
+  const selected = selectedPods(svc, pods);
   for (const port of svc.ports) {
     table.listeners.push({ ...listener(svc, port, '0.0.0.0', port.port, 'clusterIP', portEndpoints(svc, port, selected, table.warnings)), netns });
   }
   return table;
+}
+
+/** The pods of the Service's namespace its selector matches, by name. */
+export function selectedPods(svc: ServiceResource, pods: readonly PodEndpointInput[]): PodEndpointInput[] {
+  return [...pods].filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
 function listener(svc: ServiceResource, port: ServicePort, address: string, hostPort: number, source: ListenerSpec['source'], endpoints: EndpointSpec[]): ListenerSpec {
@@ -82,7 +85,8 @@ function addListener(table: EndpointTable, taken: Map<string, string>, l: Listen
   table.listeners.push(l);
 }
 
-function portEndpoints(svc: ServiceResource, port: ServicePort, pods: readonly PodEndpointInput[], warnings: string[]): EndpointSpec[] {
+/** The ready, not terminating endpoints of one Service port among `pods` (already selected). */
+export function portEndpoints(svc: ServiceResource, port: ServicePort, pods: readonly PodEndpointInput[], warnings: string[]): EndpointSpec[] {
   const out: EndpointSpec[] = [];
   for (const pod of pods) {
     if (!pod.ready || pod.terminating || !pod.ip) continue;

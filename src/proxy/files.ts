@@ -98,6 +98,7 @@ function listenerError(l: Partial<ListenerSpec>): string | undefined {
   if (!isPort(l.port)) return `port: ${String(l.port)} is not a port number`;
   if (l.netns !== undefined && (typeof l.netns !== 'string' || !/^\/proc\/\d+\/ns\/net$/.test(l.netns))) return `netns: ${String(l.netns)} is not /proc/<pid>/ns/net`;
   if (!Array.isArray(l.endpoints)) return 'endpoints: not a list';
+  if (l.source === 'ingress' && !Array.isArray(l.http?.routes)) return 'http.routes: an ingress listener needs its routes';
   for (const [j, e] of l.endpoints.entries()) {
     if (typeof e?.ip !== 'string' || e.ip === '') return `endpoints[${j}].ip: missing`;
     if (!isPort(e.port)) return `endpoints[${j}].port: ${String(e.port)} is not a port number`;

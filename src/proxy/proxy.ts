@@ -8,6 +8,7 @@ import { ConnectionCounters } from './counters';
 import type { Listener, ListenerDeps } from './listener';
 import { TcpListener } from './tcp';
 import { UdpListener } from './udp';
+import { HttpListener } from './http';
 import { listenerKey, type ListenerSpec, type ListenerState } from './types';
 
 export interface ProxyOptions {
@@ -49,11 +50,12 @@ export class Proxy {
     }
     for (const [key, spec] of wanted) {
       const existing = this.listeners.get(key);
-      if (existing) {
+      if (existing && isHttp(existing.spec) === isHttp(spec) && sameCerts(existing.spec, spec)) {
         existing.update(spec);
         continue;
       }
-      const l = spec.protocol === 'UDP' ? new UdpListener(spec, this.deps) : new TcpListener(spec, this.deps);
+      existing?.close();
+      const l = spec.protocol === 'UDP' ? new UdpListener(spec, this.deps) : isHttp(spec) ? new HttpListener(spec, this.deps) : new TcpListener(spec, this.deps);
       this.listeners.set(key, l);
       binding.push(l.start());
     }
@@ -68,4 +70,14 @@ export class Proxy {
     for (const l of this.listeners.values()) l.close();
     this.listeners.clear();
   }
+}
+
+/** An Ingress listener speaks HTTP (src/proxy/http.ts); every other TCP listener forwards bytes. */
+function isHttp(spec: ListenerSpec): boolean {
+  return spec.source === 'ingress';
+}
+
+/** The HTTPS server holds its default certificate from the bind on: another set of certificates means a new server. */
+function sameCerts(a: ListenerSpec, b: ListenerSpec): boolean {
+  return JSON.stringify(a.http?.tls ?? null) === JSON.stringify(b.http?.tls ?? null);
 }

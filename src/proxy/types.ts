@@ -4,6 +4,8 @@
  * (JSON), so they are plain data, versioned by TABLE_FORMAT.
  */
 
+import type { HttpRoutes } from './httpTypes';
+
 export type Protocol = 'TCP' | 'UDP';
 
 /** Bumped when the file formats change incompatibly. */
@@ -32,9 +34,12 @@ export interface ListenerSpec {
   service: string;
   /** The Service port (`spec.ports[].port`) this listener serves. */
   servicePort: number;
-  /** Why this listener exists: the Service port's nodePort, a LoadBalancer's `port`, or the port of a ClusterIP Service's anchor. */
-  source: 'nodePort' | 'loadBalancer' | 'clusterIP';
+  /** Why this listener exists: the Service port's nodePort, a LoadBalancer's `port`, the port of a ClusterIP Service's anchor, or berth's Ingress port (HTTP routing, `http` below). */
+  source: 'nodePort' | 'loadBalancer' | 'clusterIP' | 'ingress';
+  /** For `ingress` listeners: every backend's endpoints, so that drains and status see them. */
   endpoints: EndpointSpec[];
+  /** Only on `ingress` listeners: the HTTP routes (see src/proxy/httpTypes.ts). */
+  http?: HttpRoutes;
 }
 
 /** What serviceEndpoints computes: every listener, plus what it had to leave out and why. */

@@ -26,6 +26,8 @@ export interface ReconcilerOptions {
   resyncMs: number;
   validate(dir: string): Promise<Validation>;
   log(msg: string, fields?: Record<string, unknown>): void;
+  /** Self-heal changed the engine back to the running revision (notifications). */
+  onDriftRepaired?(sha: string, actions: number, summary: string[]): void;
 }
 
 /** At most this many skipped commits are recorded as superseded in one pass. */
@@ -289,7 +291,10 @@ export class Reconciler {
         this.opts.log('drift repair failed', { revision: this.running.sha, reason: outcome.reason });
         return this.done();
       case 'converged':
-        if (outcome.actions > 0) this.opts.log('repaired drift', { revision: this.running.sha, actions: outcome.actions, summary: outcome.summary });
+        if (outcome.actions > 0) {
+          this.opts.log('repaired drift', { revision: this.running.sha, actions: outcome.actions, summary: outcome.summary });
+          this.opts.onDriftRepaired?.(this.running.sha, outcome.actions, outcome.summary);
+        }
         return this.done();
     }
   }

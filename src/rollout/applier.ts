@@ -30,10 +30,12 @@ import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
 import { secondsLeft, TerminationLedger } from './terminating';
 import { Terminator } from './terminator';
+import { SecretFiles } from '../secrets/tmpfs';
 
 export interface ApplierOptions {
   instance: string;
   stateDir: string;
+  secretsDir?: string; // root of Secret files, a tmpfs (secrets/tmpfs.ts)
   pauseImage: string;
   pauseCommand?: string[];
   prune: boolean;
@@ -41,6 +43,12 @@ export interface ApplierOptions {
   serviceAnchors?: boolean;
   /** Time between looks at the engine while waiting for readiness. */
   pollMs?: number;
+  /**
+   * probe() is called between steps (the operator's probe loop): steps then probe only pods
+   * never probed, and leave the periodic probes to the loop. Without it (`berth apply`)
+   * every step runs the probes that are due.
+   */
+  probeLoop?: boolean;
   /** Independent actions of a step run at most this many at once (runStep.ts). */
   concurrency?: number;
   log(msg: string, fields?: Record<string, unknown>): void;
@@ -92,6 +100,7 @@ export class EngineApplier implements Applier {
   private current?: DesiredState;
   private stepping = false;
   private run?: TargetRun;
+  private readonly secretFiles: SecretFiles;
 
   constructor(
     private readonly runtime: Runtime,
@@ -100,6 +109,7 @@ export class EngineApplier implements Applier {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
+    this.secretFiles = new SecretFiles(opts.secretsDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
       labels: { [LABEL.instance]: opts.instance },
@@ -162,7 +172,7 @@ export class EngineApplier implements Applier {
   async probe(): Promise<void> {
     if (this.stepping || !this.current) return;
     const before = readyIds(this.lastViews);
-    await this.look(this.current, this.canReuseObserved());
+    await this.look(this.current, { reuse: this.canReuseObserved(), allProbes: true });
     if (readyIds(this.lastViews) !== before) this.opts.onWake?.('readiness');
   }
 
@@ -190,10 +200,10 @@ export class EngineApplier implements Applier {
   }
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
-  private async look(desired: DesiredState, reuse?: ObservedState): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
-    const observed = reuse ?? (await this.listEngine());
+  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+    const observed = opts.reuse ?? (await this.listEngine());
     const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods));
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
     this.health = workloadHealth(desired, views, this.now());
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;
@@ -239,8 +249,9 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
     const { observed, views, pods } = await this.look(desired);
+    await this.secretFiles.prune(observed); // Secret files go with their pod
     this.opts.onHealth?.(this.health);
     const planned = plan(desired, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);

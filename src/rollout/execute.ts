@@ -10,6 +10,7 @@ import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../r
 import { isBerthError, BerthError, messageOf } from '../util/errors';
 import type { ImageEnsurer } from './images';
 import { pathExists } from '../util/pathExists';
+import { assertSecretTarget } from '../secrets/tmpfs';
 
 export interface ExecuteDeps {
   runtime: Runtime;
@@ -109,9 +110,12 @@ function splitInfra(ids: string[]): [string[], string[]] {
 /** Content-addressed directory: written to a temp dir and renamed, so it is complete or absent. */
 async function writeFiles(dir: string, files: { path: string; contentBase64: string; mode: number }[], secret: boolean): Promise<void> {
   if (await pathExists(dir)) return;
+  if (secret) await assertSecretTarget(dir);
   const tmp = `${dir}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });
-  await mkdir(tmp, { recursive: true, mode: secret ? 0o700 : 0o755 });
+  // Parents of Secret files are private too (the pod's directory, the instance's).
+  await mkdir(path.dirname(dir), { recursive: true, mode: secret ? 0o700 : 0o755 });
+  await mkdir(tmp, { mode: secret ? 0o700 : 0o755 });
   for (const f of files) {
     const target = path.join(tmp, f.path);
     if (!target.startsWith(tmp + path.sep)) throw new BerthError('E_IO', `file path "${f.path}" leaves its volume`);
@@ -119,7 +123,6 @@ async function writeFiles(dir: string, files: { path: string; contentBase64: str
     await writeFile(target, Buffer.from(f.contentBase64, 'base64'), { mode: f.mode });
     await chmod(target, f.mode); // writeFile's mode is filtered by the umask
   }
-  await mkdir(path.dirname(dir), { recursive: true });
   await rename(tmp, dir);
 }
 

@@ -33,9 +33,9 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
   });
 }
 
-export async function podViews(runtime: Runtime, prober: Prober, contexts: readonly PodContext[]): Promise<PodView[]> {
+export async function podViews(runtime: Runtime, prober: Prober, contexts: readonly PodContext[], opts: { onlyNewProbes?: boolean } = {}): Promise<PodView[]> {
   const probed = contexts.flatMap((c) => c.probed);
-  await prober.tick(probed);
+  await prober.tick(probed, { onlyNew: opts.onlyNewProbes });
   const grace = new Map(contexts.flatMap((c) => c.probed.map((p) => [p.id, c.desired?.spec.terminationGracePeriodSeconds ?? 30] as const)));
   await prober.restartFailing(probed, (p) => grace.get(p.id) ?? 30);
   return Promise.all(contexts.map((c) => view(runtime, prober, c)));
@@ -76,7 +76,7 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext): Promise<Po
 }
 
 /** The probes a container was created with (LABEL.probes), for a pod whose template is no longer declared. */
-function ownProbes(c: ContainerSummary): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> | undefined {
+export function ownProbes(c: ContainerSummary): Pick<Container, 'ports' | 'readinessProbe' | 'livenessProbe'> | undefined {
   const text = c.labels[LABEL.probes];
   if (!text) return undefined;
   try {

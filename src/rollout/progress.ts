@@ -7,7 +7,7 @@
  *   not borrow time from a quick one, and it is saved in the state directory (ProgressStore),
  *   so a restart does not reset it.
  */
-import { resourceKey, type DesiredState } from '../model/types';
+import { resourceKey, templatedWorkloads, type DesiredState } from '../model/types';
 import type { PodView, WorkloadHealth } from '../health/workload';
 import type { Action } from '../plan/types';
 import type { ReadinessMap } from './strategy';
@@ -27,7 +27,7 @@ interface Workload {
 function workloads(desired: DesiredState): Map<string, Workload> {
   const out = new Map<string, Workload>();
   for (const p of desired.pods) out.set(resourceKey(p), { hash: p.specHash, minReadySeconds: 0, deadlineSeconds: POD_DEADLINE_SECONDS });
-  for (const w of [...desired.deployments, ...desired.statefulSets]) {
+  for (const w of templatedWorkloads(desired)) {
     out.set(resourceKey(w), { hash: w.templateHash, minReadySeconds: w.minReadySeconds, deadlineSeconds: w.progressDeadlineSeconds });
   }
   return out;

@@ -11,6 +11,7 @@
  * - StatefulSet: Kubernetes' order (statefulSetGate below): replicas in ordinal order, then
  *   the condemned, then the update one pod at a time; OrderedReady waits for each pod to be
  *   ready and available, Parallel does not (but still updates one pod at a time).
+ * - DaemonSet: one pod on this host, Kubernetes' maxSurge/maxUnavailable rules (daemonset.ts).
  * - Terminating pods count toward nothing; new pods beyond replicas go at once.
  * Scaling alone, repairs of broken pods and everything that is not a pod pass untouched.
  * Pure: the same inputs give the same step.
@@ -19,6 +20,7 @@ import { resourceKey, type DeploymentResource, type DesiredState, type IntOrStri
 import type { ObservedPod } from '../observe/types';
 import { observedKey } from '../plan/pair';
 import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
+import { daemonSetGate } from './daemonset';
 
 /** What the rollout rules need to know about an observed pod. */
 export interface PodReadiness {
@@ -49,7 +51,8 @@ type PodAction = CreatePodAction | RemovePodAction;
 /**
  * `observed` are the live pods; `terminating` pods count toward nothing (not replicas, not
  * surge, not availability), as a Kubernetes pod with a deletionTimestamp; only a
- * StatefulSet waits for them, since its pods' names (and volumes) must be free first.
+ * StatefulSet waits for them, since its pods' names (and volumes) must be free first, and a
+ * DaemonSet without surge, whose node must be empty first.
  */
 export function rolloutStep(actions: readonly Action[], desired: DesiredState, observed: readonly ObservedPod[], readiness: ReadinessMap, terminating: readonly ObservedPod[] = []): Step {
   const gates = new Map<string, Gate>();
@@ -58,6 +61,7 @@ export function rolloutStep(actions: readonly Action[], desired: DesiredState, o
   const podsOf = (pods: Map<string, ObservedPod[]>, key: string): ObservedPod[] => pods.get(key) ?? [];
   for (const d of desired.deployments) gates.set(resourceKey(d), deploymentGate(d, podsOf(live, resourceKey(d)), readiness));
   for (const s of desired.statefulSets) gates.set(resourceKey(s), statefulSetGate(s, podsOf(live, resourceKey(s)), podsOf(going, resourceKey(s)), readiness));
+  for (const s of desired.daemonSets) gates.set(resourceKey(s), daemonSetGate(s, podsOf(live, resourceKey(s)), podsOf(going, resourceKey(s)), readiness));
   const byKey = new Map<string, PodAction[]>();
   for (const a of actions) {
     if (!isPodAction(a) || !gates.has(a.key)) continue;

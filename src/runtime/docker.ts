@@ -11,6 +11,8 @@ import { BerthError, messageOf } from '../util/errors';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
 import { readAll } from './engineStreams';
+import { logQuery } from './logLines';
+import { openLogStream } from './logStream';
 import { ExecSession, execTimeout, runExecSession, withDeadline } from './exec';
 import { engineCall, engineReason, isUnreachable, mapEngineError, statusOf } from './errors';
 import {
@@ -26,7 +28,7 @@ import {
   toPullProgress,
   toSummary,
 } from './mapping';
-import { subscribeEvents } from './events';
+import { readPastEvents, subscribeEvents } from './events';
 import { RequestCounter, type Dialer, type RequestCounts } from './requestCounter';
 import { currentActivity } from '../util/activity';
 import { demuxBuffer } from './streams';
@@ -37,6 +39,9 @@ import type {
   EngineEvent,
   ExecResult,
   Labels,
+  LogLine,
+  LogOptions,
+  LogStream,
   NetworkSummary,
   PullProgress,
   Runtime,
@@ -180,6 +185,11 @@ export class DockerRuntime implements Runtime {
       return readAll(stream);
     });
     return info.Config.Tty ? body.toString('utf8') : demuxBuffer(body);
+  }
+
+  streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream {
+    const what = `cannot read logs of container "${id}"`;
+    return openLogStream(() => this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(opts)), onLine, (err) => mapEngineError(err, what, this.engine));
   }
 
   private dialStream(urlPath: string, options: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
@@ -332,6 +342,19 @@ export class DockerRuntime implements Runtime {
   }
 
   // ---- events ----
+
+  async pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]> {
+    const out: EngineEvent[] = [];
+    const until = Math.ceil(Date.now() / 1000);
+    await this.call('cannot read past engine events', async () => {
+      const stream = await this.docker.getEvents({ since: Math.floor(sinceSeconds), until, filters: { label: labelFilter(labels) } });
+      await readPastEvents(stream, (raw) => {
+        const e = toEngineEvent(raw);
+        if (e) out.push(e);
+      });
+    });
+    return out;
+  }
 
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription {
     return subscribeEvents(

@@ -163,7 +163,11 @@ export function toEngineEvent(e: ApiEvent): EngineEvent | undefined {
   if (type !== 'container' && type !== 'network' && type !== 'volume' && type !== 'image') return undefined;
   const labels: Labels = {};
   for (const [k, v] of Object.entries(e.Actor?.Attributes ?? {})) if (!EVENT_ATTRIBUTES.has(k)) labels[k] = v;
-  return { type, action: e.Action ?? '', id: e.Actor?.ID ?? '', labels, time: e.time ?? 0 };
+  const out: EngineEvent = { type, action: e.Action ?? '', id: e.Actor?.ID ?? '', labels, time: e.time ?? 0 };
+  const attrs = e.Actor?.Attributes ?? {};
+  if (attrs.exitCode !== undefined && /^\d+$/.test(attrs.exitCode)) out.exitCode = Number(attrs.exitCode);
+  if (attrs.signal !== undefined && e.Action === 'kill') out.signal = attrs.signal;
+  return out;
 }
 
 /** `busybox` -> `busybox:latest`; refs with a tag or a digest stay as they are. */

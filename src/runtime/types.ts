@@ -127,10 +127,42 @@ export interface EngineEvent {
   id: string;
   labels: Labels;
   time: number;
+  /** `die`: the process's exit code. */
+  exitCode?: number;
+  /** `kill`: the signal sent (`15`, `9`, or its name). */
+  signal?: string;
 }
 
 export interface Subscription {
   close(): void;
+}
+
+/** One line a container wrote, as the engine recorded it. */
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  /** When the engine received the line: ISO 8601, millisecond precision (`2026-12-01T13:43:39.123Z`). */
+  time: string;
+  /** The line without its newline (nor the carriage return of a tty). */
+  text: string;
+}
+
+export interface LogOptions {
+  /** Keep the stream open for new lines while the container runs. */
+  follow: boolean;
+  /** Only the last N lines already written; undefined or negative: all of them. */
+  tail?: number;
+  /** Only lines written at or after this unix time, in seconds (fractions allowed). */
+  sinceSeconds?: number;
+}
+
+/**
+ * A container's log stream. `done` resolves when it has ended: every line given (no follow),
+ * the container stopped (follow: the engine ends the stream then, a restart opens no new
+ * one), or close() was called. It rejects with a BerthError when the engine refuses
+ * (E_NOT_FOUND for a missing container) or the stream breaks.
+ */
+export interface LogStream extends Subscription {
+  readonly done: Promise<void>;
 }
 
 export interface Runtime {
@@ -147,6 +179,8 @@ export interface Runtime {
   removeContainer(id: string): Promise<void>;
   restartContainer(id: string, timeoutSeconds: number): Promise<void>;
   logs(id: string, tail: number): Promise<string>;
+  /** stdout and stderr line by line, with the engine's timestamps, demultiplexed; see LogStream. */
+  streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream;
   exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult>;
 
   listNetworks(labels: Labels): Promise<NetworkSummary[]>;
@@ -165,6 +199,14 @@ export interface Runtime {
   hasImage(ref: string): Promise<boolean>;
   /** Pull, reporting progress; throws BerthError E_PULL naming the image on failure. */
   pullImage(ref: string, onProgress?: (p: PullProgress) => void): Promise<void>;
+
+  /**
+   * Events already past, since `sinceSeconds` (unix) until now, for objects carrying every
+   * given label, oldest first. The engine keeps only its last 256 events of every object, in
+   * memory (moby daemon/events/events.go, eventsLimit): older ones, and any before the engine
+   * restarted, are gone.
+   */
+  pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]>;
 
   /** Engine requests made so far by activity and operation, where the runtime counts them. */
   requestCounts?(): Record<string, Record<string, number>>;

@@ -23,6 +23,8 @@ export type Anchor =
   | 'servicePort'
   | 'pvcSpec'
   | 'statefulSetSpec'
+  | 'daemonSetSpec'
+  | 'ingressClassSpec'
   | 'namespaceSpec';
 
 export interface FieldRule {
@@ -82,6 +84,8 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('pvcSpec', 'resources.limits'),
   ...ignored('statefulSetSpec', 'revisionHistoryLimit', 'ordinals'),
   ...ignored('namespaceSpec', 'finalizers'),
+  ...ignored('daemonSetSpec', 'revisionHistoryLimit'),
+  ...ignored('ingressClassSpec', 'parameters'),
 ];
 
 /** `[]` stands for every item of a list, `*` for every key of a mapping. */
@@ -91,11 +95,13 @@ const WORKLOAD_POD_SPEC: Partial<Record<Kind, Pattern>> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
 };
 
 const TEMPLATE_METADATA: Partial<Record<Kind, Pattern>> = {
   Deployment: ['spec', 'template', 'metadata'],
   StatefulSet: ['spec', 'template', 'metadata'],
+  DaemonSet: ['spec', 'template', 'metadata'],
 };
 
 function optional(p: Pattern | undefined): Pattern[] {
@@ -124,6 +130,8 @@ export function anchorPatterns(kind: Kind): Record<Anchor, Pattern[]> {
     servicePort: kind === 'Service' ? [['spec', 'ports', '[]']] : [],
     pvcSpec: kind === 'PersistentVolumeClaim' ? [['spec']] : below(claimTemplates, ['spec']),
     statefulSetSpec: kind === 'StatefulSet' ? [['spec']] : [],
+    daemonSetSpec: kind === 'DaemonSet' ? [['spec']] : [],
+    ingressClassSpec: kind === 'IngressClass' ? [['spec']] : [],
     namespaceSpec: kind === 'Namespace' ? [['spec']] : [],
   };
 }

@@ -4,6 +4,7 @@
  * mean nothing on one Docker host. Every finding is a located Problem; a document with no
  * error among them is valid.
  */
+import type { ErrorObject } from 'ajv';
 import type { ManifestDoc } from '../manifests/types';
 import { fieldPath, hasErrors, sortProblems, type Problem, type Severity } from '../util/problems';
 import { schemaSet } from './compile';
@@ -37,13 +38,19 @@ export function validateDocument(doc: ManifestDoc): Problem[] {
   const validate = schemaSet().validator(header.kind);
   if (!validate(doc.body)) {
     // kind and apiVersion were judged above, with better messages than a `const` gives
-    const issues = translateErrors(validate.errors ?? [], doc.body).filter((i) => !isHeaderField(i));
+    const errors = header.kind === 'Secret' ? withoutSecretValues(validate.errors ?? []) : (validate.errors ?? []);
+    const issues = translateErrors(errors, doc.body).filter((i) => !isHeaderField(i));
     problems.push(...issues.map((i) => toProblem(doc, i, 'error')));
   }
   for (const n of fieldNotices(header.kind, doc.body)) {
     problems.push(toProblem(doc, { ...n, at: { path: n.path, part: 'key' } }, n.severity));
   }
   return problems;
+}
+
+/** A Secret's values never reach a message ("quote it: ...", "did you mean ..."): the error forgets them. */
+function withoutSecretValues(errors: readonly ErrorObject[]): ErrorObject[] {
+  return errors.map((e) => (/^\/(data|stringData)(\/|$)/.test(e.instancePath) ? { ...e, data: undefined } : e));
 }
 
 function isHeaderField(issue: SchemaIssue): boolean {

@@ -25,9 +25,9 @@ export class KernelRouting {
     readonly modes: ForwardingModes = USERSPACE,
   ) {}
 
-  /** true when the kernel serves this listener. */
+  /** true when the kernel serves this listener: TCP/UDP forwarding, not HTTP routing (an Ingress listener stays with the proxy). */
   routes(l: ListenerSpec): boolean {
-    return (l.netns ? this.modes.anchors : this.modes.host) === 'kernel';
+    return !l.http && l.source !== 'ingress' && (l.netns ? this.modes.anchors : this.modes.host) === 'kernel';
   }
 
   /** Put the kernel's part of `table` into the kernel; returns the userspace proxy's part. */
@@ -38,7 +38,7 @@ export class KernelRouting {
     for (const [key, f] of this.forwarders) if (!groups.has(key)) await this.forget(key, f);
     await Promise.all([...groups].map(([key, listeners]) => this.forwarder(key)?.publish(listeners)));
     if (this.modes.anchors === 'kernel') await this.removeStaleAnchors(new Set([...groups.keys()].map(pidOf).filter((p): p is number => p !== undefined)));
-    return { listeners: table.listeners.filter((l) => !this.routes(l)), warnings: table.warnings };
+    return { ...table, listeners: table.listeners.filter((l) => !this.routes(l)) };
   }
 
   /** Wait for conntrack to show no open connection to `endpoints` in any namespace, or the grace period. */

@@ -13,7 +13,7 @@
  * the conntrack table.
  */
 import type { Container, DesiredState } from '../model/types';
-import { resourceKey } from '../model/types';
+import { resourceKey, templatedWorkloads } from '../model/types';
 import type { ObservedPod, ObservedState } from '../observe/types';
 import type { PodView } from '../health/workload';
 import type { RemovePodAction } from '../plan/types';
@@ -24,6 +24,7 @@ import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type 
 import { AnchorPids, anchorProxyNames, netnsOf } from './anchors';
 import type { ForwardingModes } from '../proxy/kernel/mode';
 import { KernelRouting, leaveMode, mergeStatus } from './kernelTargets';
+import { ingressListeners, syncTlsFiles, tlsDirOf, withIngress, type TlsFile } from '../ingress';
 
 export interface PublisherOptions {
   instance: string;
@@ -34,6 +35,8 @@ export interface PublisherOptions {
   serviceAnchors: boolean;
   /** Who forwards, for host ports and for anchors: the userspace proxy (default) or nftables rules (`--proxy-mode`). */
   modes?: ForwardingModes;
+  /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`; default 80 and 443). */
+  ingressPorts?: { http: number; https: number };
   log(msg: string, fields?: Record<string, unknown>): void;
 }
 
@@ -48,6 +51,8 @@ export class EndpointPublisher {
   /** The pods in the last table published. */
   private published = new Set<string>();
   private readonly supervisor: ProxySupervisor;
+  /** Certificate files of the last table published (src/ingress). */
+  private tlsFiles: ReadonlySet<string> = new Set();
   private readonly anchorPids: AnchorPids;
   private legacyChecked = false;
   private readonly kernel: KernelRouting;
@@ -130,7 +135,9 @@ export class EndpointPublisher {
       table.listeners.push(...cluster.listeners);
       table.warnings.push(...cluster.warnings);
     }
-    return table;
+    const ports = this.opts.ingressPorts ?? { http: 80, https: 443 };
+    const ingress = { httpPort: ports.http, httpsPort: ports.https, tlsDir: tlsDirOf(this.supervisor.paths.dir) };
+    return withIngress(table, ingressListeners(last.desired, inputs, ingress));
   }
 
   /** Service key -> the network namespace of its running anchor. */
@@ -171,6 +178,7 @@ export class EndpointPublisher {
     this.published = new Set(all.listeners.flatMap((l) => l.endpoints.map((e) => e.pod)));
     if (table.listeners.length === 0 && !(await this.supervisor.running())) return undefined;
     await this.supervisor.ensureRunning();
+    this.tlsFiles = await syncTlsFiles(tlsDirOf(this.supervisor.paths.dir), (table as { files?: TlsFile[] }).files ?? [], this.tlsFiles);
     const warnings = table.warnings.join('\n');
     if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
     this.lastWarnings = warnings;
@@ -182,7 +190,7 @@ export class EndpointPublisher {
 export function podInputs(instance: string, desired: DesiredState, pods: readonly ObservedPod[], views: readonly PodView[]): PodEndpointInput[] {
   const ready = new Map(views.map((v) => [`${v.namespace}/${v.name}`, v.ready]));
   const templates = new Map<string, { labels: Record<string, string>; ports: PodEndpointInput['ports'] }>();
-  for (const w of [...desired.deployments, ...desired.statefulSets]) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
+  for (const w of templatedWorkloads(desired)) templates.set(resourceKey(w), { labels: w.template.labels, ports: portsOf(w.template.spec.containers) });
   for (const p of desired.pods) templates.set(resourceKey(p), { labels: p.meta.labels, ports: portsOf(p.spec.containers) });
   return pods
     .filter((o) => o.kind !== 'Service')

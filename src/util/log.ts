@@ -5,14 +5,27 @@
  * go through the rollout's secret redactor first.
  */
 import pino from 'pino';
+import pretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
-export function createLogger(opts: { level?: string; instance: string; destination?: NodeJS.WritableStream }): Logger {
-  return pino(
-    { level: opts.level ?? process.env.BERTH_LOG_LEVEL ?? 'info', base: { instance: opts.instance }, timestamp: pino.stdTimeFunctions.isoTime },
-    (opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 2, sync: true }),
-  );
+/** `json`: one JSON object per line (for machines); `pretty`: `13:43:39 INFO: message key=value` (pino-pretty). */
+export type LogFormat = 'json' | 'pretty';
+export const LOG_FORMATS: readonly LogFormat[] = ['json', 'pretty'];
+
+/** Pretty for a person at a terminal, JSON for anything else (a pipe, a file, a log collector). */
+export function defaultLogFormat(stream: { isTTY?: boolean } = process.stderr): LogFormat {
+  return stream.isTTY ? 'pretty' : 'json';
+}
+
+export function createLogger(opts: { level?: string; instance: string; destination?: NodeJS.WritableStream; format?: LogFormat }): Logger {
+  const options = { level: opts.level ?? process.env.BERTH_LOG_LEVEL ?? 'info', base: { instance: opts.instance }, timestamp: pino.stdTimeFunctions.isoTime };
+  if (opts.format === 'pretty') {
+    // Synchronous, in this thread: no worker, and nothing lost when berth exits.
+    const colorize = !opts.destination && process.stderr.isTTY === true;
+    return pino(options, pretty({ destination: opts.destination ?? 2, sync: true, colorize, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,instance', singleLine: true }));
+  }
+  return pino(options, (opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 2, sync: true }));
 }
 
 let passCounter = 0;

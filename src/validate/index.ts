@@ -5,6 +5,7 @@
  */
 import { loadManifests } from '../manifests';
 import type { LoadLimits } from '../manifests/types';
+import type { SopsMode } from '../secrets/sops/open';
 import { validateDocuments } from '../schema';
 import { buildDesiredState, type ModelOptions } from '../model';
 import type { DesiredState } from '../model/types';
@@ -12,6 +13,8 @@ import { hasErrors, sortProblems, type Problem } from '../util/problems';
 
 export interface ValidateOptions extends ModelOptions {
   limits?: Partial<LoadLimits>;
+  /** How sops files are opened; without it a sops file is refused (no identity). */
+  sops?: SopsMode;
 }
 
 export type ValidationOutcome =
@@ -21,7 +24,7 @@ export type ValidationOutcome =
 export const DEFAULT_VALIDATE_OPTIONS: ValidateOptions = { allowHostPath: [], allowPrivileged: false };
 
 export async function validateDirectory(dir: string, opts: ValidateOptions = DEFAULT_VALIDATE_OPTIONS): Promise<ValidationOutcome> {
-  const loaded = await loadManifests(dir, opts.limits);
+  const loaded = await loadManifests(dir, opts.limits, { sops: opts.sops });
   const checked = validateDocuments(loaded.docs);
   const built = buildDesiredState(checked.valid, opts);
   // Model problems about documents that failed the schema would be noise: those documents

@@ -10,7 +10,7 @@
  */
 import * as assert from 'assert';
 import { PULL_HINT } from '../../src/runtime/docker';
-import { LABEL, type ContainerCreateSpec, type ContainerDetails, type EngineEvent, type ExecResult, type Labels, type Runtime } from '../../src/runtime/types';
+import { LABEL, type ContainerCreateSpec, type ContainerDetails, type EngineEvent, type ExecResult, type Labels, type LogLine, type LogOptions, type Runtime } from '../../src/runtime/types';
 import { isBerthError, messageOf, type ErrorCode } from '../../src/util/errors';
 import { freePort } from '../../src/util/freePort';
 import { busybox } from '../helpers/containerSpec';
@@ -364,6 +364,43 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         assert.strictEqual(await rt.logs(id, 10), 'one\ntwo\nthree\n');
       });
 
+      it('streamLogs: timestamped lines, tail and since, without following a stopped container', async () => {
+        const id = await create('lines', CMD.talks);
+        await rt.startContainer(id);
+        await eventually(env, 'three log lines', async () => (await rt.logs(id, 0)) === 'one\ntwo\nthree\n');
+        await rt.stopContainer(id, 2);
+        const read = async (opts: LogOptions): Promise<LogLine[]> => {
+          const lines: LogLine[] = [];
+          await whileTimePasses(env, 'log stream ends', rt.streamLogs(id, opts, (l) => lines.push(l)).done);
+          return lines;
+        };
+        const all = await read({ follow: true });
+        assert.deepStrictEqual(all.map((l) => [l.stream, l.text]), [['stdout', 'one'], ['stdout', 'two'], ['stdout', 'three']]);
+        for (const l of all) assert.match(l.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+        assert.deepStrictEqual((await read({ follow: false, tail: 1 })).map((l) => l.text), ['three']);
+        assert.deepStrictEqual(await read({ follow: false, tail: 0 }), []);
+        const after = Date.parse(all[2].time) / 1000 + 1;
+        assert.deepStrictEqual(await read({ follow: false, sinceSeconds: after }), []);
+      });
+
+      it('streamLogs with follow: new lines while it runs; the stream ends when the container stops; close() ends it', async () => {
+        const id = await create('follow', CMD.talks);
+        await rt.startContainer(id);
+        const seen: string[] = [];
+        const s = rt.streamLogs(id, { follow: true }, (l) => seen.push(l.text));
+        let ended = false;
+        void s.done.then(() => (ended = true));
+        await eventually(env, 'three followed lines', () => seen.length === 3);
+        assert.strictEqual(ended, false);
+        await whileTimePasses(env, 'stop', rt.stopContainer(id, 2));
+        await eventually(env, 'the stream ends at the stop', () => ended);
+        await rt.startContainer(id);
+        const again = rt.streamLogs(id, { follow: true, tail: 0 }, () => undefined);
+        again.close();
+        await whileTimePasses(env, 'close ends it', again.done);
+        await assert.rejects(rt.streamLogs('no-such-container-xyz', { follow: false }, () => undefined).done, berthError('E_NOT_FOUND', 'no-such-container-xyz'));
+      });
+
       it('exec: exit codes and output in a running container; E_CONFLICT when it does not run', async () => {
         const id = await create('exec', CMD.handlesTerm);
         await assert.rejects(rt.exec(id, EXEC.true.cmd, 5000), berthError('E_CONFLICT', `"${id}"`, 'is not running'));
@@ -592,6 +629,23 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         } finally {
           sub.close();
         }
+      });
+
+      it('pastEvents: what already happened to containers carrying the labels, oldest first, with exit codes and signals', async () => {
+        const since = Math.floor(Date.now() / 1000) - 1;
+        const id = await create('past', CMD.handlesTerm);
+        await create('other', CMD.handlesTerm, { labels: labelsOf('other', { [LABEL.pod]: 'not-this-one' }) });
+        await rt.startContainer(id);
+        await whileTimePasses(env, 'stop', rt.stopContainer(id, 2));
+        const mine = { [LABEL.instance]: env.instance, [LABEL.container]: 'past' };
+        const events = await eventually(env, 'the die event recorded', async () => {
+          const es = await rt.pastEvents(mine, since);
+          return es.some((e) => e.action === 'die') ? es : undefined;
+        });
+        assert.ok(events.every((e) => e.id === id), JSON.stringify(events));
+        assertInOrder(events.map((e) => e.action), ['create', 'start', 'kill', 'die', 'stop'], 'past events');
+        assert.strictEqual(events.find((e) => e.action === 'die')?.exitCode, 0);
+        assert.strictEqual(events.find((e) => e.action === 'kill')?.signal, '15');
       });
 
       it('close() ends delivery without an error', async () => {

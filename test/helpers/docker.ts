@@ -3,6 +3,9 @@
  * cleanup of everything labelled with an instance (also leftovers of crashed runs).
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { secretsDirCandidates } from '../../src/secrets/tmpfs';
 import { randomBytes } from 'crypto';
 import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
@@ -57,6 +60,8 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
   await Promise.all(networks.map((n) => attempt(`network ${n.name}`, () => runtime.removeNetwork(n.id))));
   const volumes = await runtime.listVolumes(selector);
   await Promise.all(volumes.map((v) => attempt(`volume ${v.name}`, () => runtime.removeVolume(v.name))));
+  // Secret files of the instance, in whichever tmpfs the applier picked (src/secrets/tmpfs.ts).
+  for (const root of secretsDirCandidates(process.env)) await attempt(`secret files in ${root}`, () => rm(join(root, instance), { recursive: true, force: true }));
   if (failures.length > 0) throw new Error(`cleanup of instance ${instance} incomplete:\n  ${failures.join('\n  ')}`);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }

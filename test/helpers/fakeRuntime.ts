@@ -26,13 +26,17 @@
  *   created, unlabelled, by the container that mounts it; a volume used by any container
  *   (even a stopped one) cannot be removed; host-port clashes at start (E_CONFLICT);
  *   `container:` network mode needs a running target and cannot be connected elsewhere;
+ * - log streams (streamLogs): whole lines stamped with the clock's time, tail and since,
+ *   follow of a running container until it stops (a restart opens no new stream); all lines
+ *   are stdout (nothing models stderr);
  * - networks per container with made-up 10.x IPv4 addresses (strings only) while running;
  *   aliases as inspect reports them, and in list results for running containers (like the
  *   adapter's alias fill);
  * - events like Docker's stream: create, start, kill, die, stop, restart, destroy,
  *   exec_create/exec_start/exec_die for containers, delivered asynchronously in order to
  *   subscriptions whose labels the object carries; network and volume events carry no
- *   labels on Engine 20.10, so only unfiltered subscriptions see them;
+ *   labels on Engine 20.10, so only unfiltered subscriptions see them; the last 256 are kept
+ *   for pastEvents, as the engine keeps them;
  * - images present locally vs. in a fake "registry": pullImage of anything not in the
  *   registry fails E_PULL naming the image, with the adapter's hint;
  * - engine calls counted per method (`calls`, `history`), an engine that is down
@@ -85,6 +89,9 @@ import type {
   EngineEvent,
   ExecResult,
   Labels,
+  LogLine,
+  LogOptions,
+  LogStream,
   NetworkSummary,
   PullProgress,
   Runtime,
@@ -319,6 +326,11 @@ interface FakeContainer {
   manuallyStopped: boolean;
   backoffMs: number;
   logs: string;
+  /** Complete lines with the clock time they were written, for streamLogs. */
+  logLines: LogLine[];
+  logPartial: string;
+  /** Open follow streams: each gets new lines and ends when the container stops or goes. */
+  logFollowers: Set<FakeLogFollower>;
   endpoints: Map<string, Endpoint>;
   anonymousVolumes: string[];
   exitTimer?: FakeTimer;
@@ -329,6 +341,11 @@ interface FakeContainer {
   stopRequested: boolean;
   stopWaiters: Array<() => void>;
   removed: boolean;
+}
+
+interface FakeLogFollower {
+  onLine(line: LogLine): void;
+  end(): void;
 }
 
 interface FakeNetwork {
@@ -364,6 +381,7 @@ const METHODS = [
   'removeContainer',
   'restartContainer',
   'logs',
+  'streamLogs',
   'exec',
   'listNetworks',
   'createNetwork',
@@ -375,6 +393,7 @@ const METHODS = [
   'removeVolume',
   'hasImage',
   'pullImage',
+  'pastEvents',
   'subscribe',
 ] as const satisfies readonly RuntimeMethod[];
 // Fails to compile when Runtime gains a method METHODS lacks (requestCounts is the counting itself).
@@ -387,6 +406,8 @@ const PREDEFINED = ['bridge', 'host', 'none'];
 const NAME_RE = /^\/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const VOLUME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/;
 const RESTART_BACKOFF_MS = 100;
+/** Docker keeps this many events in memory for `since` queries (daemon/events: eventsLimit). */
+const EVENTS_KEPT = 256;
 const RESTART_BACKOFF_MAX_MS = 60_000;
 
 /** A failure as the engine answers it, mapped exactly like the adapter maps it. */
@@ -449,6 +470,8 @@ export class FakeRuntime implements Runtime {
   private readonly images = new Map<string, Labels>(); // normalized ref -> labels
   private readonly registry = new Map<string, Labels>();
   private readonly subscriptions: FakeSubscription[] = [];
+  /** The last EVENTS_KEPT events with their attributes, as the engine keeps them for `since` queries. */
+  private readonly eventLog: ApiEvent[] = [];
   private readonly injected = new Map<RuntimeMethod, Array<Error | undefined>>();
   private down = false;
   private seq = 0;
@@ -531,7 +554,7 @@ export class FakeRuntime implements Runtime {
   writeLog(idOrName: string, text: string): void {
     const c = this.find(idOrName);
     if (!c) throw new Error(`FakeRuntime.writeLog: no container "${idOrName}"`);
-    c.logs += text;
+    this.appendLog(c, text);
   }
 
   /** The spec a container was created with (a copy), or undefined. */
@@ -611,6 +634,9 @@ export class FakeRuntime implements Runtime {
       manuallyStopped: false,
       backoffMs: 0,
       logs: '',
+      logLines: [],
+      logPartial: '',
+      logFollowers: new Set(),
       endpoints: new Map(),
       anonymousVolumes: [],
       killTimers: [],
@@ -683,6 +709,38 @@ export class FakeRuntime implements Runtime {
     const what = `cannot read logs of container "${id}"`;
     this.enter('logs', what, [id, tail]);
     return tailLines(this.get(id, what).logs, tail);
+  }
+
+  /** Like Docker's: the lines so far (tail, since), then, following a running container, new ones until it stops. */
+  streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream {
+    const what = `cannot read logs of container "${id}"`;
+    let closed = false;
+    let follower: FakeLogFollower | undefined;
+    const done = (async () => {
+      this.enter('streamLogs', what, [id, opts]);
+      const c = this.get(id, what);
+      const sinceMs = opts.sinceSeconds === undefined ? -Infinity : opts.sinceSeconds * 1000;
+      const old = c.logLines.filter((l) => Date.parse(l.time) >= sinceMs);
+      const lines = opts.tail !== undefined && opts.tail >= 0 ? old.slice(old.length - Math.min(opts.tail, old.length)) : old;
+      // Following: new lines are queued from this very moment, so none falls between the two.
+      let ended: () => void = () => undefined;
+      const end = new Promise<void>((resolve) => (ended = resolve));
+      if (opts.follow && c.state === 'running') {
+        follower = { onLine: (l) => lines.push(l), end: () => ended() };
+        c.logFollowers.add(follower);
+      } else ended();
+      await Promise.resolve(); // delivered asynchronously, like the engine's
+      for (const l of lines.splice(0)) if (!closed) onLine({ ...l });
+      if (follower) follower.onLine = (l) => !closed && onLine({ ...l });
+      await end;
+    })();
+    return {
+      done,
+      close: () => {
+        closed = true;
+        follower?.end();
+      },
+    };
   }
 
   async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
@@ -828,6 +886,14 @@ export class FakeRuntime implements Runtime {
     onProgress?.({ status: `Status: ${this.images.has(image) ? 'Image is up to date' : 'Downloaded newer image'} for ${image}` });
     this.images.set(image, { ...labels });
     this.emit({ Type: 'image', Action: 'pull', Actor: { ID: image, Attributes: { ...labels, name: image } } });
+  }
+
+  async pastEvents(labels: Labels, sinceSeconds: number): Promise<EngineEvent[]> {
+    this.enter('pastEvents', 'cannot read past engine events', [labels, sinceSeconds]);
+    return this.eventLog
+      .filter((raw) => (raw.time ?? 0) >= Math.floor(sinceSeconds) && matches(raw.Actor?.Attributes ?? {}, labels))
+      .map((raw) => toEngineEvent(raw))
+      .filter((e): e is EngineEvent => e !== undefined);
   }
 
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription {
@@ -979,8 +1045,28 @@ export class FakeRuntime implements Runtime {
     }
     this.containerEvent(c, 'start');
     const output = perStart(c.behaviour.output, c.starts);
-    if (output) c.logs += output;
+    if (output) this.appendLog(c, output);
     this.scheduleOwnExit(c);
+  }
+
+  /** Text the process wrote: whole lines get the clock's time and go to the followers. */
+  private appendLog(c: FakeContainer, text: string): void {
+    c.logs += text;
+    const parts = (c.logPartial + text).split('\n');
+    c.logPartial = parts.pop() ?? '';
+    const time = new Date(this.clock.now()).toISOString();
+    for (const t of parts) {
+      const line: LogLine = { stream: 'stdout', time, text: t };
+      c.logLines.push(line);
+      for (const f of c.logFollowers) queueMicrotask(() => f.onLine(line));
+    }
+  }
+
+  /** The engine ends follow streams when the container stops; a restart opens no new one. */
+  private endLogFollowers(c: FakeContainer): void {
+    const followers = [...c.logFollowers];
+    c.logFollowers.clear();
+    for (const f of followers) queueMicrotask(() => f.end());
   }
 
   private scheduleOwnExit(c: FakeContainer): void {
@@ -1058,6 +1144,7 @@ export class FakeRuntime implements Runtime {
       this.containerEvent(c, 'stop');
     }
     for (const w of waiters) w();
+    this.endLogFollowers(c);
     if (!c.manuallyStopped && !c.removed && this.policyRestarts(c.spec.restartPolicy, exitCode)) this.scheduleRestart(c);
   }
 
@@ -1091,6 +1178,8 @@ export class FakeRuntime implements Runtime {
     const now = this.clock.now();
     raw.time = Math.floor(now / 1000);
     raw.timeNano = now * 1_000_000;
+    this.eventLog.push(raw);
+    if (this.eventLog.length > EVENTS_KEPT) this.eventLog.shift();
     const attributes = raw.Actor?.Attributes ?? {};
     for (const s of this.subscriptions) {
       if (s.closed || !matches(attributes, s.labels)) continue;

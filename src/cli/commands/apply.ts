@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
 import { proxyModeOption } from '../proxyMode';
 import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 
-interface ApplyRaw extends PolicyOptions {
+interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   instance: string;
   stateDir: string;
   pauseImage: string;
@@ -27,13 +28,13 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
     .option('--no-wait', 'do not wait for readiness')
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .addOption(proxyModeOption());
-  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((dir: string, raw: ApplyRaw) =>
+  addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
-      const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was changed' });
+      const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
-        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, proxyModes: await resolveProxyModes(raw.proxyMode), prune: raw.prune });
+        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, ingressPorts: ingressPorts(raw), proxyModes: await resolveProxyModes(raw.proxyMode), prune: raw.prune });
         const result = await applier.apply(desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
         // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The

@@ -9,21 +9,24 @@ import { observe } from '../../observe';
 import { ProxySupervisor } from '../../proxy';
 import { anchorProxyNames } from '../../traffic/anchors';
 import { removeKernelRules } from '../../traffic/kernelTargets';
+import { tlsDirOf } from '../../ingress';
+import { rm } from 'node:fs/promises';
 import type { ObservedState } from '../../observe/types';
 import { plan } from '../../plan';
 import { runStep } from '../../rollout/runStep';
 import { TerminationLedger } from '../../rollout/terminating';
 import { Terminator } from '../../rollout/terminator';
 import type { PlanContext } from '../../plan/types';
+import { SecretFiles } from '../../secrets/tmpfs';
 import type { Runtime } from '../../runtime/types';
 import { sleep } from '../../util/eventually';
 import { ImageEnsurer } from '../../rollout/images';
 import { summarizeAction } from '../../rollout/report';
-import { allResources, emptyDesiredState, resourceKey, type DesiredState } from '../../model/types';
+import { allResources, emptyDesiredState, resourceKey, templatedWorkloads, type DesiredState } from '../../model/types';
 import type { Action } from '../../plan/types';
 import { LABEL } from '../../runtime/types';
 import { BerthError } from '../../util/errors';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
@@ -38,7 +41,7 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
     (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean }) =>
       run(async () => {
         const eng = engineOptions(raw);
-        const desired = await validManifests(dir, validateOptions(raw), { code: 'E_INVALID', then: 'nothing was deleted' });
+        const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was deleted' });
         return withEngine(eng, 'delete', true, async (runtime) => {
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
           const removals = await removeAll(runtime, ctx, desired);
@@ -52,11 +55,15 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
           // deleted Services stay, without endpoints, until the next apply or pass; those in a
           // removed anchor's namespace serve nobody). Per-Service proxies of an older berth go too.
           const left = (await observe(runtime, eng.instance)).pods;
+          // Secret files go with their pods (secrets/tmpfs.ts).
+          await new SecretFiles(eng.secretsDir, eng.instance).prune({ pods: left }).catch(() => undefined);
           for (const name of [eng.instance, ...anchorProxyNames(eng.stateDir, eng.instance)]) {
             const proxy = new ProxySupervisor({ stateDir: eng.stateDir, instance: name });
             if ((await proxy.running()) && (name !== eng.instance || left.length === 0)) {
               process.stdout.write(`  stop the Service proxy ${name}\n`);
               await proxy.stop();
+              // Ingress certificates and keys go with the proxy that served them.
+              if (name === eng.instance) await rm(tlsDirOf(proxy.paths.dir), { recursive: true, force: true });
             }
           }
           // Kernel rules (--proxy-mode kernel) likewise go with the last pod; an anchor's with its namespace.
@@ -127,7 +134,7 @@ export function ownedBy(desired: DesiredState, observed: ObservedState): Observe
 export function withDeclaredGrace(actions: readonly Action[], desired: DesiredState): Action[] {
   const grace = new Map<string, number>();
   for (const p of desired.pods) grace.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
-  for (const w of [...desired.deployments, ...desired.statefulSets]) grace.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
+  for (const w of templatedWorkloads(desired)) grace.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
   return actions.map((a) => (a.type === 'remove-pod' && grace.has(a.key) ? { ...a, graceSeconds: grace.get(a.key) as number } : a));
 }
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { observe } from '../../observe';
 import { plan, planToJSON, renderPlan } from '../../plan';
-import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, validateOptions, type OutputFormat, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, policyWithSecrets, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { serviceAnchorsAvailable } from '../../traffic/anchors';
 import { EXIT, type ExitCode } from '../exit';
@@ -20,7 +20,7 @@ export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>
     (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; prune: boolean; verbose: boolean; output: OutputFormat }) =>
       run(async () => {
         const eng = engineOptions(raw);
-        const desired = await validManifests(dir, validateOptions(raw), { code: 'E_USAGE', then: `run \`berth validate ${dir}\`` });
+        const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_USAGE', then: `run \`berth validate ${dir}\`` });
         const revision = await contentRevision(dir);
         // Pods being terminated count toward nothing, as in apply (rollout/terminating.ts).
         const observed = await withEngine(eng, 'diff', false, async (rt) => splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()));

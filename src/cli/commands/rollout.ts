@@ -32,7 +32,7 @@ import {
   HistorySource, StatusLooker, checkServerUrl, engineMark, operatorPath, loadHistory, parseWorkloadArg, podsOf, readJournal, renderHistory, renderStatus,
   takeInstance, undoInGit, undoOnEngine, watchRollout, type Look,
 } from '../../revisions';
-import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, validateOptions, type EngineOptions, type OutputFormat, type PolicyOptions } from '../options';
+import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, policyWithSecrets, type EngineOptions, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { terminalApplier } from '../terminalApplier';
@@ -128,7 +128,7 @@ function registerStatus(parent: Command, run: Run): void {
       });
       const journal = await readJournal(eng.stateDir, eng.instance);
       return withEngine(eng, 'rollout status', false, async (runtime) => {
-        const looker = new StatusLooker({ runtime, instance: eng.instance, policy: validateOptions(raw), ...found, manifests: raw.manifests, journal, server });
+        const looker = new StatusLooker({ runtime, instance: eng.instance, policy: await policyWithSecrets(raw, 'refuse'), ...found, manifests: raw.manifests, journal, server });
         const print = (look: Look) => process.stdout.write(raw.output === 'json' ? JSON.stringify(look.view, null, 2) + '\n' : renderStatus(look.view));
         if (!raw.watch) {
           print(await looker.look(ref));
@@ -161,7 +161,7 @@ function registerHistory(parent: Command, run: Run): void {
       const ref = parseWorkloadArg(name, raw);
       const source = await openSource(eng, raw);
       const journal = await readJournal(eng.stateDir, eng.instance);
-      const { history, walk } = await loadHistory(source, ref, { limit: raw.limit, policy: validateOptions(raw), journal });
+      const { history, walk } = await loadHistory(source, ref, { limit: raw.limit, policy: await policyWithSecrets(raw, 'refuse'), journal });
       const engine = await runningOn(eng, async (rt) => engineMark(history.groups, podsOf((await observe(rt, eng.instance)).pods, history.id)));
       if (raw.output === 'json') {
         process.stdout.write(JSON.stringify({ ...history, source: source.describe(), walked: walk.entries.length, truncated: walk.truncated, engine }, null, 2) + '\n');
@@ -193,7 +193,7 @@ function registerUndo(parent: Command, run: Run): void {
     run(async () => {
       const eng = engineOptions(raw);
       const ref = parseWorkloadArg(name, raw);
-      const policy = validateOptions(raw);
+      const policy = await policyWithSecrets(raw, 'refuse');
       const source = await openSource(eng, raw);
       const journal = await readJournal(eng.stateDir, eng.instance);
       const log = (line: string) => process.stdout.write(`${line}\n`);

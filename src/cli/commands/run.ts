@@ -4,12 +4,14 @@ import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode
 import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
-import { createLogger } from '../../util/log';
-import { addEngineOptions, addPolicyOptions, engineOptions, validateOptions, type PolicyOptions } from '../options';
+import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../../util/log';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
+import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOptions';
 
-interface RunRaw extends PolicyOptions {
+interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   repo: string;
   branch?: string;
   path?: string;
@@ -27,6 +29,7 @@ interface RunRaw extends PolicyOptions {
   proxyMode: ProxyModeOption;
   pauseImage: string;
   pauseCommand?: string;
+  logFormat?: LogFormat;
 }
 
 export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -44,12 +47,14 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
+    .addOption(new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('BERTH_LOG_FORMAT'))
     .addOption(proxyModeOption())
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
-  addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action((raw: RunRaw) =>
+  addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
-      const log = createLogger({ instance: eng.instance });
+      const notifications = await notifyOptions(raw, raw.repo);
+      const log = createLogger({ instance: eng.instance, format: raw.logFormat ?? defaultLogFormat(process.stderr) });
       const runtime = createDockerRuntime();
       await runtime.ping();
       const op = await startOperator(
@@ -68,8 +73,10 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           writeBack: raw.writeBack,
           resyncMs: raw.resync * 1000,
           ...pauseOptions(raw),
-          policy: validateOptions(raw),
+          policy: await policyWithSecrets(raw, 'refuse'),
           lbAddress: raw.lbAddress,
+          ingressPorts: ingressPorts(raw),
+          notifications,
           proxyModes: await resolveProxyModes(raw.proxyMode),
         },
         log,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { validateDirectory } from '../../validate';
 import { formatProblem } from '../../util/problems';
-import { addPolicyOptions, outputOption, validateOptions, type OutputFormat, type PolicyOptions } from '../options';
+import { addPolicyOptions, outputOption, policyWithSecrets, type OutputFormat, type PolicyOptions } from '../options';
 import { EXIT, type ExitCode } from '../exit';
 import { requireDirectory } from '../paths';
 
@@ -14,7 +14,7 @@ export function registerValidate(program: Command, run: (fn: () => Promise<ExitC
   addPolicyOptions(cmd).action((dir: string, raw: PolicyOptions & { output: OutputFormat }) =>
     run(async () => {
       await requireDirectory(dir);
-      const outcome = await validateDirectory(dir, validateOptions(raw));
+      const outcome = await validateDirectory(dir, await policyWithSecrets(raw, 'structure'));
       const problems = outcome.ok ? outcome.warnings : outcome.problems;
       if (raw.output === 'json') {
         process.stdout.write(JSON.stringify(problems, null, 2) + '\n');

@@ -7,6 +7,8 @@ import { podStructure } from './pod-structure';
 import { referencesExist } from './references';
 import { selectorsMatchTemplates } from './selectors';
 import { workloadRules } from './workloads';
+import { daemonSetRules } from './daemonsets';
+import { ingressRules } from './ingress';
 
 export const RULES: readonly Rule[] = [
   selectorsMatchTemplates,
@@ -16,6 +18,8 @@ export const RULES: readonly Rule[] = [
   hostPortsDistinct,
   hostPortsPerReplica,
   workloadRules,
+  daemonSetRules,
+  ingressRules,
 ];
 
 export function runRules(m: ModelIndex, rules: readonly Rule[] = RULES): Problem[] {

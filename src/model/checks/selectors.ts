@@ -6,14 +6,14 @@
 import type { Problem } from '../../util/problems';
 import { problemAt, type Located, type Rule } from '../located';
 import { formatSelector, isEmptySelector, selectorMatches } from '../selector';
-import type { DeploymentResource, StatefulSetResource } from '../types';
+import type { DaemonSetResource, DeploymentResource, StatefulSetResource } from '../types';
 
 function formatLabels(labels: Record<string, string>): string {
   const s = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
   return s ? `{${s}}` : 'none';
 }
 
-function checkSelector(e: Located<DeploymentResource | StatefulSetResource>): Problem[] {
+function checkSelector(e: Located<DeploymentResource | StatefulSetResource | DaemonSetResource>): Problem[] {
   const { selector, template } = e.resource;
   if (isEmptySelector(selector)) {
     return [problemAt(e.doc, ['spec', 'selector'], 'error', 'selector.empty', 'selector is empty: it must match the template labels (set selector.matchLabels)')];
@@ -33,5 +33,7 @@ function checkSelector(e: Located<DeploymentResource | StatefulSetResource>): Pr
 
 export const selectorsMatchTemplates: Rule = (m) =>
   m.entries.flatMap((e) =>
-    e.resource.kind === 'Deployment' || e.resource.kind === 'StatefulSet' ? checkSelector(e as Located<DeploymentResource | StatefulSetResource>) : [],
+    e.resource.kind === 'Deployment' || e.resource.kind === 'StatefulSet' || e.resource.kind === 'DaemonSet'
+      ? checkSelector(e as Located<DeploymentResource | StatefulSetResource | DaemonSetResource>)
+      : [],
   );

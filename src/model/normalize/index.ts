@@ -8,6 +8,8 @@ import { DocProblems, type Located } from '../located';
 import type { Kind, Resource } from '../types';
 import { normalizeConfigMap, normalizeNamespace, normalizePvc, normalizeSecret, normalizeService } from './objects';
 import { normalizeDeployment, normalizePod, normalizeStatefulSet } from './workloads';
+import { normalizeDaemonSet } from './daemonset';
+import { normalizeIngress, normalizeIngressClass } from './ingress';
 
 const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   Namespace: normalizeNamespace,
@@ -18,6 +20,9 @@ const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   Pod: normalizePod,
   Deployment: normalizeDeployment,
   StatefulSet: normalizeStatefulSet,
+  DaemonSet: normalizeDaemonSet,
+  Ingress: normalizeIngress,
+  IngressClass: normalizeIngressClass,
 };
 
 export function normalizeDoc(doc: ManifestDoc): { entry?: Located; problems: Problem[] } {

@@ -59,8 +59,8 @@ function claimTemplate(p: DocProblems, raw: unknown, index: number): VolumeClaim
   return { name: str(obj(t.metadata).name) ?? '', ...normalizeClaimSpec(p, t.spec, ['spec', 'volumeClaimTemplates', index, 'spec']) };
 }
 
-/** StatefulSets have no progress deadline in Kubernetes; berth's is 600 s unless annotated. */
-function statefulSetDeadline(p: DocProblems, annotations: Record<string, string>): number {
+/** StatefulSets and DaemonSets have no progress deadline in Kubernetes; berth's is 600 s unless annotated. */
+export function progressDeadlineOf(p: DocProblems, annotations: Record<string, string>): number {
   const given = annotations[PROGRESS_DEADLINE_ANNOTATION];
   if (given === undefined) return 600;
   if (/^[0-9]+$/.test(given.trim()) && Number(given) > 0) return Number(given);
@@ -83,7 +83,7 @@ export function normalizeStatefulSet(p: DocProblems): StatefulSetResource {
     podManagementPolicy: spec.podManagementPolicy === 'Parallel' ? 'Parallel' : 'OrderedReady',
     updateStrategy: us.type === 'OnDelete' ? { type: 'OnDelete' } : { type: 'RollingUpdate', partition: num(obj(us.rollingUpdate).partition) ?? 0 },
     minReadySeconds: num(spec.minReadySeconds) ?? 0,
-    progressDeadlineSeconds: statefulSetDeadline(p, meta.annotations),
+    progressDeadlineSeconds: progressDeadlineOf(p, meta.annotations),
     templateHash: '',
   };
 }

@@ -28,4 +28,19 @@ describe('prober: many pods', () => {
     assert.equal(most, PROBE_CONCURRENCY);
     assert.ok(containers.every((c) => prober.readiness(c).ready));
   });
+
+  it('onlyNew probes only containers never probed (a step, while the probe loop keeps the periods)', async () => {
+    const probed: string[] = [];
+    const runtime = { exec: async (id: string): Promise<ExecResult> => (probed.push(id), { exitCode: 0, output: '' }) } as unknown as Runtime;
+    let now = 1_000_000;
+    const prober = new Prober(runtime, () => now);
+    const make = (id: string): ProbedContainer => ({ id, running: true, upForMs: 5000, ip: '', ports: [], readinessProbe: execProbe });
+    await prober.tick([make('old')]);
+    now += 5000; // 'old' is due again
+    await prober.tick([make('old'), make('new')], { onlyNew: true });
+    assert.deepEqual(probed, ['old', 'new']);
+    await prober.tick([make('old'), make('new')]);
+    assert.deepEqual(probed, ['old', 'new', 'old'], 'the loop runs what is due');
+  });
 });
+

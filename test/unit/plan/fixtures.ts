@@ -4,6 +4,7 @@ import {
   type ConfigMapResource,
   type Container,
   type DeploymentResource,
+  type DaemonSetResource,
   type DesiredState,
   type Meta,
   type NamespaceResource,
@@ -92,6 +93,20 @@ export function statefulSet(
     volumeClaimTemplates: (opts.claims ?? []).map((c) => ({ name: c, accessModes: ['ReadWriteOnce'] })),
     podManagementPolicy: 'OrderedReady',
     updateStrategy: { type: 'RollingUpdate', partition: opts.partition ?? 0 },
+    minReadySeconds: 0,
+    progressDeadlineSeconds: 600,
+    templateHash: '',
+  };
+}
+
+export function daemonSet(name: string, spec: PodSpec, updateStrategy: DaemonSetResource['updateStrategy'] = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 }): DaemonSetResource {
+  const labels = { app: name };
+  return {
+    kind: 'DaemonSet',
+    meta: meta(name),
+    selector: { matchLabels: labels, matchExpressions: [] },
+    template: { labels, annotations: {}, spec },
+    updateStrategy,
     minReadySeconds: 0,
     progressDeadlineSeconds: 600,
     templateHash: '',

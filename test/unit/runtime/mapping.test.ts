@@ -121,7 +121,7 @@ describe('runtime/mapping', () => {
       Actor: { ID: 'abc', Attributes: { name: 'web-1', image: 'img', exitCode: '1', 'io.berth.instance': 'i' } },
       time: 1700000000,
     });
-    assert.deepStrictEqual(e, { type: 'container', action: 'die', id: 'abc', labels: { 'io.berth.instance': 'i' }, time: 1700000000 });
+    assert.deepStrictEqual(e, { type: 'container', action: 'die', id: 'abc', labels: { 'io.berth.instance': 'i' }, time: 1700000000, exitCode: 1 });
   });
 
   it('ignores event types berth does not know', () => {

@@ -48,6 +48,12 @@ const CASES: Case[] = [
       '43:7 spec.template.spec.schedulerName [schema.ignored-field]',
     ],
   },
+  {
+    fixture: 'daemonset-fluentd.yaml',
+    documents: 1,
+    warnings: ['18:7 spec.template.spec.tolerations [schema.ignored-field]', '29:11 spec.template.spec.containers[0].resources.requests [schema.requests-only]'],
+  },
+  { fixture: 'ingress-examples.yaml', documents: 5, warnings: ['86:3 spec.parameters [schema.ignored-field]'] },
 ];
 
 describe('schema: valid manifests', () => {

@@ -1,0 +1,3 @@
+export { describe, type DescribeRequest } from './gather';
+export { renderDescribed, formatProbe, age } from './render';
+export type { Described, DescribeKind } from './types';

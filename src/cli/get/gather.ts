@@ -1,0 +1,51 @@
+/**
+ * What `berth get` reads: the engine (observe: labels alone), the terminating ledger of the
+ * state directory (rollout/terminating.ts), the Service proxies' own acknowledgements and
+ * berth's kernel rules (--proxy-mode kernel).
+ */
+import { observe } from '../../observe';
+import type { ObservedPod } from '../../observe/types';
+import { endpointRows, ProxySupervisor, type EndpointRow } from '../../proxy';
+import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
+import type { Runtime } from '../../runtime/types';
+import type { EngineOptions } from '../options';
+import { kernelStatusOf } from '../../traffic/kernelTargets';
+import { byName, podRow, serviceRows, workloadRows, type Sections, type ServiceRow, type What } from './rows';
+
+export async function gather(rt: Runtime, eng: EngineOptions, what: What, namespace: string | undefined, now: number): Promise<Sections> {
+  const observed = splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list());
+  const inNamespace = <T extends ObservedPod>(p: T) => !namespace || p.namespace === namespace;
+  const pods = observed.pods.filter(inNamespace);
+  const terminating = (observed.terminating ?? []).filter(inNamespace);
+  const s: Sections = {};
+  if (what === 'pods' || what === 'all') s.pods = [...pods.map((p) => podRow(p, now)), ...terminating.map((p) => podRow(p, now, p.deadline))].sort(byName);
+  if (what === 'deployments' || what === 'all') s.deployments = workloadRows(pods, 'Deployment');
+  if (what === 'statefulsets' || what === 'all') s.statefulsets = workloadRows(pods, 'StatefulSet');
+  if (what === 'daemonsets' || what === 'all') s.daemonsets = workloadRows(pods, 'DaemonSet');
+  if (what === 'services' || what === 'endpoints' || what === 'all') s.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort(byName);
+  if (what === 'endpoints' || what === 'all') s.listeners = await listenerRows(eng, namespace);
+  return s;
+}
+
+/** Listeners of the instance's proxy (NodePort/LoadBalancer, and ClusterIP in their anchors), from its own acknowledgement. */
+async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  const kernel = await kernelStatusOf(eng.stateDir, eng.instance);
+  return [...endpointRows(status).map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' })), ...(kernel ? endpointRows(kernel) : [])]
+    .filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
+}
+
+/** A ClusterIP Service with an anchor: its ready endpoints are what the proxy forwards to in the anchor. */
+async function anchoredServiceRows(eng: EngineOptions, pods: readonly ObservedPod[]): Promise<ServiceRow[]> {
+  const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
+  // Kernel rules (--proxy-mode kernel) serve the listeners they hold.
+  const kernel = (await kernelStatusOf(eng.stateDir, eng.instance))?.listeners.filter((l) => l.bound) ?? [];
+  const served = [...(status.running ? status.listeners : []), ...kernel];
+  return pods
+    .filter((p) => p.kind === 'Service')
+    .map((a) => {
+      const mine = served.filter((l) => l.netns && l.service === `${a.namespace}/${a.owner}`);
+      const endpoints = [...new Set(mine.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
+      return { namespace: a.namespace, name: a.owner, endpoints };
+    });
+}

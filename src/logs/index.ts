@@ -1,0 +1,3 @@
+export { openLogs, type ContainerRef, type LogEvent, type LogRequest, type LogSession } from './session';
+export { formatLogLine, mergeByTime, parseSince, type LineFormat, type PodLogLine } from './format';
+export { defaultTail, parseLogTarget, resourceWord, selects, type LogSelector, type LogTarget, type LogTargetKind } from './target';

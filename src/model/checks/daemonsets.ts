@@ -1,0 +1,28 @@
+/**
+ * DaemonSet rules (Kubernetes' ValidateRollingUpdateDaemonSet): maxSurge and maxUnavailable
+ * not both zero. And, as for a surging Deployment, a host port cannot be held by the old and
+ * the new pod at once: with maxSurge > 0 the new pod would not start.
+ */
+import type { Problem } from '../../util/problems';
+import { problemAt, type Located, type Rule } from '../located';
+import type { DaemonSetResource, IntOrString } from '../types';
+
+function isZero(v: IntOrString): boolean {
+  return v === 0 || (typeof v === 'string' && /^0+%$/.test(v));
+}
+
+function daemonSetProblems(e: Located<DaemonSetResource>): Problem[] {
+  const s = e.resource.updateStrategy;
+  if (s.type !== 'RollingUpdate') return [];
+  const path = ['spec', 'updateStrategy', 'rollingUpdate'];
+  if (isZero(s.maxSurge) && isZero(s.maxUnavailable)) {
+    return [problemAt(e.doc, [...path, 'maxUnavailable'], 'error', 'strategy.invalid', 'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)')];
+  }
+  const hostPort = e.resource.template.spec.containers.some((c) => c.ports.some((p) => p.hostPort !== undefined));
+  if (!isZero(s.maxSurge) && hostPort) {
+    return [problemAt(e.doc, [...path, 'maxSurge'], 'warning', 'port.surge', 'a rolling update with maxSurge starts the new pod while the old one still holds its host port (use maxSurge: 0)')];
+  }
+  return [];
+}
+
+export const daemonSetRules: Rule = (m) => m.entries.flatMap((e) => (e.resource.kind === 'DaemonSet' ? daemonSetProblems(e as Located<DaemonSetResource>) : []));
