@@ -5,6 +5,8 @@
 import type { HealthCode, ResourceStatus } from '../api/types';
 import type { DesiredState, PodResource, WorkloadResource } from '../model/types';
 import { resourceKey } from '../model/types';
+import type { JobStatus } from '../jobs/status';
+import { jobHealth } from './jobs';
 import { daemonSetHealth } from './daemonset';
 
 /** A container that restarted this often since its pod was created is crash-looping. */
@@ -31,7 +33,8 @@ export interface WorkloadHealth extends ResourceStatus {
   key: string;
 }
 
-export function workloadHealth(desired: DesiredState, pods: readonly PodView[], now: number): WorkloadHealth[] {
+/** `jobs`: each Job's status by key (jobs/status.ts); a CronJob's own Jobs are not the commit's and are left out. */
+export function workloadHealth(desired: DesiredState, pods: readonly PodView[], now: number, jobs: ReadonlyMap<string, JobStatus> = new Map()): WorkloadHealth[] {
   const byOwner = new Map<string, PodView[]>();
   for (const p of pods) byOwner.set(p.ownerKey, [...(byOwner.get(p.ownerKey) ?? []), p]);
   const of = (k: string) => byOwner.get(k) ?? [];
@@ -39,6 +42,7 @@ export function workloadHealth(desired: DesiredState, pods: readonly PodView[], 
     ...desired.pods.map((p) => podHealth(p, of(resourceKey(p)))),
     ...desired.deployments.map((d) => deploymentHealth(d, of(resourceKey(d)), now)),
     ...desired.statefulSets.map((s) => statefulSetHealth(s, of(resourceKey(s)), now)),
+    ...desired.jobs.filter((j) => !j.createdBy).map((j) => jobHealth(j, jobs.get(resourceKey(j)))),
     ...desired.daemonSets.map((s) => daemonSetHealth(s, of(resourceKey(s)), now)),
   ];
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { referencedObjects } from './refs';
-import type { ConfigMapResource, DesiredState, PodTemplate, SecretResource } from './types';
+import type { ConfigMapResource, DesiredState, JobSpec, PodTemplate, SecretResource } from './types';
 
 /** JSON with object keys sorted and `undefined` members left out: equal values, equal text. */
 export function canonicalJson(value: unknown): string {
@@ -70,4 +70,16 @@ export function assignHashes(desired: DesiredState): void {
     pod.specHash = hashWith({ labels: pod.meta.labels, annotations: pod.meta.annotations, spec: pod.spec }, pod.meta.namespace, lookup);
   }
   for (const w of [...desired.deployments, ...desired.statefulSets, ...desired.daemonSets]) w.templateHash = hashWith(w.template, w.meta.namespace, lookup);
+  for (const j of [...desired.jobs, ...desired.cronJobs.map((c) => c.jobTemplate.spec)]) j.templateHash = hashJobSpec(j);
+}
+
+/**
+ * What makes a Job's run: its pod template, completions, completionMode and backoffLimit.
+ * Unlike a Deployment's, the content of the ConfigMaps/Secrets it uses is left out: a Job
+ * object in Kubernetes does not change when they do, and nothing runs again (docs/jobs.md).
+ * parallelism, activeDeadlineSeconds and ttlSecondsAfterFinished apply to the run in place.
+ */
+export function hashJobSpec(j: JobSpec): string {
+  const t = j.template;
+  return shortHash(canonicalJson({ template: { labels: t.labels, annotations: t.annotations, spec: t.spec }, completions: j.completions ?? null, completionMode: j.completionMode, backoffLimit: j.backoffLimit }));
 }

@@ -37,6 +37,8 @@ function collect(entries: readonly Located[]): DesiredState {
     Pod: d.pods,
     Deployment: d.deployments,
     StatefulSet: d.statefulSets,
+    Job: d.jobs,
+    CronJob: d.cronJobs,
     DaemonSet: d.daemonSets,
     Ingress: d.ingresses,
     IngressClass: d.ingressClasses,

@@ -4,7 +4,7 @@
  */
 import type { ManifestDoc, PathSegment } from '../manifests/types';
 import { fieldPath, type Problem, type Severity } from '../util/problems';
-import type { Container, DesiredState, Kind, PodSpec, Resource, SourceRef, Volume, WorkloadResource } from './types';
+import type { Container, CronJobResource, DesiredState, Kind, PodSpec, Resource, SourceRef, Volume, WorkloadResource } from './types';
 
 export interface Located<R extends Resource = Resource> {
   resource: R;
@@ -42,7 +42,7 @@ export function describe(r: { kind: Kind; meta: { namespace: string; name: strin
 
 /** A pod spec wherever it stands: a Pod's own spec, or the template of a Deployment/StatefulSet. */
 export interface PodSite {
-  owner: WorkloadResource;
+  owner: WorkloadResource | CronJobResource;
   doc: ManifestDoc;
   namespace: string;
   labels: Record<string, string>;
@@ -113,6 +113,11 @@ export function podSites(entries: readonly Located[]): PodSite[] {
         claimTemplates: r.kind === 'StatefulSet' ? r.volumeClaimTemplates.map((v) => v.name) : [],
         volumeIndexes: documentVolumeIndexes(doc, specPath, r.template.spec.volumes),
       });
+    } else if (r.kind === 'Job' || r.kind === 'CronJob') {
+      const specPath = r.kind === 'Job' ? ['spec', 'template', 'spec'] : ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
+      const t = r.kind === 'Job' ? r.template : r.jobTemplate.spec.template;
+      const replicas = r.kind === 'Job' ? r.parallelism : r.jobTemplate.spec.parallelism;
+      out.push({ owner: r, doc, namespace: r.meta.namespace, labels: t.labels, spec: t.spec, specPath, replicas, claimTemplates: [], volumeIndexes: documentVolumeIndexes(doc, specPath, t.spec.volumes) });
     }
   }
   return out;

@@ -14,6 +14,8 @@ export type Kind =
   | 'ConfigMap'
   | 'Secret'
   | 'PersistentVolumeClaim'
+  | 'Job'
+  | 'CronJob'
   | 'Ingress'
   | 'IngressClass';
 
@@ -29,9 +31,11 @@ export const KINDS: readonly Kind[] = [
   'DaemonSet',
   'Ingress',
   'IngressClass',
+  'Job',
+  'CronJob',
 ];
 
-export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
+export type WorkloadKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Job';
 
 export interface SourceRef {
   file: string;
@@ -255,6 +259,46 @@ export interface StatefulSetResource {
   templateHash: string;
 }
 
+/** What a Job runs; a CronJob's jobTemplate holds the same (docs/jobs.md). */
+export interface JobSpec {
+  /** undefined: a work queue (done when one pod succeeded and none runs), as Kubernetes without completions. */
+  completions?: number;
+  parallelism: number; // 1
+  backoffLimit: number; // 6
+  activeDeadlineSeconds?: number;
+  ttlSecondsAfterFinished?: number;
+  completionMode: 'NonIndexed' | 'Indexed';
+  suspend: boolean;
+  /** restartPolicy is Never or OnFailure (checked when normalising). */
+  template: PodTemplate;
+  /**
+   * Hash of what makes a run: the pod template (with the ConfigMaps/Secrets it uses),
+   * completions, completionMode and backoffLimit. A new hash is a new run (docs/jobs.md).
+   */
+  templateHash: string;
+}
+
+export interface JobResource extends JobSpec {
+  kind: 'Job';
+  meta: Meta;
+  /** A Job a CronJob created: its name and the schedule time it ran for (unix ms); `remove`: discarded by it. */
+  createdBy?: { cronJob: string; scheduledTime: number; remove?: boolean };
+}
+
+export interface CronJobResource {
+  kind: 'CronJob';
+  meta: Meta;
+  /** Five fields (or a @macro); six (seconds first) only as a berth extension, with a warning. */
+  schedule: string;
+  timeZone?: string;
+  concurrencyPolicy: 'Allow' | 'Forbid' | 'Replace';
+  suspend: boolean;
+  startingDeadlineSeconds?: number;
+  successfulJobsHistoryLimit: number; // 3
+  failedJobsHistoryLimit: number; // 1
+  jobTemplate: { labels: Record<string, string>; annotations: Record<string, string>; spec: JobSpec };
+}
+
 /**
  * One pod on this host (a multi-host engine would run one per node). Kubernetes' defaults:
  * RollingUpdate with maxUnavailable 1, maxSurge 0.
@@ -304,11 +348,13 @@ export type Resource =
   | DeploymentResource
   | StatefulSetResource
   | ServiceResource
+  | JobResource
+  | CronJobResource
   | DaemonSetResource
   | IngressResource
   | IngressClassResource;
 
-export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource | DaemonSetResource;
+export type WorkloadResource = PodResource | DeploymentResource | StatefulSetResource | DaemonSetResource | JobResource;
 
 /** Everything a revision declares, by kind, each list sorted by namespace then name. */
 export interface DesiredState {
@@ -320,6 +366,8 @@ export interface DesiredState {
   pods: PodResource[];
   deployments: DeploymentResource[];
   statefulSets: StatefulSetResource[];
+  jobs: JobResource[];
+  cronJobs: CronJobResource[];
   daemonSets: DaemonSetResource[];
   ingresses: IngressResource[];
   ingressClasses: IngressClassResource[];
@@ -344,6 +392,8 @@ export function allResources(d: DesiredState): Resource[] {
     ...d.pods,
     ...d.deployments,
     ...d.statefulSets,
+    ...d.jobs,
+    ...d.cronJobs,
     ...d.daemonSets,
     ...d.ingresses,
     ...d.ingressClasses,
@@ -351,5 +401,5 @@ export function allResources(d: DesiredState): Resource[] {
 }
 
 export function emptyDesiredState(): DesiredState {
-  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], daemonSets: [], ingresses: [], ingressClasses: [] };
+  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], daemonSets: [], ingresses: [], ingressClasses: [], jobs: [], cronJobs: [] };
 }

@@ -26,6 +26,7 @@ import { EndpointPublisher } from '../traffic/publisher';
 import { openLogs } from '../logs';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import type { ForwardingModes } from '../proxy/kernel/mode';
+import { CronScheduler } from '../jobs/scheduler';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
@@ -89,8 +90,12 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
     const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
+    // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
+    const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
+    closers.push({ close: async () => cronScheduler.stop() });
     const applier = new EngineApplier(runtime, {
       ...publisher.hooks(),
+      cronScheduler,
       serviceAnchors,
       probeLoop: true,
       instance: opts.instance,

@@ -32,6 +32,8 @@ export function resolveEnv(c: Container, pod: DesiredPod, lookup: ConfigLookup, 
     const resolved = resolveOne(e, pod, vars, lookup, (m) => warnings.add(`${where}: env ${e.name}: ${m}`));
     if (resolved) vars.set(e.name, resolved);
   }
+  // Kubernetes appends it to every container of an Indexed Job's pod.
+  if (pod.completionIndex !== undefined && !vars.has('JOB_COMPLETION_INDEX')) vars.set('JOB_COMPLETION_INDEX', { value: String(pod.completionIndex), secret: false });
   const env: string[] = [];
   const secretEnv: string[] = [];
   for (const [name, v] of vars) {

@@ -14,6 +14,8 @@ import { claimTemplateName, deploymentPodName, statefulSetPodName } from './name
 import type { DesiredPod } from './types';
 import type { Warnings } from './warnings';
 import { anchorPods } from './anchors';
+import { jobPods } from '../jobs/pods';
+import type { JobStatus } from '../jobs/status';
 import { fromDaemonSet } from './daemonset';
 
 /**
@@ -48,12 +50,18 @@ export function takenNames(observed: { pods: readonly Named[]; terminating?: rea
   return { live: new Set(observed.pods.map(id)), terminating: new Set((observed.terminating ?? []).map(id)), byOwner };
 }
 
-export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean; taken?: TakenNames } = {}): DesiredPod[] {
+/** `jobs`: each Job's status (jobs/status.ts) by key; a Job without one has no pods here. */
+export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean; taken?: TakenNames; jobs?: ReadonlyMap<string, JobStatus> } = {}): DesiredPod[] {
   const taken = opts.taken ?? NO_NAMES;
+  const allTaken = new Set([...taken.live, ...taken.terminating]);
   const all = [
     ...desired.pods.map(fromPod),
     ...desired.deployments.flatMap((d) => fromDeployment(d, taken)),
     ...desired.statefulSets.flatMap(fromStatefulSet),
+    ...desired.jobs.flatMap((j) => {
+      const status = opts.jobs?.get(resourceKey(j));
+      return status ? jobPods(j, status, allTaken) : [];
+    }),
     ...desired.daemonSets.map((ds) => fromDaemonSet(ds, taken)),
     ...(opts.serviceAnchors ? anchorPods(desired) : []),
   ];

@@ -30,6 +30,8 @@ export interface PodIdentity {
   owner: string;
   specHash: string;
   ordinal?: number;
+  /** A Job's completions, for `berth get jobs` (labels alone); never compared. */
+  jobCompletions?: number;
 }
 
 export function containerLabels(ctx: PlanContext, pod: PodIdentity, container: string): Labels {
@@ -38,8 +40,12 @@ export function containerLabels(ctx: PlanContext, pod: PodIdentity, container: s
   labels[LABEL.container] = container;
   labels[LABEL.specHash] = pod.specHash;
   if (pod.ordinal !== undefined) labels[LABEL.ordinal] = String(pod.ordinal);
+  if (pod.jobCompletions !== undefined) labels[JOB_COMPLETIONS_LABEL] = String(pod.jobCompletions);
   return labels;
 }
+
+/** On a Job's pods: its completions (see PodIdentity.jobCompletions). */
+export const JOB_COMPLETIONS_LABEL = 'io.berth.job-completions';
 
 /** A PVC volume: owner is the claim, or the StatefulSet for a volumeClaimTemplate's claim. */
 export function claimLabels(ctx: PlanContext, namespace: string, owner: string, ordinal?: number): Labels {

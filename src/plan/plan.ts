@@ -28,12 +28,14 @@ import type { Action, DesiredPod, HeldCreate, Plan, PlanContext, PodPair } from 
 import type { ClaimVolume } from './volumes';
 import { Warnings } from './warnings';
 import { anchorPods } from './anchors';
+import { jobStatuses } from '../jobs/status';
 
 export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanContext): Plan {
   checkInstance(ctx.instance);
   const warnings = new Warnings();
   const lookup = configLookup(desired);
-  const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors, taken: takenNames(observed) });
+  const jobs = ctx.jobs ?? jobStatuses(desired.jobs, observed.pods, new Map(), undefined);
+  const pods = expandPods(desired, warnings, { serviceAnchors: ctx.serviceAnchors, taken: takenNames(observed), jobs });
   const built = new Map<DesiredPod, BuiltPod>(pods.map((d) => [d, buildPodOnce(d, desired, ctx, lookup, warnings)]));
   for (const w of serviceWarnings(desired.services, pods, ctx.serviceAnchors === true)) warnings.add(w);
   const pairs = pairPods(pods, observed.pods, declaredWorkloads(desired));
@@ -75,7 +77,7 @@ function holdCreatesOfTakenNames(pa: PodActions, observed: ObservedState): HeldC
 function declaredWorkloads(d: DesiredState): Map<string, string> {
   const out = new Map<string, string>();
   for (const p of d.pods) out.set(resourceKey(p), p.specHash);
-  for (const w of templatedWorkloads(d)) out.set(resourceKey(w), w.templateHash);
+  for (const w of [...templatedWorkloads(d), ...d.jobs]) out.set(resourceKey(w), w.templateHash);
   for (const a of anchorPods(d)) out.set(a.key, a.specHash);
   return out;
 }
@@ -84,7 +86,7 @@ function declaredWorkloads(d: DesiredState): Map<string, string> {
 function gracePeriods(d: DesiredState): Map<string, number> {
   const out = new Map<string, number>();
   for (const p of d.pods) out.set(resourceKey(p), p.spec.terminationGracePeriodSeconds);
-  for (const w of templatedWorkloads(d)) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
+  for (const w of [...templatedWorkloads(d), ...d.jobs]) out.set(resourceKey(w), w.template.spec.terminationGracePeriodSeconds);
   return out;
 }
 
@@ -139,7 +141,7 @@ function remainingPods(pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: 
 function removeEmptyDirs(d: DesiredState, pods: DesiredPod[], pairs: PodPair[], pa: PodActions, o: ObservedState, ctx: PlanContext): Action[] {
   const remaining = remainingPods(pods, pairs, pa, o);
   const removedWithPod = new Set(pa.removals.flatMap((r) => r.volumes));
-  const owners = new Set([...d.pods, ...templatedWorkloads(d)].map((w) => `${w.meta.namespace}/${w.meta.name}`));
+  const owners = new Set([...d.pods, ...[...templatedWorkloads(d), ...d.jobs]].map((w) => `${w.meta.namespace}/${w.meta.name}`));
   const out: Action[] = [];
   for (const v of o.volumes) {
     const l = v.labels;

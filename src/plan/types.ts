@@ -5,6 +5,7 @@
 import type { PodSpec, WorkloadKind } from '../model/types';
 import type { ObservedPod } from '../observe/types';
 import type { ContainerCreateSpec, Labels } from '../runtime/types';
+import type { JobStatus } from '../jobs/status';
 
 export interface PlanContext {
   /** `io.berth.instance`; lowercase letters, digits and '-' (so Docker names never collide). */
@@ -29,6 +30,11 @@ export interface PlanContext {
    * of aliases on the selected pods; berth's proxy forwards from its network namespace.
    */
   serviceAnchors?: boolean;
+  /**
+   * Each Job's status by key (jobs/status.ts), with the clock and the records of finished
+   * runs; absent: judged from the observed pods alone, without a clock.
+   */
+  jobs?: ReadonlyMap<string, JobStatus>;
 }
 
 /** What owns a desired pod: a workload, or a Service (its anchor). */
@@ -59,8 +65,14 @@ export interface DesiredPod {
   subdomain?: string;
   /** Pod volume name -> claim name, for StatefulSet volumeClaimTemplates. */
   claimTemplates: Record<string, string>;
-  /** false for StatefulSet pods held back by `OnDelete` or below `partition`. */
+  /** false for StatefulSet pods held back by `OnDelete` or below `partition`, and for Job pods. */
   replaceOnSpecChange: boolean;
+  /** A Job's backoffLimit: restartPolicy OnFailure restarts a container at most this often (0: never). */
+  restartLimit?: number;
+  /** A Job's completions (a label for `berth get jobs`). */
+  jobCompletions?: number;
+  /** An Indexed Job's pod: its index, in the env as JOB_COMPLETION_INDEX (also as `ordinal`). */
+  completionIndex?: number;
 }
 
 /** Pairing (which pods should exist) kept apart from ordering, so a rollout planner can reuse it. */

@@ -42,7 +42,7 @@ const MAX_SUPERSEDED = 100;
 const FETCH_REUSE_MS = 5000;
 
 function onlyRolloutWakeups(reasons: readonly string[]): boolean {
-  return reasons.length > 0 && reasons.every((r) => r === 'resync' || r === 'terminated' || r === 'readiness' || r.startsWith('engine-'));
+  return reasons.length > 0 && reasons.every((r) => r === 'resync' || r === 'terminated' || r === 'readiness' || r === 'job' || r.startsWith('engine-'));
 }
 
 interface Running {

@@ -14,6 +14,8 @@ import { Warnings } from '../plan/warnings';
 import type { Action, DesiredPod, HeldCreate, PlanContext, RemovePodAction } from '../plan/types';
 import type { ObservedState, TerminatingPod } from '../observe/types';
 import type { DesiredState } from '../model/types';
+import { JobController } from '../jobs/controller';
+import type { CronScheduler } from '../jobs/scheduler';
 import { LABEL, type PullProgress, type Runtime } from '../runtime/types';
 import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
 import type { TerminatingStatus } from '../api/types';
@@ -65,9 +67,11 @@ export interface ApplierOptions {
   onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): Promise<void> | void;
   /** Rollout steps held back this turn and why (empty when nothing waits). */
   onWait?(held: HeldStep[]): void;
-  /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed. */
-  onWake?(reason: 'terminated' | 'readiness'): void;
+  /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed, a Job's deadline or TTL came. */
+  onWake?(reason: 'terminated' | 'readiness' | 'job'): void;
   now?: () => number;
+  /** `berth run` only: CronJobs start Jobs on their schedules (jobs/scheduler.ts). */
+  cronScheduler?: CronScheduler;
 }
 
 /** What one target (revision + mode) has done so far. */
@@ -96,6 +100,8 @@ export class EngineApplier implements Applier {
   private readonly now: () => number;
   private readonly terminator: Terminator;
   private readonly progressStore: ProgressStore;
+  private readonly jobControl: JobController;
+  private cronHealth: WorkloadHealth[] = [];
   /** The desired state of the last step, watched between steps by probe(). */
   private current?: DesiredState;
   private stepping = false;
@@ -109,6 +115,7 @@ export class EngineApplier implements Applier {
     this.now = opts.now ?? Date.now;
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
+    this.jobControl = new JobController(opts.stateDir, opts.instance, () => opts.onWake?.('job'), opts.cronScheduler, opts.log);
     this.secretFiles = new SecretFiles(opts.secretsDir, opts.instance);
     this.terminator = new Terminator({
       runtime,
@@ -124,7 +131,7 @@ export class EngineApplier implements Applier {
   /** Health of each workload, with the rollout step it waits on, as of the last look. */
   resources(): WorkloadHealth[] {
     const held = new Map(this.held.map((h) => [h.key, h.reason]));
-    return this.health.map((h) => (held.has(h.key) ? { ...h, waiting: held.get(h.key) } : h));
+    return [...this.health, ...this.cronHealth].map((h) => (held.has(h.key) ? { ...h, waiting: held.get(h.key) } : h));
   }
 
   /** Pods terminating as of the last look, with the seconds left before they are killed. */
@@ -196,20 +203,25 @@ export class EngineApplier implements Applier {
     const last = this.lastObserved;
     if (!last || this.engineDirty || this.now() - last.at > RELIST_MS) return undefined;
     if ((last.state.terminating ?? []).length > 0 || this.held.length > 0) return undefined;
-    return this.lastViews.every((v) => v.running && v.ready) ? last.state : undefined;
+    // A finished Job's pods stay exited: only an engine event (already counted) changes them.
+    return this.lastViews.every((v) => (v.running && v.ready) || this.jobControl.finished(v.ownerKey)) ? last.state : undefined;
   }
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
-  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[] }> {
+  /** `full`: `desired` with the Jobs its CronJobs made (what is planned). */
+  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
     const observed = opts.reuse ?? (await this.listEngine());
-    const pods = expandPods(desired, new Warnings(), { taken: takenNames(observed) });
+    const full = await this.jobControl.expand(desired);
+    const jobs = await this.jobControl.judge(full, observed, this.now());
+    const pods = expandPods(full, new Warnings(), { taken: takenNames(observed), jobs });
     const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
-    this.health = workloadHealth(desired, views, this.now());
+    this.health = workloadHealth(desired, views, this.now(), jobs);
+    this.cronHealth = await this.jobControl.cronHealth(desired, full);
     this.terminatingPods = observed.terminating ?? [];
     this.lastViews = views;
     this.current = desired;
     await this.opts.onViews?.(desired, observed, views);
-    return { observed, views, pods };
+    return { observed, views, pods, full };
   }
 
   private async listEngine(): Promise<ObservedState> {
@@ -249,19 +261,26 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors };
-    const { observed, views, pods } = await this.look(desired);
+    const { observed, views, pods, full } = await this.look(desired);
     await this.secretFiles.prune(observed); // Secret files go with their pod
+    // A CronJob started or discarded a Job: look again at once, with it.
+    if (await this.jobControl.cronTurn(desired, observed, this.now())) return { type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs: 0 };
+    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses };
     this.opts.onHealth?.(this.health);
-    const planned = plan(desired, observed, ctx);
+    const planned = plan(full, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);
-    const step = rolloutStep(pending, desired, observed.pods, readinessOf(views, desired, this.now()), observed.terminating);
+    const step = rolloutStep(pending, full, observed.pods, readinessOf(views, desired, this.now()), observed.terminating);
     this.held = [...step.held, ...heldForNames(planned.held, this.now())];
     this.opts.onWait?.(this.held);
     if (mode !== 'self-heal' && run.clock.observe(views, step.actions, this.now())) await this.progressStore.save(run.clock.state());
     if (mode !== 'self-heal') {
       const degraded = this.health.filter((h) => h.health === 'Degraded');
-      if (degraded.length > 0) return this.failed(run, desired, degraded, 'is degraded');
+      if (degraded.length > 0) {
+        // A failed Job's active pods go whatever becomes of the commit, as Kubernetes deletes them.
+        const jobCleanup = step.actions.filter((a) => a.type === 'remove-pod' && this.jobControl.statuses.get(a.key)?.phase === 'Failed');
+        if (jobCleanup.length > 0) await runStep(jobCleanup, { runtime: this.runtime, images: run.images, onAction: this.opts.onAction, terminate: (p) => this.terminator.begin(p), concurrency: this.opts.concurrency });
+        return this.failed(run, desired, degraded, 'is degraded');
+      }
     }
     const progressing = (requeueAfterMs: number): StepOutcome => ({ type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs });
     if (step.actions.length > 0) {

@@ -77,6 +77,8 @@ export interface ContainerCreateSpec {
   memoryBytes?: number;
   nanoCpus?: number;
   restartPolicy: 'no' | 'always' | 'on-failure' | 'unless-stopped';
+  /** With `on-failure`: restart at most this often (absent: without limit). */
+  maxRetries?: number;
   privileged: boolean;
   capAdd: string[];
   capDrop: string[];

@@ -23,6 +23,7 @@ export type Anchor =
   | 'servicePort'
   | 'pvcSpec'
   | 'statefulSetSpec'
+  | 'jobSpec'
   | 'daemonSetSpec'
   | 'ingressClassSpec'
   | 'namespaceSpec';
@@ -84,6 +85,8 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('pvcSpec', 'resources.limits'),
   ...ignored('statefulSetSpec', 'revisionHistoryLimit', 'ordinals'),
   ...ignored('namespaceSpec', 'finalizers'),
+  ...ignored('jobSpec', 'selector', 'manualSelector', 'podReplacementPolicy', 'managedBy'),
+  ...rules('unsupported', 'this Job field is not supported by berth yet (see docs/jobs.md)')('jobSpec', 'podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'),
   ...ignored('daemonSetSpec', 'revisionHistoryLimit'),
   ...ignored('ingressClassSpec', 'parameters'),
 ];
@@ -95,12 +98,16 @@ const WORKLOAD_POD_SPEC: Partial<Record<Kind, Pattern>> = {
   Pod: ['spec'],
   Deployment: ['spec', 'template', 'spec'],
   StatefulSet: ['spec', 'template', 'spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
   DaemonSet: ['spec', 'template', 'spec'],
 };
 
 const TEMPLATE_METADATA: Partial<Record<Kind, Pattern>> = {
   Deployment: ['spec', 'template', 'metadata'],
   StatefulSet: ['spec', 'template', 'metadata'],
+  Job: ['spec', 'template', 'metadata'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'metadata'],
   DaemonSet: ['spec', 'template', 'metadata'],
 };
 
@@ -130,6 +137,7 @@ export function anchorPatterns(kind: Kind): Record<Anchor, Pattern[]> {
     servicePort: kind === 'Service' ? [['spec', 'ports', '[]']] : [],
     pvcSpec: kind === 'PersistentVolumeClaim' ? [['spec']] : below(claimTemplates, ['spec']),
     statefulSetSpec: kind === 'StatefulSet' ? [['spec']] : [],
+    jobSpec: kind === 'Job' ? [['spec']] : kind === 'CronJob' ? [['spec', 'jobTemplate', 'spec']] : [],
     daemonSetSpec: kind === 'DaemonSet' ? [['spec']] : [],
     ingressClassSpec: kind === 'IngressClass' ? [['spec']] : [],
     namespaceSpec: kind === 'Namespace' ? [['spec']] : [],

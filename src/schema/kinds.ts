@@ -13,6 +13,8 @@ export const API_VERSIONS: Readonly<Record<Kind, string>> = {
   PersistentVolumeClaim: 'v1',
   Deployment: 'apps/v1',
   StatefulSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
   DaemonSet: 'apps/v1',
   Ingress: 'networking.k8s.io/v1',
   IngressClass: 'networking.k8s.io/v1',

@@ -7,6 +7,7 @@ import { serviceAnchorsAvailable } from '../../traffic/anchors';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
+import { previewJobs } from '../../jobs/controller';
 
 export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
@@ -24,7 +25,9 @@ export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>
         const revision = await contentRevision(dir);
         // Pods being terminated count toward nothing, as in apply (rollout/terminating.ts).
         const observed = await withEngine(eng, 'diff', false, async (rt) => splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()));
-        const p = plan(desired, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune, serviceAnchors: serviceAnchorsAvailable() });
+        // Jobs as the applier plans them: finished runs stay finished, CronJobs' Jobs are declared.
+        const { full, jobs } = await previewJobs(eng.stateDir, eng.instance, desired, observed, Date.now());
+        const p = plan(full, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune, serviceAnchors: serviceAnchorsAvailable(), jobs });
         if (raw.output === 'json') process.stdout.write(JSON.stringify(planToJSON(p), null, 2) + '\n');
         else {
           for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -10,6 +10,7 @@ import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
 import type { Runtime } from '../../runtime/types';
 import type { EngineOptions } from '../options';
 import { kernelStatusOf } from '../../traffic/kernelTargets';
+import { jobRows } from '../jobRows';
 import { byName, podRow, serviceRows, workloadRows, type Sections, type ServiceRow, type What } from './rows';
 
 export async function gather(rt: Runtime, eng: EngineOptions, what: What, namespace: string | undefined, now: number): Promise<Sections> {
@@ -22,6 +23,7 @@ export async function gather(rt: Runtime, eng: EngineOptions, what: What, namesp
   if (what === 'deployments' || what === 'all') s.deployments = workloadRows(pods, 'Deployment');
   if (what === 'statefulsets' || what === 'all') s.statefulsets = workloadRows(pods, 'StatefulSet');
   if (what === 'daemonsets' || what === 'all') s.daemonsets = workloadRows(pods, 'DaemonSet');
+  if (what === 'jobs' || what === 'all') s.jobs = jobRows(pods, now);
   if (what === 'services' || what === 'endpoints' || what === 'all') s.services = [...serviceRows(pods), ...(await anchoredServiceRows(eng, pods))].sort(byName);
   if (what === 'endpoints' || what === 'all') s.listeners = await listenerRows(eng, namespace);
   return s;

@@ -2,6 +2,7 @@
 import { stringify } from 'yaml';
 import type { EndpointRow } from '../../proxy';
 import { tableLines, type Column } from '../table';
+import type { JobRow } from '../jobRows';
 import type { AnyRow, PodRow, SectionName, Sections, ServiceRow, What, WorkloadRow } from './rows';
 
 export const FORMATS = ['text', 'wide', 'json', 'yaml', 'name'] as const;
@@ -16,6 +17,8 @@ export function columnsFor(section: SectionName, wide: boolean): Column<never>[]
       if (wide) cols.push(['IP', (r) => r.ip || '<none>'], ['TEMPLATE', (r) => r.specHash], ['CONTAINERS', (r) => r.containers.join(',')]);
       return cols as Column<never>[];
     }
+    case 'jobs':
+      return [['NAMESPACE', (r: JobRow) => r.namespace], ['NAME', (r: JobRow) => r.name], ['STATUS', (r: JobRow) => r.status], ['COMPLETIONS', (r: JobRow) => r.completions], ['DURATION', (r: JobRow) => r.duration], ['AGE', (r: JobRow) => r.age]] as Column<never>[];
     case 'listeners':
       return [['SERVICE', (r: EndpointRow) => r.service], ['LISTEN', (r: EndpointRow) => r.listen], ['STATE', (r: EndpointRow) => r.state], ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints]] as Column<never>[];
     case 'services':
@@ -30,7 +33,7 @@ export function columnsFor(section: SectionName, wide: boolean): Column<never>[]
 
 /** kubectl's `-o name`: `pod/web-1`, `deployment/web`; a listener as `listener/NS/SVC:PORT`. */
 export function nameOf(section: SectionName, r: AnyRow): string {
-  const kind = { pods: 'pod', deployments: 'deployment', statefulsets: 'statefulset', daemonsets: 'daemonset', services: 'service', listeners: 'listener' }[section];
+  const kind = { pods: 'pod', deployments: 'deployment', statefulsets: 'statefulset', daemonsets: 'daemonset', jobs: 'job', services: 'service', listeners: 'listener' }[section];
   return section === 'listeners' ? `${kind}/${(r as EndpointRow).service}` : `${kind}/${(r as { name: string }).name}`;
 }
 

@@ -6,8 +6,9 @@ import type { ObservedPod } from '../../observe/types';
 import { CLUSTER_DOMAIN } from '../../plan/aliases';
 import { secondsLeft } from '../../rollout/terminating';
 import type { EndpointRow } from '../../proxy';
+import type { JobRow } from '../jobRows';
 
-export const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'services', 'endpoints', 'all'] as const;
+export const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'services', 'endpoints', 'all'] as const;
 export type What = (typeof WHAT)[number];
 
 export interface PodRow {
@@ -48,11 +49,12 @@ export type Sections = {
   deployments?: WorkloadRow[];
   statefulsets?: WorkloadRow[];
   daemonsets?: WorkloadRow[];
+  jobs?: JobRow[];
   services?: ServiceRow[];
   listeners?: EndpointRow[];
 };
 export type SectionName = keyof Sections;
-export type AnyRow = PodRow | WorkloadRow | ServiceRow | EndpointRow;
+export type AnyRow = PodRow | WorkloadRow | ServiceRow | EndpointRow | JobRow;
 
 /** Identity of a row within its section, for watching (a row that changed, appeared, went). */
 export function rowKey(section: SectionName, r: AnyRow): string {

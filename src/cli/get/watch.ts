@@ -8,6 +8,7 @@ import type { Runtime } from '../../runtime/types';
 import { LABEL } from '../../runtime/types';
 import { renderChanged, type GetFormat } from './render';
 import type { EndpointRow } from '../../proxy';
+import type { JobRow } from '../jobRows';
 import { rowKey, type AnyRow, type PodRow, type SectionName, type Sections, type ServiceRow, type WorkloadRow } from './rows';
 
 /** A row that went, as the last line shows it: a pod `Deleted`, a workload with no pods. */
@@ -21,6 +22,8 @@ export function goneRow(section: SectionName, r: AnyRow): AnyRow {
       return { ...(r as ServiceRow), endpoints: [] };
     case 'listeners':
       return { ...(r as EndpointRow), state: 'removed', endpoints: '<none>' };
+    case 'jobs':
+      return { ...(r as JobRow), status: 'Deleted' } as unknown as AnyRow;
     default:
       return { ...(r as WorkloadRow), pods: 0, running: 0 };
   }

@@ -8,6 +8,7 @@ import { DocProblems, type Located } from '../located';
 import type { Kind, Resource } from '../types';
 import { normalizeConfigMap, normalizeNamespace, normalizePvc, normalizeSecret, normalizeService } from './objects';
 import { normalizeDeployment, normalizePod, normalizeStatefulSet } from './workloads';
+import { normalizeCronJob, normalizeJob } from './jobs';
 import { normalizeDaemonSet } from './daemonset';
 import { normalizeIngress, normalizeIngressClass } from './ingress';
 
@@ -20,6 +21,8 @@ const NORMALIZERS: Record<Kind, (p: DocProblems) => Resource> = {
   Pod: normalizePod,
   Deployment: normalizeDeployment,
   StatefulSet: normalizeStatefulSet,
+  Job: normalizeJob,
+  CronJob: normalizeCronJob,
   DaemonSet: normalizeDaemonSet,
   Ingress: normalizeIngress,
   IngressClass: normalizeIngressClass,

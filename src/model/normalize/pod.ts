@@ -72,14 +72,14 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
   return spec;
 }
 
-/** The pod template of a Deployment or StatefulSet, whose pods must restart Always. */
-export function normalizeTemplate(p: DocProblems, raw: unknown, path: Path): PodTemplate {
+/** The pod template of a Deployment or StatefulSet, whose pods must restart Always (a Job's: jobs.ts). */
+export function normalizeTemplate(p: DocProblems, raw: unknown, path: Path, onlyAlways = true): PodTemplate {
   const t = obj(raw);
   const md = obj(t.metadata);
   const specPath = [...path, 'spec'];
   const spec = normalizePodSpec(p, t.spec, specPath);
   const given = obj(t.spec).restartPolicy;
-  if (given !== undefined && given !== 'Always') {
+  if (onlyAlways && given !== undefined && given !== 'Always') {
     p.error([...specPath, 'restartPolicy'], 'pod.restart-policy', `restartPolicy "${String(given)}" is not allowed in a ${p.doc.body.kind} template (only "Always")`);
   }
   return { labels: strMap(md.labels), annotations: strMap(md.annotations), spec };

@@ -207,7 +207,7 @@ const FILES = new Map(fs.readdirSync(DIR).map((f) => [f, JSON.parse(fs.readFileS
 
 /** The schema object(s) each anchor of the table stands for. */
 const ANCHOR_SCHEMAS: Record<Anchor, string[]> = {
-  object: ['namespace.json#', 'pod.json#', 'deployment.json#', 'statefulset.json#', 'service.json#', 'persistentvolumeclaim.json#', 'daemonset.json#', 'ingress.json#', 'ingressclass.json#'],
+  object: ['namespace.json#', 'pod.json#', 'deployment.json#', 'statefulset.json#', 'service.json#', 'persistentvolumeclaim.json#', 'daemonset.json#', 'ingress.json#', 'ingressclass.json#', 'job.json#', 'cronjob.json#'],
   metadata: ['defs.json#/$defs/ObjectMeta'],
   podSpec: ['defs.json#/$defs/PodSpec'],
   container: ['defs.json#/$defs/Container'],
@@ -219,6 +219,7 @@ const ANCHOR_SCHEMAS: Record<Anchor, string[]> = {
   servicePort: ['service.json#/$defs/ServicePort'],
   pvcSpec: ['defs.json#/$defs/PersistentVolumeClaimSpec'],
   statefulSetSpec: ['statefulset.json#/$defs/StatefulSetSpec'],
+  jobSpec: ['job.json#/$defs/JobSpec'],
   namespaceSpec: ['namespace.json#/properties/spec'],
   daemonSetSpec: ['daemonset.json#/$defs/DaemonSetSpec'],
   ingressClassSpec: ['ingressclass.json#/$defs/IngressClassSpec'],

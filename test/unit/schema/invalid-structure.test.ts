@@ -81,7 +81,7 @@ metadata:
   name: web
 `,
     errors: [
-      't.yaml:2:7: kind: unknown kind "Deploymnet" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass [schema.kind]',
+      't.yaml:2:7: kind: unknown kind "Deploymnet" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob [schema.kind]',
     ],
   },
   {
@@ -91,7 +91,7 @@ metadata:
   name: web
 `,
     errors: [
-      't.yaml:1:1: kind: is required (berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass) [schema.required]',
+      't.yaml:1:1: kind: is required (berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob) [schema.required]',
     ],
   },
   {

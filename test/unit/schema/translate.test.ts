@@ -93,7 +93,7 @@ describe('schema: checkHeader', () => {
     [{ apiVersion: 'apps/v1', kind: 'Deployment' }, 'Deployment', []],
     [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, 'PersistentVolumeClaim', []],
     [{ apiVersion: 'extensions/v1beta1', kind: 'Deployment' }, 'Deployment', ['apiVersion "extensions/v1beta1" does not serve kind Deployment (use apps/v1)']],
-    [{ apiVersion: 'v1', kind: 'deployment' }, undefined, [`unknown kind "deployment" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass`]],
+    [{ apiVersion: 'v1', kind: 'deployment' }, undefined, [`unknown kind "deployment" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob`]],
     [{ apiVersion: 'v1', kind: 'Ingress' }, 'Ingress', ['apiVersion "v1" does not serve kind Ingress (use networking.k8s.io/v1)']],
     [{ apiVersion: 2, kind: 'Pod' }, 'Pod', ['apiVersion 2 does not serve kind Pod (use v1)']],
     ['just a string', undefined, ['must be a mapping of fields (apiVersion, kind, metadata, ...)']],
