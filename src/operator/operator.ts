@@ -25,6 +25,7 @@ import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
 import { openLogs } from '../logs';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
+import type { ForwardingModes } from '../proxy/kernel/mode';
 import { CronScheduler } from '../jobs/scheduler';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
@@ -58,6 +59,8 @@ export interface OperatorOptions {
   ingressPorts?: { http: number; https: number };
   /** Webhooks, Slack and commit statuses told of every outcome (src/notify). */
   notifications?: Omit<NotifierOptions, 'source' | 'log'>;
+  /** Who forwards Service traffic (resolved `--proxy-mode`; default userspace). */
+  proxyModes?: ForwardingModes;
 }
 
 export interface Operator {
@@ -83,8 +86,10 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
+    log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
+    for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
     // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
     const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
     closers.push({ close: async () => cronScheduler.stop() });

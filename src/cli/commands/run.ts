@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { proxyModeOption } from '../proxyMode';
+import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
@@ -24,6 +26,7 @@ interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   writeBack: boolean;
   resync: number;
   lbAddress: string;
+  proxyMode: ProxyModeOption;
   pauseImage: string;
   pauseCommand?: string;
   logFormat?: LogFormat;
@@ -45,6 +48,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .addOption(new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('BERTH_LOG_FORMAT'))
+    .addOption(proxyModeOption())
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30);
   addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
     run(async () => {
@@ -73,6 +77,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           lbAddress: raw.lbAddress,
           ingressPorts: ingressPorts(raw),
           notifications,
+          proxyModes: await resolveProxyModes(raw.proxyMode),
         },
         log,
       );
