@@ -12,21 +12,25 @@ import { EndpointPublisher } from '../traffic/publisher';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import type { PauseOptions } from './engine';
 import type { EngineOptions } from './options';
+import type { ForwardingModes } from '../proxy/kernel/mode';
 
 export interface TerminalApplierOptions extends PauseOptions {
   lbAddress: string;
   ingressPorts?: { http: number; https: number };
+  proxyModes: ForwardingModes;
   prune: boolean;
 }
 
 export function terminalApplier(runtime: Runtime, eng: EngineOptions, opts: TerminalApplierOptions): { applier: EngineApplier; serviceAnchors: boolean } {
   const serviceAnchors = serviceAnchorsAvailable();
+  for (const w of opts.proxyModes.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
   const publisher = new EndpointPublisher(runtime, {
     instance: eng.instance,
     stateDir: eng.stateDir,
     lbAddress: opts.lbAddress,
     ingressPorts: opts.ingressPorts,
     serviceAnchors,
+    modes: opts.proxyModes,
     log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
   });
   const applier = new EngineApplier(runtime, {

@@ -34,6 +34,7 @@ import { OperatorControls } from './controls';
 import { DashboardFeed } from './dashboard';
 import { operatorActions } from './actions';
 import { UsageSampler } from '../monitor/sampler';
+import type { ForwardingModes } from '../proxy/kernel/mode';
 import { CronScheduler } from '../jobs/scheduler';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
@@ -71,6 +72,8 @@ export interface OperatorOptions {
   ingressPorts?: { http: number; https: number };
   /** Webhooks, Slack and commit statuses told of every outcome (src/notify). */
   notifications?: Omit<NotifierOptions, 'source' | 'log'>;
+  /** Who forwards Service traffic (resolved `--proxy-mode`; default userspace). */
+  proxyModes?: ForwardingModes;
 }
 
 export interface Operator {
@@ -96,10 +99,12 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
+    log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
+    for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
     const controls = await OperatorControls.open(opts.stateDir, opts.instance);
     let feed: DashboardFeed | undefined;
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
     // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
     const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
     closers.push({ close: async () => cronScheduler.stop() });

@@ -12,86 +12,34 @@ import { hostNode } from '../util/host';
 import { plan } from '../plan';
 import { expandPods, takenNames } from '../plan/expand';
 import { Warnings } from '../plan/warnings';
-import type { Action, DesiredPod, HeldCreate, PlanContext, RemovePodAction } from '../plan/types';
+import type { DesiredPod, PlanContext } from '../plan/types';
 import type { ObservedState, TerminatingPod } from '../observe/types';
 import type { DesiredState } from '../model/types';
 import { JobController } from '../jobs/controller';
-import type { CronScheduler } from '../jobs/scheduler';
-import { LABEL, type PullProgress, type Runtime } from '../runtime/types';
+import { LABEL, type Runtime } from '../runtime/types';
 import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
 import type { TerminatingStatus } from '../api/types';
 import { Prober } from '../health/prober';
 import { workloadHealth, type PodView, type WorkloadHealth } from '../health/workload';
 import { BerthError, isBerthError, messageOf } from '../util/errors';
 import { sleep } from '../util/eventually';
-import { pathExists } from '../util/pathExists';
 import { ImageEnsurer, pullPolicies } from './images';
 import { podContexts, podViews } from './podViews';
 import { failureDetails, secretRedactor, summarizeAction } from './report';
 import { rolloutStep, type HeldStep } from './strategy';
 import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
+import { heldForNames, maxActingTurns, readyIds, withoutWrittenFiles } from './stepChecks';
 import { secondsLeft, TerminationLedger } from './terminating';
 import { Terminator } from './terminator';
+import { ListCache } from './listCache';
 import { SecretFiles } from '../secrets/tmpfs';
+import type { ApplierOptions, TargetRun } from './applierOptions';
 
-export interface ApplierOptions {
-  instance: string;
-  stateDir: string;
-  secretsDir?: string; // root of Secret files, a tmpfs (secrets/tmpfs.ts)
-  pauseImage: string;
-  pauseCommand?: string[];
-  prune: boolean;
-  /** ClusterIP Services get anchors (PlanContext.serviceAnchors). */
-  serviceAnchors?: boolean;
-  /** Time between looks at the engine while waiting for readiness. */
-  pollMs?: number;
-  /**
-   * probe() is called between steps (the operator's probe loop): steps then probe only pods
-   * never probed, and leave the periodic probes to the loop. Without it (`berth apply`)
-   * every step runs the probes that are due.
-   */
-  probeLoop?: boolean;
-  /** Independent actions of a step run at most this many at once (runStep.ts). */
-  concurrency?: number;
-  log(msg: string, fields?: Record<string, unknown>): void;
-  /** Progress for a terminal: each action as it starts, health after each look. */
-  onAction?(a: Action): void;
-  onHealth?(h: WorkloadHealth[]): void;
-  onPull?(image: string, p: PullProgress): void;
-  /**
-   * Before terminating pods are stopped (zero-downtime order): take them out of Service
-   * endpoints and let open connections drain, within their grace period. Then SIGTERM.
-   */
-  beforeRemove?(pods: RemovePodAction[]): Promise<void>;
-  /** Every look at the pods (each step, each probe()): for Service endpoints that follow readiness. */
-  onViews?(desired: DesiredState, observed: ObservedState, views: PodView[]): Promise<void> | void;
-  /** Rollout steps held back this turn and why (empty when nothing waits). */
-  onWait?(held: HeldStep[]): void;
-  /** Something a step may wait for happened: a pod finished terminating, a pod's readiness changed, a Job's deadline or TTL came. */
-  onWake?(reason: 'terminated' | 'readiness' | 'job'): void;
-  now?: () => number;
-  /** `berth run` only: CronJobs start Jobs on their schedules (jobs/scheduler.ts). */
-  cronScheduler?: CronScheduler;
-}
-
-/** What one target (revision + mode) has done so far. */
-interface TargetRun {
-  id: string;
-  clock: ProgressClock;
-  actions: number;
-  summary: string[];
-  /** Consecutive steps that acted without a wait in between (a loop that never settles is a bug). */
-  acting: number;
-  /** Each image is pulled at most once per target, however many steps create pods with it. */
-  images: ImageEnsurer;
-}
+export type { ApplierOptions } from './applierOptions';
 
 /** After a step that acted, look again this soon: the engine has something new to show. */
 const AFTER_ACTION_MS = 100;
-
-/** probe() lists the engine at least this often even when its events report nothing. */
-const RELIST_MS = 10_000;
 
 export class EngineApplier implements Applier {
   private health: WorkloadHealth[] = [];
@@ -108,12 +56,14 @@ export class EngineApplier implements Applier {
   private stepping = false;
   private run?: TargetRun;
   private readonly secretFiles: SecretFiles;
+  private readonly lists: ListCache;
 
   constructor(
     private readonly runtime: Runtime,
     private readonly opts: ApplierOptions,
   ) {
     this.now = opts.now ?? Date.now;
+    this.lists = new ListCache(this.now);
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
     this.jobControl = new JobController(opts.stateDir, opts.instance, () => opts.onWake?.('job'), opts.cronScheduler, opts.log);
@@ -186,32 +136,27 @@ export class EngineApplier implements Applier {
 
   /** The engine reported a change to this instance's objects (or its event stream broke): the next look lists again. */
   engineChanged(): void {
-    this.engineDirty = true;
+    this.lists.changed();
   }
 
   private lastViews: PodView[] = [];
-  private lastObserved?: { state: ObservedState; at: number };
-  private engineDirty = true;
 
   /**
-   * Whether probe() may probe the pods of the last list instead of listing again: nothing
-   * changed on the engine since (its events say), every pod was running and ready and none
-   * terminating (nothing whose state text or exit the look needs fresh), and the list is
-   * under RELIST_MS old. Between steps of a settled instance that turns three list calls a
-   * second into three per RELIST_MS; steps always list.
+   * What probe() may probe instead of listing again (listCache.ts): a fresh list, with every
+   * pod running and ready and none terminating or held (nothing whose state text or exit
+   * the look needs fresh).
    */
   private canReuseObserved(): ObservedState | undefined {
-    const last = this.lastObserved;
-    if (!last || this.engineDirty || this.now() - last.at > RELIST_MS) return undefined;
-    if ((last.state.terminating ?? []).length > 0 || this.held.length > 0) return undefined;
+    const last = this.lists.fresh();
+    if (!last || (last.terminating ?? []).length > 0 || this.held.length > 0) return undefined;
     // A finished Job's pods stay exited: only an engine event (already counted) changes them.
-    return this.lastViews.every((v) => (v.running && v.ready) || this.jobControl.finished(v.ownerKey)) ? last.state : undefined;
+    return this.lastViews.every((v) => (v.running && v.ready) || this.jobControl.finished(v.ownerKey)) ? last : undefined;
   }
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
   /** `full`: `desired` with the Jobs its CronJobs made (what is planned). */
   private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
-    const observed = opts.reuse ?? (await this.listEngine());
+    const observed = opts.reuse ?? (await this.lists.list(() => this.terminator.observe(this.opts.instance)));
     const full = await this.jobControl.expand(desired);
     const jobs = await this.jobControl.judge(full, observed, this.now());
     const pods = expandPods(full, new Warnings(), { taken: takenNames(observed), jobs });
@@ -223,15 +168,6 @@ export class EngineApplier implements Applier {
     this.current = desired;
     await this.opts.onViews?.(desired, observed, views);
     return { observed, views, pods, full };
-  }
-
-  private async listEngine(): Promise<ObservedState> {
-    const at = this.now();
-    // Cleared before the list: an event during it marks the result stale again.
-    this.engineDirty = false;
-    const state = await this.terminator.observe(this.opts.instance);
-    this.lastObserved = { state, at };
-    return state;
   }
 
   async step(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
@@ -329,34 +265,4 @@ export class EngineApplier implements Applier {
     const details = await failureDetails(this.runtime, this.opts.instance, desired, bad);
     return { type: 'failed', actions: run.actions, reason, details };
   }
-}
-
-/**
- * A step whose actions keep coming back step after step without a wait in between is a bug
- * (or a fight with someone else over the engine), not progress. A rolling update takes about
- * two steps per pod.
- */
-function maxActingTurns(desiredPods: number, observedPods: number): number {
-  return 10 + 3 * (desiredPods + observedPods);
-}
-
-/** Creations that wait for a terminating pod to give up its name, as held steps. */
-function heldForNames(held: readonly HeldCreate[], now: number): HeldStep[] {
-  const byKey = new Map<string, string[]>();
-  for (const h of held) byKey.set(h.key, [...(byKey.get(h.key) ?? []), `${h.pod} (${secondsLeft(h.deadline, now)} s left)`]);
-  return [...byKey].map(([key, pods]) => ({ key, reason: `waiting for terminating pod(s) to go: ${pods.join(', ')}`, suspended: false }));
-}
-
-function readyIds(views: readonly PodView[]): string {
-  return views
-    .filter((v) => v.ready)
-    .map((v) => `${v.namespace}/${v.name}`)
-    .sort()
-    .join(',');
-}
-
-/** write-files is planned every time (the planner cannot see files); drop those already written. */
-async function withoutWrittenFiles(actions: Action[]): Promise<Action[]> {
-  const written = await Promise.all(actions.map((a) => (a.type === 'write-files' ? pathExists(a.dir) : false)));
-  return actions.filter((_, i) => !written[i]);
 }

@@ -8,6 +8,9 @@
  * One process for all of them: a process per Service cost ~50 MB each (measured with
  * `npm run bench -- scale --operator`). Before pods are stopped they leave the table, the
  * proxy confirms, and open connections drain within the grace period; then SIGTERM.
+ * With --proxy-mode kernel (src/proxy/kernel) the listeners of host ports, of anchors or of
+ * both are nftables rules instead (KernelRouting takes its part of each table), drained by
+ * the conntrack table.
  */
 import type { Container, DesiredState } from '../model/types';
 import { resourceKey, templatedWorkloads } from '../model/types';
@@ -19,6 +22,8 @@ import { networkName } from '../plan/names';
 import { LABEL, type Runtime } from '../runtime/types';
 import { clusterListeners, endpointKey, serviceEndpoints, ProxySupervisor, type EndpointTable, type PodEndpointInput, type ProxyStatus } from '../proxy';
 import { AnchorPids, anchorProxyNames, netnsOf } from './anchors';
+import type { ForwardingModes } from '../proxy/kernel/mode';
+import { KernelRouting, leaveMode, mergeStatus } from './kernelTargets';
 import { ingressListeners, syncTlsFiles, tlsDirOf, withIngress, type TlsFile } from '../ingress';
 
 export interface PublisherOptions {
@@ -28,6 +33,8 @@ export interface PublisherOptions {
   lbAddress?: string;
   /** ClusterIP Services have anchors (PlanContext.serviceAnchors): serve them. */
   serviceAnchors: boolean;
+  /** Who forwards, for host ports and for anchors: the userspace proxy (default) or nftables rules (`--proxy-mode`). */
+  modes?: ForwardingModes;
   /** Host ports of the Ingress listeners (`--ingress-http-port`, `--ingress-https-port`; default 80 and 443). */
   ingressPorts?: { http: number; https: number };
   log(msg: string, fields?: Record<string, unknown>): void;
@@ -48,6 +55,7 @@ export class EndpointPublisher {
   private tlsFiles: ReadonlySet<string> = new Set();
   private readonly anchorPids: AnchorPids;
   private legacyChecked = false;
+  private readonly kernel: KernelRouting;
 
   constructor(
     runtime: Runtime,
@@ -55,6 +63,7 @@ export class EndpointPublisher {
   ) {
     this.supervisor = new ProxySupervisor({ stateDir: opts.stateDir, instance: opts.instance });
     this.anchorPids = new AnchorPids(async (id) => (await runtime.inspectContainer(id).catch(() => undefined))?.pid);
+    this.kernel = new KernelRouting(opts.stateDir, opts.instance, opts.modes);
   }
 
   /** The applier's onViews: publish the endpoints of what it just saw. */
@@ -65,7 +74,7 @@ export class EndpointPublisher {
     this.last = { desired, observed: observed.pods, inputs: podInputs(this.opts.instance, desired, observed.pods, views), anchors };
     await this.stopLegacyAnchorProxies();
     await this.publish(this.tableFor(this.inputs()));
-    this.lastStatus = await this.supervisor.status();
+    this.lastStatus = mergeStatus([await this.supervisor.status(), ...[await this.kernel.status()].filter((s): s is ProxyStatus => s !== undefined)]);
   }
 
   /** The proxies' listeners and endpoints as of the last update (undefined: none needed yet). */
@@ -95,9 +104,10 @@ export class EndpointPublisher {
         this.opts.log('the proxy did not confirm the endpoint change in time; stopping the pods anyway', { pods: [...leaving] });
       }
     }
-    const lingering = (await this.supervisor.status()).draining.map((d) => d.endpoint).filter((e) => ips.has(e.slice(0, e.lastIndexOf(':'))));
+    const draining = [...(await this.supervisor.status()).draining, ...((await this.kernel.status())?.draining ?? [])];
+    const lingering = draining.map((d) => d.endpoint).filter((e) => ips.has(e.slice(0, e.lastIndexOf(':'))));
     const endpoints = [...new Set([...inTable, ...lingering])];
-    if (endpoints.length > 0) await this.supervisor.drain(endpoints, graceMs);
+    if (endpoints.length > 0) await Promise.all([this.supervisor.drain(endpoints, graceMs), this.kernel.drain(endpoints, graceMs)]);
   }
 
   /** The applier hooks, failures logged: a proxy problem must not stop pods from being managed. */
@@ -152,23 +162,27 @@ export class EndpointPublisher {
   private async stopLegacyAnchorProxies(): Promise<void> {
     if (this.legacyChecked) return;
     this.legacyChecked = true;
+    await leaveMode(this.kernel.modes, this.opts.stateDir, this.opts.instance, this.opts.log);
     for (const name of anchorProxyNames(this.opts.stateDir, this.opts.instance)) {
       this.opts.log('stopping a per-Service proxy of an older berth; the instance proxy serves the Service now', { proxy: name });
       await new ProxySupervisor({ stateDir: this.opts.stateDir, instance: name }).stop();
     }
   }
 
-  /** Writes the table (starting the proxy when needed); undefined when no proxy is needed. */
-  private async publish(table: EndpointTable): Promise<number | undefined> {
+  /**
+   * Writes the table: the kernel's part as nft rules (in force on return), the rest for the
+   * proxy (started when needed); the proxy's generation, undefined when no proxy is needed.
+   */
+  private async publish(all: EndpointTable): Promise<number | undefined> {
+    const table = await this.kernel.publish(all);
+    this.published = new Set(all.listeners.flatMap((l) => l.endpoints.map((e) => e.pod)));
     if (table.listeners.length === 0 && !(await this.supervisor.running())) return undefined;
     await this.supervisor.ensureRunning();
     this.tlsFiles = await syncTlsFiles(tlsDirOf(this.supervisor.paths.dir), (table as { files?: TlsFile[] }).files ?? [], this.tlsFiles);
     const warnings = table.warnings.join('\n');
     if (warnings && warnings !== this.lastWarnings) this.opts.log('service endpoints', { warnings: table.warnings });
     this.lastWarnings = warnings;
-    const gen = await this.supervisor.publish(table);
-    this.published = new Set(table.listeners.flatMap((l) => l.endpoints.map((e) => e.pod)));
-    return gen;
+    return this.supervisor.publish(table);
   }
 }
 

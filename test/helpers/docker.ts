@@ -11,6 +11,8 @@ import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
 import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../../src/runtime/types';
 import { ensureTestImage } from './testImage';
+import { HOST, run } from '../../src/proxy/kernel/nft';
+import { kernelTableName, renderRemoval } from '../../src/proxy/kernel/ruleset';
 
 export function testRuntime(): DockerRuntime {
   return createDockerRuntime();
@@ -51,6 +53,7 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
     }
   };
   stopProxies(instance);
+  await removeKernelTable(instance);
   const containers = await runtime.listContainers(selector);
   await Promise.all(containers.map((c) => attempt(`container ${c.name}`, () => runtime.removeContainer(c.id))));
   const networks = await runtime.listNetworks(selector);
@@ -140,3 +143,9 @@ export const mochaHooks = {
     await ensureTestImage();
   },
 };
+
+/** berth's nft table of `instance` in the host's namespace (kernel mode); anchors' tables go with their containers. */
+export async function removeKernelTable(instance: string): Promise<void> {
+  if (process.getuid?.() !== 0) return;
+  await run(['nft', '-f', '-'], HOST, renderRemoval(kernelTableName(instance)));
+}

@@ -4,6 +4,8 @@ import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../e
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
+import { proxyModeOption } from '../proxyMode';
+import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 
 interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
@@ -14,6 +16,7 @@ interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   prune: boolean;
   wait: boolean;
   lbAddress: string;
+  proxyMode: ProxyModeOption;
 }
 
 export function registerApply(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -23,14 +26,15 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
     .argument('[path]', 'manifests directory', '.')
     .option('--no-prune', 'keep objects of this instance that no manifest declares')
     .option('--no-wait', 'do not wait for readiness')
-    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0');
+    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
+    .addOption(proxyModeOption());
   addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
-        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, ingressPorts: ingressPorts(raw), prune: raw.prune });
+        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, ingressPorts: ingressPorts(raw), proxyModes: await resolveProxyModes(raw.proxyMode), prune: raw.prune });
         const result = await applier.apply(desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
         // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The

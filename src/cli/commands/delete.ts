@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { observe } from '../../observe';
 import { ProxySupervisor } from '../../proxy';
 import { anchorProxyNames } from '../../traffic/anchors';
+import { removeKernelRules } from '../../traffic/kernelTargets';
 import { tlsDirOf } from '../../ingress';
 import { rm } from 'node:fs/promises';
 import type { ObservedState } from '../../observe/types';
@@ -65,6 +66,8 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
               if (name === eng.instance) await rm(tlsDirOf(proxy.paths.dir), { recursive: true, force: true });
             }
           }
+          // Kernel rules (--proxy-mode kernel) likewise go with the last pod; an anchor's with its namespace.
+          if (left.length === 0 && (await removeKernelRules(eng.stateDir, eng.instance)) > 0) process.stdout.write('  remove the Service forwarding rules\n');
           process.stdout.write(removals + volumes.length ? `deleted: ${removals + volumes.length} action(s)\n` : 'nothing to delete\n');
           return EXIT.ok;
         });

@@ -22,6 +22,8 @@
  * - undo with an operator (`berth run` holds the lock): revert commit(s) pushed to the branch
  *   it follows; no engine change from here. Lock held by another command: an error.
  */
+import { proxyModeOption } from '../proxyMode';
+import { resolveProxyModes, type ForwardingModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { Option, type Command } from 'commander';
 import { observe } from '../../observe';
 import { createDockerRuntime, type Runtime } from '../../runtime';
@@ -66,6 +68,7 @@ interface UndoRaw extends HistoryRaw {
   pauseImage: string;
   pauseCommand?: string;
   lbAddress: string;
+  proxyMode: ProxyModeOption;
 }
 
 const WATCH_INTERVAL_MS = 1000;
@@ -184,7 +187,8 @@ function registerUndo(parent: Command, run: Run): void {
     .addOption(limitOption())
     .option('--to-revision <sha>', 'go back to the template NAME has in this commit')
     .option('--force', 'without an operator: also change other resources the engine does not run as in the current revision', false)
-    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0');
+    .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
+    .addOption(proxyModeOption());
   cmd.action((name: string, raw: UndoRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
@@ -208,7 +212,7 @@ function registerUndo(parent: Command, run: Run): void {
       try {
         const runtime = createDockerRuntime();
         await runtime.ping();
-        const applier = engineApplier(runtime, eng, raw);
+        const applier = engineApplier(runtime, eng, raw, await resolveProxyModes(raw.proxyMode));
         const r = await undoOnEngine(
           { runtime, instance: eng.instance, stateDir: eng.stateDir, source, policy, limit: raw.limit, journal, planOptions: applier.planOptions, apply: (d, rev) => applier.applier.apply(d, rev, 'rollback'), log },
           { ref, toRevision: raw.toRevision, force: raw.force },
@@ -232,8 +236,8 @@ function registerUndo(parent: Command, run: Run): void {
 }
 
 /** The applier as `berth apply` wires it (Service endpoints, anchors), printing progress. */
-function engineApplier(runtime: Runtime, eng: EngineOptions, raw: UndoRaw) {
+function engineApplier(runtime: Runtime, eng: EngineOptions, raw: UndoRaw, proxyModes: ForwardingModes) {
   const pause = pauseOptions(raw);
-  const { applier, serviceAnchors } = terminalApplier(runtime, eng, { ...pause, lbAddress: raw.lbAddress, prune: false });
+  const { applier, serviceAnchors } = terminalApplier(runtime, eng, { ...pause, lbAddress: raw.lbAddress, proxyModes, prune: false });
   return { applier, planOptions: { ...pause, serviceAnchors } };
 }

@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { proxyModeOption } from '../proxyMode';
+import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
 import { createDockerRuntime } from '../../runtime';
 import { DEFAULT_POLL_SCHEDULE } from '../../git';
 import { startOperator } from '../../operator/operator';
@@ -25,6 +27,7 @@ interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   writeBack: boolean;
   resync: number;
   lbAddress: string;
+  proxyMode: ProxyModeOption;
   pauseImage: string;
   pauseCommand?: string;
   apiTokenFile?: string;
@@ -47,6 +50,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .addOption(new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('BERTH_LOG_FORMAT'))
+    .addOption(proxyModeOption())
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30)
     .addOption(new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env('BERTH_API_TOKEN_FILE'));
   addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
@@ -77,6 +81,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ingressPorts: ingressPorts(raw),
           ...(raw.apiTokenFile ? { apiToken: await readApiToken(raw.apiTokenFile) } : {}),
           notifications,
+          proxyModes: await resolveProxyModes(raw.proxyMode),
         },
         log,
       );

@@ -1,13 +1,15 @@
 /**
  * What `berth get` reads: the engine (observe: labels alone), the terminating ledger of the
- * state directory (rollout/terminating.ts) and the Service proxies' own acknowledgements.
+ * state directory (rollout/terminating.ts), the Service proxies' own acknowledgements and
+ * berth's kernel rules (--proxy-mode kernel).
  */
 import { observe } from '../../observe';
 import type { ObservedPod } from '../../observe/types';
-import { endpointRows, ProxySupervisor, type EndpointRow, type ProxyStatus } from '../../proxy';
+import { endpointRows, ProxySupervisor, type EndpointRow, type ListenerStatus, type ProxyStatus } from '../../proxy';
 import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
 import type { Runtime } from '../../runtime/types';
 import type { EngineOptions } from '../options';
+import { kernelStatusOf } from '../../traffic/kernelTargets';
 import { jobRows } from '../jobRows';
 import { byName, podRow, serviceRows, workloadRows, type Sections, type ServiceRow, type What } from './rows';
 
@@ -24,7 +26,10 @@ export async function gather(rt: Runtime, eng: EngineOptions, what: What, namesp
   if (what === 'jobs' || what === 'all') s.jobs = jobRows(pods, now);
   if (what === 'services' || what === 'endpoints' || what === 'all') {
     const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
-    s.services = withNodePorts([...serviceRows(pods), ...anchoredServiceRows(status, pods)], status, namespace).sort(byName);
+    // Kernel rules (--proxy-mode kernel) serve the listeners they hold.
+    const kernel = (await kernelStatusOf(eng.stateDir, eng.instance))?.listeners.filter((l) => l.bound) ?? [];
+    const served = [...(status.running ? status.listeners : []), ...kernel];
+    s.services = withNodePorts([...serviceRows(pods), ...anchoredServiceRows(served, pods)], { listeners: [...status.listeners, ...kernel] }, namespace).sort(byName);
   }
   if (what === 'endpoints' || what === 'all') s.listeners = await listenerRows(eng, namespace);
   return s;
@@ -33,19 +38,19 @@ export async function gather(rt: Runtime, eng: EngineOptions, what: What, namesp
 /** Listeners of the instance's proxy (NodePort/LoadBalancer, and ClusterIP in their anchors), from its own acknowledgement. */
 async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
   const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
-  return endpointRows(status)
-    .map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' }))
+  const kernel = await kernelStatusOf(eng.stateDir, eng.instance);
+  return [...endpointRows(status).map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' })), ...(kernel ? endpointRows(kernel) : [])]
     .filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
 }
 
 /** A ClusterIP Service with an anchor: its ready endpoints are what the proxy forwards to in the anchor. */
-function anchoredServiceRows(status: ProxyStatus, pods: readonly ObservedPod[]): ServiceRow[] {
+function anchoredServiceRows(served: readonly ListenerStatus[], pods: readonly ObservedPod[]): ServiceRow[] {
   return pods
     .filter((p) => p.kind === 'Service')
     .map((a) => {
-      const mine = status.listeners.filter((l) => l.netns && l.service === `${a.namespace}/${a.owner}`);
+      const mine = served.filter((l) => l.netns && l.service === `${a.namespace}/${a.owner}`);
       const endpoints = [...new Set(mine.flatMap((l) => l.endpoints.map((e) => e.pod.split('/')[1])))];
-      return { namespace: a.namespace, name: a.owner, endpoints: status.running ? endpoints : [] };
+      return { namespace: a.namespace, name: a.owner, endpoints };
     });
 }
 

@@ -1,7 +1,8 @@
 /**
  * ClusterIP Services with anchors on a real engine: the name resolves to the Service's
  * anchor, whose proxy forwards port 80 to the pods' named targetPort 8080, round robin, and
- * only to ready pods (a pod that stops being ready leaves at the next probe).
+ * only to ready pods (a pod that stops being ready leaves at the next probe); with the anchor
+ * proxy process (userspace) and with nftables rules in the anchor's namespace (kernel).
  */
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import * as path from 'node:path';
 import { EngineApplier } from '../../../src/rollout/applier';
 import { EndpointPublisher } from '../../../src/traffic/publisher';
 import { serviceAnchorsAvailable } from '../../../src/traffic/anchors';
+import { kernelSupport } from '../../../src/proxy/kernel/mode';
 import { validateDirectory } from '../../../src/validate';
 import { observe } from '../../../src/observe';
 import { pollUntil } from '../../../src/util/eventually';
@@ -51,7 +53,7 @@ spec:
   containers: [{ name: c, image: ${TEST_IMAGE}, imagePullPolicy: Never, command: [/pause] }]
 `;
 
-describe('ClusterIP Services through their anchor', function () {
+for (const mode of ['userspace', 'kernel'] as const) describe(`ClusterIP Services through their anchor (--proxy-mode ${mode})`, function () {
   this.timeout(90_000);
   const runtime = testRuntime();
   const instance = uniqueInstance('clusterip');
@@ -60,6 +62,7 @@ describe('ClusterIP Services through their anchor', function () {
   before(async function () {
     // Entering the anchor's network namespace needs root (see src/traffic/anchors.ts).
     if (!serviceAnchorsAvailable()) this.skip();
+    if (mode === 'kernel' && !(await kernelSupport()).ok) this.skip();
     await ensureTestImage({ runtime });
     stateDir = await mkdtemp(path.join(tmpdir(), 'berth-clusterip-'));
   });
@@ -73,7 +76,7 @@ describe('ClusterIP Services through their anchor', function () {
     const dir = await ManifestDir.create({ 'app.yaml': manifests });
     const v = await validateDirectory(dir.path, { allowHostPath: [], allowPrivileged: false });
     assert.ok(v.ok);
-    const publisher = new EndpointPublisher(runtime, { instance, stateDir, serviceAnchors: true, log: () => undefined });
+    const publisher = new EndpointPublisher(runtime, { instance, stateDir, serviceAnchors: true, modes: { host: mode, anchors: mode, notes: [] }, log: () => undefined });
     const applier = new EngineApplier(runtime, { ...publisher.hooks(), serviceAnchors: true, instance, stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined });
     assert.equal((await applier.apply(v.desired, 'rev-1', 'rollout')).type, 'converged');
 

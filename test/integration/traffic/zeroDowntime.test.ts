@@ -4,7 +4,8 @@
  * - a 3-replica Deployment rolls to a new version,
  * - a crash-looping commit is rolled back automatically,
  * - the operator is stopped with SIGTERM, killed with SIGKILL and started again.
- * Not one request may fail.
+ * Not one request may fail, with the userspace proxy, with nftables rules, and with what
+ * `--proxy-mode auto` picks here (--proxy-mode).
  */
 import * as assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -17,8 +18,12 @@ import { ensureTestImage, TEST_IMAGE } from '../../helpers/testImage';
 import { Load } from './load';
 import { runCli } from '../../helpers/cli';
 import { pollUntil } from '../../../src/util/eventually';
+import { ProxySupervisor } from '../../../src/proxy';
+import { kernelSupport, resolveProxyModes } from '../../../src/proxy/kernel/mode';
+import { HOST, ipTables } from '../../../src/proxy/kernel/nft';
+import { kernelTableName } from '../../../src/proxy/kernel/ruleset';
 
-const nodePort = 30000 + Math.floor(Math.random() * 2700);
+const nodePort = 31700 + Math.floor(Math.random() * 50);
 
 function manifests(version: string, command?: string): Record<string, string> {
   // Each answer takes 200 ms (a CGI script), so requests are in flight whenever a pod is
@@ -58,7 +63,7 @@ spec:
   };
 }
 
-describe('zero downtime through a NodePort', function () {
+for (const mode of ['userspace', 'kernel', 'auto'] as const) describe(`zero downtime through a NodePort (--proxy-mode ${mode})`, function () {
   this.timeout(240_000);
   const runtime = testRuntime();
   const instance = uniqueInstance('traffic');
@@ -66,7 +71,8 @@ describe('zero downtime through a NodePort', function () {
   let berth: OperatorProcess | undefined;
   let load: Load | undefined;
 
-  before(async () => {
+  before(async function () {
+    if (mode !== 'userspace' && !(await kernelSupport()).ok) this.skip();
     await ensureTestImage({ runtime });
     stateDir = await mkdtemp(path.join(tmpdir(), 'berth-traffic-'));
   });
@@ -74,14 +80,14 @@ describe('zero downtime through a NodePort', function () {
     await load?.stop();
     await berth?.kill('SIGKILL');
     await cleanupInstance(runtime, instance); // stops the proxy too
-    await rm(stateDir, { recursive: true, force: true });
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
     await cleanupTemp();
   });
 
   it('loses no request during a rolling update, an automatic rollback, and operator stop/kill/restart', async () => {
     const repo = await makeRepo();
     const v1 = await commitFiles(repo, manifests('v1'), 'web v1');
-    const args = { repo, instance, stateDir, poll: '*/1 * * * * *' };
+    const args = { repo, instance, stateDir, poll: '*/1 * * * * *', env: { BERTH_PROXY_MODE: mode } };
     let op = await OperatorProcess.start(args);
     berth = op;
     await op.waitFor(v1, 'succeeded', 90_000);
@@ -98,6 +104,11 @@ describe('zero downtime through a NodePort', function () {
     const got = await runCli(['get', 'endpoints', '--instance', instance, '--state-dir', stateDir]);
     assert.equal(got.code, 0, got.stderr);
     assert.match(got.stdout, new RegExp(`default/web:80 +TCP 0\\.0\\.0\\.0:${nodePort} +ok +(\\S+:8080[^,\\n]*, ){2}\\S+:8080`));
+    // Who forwards the NodePort: the proxy process, or berth's nft table (auto: as this host allows).
+    const modes = await resolveProxyModes(mode);
+    const proxy = await new ProxySupervisor({ stateDir, instance }).running();
+    assert.equal(proxy !== undefined, modes.host === 'userspace' || modes.anchors === 'userspace');
+    assert.equal(((await ipTables(HOST)) ?? []).includes(kernelTableName(instance)), modes.host === 'kernel');
 
     load = new Load(`http://127.0.0.1:${nodePort}/cgi-bin/v`, 6).start();
     const phase = async (name: string, fn: () => Promise<void>) => {
