@@ -126,7 +126,7 @@ describe('e2e: a session of commits, told by berth history', function () {
     // Under the rejected row: why, and where.
     const under = lines.slice(rowOf(sha.bad) + 1, rowOf(sha.good1)).join('\n');
     assert.match(under, /^ {4}reason: .*validation error/m);
-    assert.match(under, new RegExp(`^ {4}error: web\\.yaml:${invalidLine()}:\\d+: spec\\.replicas: must be an integer`, 'm'));
+    assert.match(under, new RegExp(`^ {4}error: web\\.yaml:${invalidLine()}:\\d+: spec\\.replicas: invalid value "three": must be an integer`, 'm'));
     assert.match(lines.slice(rowOf(sha.skipped) + 1, rowOf(sha.good2)).join('\n'), new RegExp(`reason: superseded by ${sha.good3.slice(0, 8)}`));
     assert.ok(rowOf(sha.good3) < rowOf(sha.skipped) && rowOf(sha.skipped) < rowOf(sha.good2) && rowOf(sha.good2) < rowOf(sha.bad) && rowOf(sha.bad) < rowOf(sha.good1), text);
   });

@@ -121,7 +121,7 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       const r = await berth('get', 'services', '-n', 'shop', '-o', 'json');
       assert.equal(r.code, 0, describeRun(r));
       const backends = names(await h.podsOf('backend', 'shop'));
-      assert.deepEqual(JSON.parse(r.stdout), [{ namespace: 'shop', name: 'backend', endpoints: backends }]);
+      assert.deepEqual(JSON.parse(r.stdout), [{ namespace: 'shop', name: 'backend', endpoints: backends, nodePorts: [] }]);
     });
 
     it('all -o json: one section per kind', async () => {
