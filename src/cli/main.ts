@@ -2,6 +2,8 @@
 // The flag: a young generation of 1 MB semi-spaces. berth keeps little (11 MB of heap at 500
 // pods) but allocates steadily (engine lists, probes); with Node's default 16 MB semi-spaces
 // that garbage alone held the RSS near 120 MB. Measured: `npm run bench -- scale --operator`.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerValidate } from './commands/validate';
 import { registerApply } from './commands/apply';
@@ -52,7 +54,7 @@ function exitWhenFlushed(code: ExitCode): void {
 export function buildProgram(): Command {
   const program = new Command('berth')
     .description('GitOps for one Docker host: Kubernetes-style manifests from git, run on Docker')
-    .version(require('../../../package.json').version as string)
+    .version(packageVersion())
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerValidate(program, run);
@@ -80,4 +82,9 @@ if (require.main === module) {
     const okCodes = ['commander.helpDisplayed', 'commander.version', 'commander.help'];
     process.exitCode = ce && okCodes.includes(ce.code) ? EXIT.ok : EXIT.error;
   }
+}
+
+/** The version in package.json (three folders up from dist/src/cli). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { version: string }).version;
 }

@@ -39,6 +39,7 @@ export async function initView(runtime: Runtime, spec: PodSpec, o: ObservedPod, 
 export function lastLines(logs: string): string {
   return logs
     .split(/\r?\n/)
+    // eslint-disable-next-line no-control-regex -- terminal colour codes
     .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
     .filter((l) => l.length > 0)
     .slice(-INIT_LOG_LINES)

@@ -25,6 +25,7 @@ function deferred(id: string, from: string): void {
   standIn.exports = function (this: unknown, ...args: unknown[]): unknown {
     if (!real) {
       delete require.cache[file];
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the real module, on first use
       real = require(file) as (...args: unknown[]) => unknown;
     }
     return real.apply(this, args);

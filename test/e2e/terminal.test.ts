@@ -14,6 +14,7 @@ import { pollUntil } from '../../src/util/eventually';
 import { deployment } from './fixtures';
 
 /** The text without terminal colours. */
+// eslint-disable-next-line no-control-regex -- terminal colour codes
 const plain = (s: string): string => s.replace(/\x1b\[[0-9;]*m/g, '');
 const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

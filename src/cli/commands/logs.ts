@@ -4,7 +4,7 @@
  * live in src/logs (the API streams the same); this file is flags and printing.
  */
 import { Argument, type Command } from 'commander';
-import { defaultTail, formatLogLine, openLogs, parseLogTarget, parseSince, type LogEvent, type LogSession } from '../../logs';
+import { defaultTail, formatLogLine, openLogs, parseLogTarget, parseSince, type LogEvent } from '../../logs';
 import { BerthError } from '../../util/errors';
 import { addEngineOptions, engineOptions } from '../options';
 import { withEngine } from '../engine';
@@ -48,13 +48,15 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
           else if (raw.follow && format.prefix) process.stderr.write(`${e.type === 'started' ? '+' : '-'} pod/${e.pod}/${e.container}${e.type === 'ended' ? ` (${e.why})` : ''}\n`);
         };
         const pending: LogEvent[] = [];
-        let session: LogSession | undefined;
-        session = await openLogs(rt, { instance: eng.instance, namespace: raw.namespace, target, container: raw.container, follow: raw.follow, tail, sinceSeconds: since === undefined ? undefined : Date.now() / 1000 - since }, (e) => (session ? print(e) : pending.push(e)));
+        // Lines that come while the session opens wait until the prefixes are known.
+        let opened = false;
+        const session = await openLogs(rt, { instance: eng.instance, namespace: raw.namespace, target, container: raw.container, follow: raw.follow, tail, sinceSeconds: since === undefined ? undefined : Date.now() / 1000 - since }, (e) => (opened ? print(e) : pending.push(e)));
         const perPod = new Map<string, number>();
         for (const s of session.selected) perPod.set(s.pod, (perPod.get(s.pod) ?? 0) + 1);
         format = { ...format, prefix: format.prefix || perPod.size > 1 || [...perPod.values()].some((n) => n > 1), container: format.container || [...perPod.values()].some((n) => n > 1) };
+        opened = true;
         pending.splice(0).forEach(print);
-        const stop = (): void => session?.close();
+        const stop = (): void => session.close();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
         // `berth logs -f ... | head`: the reader went away; stop quietly, as kubectl does.

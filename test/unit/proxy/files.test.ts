@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
 import { tableError, proxyPaths } from '../../../src/proxy/files';
 import { parseProcStat } from '../../../src/util/process';
 import { endpointRows, proxyStatus } from '../../../src/proxy/status';
@@ -57,7 +58,7 @@ describe('proxy: /proc/<pid>/stat', () => {
   for (const c of cases) it(c.name, () => assert.deepEqual(parseProcStat(c.line), c.want));
 
   it('reads this process', () => {
-    const own = require('node:fs').readFileSync(`/proc/${process.pid}/stat`, 'utf8') as string;
+    const own = readFileSync(`/proc/${process.pid}/stat`, 'utf8');
     assert.equal(parseProcStat(own)?.state, 'R');
   });
 });
