@@ -43,7 +43,16 @@ async function main(): Promise<number> {
   for (const s of chosen) {
     process.stdout.write(`\n== ${s.name}: ${s.description}\n`);
     try {
-      await s.run({ requests, concurrency, keepAlive: values['keep-alive'] ?? false, seconds, n, operator: values.operator ?? false, churn, log: (l) => process.stdout.write(l + '\n') });
+      await s.run({
+        requests,
+        concurrency,
+        keepAlive: values['keep-alive'] ?? false,
+        seconds,
+        n,
+        operator: values.operator ?? false,
+        churn,
+        log: (l) => process.stdout.write(l + '\n'),
+      });
     } catch (err) {
       failed++;
       process.stdout.write(`scenario ${s.name} failed: ${(err as Error).message}\n`);

@@ -18,7 +18,10 @@ build({
   jsxImportSource: 'preact',
   outfile: join(out, 'app.js'),
   logLevel: 'warning',
-}).then(() => {
-  copyFileSync(join(root, 'web', 'index.html'), join(out, 'index.html'));
-  copyFileSync(join(root, 'web', 'app.css'), join(out, 'app.css'));
-}, () => process.exit(1));
+}).then(
+  () => {
+    copyFileSync(join(root, 'web', 'index.html'), join(out, 'index.html'));
+    copyFileSync(join(root, 'web', 'app.css'), join(out, 'app.css'));
+  },
+  () => process.exit(1),
+);

@@ -35,7 +35,19 @@ export function Revisions({ revisions, running, workloads, now, onRollback }: Re
   );
 }
 
-function Row({ r, running, workloads, now, onRollback }: { r: HistoryJson; running: boolean; workloads: WorkloadNode[]; now: number; onRollback: RevisionsProps['onRollback'] }) {
+function Row({
+  r,
+  running,
+  workloads,
+  now,
+  onRollback,
+}: {
+  r: HistoryJson;
+  running: boolean;
+  workloads: WorkloadNode[];
+  now: number;
+  onRollback: RevisionsProps['onRollback'];
+}) {
   const [open, setOpen] = useState(r.status === 'rejected' || r.status === 'failed');
   const [picking, setPicking] = useState(false);
   const rollable = workloads.filter((w) => w.kind !== 'Pod');

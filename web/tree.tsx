@@ -142,8 +142,8 @@ function Service({ s }: { s: ServiceNode }) {
   return (
     <div class={`node service ${s.health}`} data-service={`${s.namespace}/${s.name}`}>
       <div class="head">
-        <span class="kind">Service</span> <b>{s.name}</b> <span class="ns">{s.namespace}</span> <span class="meta">{s.type}</span> <span class="meta">{s.ports.join(', ')}</span>{' '}
-        <NodeStatus s={s} />
+        <span class="kind">Service</span> <b>{s.name}</b> <span class="ns">{s.namespace}</span> <span class="meta">{s.type}</span>{' '}
+        <span class="meta">{s.ports.join(', ')}</span> <NodeStatus s={s} />
       </div>
       <div class="children">
         {s.endpoints.map((e) => (
@@ -163,7 +163,10 @@ function Config({ c }: { c: ConfigNode }) {
       <div class="head">
         <span class="kind">{c.kind}</span> <b>{c.name}</b> <span class="ns">{c.namespace}</span> <Health s={c} /> <span class="reason">{c.message}</span>
       </div>
-      <div class="meta">keys: {c.keys.length ? c.keys.join(', ') : 'none'}{c.kind === 'Secret' ? ' (values never shown)' : ''}</div>
+      <div class="meta">
+        keys: {c.keys.length ? c.keys.join(', ') : 'none'}
+        {c.kind === 'Secret' ? ' (values never shown)' : ''}
+      </div>
       {c.usedBy.length > 0 && <div class="meta">pods: {c.usedBy.join(', ')}</div>}
     </div>
   );

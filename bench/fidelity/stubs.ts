@@ -10,7 +10,15 @@ const REF = /^(ConfigMap|Secret|PersistentVolumeClaim|Service) "([^"]+)" does no
 const KEY = /^key "([^"]+)" does not exist in (ConfigMap|Secret) "([^"]+)"/;
 const NAMESPACE = /^namespace "([^"]+)" is not declared/;
 
-export const REFERENCE_CODES = new Set(['ref.configmap', 'ref.secret', 'ref.configmap-key', 'ref.secret-key', 'ref.pvc', 'ref.service', 'namespace.undeclared']);
+export const REFERENCE_CODES = new Set([
+  'ref.configmap',
+  'ref.secret',
+  'ref.configmap-key',
+  'ref.secret-key',
+  'ref.pvc',
+  'ref.service',
+  'namespace.undeclared',
+]);
 
 export interface Stubs {
   /** `Kind/namespace/name` -> keys. */
@@ -57,7 +65,8 @@ export function stubYaml(stubs: Stubs): string {
     const meta = `metadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
     const data = [...keys].map((k) => `  ${JSON.stringify(k)}: ${kind === 'Secret' ? 'eA==' : 'x'}\n`).join('');
     if (kind === 'ConfigMap' || kind === 'Secret') docs.push(`apiVersion: v1\nkind: ${kind}\n${meta}${data ? `data:\n${data}` : ''}`);
-    if (kind === 'PersistentVolumeClaim') docs.push(`apiVersion: v1\nkind: PersistentVolumeClaim\n${meta}spec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`);
+    if (kind === 'PersistentVolumeClaim')
+      docs.push(`apiVersion: v1\nkind: PersistentVolumeClaim\n${meta}spec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`);
     if (kind === 'Service') docs.push(`apiVersion: v1\nkind: Service\n${meta}spec:\n  clusterIP: None\n`);
   }
   return docs.join('---\n');

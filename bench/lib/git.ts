@@ -5,11 +5,8 @@ import { dirname, join } from 'node:path';
 
 export function git(cwd: string, ...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
-      'git',
-      ['-c', 'commit.gpgsign=false', ...args],
-      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } },
-      (err, stdout, stderr) => (err ? reject(new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${stderr || err.message}`)) : resolve(stdout)),
+    execFile('git', ['-c', 'commit.gpgsign=false', ...args], { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (err, stdout, stderr) =>
+      err ? reject(new Error(`git ${args.join(' ')} (in ${cwd}) failed: ${stderr || err.message}`)) : resolve(stdout),
     );
   });
 }

@@ -50,7 +50,11 @@ export interface Tools {
 }
 
 export async function detectTools(): Promise<Tools> {
-  const compose = (await works(['docker', 'compose', 'version'])) ? ['docker', 'compose'] : (await works(['docker-compose', 'version'])) ? ['docker-compose'] : undefined;
+  const compose = (await works(['docker', 'compose', 'version']))
+    ? ['docker', 'compose']
+    : (await works(['docker-compose', 'version']))
+      ? ['docker-compose']
+      : undefined;
   return { ...(compose ? { compose } : {}), podman: await works(['podman', 'version']) };
 }
 
@@ -79,7 +83,21 @@ export class CliDeployer implements ManualDeployer {
     const old = this.current;
     const name = `${this.instance}-web-${++this.n}`;
     if (old) await run([this.bin, 'stop', old]);
-    await run([this.bin, 'run', '-d', '--name', name, '--label', `${LABEL.instance}=${this.instance}`, '-p', `127.0.0.1:${this.port}:${APP_PORT}`, BENCH_IMAGE, 'sh', '-c', script]);
+    await run([
+      this.bin,
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--label',
+      `${LABEL.instance}=${this.instance}`,
+      '-p',
+      `127.0.0.1:${this.port}:${APP_PORT}`,
+      BENCH_IMAGE,
+      'sh',
+      '-c',
+      script,
+    ]);
     this.current = name;
     if (old) await run([this.bin, 'rm', old]);
   }

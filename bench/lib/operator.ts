@@ -59,7 +59,18 @@ export class Operator {
 
   async start(): Promise<void> {
     this.port ||= await freePort();
-    const argv = [...operatorNodeArgs(), CLI_MAIN, 'run', ...this.args, '--instance', this.instance, '--state-dir', this.stateDir, '--listen', `127.0.0.1:${this.port}`];
+    const argv = [
+      ...operatorNodeArgs(),
+      CLI_MAIN,
+      'run',
+      ...this.args,
+      '--instance',
+      this.instance,
+      '--state-dir',
+      this.stateDir,
+      '--listen',
+      `127.0.0.1:${this.port}`,
+    ];
     const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (c: Buffer): void => {
       this.out = (this.out + c.toString()).slice(-20_000);
@@ -105,7 +116,8 @@ export class Operator {
     }).catch((err: Error) => {
       throw new Error(`${err.message}; berth said:\n${this.tail()}`);
     });
-    if (rev.status !== expected) throw new Error(`${sha.slice(0, 8)} ended ${rev.status} (${rev.reason ?? 'no reason'}), expected ${expected}; berth said:\n${this.tail()}`);
+    if (rev.status !== expected)
+      throw new Error(`${sha.slice(0, 8)} ended ${rev.status} (${rev.reason ?? 'no reason'}), expected ${expected}; berth said:\n${this.tail()}`);
     return rev;
   }
 }
@@ -123,4 +135,3 @@ export async function cleanupBerth(rt: Runtime, op: Operator): Promise<string[]>
   await attempt(`objects of ${op.instance}`, () => removeInstance(rt, op.instance));
   return problems;
 }
-

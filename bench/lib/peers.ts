@@ -62,7 +62,9 @@ export function runCmd(argv: readonly string[], opts: { timeoutMs?: number; inpu
 export async function killRunning(graceMs = 3000): Promise<void> {
   const children = [...running];
   if (!children.length) return;
-  const gone = Promise.all(children.map((c) => new Promise<void>((res) => (c.exitCode !== null || c.signalCode !== null ? res() : c.once('close', () => res())))));
+  const gone = Promise.all(
+    children.map((c) => new Promise<void>((res) => (c.exitCode !== null || c.signalCode !== null ? res() : c.once('close', () => res())))),
+  );
   for (const c of children) c.kill('SIGTERM');
   const timer = setTimeout(() => children.forEach((c) => c.kill('SIGKILL')), graceMs);
   await gone;
@@ -176,7 +178,9 @@ export async function ensurePodmanUlimits(log: (line: string) => void, file = CO
   }
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, next);
-  log(`podman: ${text === undefined ? 'wrote' : 'added to'} ${file}: default_ulimits = [] under [containers] (podman's default ulimits cannot be applied here)`);
+  log(
+    `podman: ${text === undefined ? 'wrote' : 'added to'} ${file}: default_ulimits = [] under [containers] (podman's default ulimits cannot be applied here)`,
+  );
 }
 
 export type PodmanReady = { ok: true; loadedImage: boolean } | { ok: false; why: string; loadedImage: boolean };

@@ -61,7 +61,11 @@ export function formatPhases(rows: readonly PhaseRow[]): string {
       [...(r.bodies ?? new Map<string, number>())].map(([b, n]) => `${b}:${n}`).join(' ') || '-',
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-    const fmt = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+    const fmt = (cells: string[]) =>
+      cells
+        .map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+        .join('  ')
+        .trimEnd();
     out.push(`-- ${phase}`, fmt(header), ...lines.map(fmt));
     for (const { target, result: r } of mine) {
       if (r.failed === 0) continue;

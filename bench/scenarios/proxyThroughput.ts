@@ -56,12 +56,28 @@ async function measure(rt: DockerRuntime, sup: ProxySupervisor, kernel: KernelFo
   const proxyPort = await freeLocalPort();
   await sup.ensureRunning();
   const gen = await sup.publish([
-    { protocol: 'TCP', address: '127.0.0.1', port: proxyPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
+    {
+      protocol: 'TCP',
+      address: '127.0.0.1',
+      port: proxyPort,
+      service: 'bench/web',
+      servicePort: 80,
+      source: 'nodePort',
+      endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }],
+    },
   ]);
   if (!(await sup.waitApplied(gen, 10_000))) throw new Error('the proxy did not apply its table');
   const kernelPort = await freeLocalPort();
   await kernel?.publish([
-    { protocol: 'TCP', address: '0.0.0.0', port: kernelPort, service: 'bench/web', servicePort: 80, source: 'nodePort', endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }] },
+    {
+      protocol: 'TCP',
+      address: '0.0.0.0',
+      port: kernelPort,
+      service: 'bench/web',
+      servicePort: 80,
+      source: 'nodePort',
+      endpoints: [{ ip: c.ip, port: c.port, pod: 'bench/web' }],
+    },
   ]);
 
   const targets = [
@@ -73,11 +89,20 @@ async function measure(rt: DockerRuntime, sup: ProxySupervisor, kernel: KernelFo
     { target: 'docker -p', host: '127.0.0.1', port: published },
   ];
   for (const t of targets) {
-    await pollUntil(async () => ((await runLoad({ ...t, requests: 1, concurrency: 1 })).failed === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `${t.target} answering` });
+    await pollUntil(async () => ((await runLoad({ ...t, requests: 1, concurrency: 1 })).failed === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 100,
+      what: `${t.target} answering`,
+    });
   }
-  opts.log(`container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}${kernel ? `, berth kernel 127.0.0.1:${kernelPort}` : ''}, docker -p 127.0.0.1:${published}`);
-  opts.log(`${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}, in ${ROUNDS} rounds`);
-  const load = (t: (typeof targets)[number], requests: number) => runLoad({ host: t.host, port: t.port, concurrency: opts.concurrency, keepAlive: opts.keepAlive, requests });
+  opts.log(
+    `container ${c.ip}:${c.port}, berth proxy 127.0.0.1:${proxyPort}${kernel ? `, berth kernel 127.0.0.1:${kernelPort}` : ''}, docker -p 127.0.0.1:${published}`,
+  );
+  opts.log(
+    `${opts.requests} requests per target, ${opts.concurrency} at a time, ${opts.keepAlive ? 'keep-alive' : 'a new connection each'}, in ${ROUNDS} rounds`,
+  );
+  const load = (t: (typeof targets)[number], requests: number) =>
+    runLoad({ host: t.host, port: t.port, concurrency: opts.concurrency, keepAlive: opts.keepAlive, requests });
   for (const t of targets) await load(t, Math.min(200, Math.ceil(opts.requests / 10))); // warm-up
   // Targets take turns, in a rotating order, so that a change in the machine's load (it is
   // shared) falls on all of them alike rather than on whichever happens to run then.

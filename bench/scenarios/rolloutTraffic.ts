@@ -193,7 +193,8 @@ function summary(all: readonly PhaseRow[], base: string, others: readonly string
 
 export const rolloutTraffic: Scenario = {
   name: 'rollout-traffic',
-  description: 'requests through a NodePort during a rolling update and an automatic rollback, vs docker stop + docker run -p (and compose/podman if installed)',
+  description:
+    'requests through a NodePort during a rolling update and an automatic rollback, vs docker stop + docker run -p (and compose/podman if installed)',
   async run(opts: BenchOptions): Promise<void> {
     const rt = createDockerRuntime();
     await rt.ping();
@@ -213,6 +214,11 @@ export const rolloutTraffic: Scenario = {
     opts.log(formatPhases(all));
     opts.log('p50/p99/max: of the requests answered; failing s: from the first failed request to the end of the last one;');
     opts.log('max gap s: the longest time without a successful answer (refused connections fail at once, unanswered SYNs wait ~1 s and then succeed)');
-    for (const l of summary(all, BERTH, deployers.map((d) => d.name))) opts.log(l);
+    for (const l of summary(
+      all,
+      BERTH,
+      deployers.map((d) => d.name),
+    ))
+      opts.log(l);
   },
 };

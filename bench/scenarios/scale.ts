@@ -162,16 +162,16 @@ class Recorder {
     if (bad) {
       this.failed = true;
       this.set(phase, 'failed');
-      this.log(`${this.way}: ${phase} failed after ${secs.toFixed(1)} s${all.length > 1 ? ` (${all.filter((r) => r.code !== 0).length} of ${all.length} commands)` : ''}:\n${tail(bad)}`);
+      this.log(
+        `${this.way}: ${phase} failed after ${secs.toFixed(1)} s${all.length > 1 ? ` (${all.filter((r) => r.code !== 0).length} of ${all.length} commands)` : ''}:\n${tail(bad)}`,
+      );
       return false;
     }
     this.set(phase, secs);
     const teardown = phase === 'teardown';
     const now = await this.containers(teardown);
     const fresh = now.filter((id) => !this.before.includes(id)).length;
-    const state = teardown
-      ? `${now.length} container(s) left`
-      : `${now.length} of ${this.n} running${phase === 'initial deploy' ? '' : `, ${fresh} new`}`;
+    const state = teardown ? `${now.length} container(s) left` : `${now.length} of ${this.n} running${phase === 'initial deploy' ? '' : `, ${fresh} new`}`;
     const said = say && !Array.isArray(got) ? `; it said: ${say(got)}` : '';
     this.log(`${this.way}: ${phase} ${secs.toFixed(1)} s (${state})${said}`);
     this.before = now;
@@ -225,7 +225,8 @@ async function berthWay(ctx: Ctx): Promise<void> {
   };
   const berth = (...args: string[]): Promise<CmdResult> =>
     runCmd([process.execPath, CLI_MAIN, ...args, dir, '--instance', INSTANCE, '--state-dir', stateDir], { timeoutMs: timeout(ctx.n) });
-  const containers = (all: boolean): Promise<string[]> => ids(['docker', 'ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=${LABEL.instance}=${INSTANCE}`]);
+  const containers = (all: boolean): Promise<string[]> =>
+    ids(['docker', 'ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=${LABEL.instance}=${INSTANCE}`]);
   const rec = new Recorder('berth', ctx.results, ctx.log, containers, ctx.n);
   let applied = false;
   const cleanup = async (): Promise<void> => {
@@ -273,7 +274,8 @@ async function composeWay(ctx: Ctx): Promise<void> {
   const file = join(dir, 'docker-compose.yml');
   await mkdir(dir, { recursive: true });
   const compose = (...args: string[]): Promise<CmdResult> => runCmd(['docker-compose', '-p', PROJECT, '-f', file, ...args], { timeoutMs: timeout(ctx.n) });
-  const containers = (all: boolean): Promise<string[]> => ids(['docker', 'ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=com.docker.compose.project=${PROJECT}`]);
+  const containers = (all: boolean): Promise<string[]> =>
+    ids(['docker', 'ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=com.docker.compose.project=${PROJECT}`]);
   const rec = new Recorder('docker-compose', ctx.results, ctx.log, containers, ctx.n);
   const cleanup = async (): Promise<void> => {
     // down takes the grace from stop_grace_period; -t 0 here only to be quick after a failure or Ctrl-C.
@@ -296,7 +298,13 @@ async function composeWay(ctx: Ctx): Promise<void> {
 }
 
 async function podmanWay(ctx: Ctx): Promise<void> {
-  const rec = new Recorder('podman kube play', ctx.results, ctx.log, (all) => ids(['podman', 'ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=${BENCH_LABEL}=scale-podman`]), ctx.n);
+  const rec = new Recorder(
+    'podman kube play',
+    ctx.results,
+    ctx.log,
+    (all) => ids(['podman', 'ps', '-q', ...(all ? ['-a'] : []), '--filter', `label=${BENCH_LABEL}=scale-podman`]),
+    ctx.n,
+  );
   let loadedImage = false;
   const dir = join(ctx.root, 'podman');
   const file = join(dir, 'deployments.yaml');
@@ -349,7 +357,23 @@ async function dockerWay(ctx: Ctx): Promise<void> {
   await guarded(ctx, cleanup, async () => {
     const runOne = (a: App): Promise<CmdResult> =>
       runCmd(
-        ['docker', 'run', '-d', '--name', cname(a), '--label', `app=${a.name}`, '--label', label, '--stop-timeout', String(GRACE_SECONDS), '-e', `VERSION=${a.version}`, BENCH_IMAGE, ...command(a.name)],
+        [
+          'docker',
+          'run',
+          '-d',
+          '--name',
+          cname(a),
+          '--label',
+          `app=${a.name}`,
+          '--label',
+          label,
+          '--stop-timeout',
+          String(GRACE_SECONDS),
+          '-e',
+          `VERSION=${a.version}`,
+          BENCH_IMAGE,
+          ...command(a.name),
+        ],
         { timeoutMs: timeout(ctx.n) },
       );
     if (!(await rec.phase('initial deploy', () => pool(list, POOL, runOne)))) return;
@@ -377,7 +401,9 @@ function ratios(results: Results): string[] {
     return a === undefined || b === undefined ? '-' : ratioText(a, b);
   };
   const width = Math.max(...PHASES.map((p) => p.length));
-  return PHASES.map((p) => `  ${p.padEnd(width)}  berth / docker-compose ${ratio(p, 'docker-compose').padStart(6)}   berth / docker run ${ratio(p, WAYS[3]).padStart(6)}`);
+  return PHASES.map(
+    (p) => `  ${p.padEnd(width)}  berth / docker-compose ${ratio(p, 'docker-compose').padStart(6)}   berth / docker run ${ratio(p, WAYS[3]).padStart(6)}`,
+  );
 }
 
 export const scale: Scenario = {
@@ -392,7 +418,9 @@ export const scale: Scenario = {
     const peers = await findPeers(opts.log);
     const engine = (await runCmd(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 20_000 })).stdout.trim();
     const version = (p: typeof peers.compose): string => (p.installed ? p.version : p.why);
-    opts.log(`N = ${n} Deployments of 1 pod (${BENCH_IMAGE}, httpd as PID 1, terminationGracePeriodSeconds ${GRACE_SECONDS}); Docker ${engine || '?'}; ${version(peers.compose)}; ${version(peers.podman)}`);
+    opts.log(
+      `N = ${n} Deployments of 1 pod (${BENCH_IMAGE}, httpd as PID 1, terminationGracePeriodSeconds ${GRACE_SECONDS}); Docker ${engine || '?'}; ${version(peers.compose)}; ${version(peers.podman)}`,
+    );
     const results: Results = new Map(WAYS.map((w) => [w, new Map<Phase, Cell>()]));
     const root = await mkdtemp(join(tmpdir(), 'berth-bench-scale-'));
     const ctx: Ctx = { n, root, rt, results, log: opts.log, stopped: false };
@@ -403,18 +431,15 @@ export const scale: Scenario = {
       await rm(root, { recursive: true, force: true });
     };
     try {
-      await withCleanup(
-        interrupted,
-        async () => {
-          await berthWay(ctx);
-          if (peers.compose.installed) await composeWay(ctx);
-          else mark('docker-compose', 'not installed');
-          if (peers.podman.installed) await podmanWay(ctx);
-          else mark('podman kube play', 'not installed');
-          await dockerWay(ctx);
-          for (const w of WAYS.slice(1)) results.get(w)!.set('deploy, no wait', results.get(w)!.get('initial deploy') ?? '-');
-        },
-      );
+      await withCleanup(interrupted, async () => {
+        await berthWay(ctx);
+        if (peers.compose.installed) await composeWay(ctx);
+        else mark('docker-compose', 'not installed');
+        if (peers.podman.installed) await podmanWay(ctx);
+        else mark('podman kube play', 'not installed');
+        await dockerWay(ctx);
+        for (const w of WAYS.slice(1)) results.get(w)!.set('deploy, no wait', results.get(w)!.get('initial deploy') ?? '-');
+      });
     } finally {
       await rm(root, { recursive: true, force: true });
     }
@@ -424,8 +449,12 @@ export const scale: Scenario = {
     opts.log('ratios (under 1: berth faster):');
     for (const l of ratios(results)) opts.log(l);
     opts.log('-: not a phase of that way (podman kube play has no re-apply: a second play of the same pods fails; docker run has no apply)');
-    opts.log(`teardown: berth delete and compose down let each container its ${GRACE_SECONDS} s grace (httpd ignores SIGTERM as PID 1); podman 4.3's kube down and docker rm -f kill at once`);
-    opts.log("deploy, no wait: berth apply --no-wait; the others' initial deploy (up -d, kube play and docker run -d wait for no readiness; berth apply waits until every pod has been up 1 s)");
+    opts.log(
+      `teardown: berth delete and compose down let each container its ${GRACE_SECONDS} s grace (httpd ignores SIGTERM as PID 1); podman 4.3's kube down and docker rm -f kill at once`,
+    );
+    opts.log(
+      "deploy, no wait: berth apply --no-wait; the others' initial deploy (up -d, kube play and docker run -d wait for no readiness; berth apply waits until every pod has been up 1 s)",
+    );
     opts.log('change one: berth and compose replace the one container; podman kube play --replace replaces every pod of the file');
   },
 };

@@ -37,9 +37,7 @@ type Probe = 'http' | 'exec';
 
 function deployment(name: string, version: number, probe: Probe): string {
   const readiness =
-    probe === 'http'
-      ? '{ httpGet: { path: /, port: 8080 }, periodSeconds: 10 }'
-      : '{ exec: { command: [cat, /www/index.html] }, periodSeconds: 10 }';
+    probe === 'http' ? '{ httpGet: { path: /, port: 8080 }, periodSeconds: 10 }' : '{ exec: { command: [cat, /www/index.html] }, periodSeconds: 10 }';
   return `apiVersion: apps/v1
 kind: Deployment
 metadata: { name: ${name} }
@@ -187,7 +185,18 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
   const names = apps(n).map((a) => a.name);
   const services = Math.max(1, Math.round(n / 10));
   const versions = new Map<string, number>();
-  const op = new Operator(INSTANCE, join(root, 'state'), ['--repo', repo, '--poll', '0 0 0 1 1 *', '--resync', '3600', '--pause-image', BENCH_IMAGE, '--pause-command', BENCH_PAUSE_COMMAND]);
+  const op = new Operator(INSTANCE, join(root, 'state'), [
+    '--repo',
+    repo,
+    '--poll',
+    '0 0 0 1 1 *',
+    '--resync',
+    '3600',
+    '--pause-image',
+    BENCH_IMAGE,
+    '--pause-command',
+    BENCH_PAUSE_COMMAND,
+  ]);
   const rows: [string, string][] = [];
   const row = (what: string, value: string): void => {
     rows.push([what, value]);
@@ -222,90 +231,90 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
   for (const [what, value] of rows) log(`${what.padEnd(width)}  ${value}`);
 
   async function phases(): Promise<void> {
-      log(`N = ${n} Deployments (readiness: HTTP, every tenth exec; period 10 s), ${services} ClusterIP Services later; churn ${churn} commits`);
-      await commit(repo, { 'README.md': 'bench\n' }, 'empty');
-      await op.start();
-      await rss('start');
+    log(`N = ${n} Deployments (readiness: HTTP, every tenth exec; period 10 s), ${services} ClusterIP Services later; churn ${churn} commits`);
+    await commit(repo, { 'README.md': 'bench\n' }, 'empty');
+    await op.start();
+    await rss('start');
 
-      // 1. initial convergence
-      let t0 = performance.now();
-      let sha = await commit(repo, files(names, n, 0, versions), `${n} deployments`);
-      const initial = await untilSucceeded(op, sha, t0, deadline(n));
-      row(`initial convergence (commit -> succeeded), ${n} pods`, `${initial.toFixed(1)} s`);
-      await rss('initial convergence');
+    // 1. initial convergence
+    let t0 = performance.now();
+    let sha = await commit(repo, files(names, n, 0, versions), `${n} deployments`);
+    const initial = await untilSucceeded(op, sha, t0, deadline(n));
+    row(`initial convergence (commit -> succeeded), ${n} pods`, `${initial.toFixed(1)} s`);
+    await rss('initial convergence');
 
-      // 2. idle: the probe loop alone
-      await new Promise((r) => setTimeout(r, 3000));
-      const dpid = dockerdPid();
-      const before = { op: cpuMs(op.pid!), docker: dpid ? cpuMs(dpid) : 0, m: await metrics(op) };
-      await new Promise((r) => setTimeout(r, IDLE_WINDOW_MS));
-      const after = { op: cpuMs(op.pid!), docker: dpid ? cpuMs(dpid) : 0, m: await metrics(op) };
-      const secs = IDLE_WINDOW_MS / 1000;
-      row('idle operator CPU (probe loop)', `${((after.op - before.op) / secs).toFixed(0)} ms/s`);
-      row('idle dockerd CPU', dpid ? `${((after.docker - before.docker) / secs).toFixed(0)} ms/s` : 'dockerd not on this host');
-      row('idle engine requests (probe loop), per second', describeRequests(requestsBetween(before.m, after.m, 'probe'), secs));
-      row('passes while idle', String(after.m.passes - before.m.passes));
+    // 2. idle: the probe loop alone
+    await new Promise((r) => setTimeout(r, 3000));
+    const dpid = dockerdPid();
+    const before = { op: cpuMs(op.pid!), docker: dpid ? cpuMs(dpid) : 0, m: await metrics(op) };
+    await new Promise((r) => setTimeout(r, IDLE_WINDOW_MS));
+    const after = { op: cpuMs(op.pid!), docker: dpid ? cpuMs(dpid) : 0, m: await metrics(op) };
+    const secs = IDLE_WINDOW_MS / 1000;
+    row('idle operator CPU (probe loop)', `${((after.op - before.op) / secs).toFixed(0)} ms/s`);
+    row('idle dockerd CPU', dpid ? `${((after.docker - before.docker) / secs).toFixed(0)} ms/s` : 'dockerd not on this host');
+    row('idle engine requests (probe loop), per second', describeRequests(requestsBetween(before.m, after.m, 'probe'), secs));
+    row('passes while idle', String(after.m.passes - before.m.passes));
 
-      // 3. no-op passes
-      const m0 = await metrics(op);
-      for (let i = 0; i < NOOP_PASSES; i++) {
-        const seen = (await metrics(op)).passes;
-        await fetch(`http://127.0.0.1:${op.port}/api/v1/sync`, { method: 'POST' });
-        await pollUntil(async () => ((await metrics(op)).passes > seen ? true : undefined), { timeoutMs: 30_000, intervalMs: 20, what: 'a pass' });
-      }
-      const m1 = await metrics(op);
-      const passes = m1.passes - m0.passes;
-      row('no-op pass CPU (operator)', `${((m1.passCpuMs - m0.passCpuMs) / passes).toFixed(1)} ms per pass (${passes} passes)`);
-      row('no-op pass engine requests', describeRequests(requestsBetween(m0, m1, 'pass'), passes));
+    // 3. no-op passes
+    const m0 = await metrics(op);
+    for (let i = 0; i < NOOP_PASSES; i++) {
+      const seen = (await metrics(op)).passes;
+      await fetch(`http://127.0.0.1:${op.port}/api/v1/sync`, { method: 'POST' });
+      await pollUntil(async () => ((await metrics(op)).passes > seen ? true : undefined), { timeoutMs: 30_000, intervalMs: 20, what: 'a pass' });
+    }
+    const m1 = await metrics(op);
+    const passes = m1.passes - m0.passes;
+    row('no-op pass CPU (operator)', `${((m1.passCpuMs - m0.passCpuMs) / passes).toFixed(1)} ms per pass (${passes} passes)`);
+    row('no-op pass engine requests', describeRequests(requestsBetween(m0, m1, 'pass'), passes));
 
-      // 4. change one at N, status latency meanwhile
-      const { result: atN, ms } = await statusLatencies(op, changeOne(n));
-      changeAt.set(n, atN);
-      row('status API latency during the change', `p50 ${quantile(ms, 0.5).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} requests)`);
-      await rss(`change one at ${n}`);
+    // 4. change one at N, status latency meanwhile
+    const { result: atN, ms } = await statusLatencies(op, changeOne(n));
+    changeAt.set(n, atN);
+    row('status API latency during the change', `p50 ${quantile(ms, 0.5).toFixed(1)} ms, max ${Math.max(...ms).toFixed(1)} ms (${ms.length} requests)`);
+    await rss(`change one at ${n}`);
 
-      // 5. Services
+    // 5. Services
+    t0 = performance.now();
+    withServices = services;
+    sha = await commit(repo, files(names, n, services, versions), `${services} services`);
+    const svcSecs = await untilSucceeded(op, sha, t0, deadline(services));
+    const px = proxies();
+    row(`${services} ClusterIP Services (commit -> succeeded)`, `${svcSecs.toFixed(1)} s`);
+    row('proxy processes', `${px.count}, ${px.rssMb.toFixed(0)} MB RSS in all`);
+    await rss('Services');
+
+    // 6. churn
+    for (let i = 1; i <= churn; i++) {
+      await changeOne(n, i);
+      if (i % 25 === 0 || i === churn) await rss(`${i} churn commits`);
+    }
+
+    // 7. change one at 50 and at 5
+    for (const count of [50, 5].filter((c) => c < n)) {
       t0 = performance.now();
-      withServices = services;
-      sha = await commit(repo, files(names, n, services, versions), `${services} services`);
-      const svcSecs = await untilSucceeded(op, sha, t0, deadline(services));
-      const px = proxies();
-      row(`${services} ClusterIP Services (commit -> succeeded)`, `${svcSecs.toFixed(1)} s`);
-      row('proxy processes', `${px.count}, ${px.rssMb.toFixed(0)} MB RSS in all`);
-      await rss('Services');
+      sha = await commit(repo, files(names, count, Math.min(services, count), versions), `scale to ${count}`);
+      await untilSucceeded(op, sha, t0, deadline(n));
+      await untilNoneTerminating(op, deadline(n));
+      changeAt.set(count, await changeOne(count));
+      await rss(`change one at ${count}`);
+    }
+    for (const [count, s] of changeAt) row(`change one (commit -> succeeded) with ${count} running`, `${s.toFixed(1)} s`);
+    const small = changeAt.get(5);
+    if (small) row(`change one: ${n} vs 5 running`, ratioText(changeAt.get(n)!, small));
+    await cleanupBerth(rt, op);
 
-      // 6. churn
-      for (let i = 1; i <= churn; i++) {
-        await changeOne(n, i);
-        if (i % 25 === 0 || i === churn) await rss(`${i} churn commits`);
+    // 8. docker-compose, same N services
+    if (peers.compose.installed) {
+      const dir = join(root, 'compose');
+      await commit(await initRepo(dir), { 'docker-compose.yml': composeFile(apps(n)) }, 'compose');
+      const up = await runCmd(['docker-compose', '-p', 'bench-scale-op', '-f', join(dir, 'docker-compose.yml'), 'up', '-d'], { timeoutMs: deadline(n) });
+      const down = runCmd(['docker-compose', '-p', 'bench-scale-op', '-f', join(dir, 'docker-compose.yml'), 'down', '-t', '0'], { timeoutMs: deadline(n) });
+      if (up.code !== 0) row('docker-compose up -d', `failed:\n${tail(up)}`);
+      else {
+        row(`docker-compose up -d, ${n} services`, `${(up.ms / 1000).toFixed(1)} s`);
+        row('initial convergence, berth / docker-compose', ratioText(initial, up.ms / 1000));
       }
-
-      // 7. change one at 50 and at 5
-      for (const count of [50, 5].filter((c) => c < n)) {
-        t0 = performance.now();
-        sha = await commit(repo, files(names, count, Math.min(services, count), versions), `scale to ${count}`);
-        await untilSucceeded(op, sha, t0, deadline(n));
-        await untilNoneTerminating(op, deadline(n));
-        changeAt.set(count, await changeOne(count));
-        await rss(`change one at ${count}`);
-      }
-      for (const [count, s] of changeAt) row(`change one (commit -> succeeded) with ${count} running`, `${s.toFixed(1)} s`);
-      const small = changeAt.get(5);
-      if (small) row(`change one: ${n} vs 5 running`, ratioText(changeAt.get(n)!, small));
-      await cleanupBerth(rt, op);
-
-      // 8. docker-compose, same N services
-      if (peers.compose.installed) {
-        const dir = join(root, 'compose');
-        await commit(await initRepo(dir), { 'docker-compose.yml': composeFile(apps(n)) }, 'compose');
-        const up = await runCmd(['docker-compose', '-p', 'bench-scale-op', '-f', join(dir, 'docker-compose.yml'), 'up', '-d'], { timeoutMs: deadline(n) });
-        const down = runCmd(['docker-compose', '-p', 'bench-scale-op', '-f', join(dir, 'docker-compose.yml'), 'down', '-t', '0'], { timeoutMs: deadline(n) });
-        if (up.code !== 0) row('docker-compose up -d', `failed:\n${tail(up)}`);
-        else {
-          row(`docker-compose up -d, ${n} services`, `${(up.ms / 1000).toFixed(1)} s`);
-          row('initial convergence, berth / docker-compose', ratioText(initial, up.ms / 1000));
-        }
-        await down;
-      } else row('docker-compose', peers.compose.why);
+      await down;
+    } else row('docker-compose', peers.compose.why);
   }
 }

@@ -13,7 +13,8 @@ export interface WorkloadRef {
   name: string;
 }
 
-export type ActionResult = { type: 'accepted'; message: string; [extra: string]: unknown } | { type: 'refused'; status: 400 | 404 | 409 | 501; message: string };
+export type ActionResult =
+  { type: 'accepted'; message: string; [extra: string]: unknown } | { type: 'refused'; status: 400 | 404 | 409 | 501; message: string };
 
 export interface ActionDeps {
   sync(): ActionResult | Promise<ActionResult>;
@@ -31,7 +32,12 @@ const NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
-export async function handleAction(route: ActionRoute, req: http.IncomingMessage, guard: GuardConfig, deps: ActionDeps): Promise<{ status: number; body: ActionResult | { type: 'refused'; message: string } }> {
+export async function handleAction(
+  route: ActionRoute,
+  req: http.IncomingMessage,
+  guard: GuardConfig,
+  deps: ActionDeps,
+): Promise<{ status: number; body: ActionResult | { type: 'refused'; message: string } }> {
   const verdict = guardMutation(req.headers, guard);
   if (!verdict.ok) {
     req.resume();
@@ -58,7 +64,8 @@ async function dispatch(route: ActionRoute, body: Record<string, unknown>, deps:
       const ref = workloadRef(body);
       if (!ref.ok) return { type: 'refused', status: 400, message: ref.message };
       const to = body.toRevision;
-      if (typeof to !== 'string' || !/^[0-9a-f]{7,40}$/i.test(to)) return { type: 'refused', status: 400, message: 'toRevision: a commit sha (7 to 40 hex digits)' };
+      if (typeof to !== 'string' || !/^[0-9a-f]{7,40}$/i.test(to))
+        return { type: 'refused', status: 400, message: 'toRevision: a commit sha (7 to 40 hex digits)' };
       return deps.rollback(ref.value, to.toLowerCase());
     }
   }

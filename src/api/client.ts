@@ -8,7 +8,8 @@ import type { DashboardSnapshot } from './view/types';
 
 const TIMEOUT_MS = 10_000;
 
-export type ClientAnswer = { type: 'accepted'; message: string } | { type: 'refused'; status: number; message: string } | { type: 'unreachable'; message: string };
+export type ClientAnswer =
+  { type: 'accepted'; message: string } | { type: 'refused'; status: number; message: string } | { type: 'unreachable'; message: string };
 
 export async function postAction(server: string, path: string, body: Record<string, unknown>, token?: string): Promise<ClientAnswer> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -17,7 +18,10 @@ export async function postAction(server: string, path: string, body: Record<stri
   try {
     res = await fetch(`${server}${path}`, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
   } catch (err) {
-    return { type: 'unreachable', message: `no berth answers at ${server}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}` };
+    return {
+      type: 'unreachable',
+      message: `no berth answers at ${server}: ${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}`,
+    };
   }
   const answer = (await res.json().catch(() => ({}))) as Partial<ActionResult> & { error?: string };
   const message = answer.message ?? answer.error ?? `HTTP ${res.status}`;

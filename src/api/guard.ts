@@ -48,11 +48,13 @@ export function guardMutation(headers: IncomingHttpHeaders, cfg: GuardConfig): G
   const site = header(headers, 'sec-fetch-site');
   if (site && site !== 'same-origin' && site !== 'none') return { ok: false, status: 403, reason: `cross-site request refused (Sec-Fetch-Site: ${site})` };
   const host = header(headers, 'host') ?? '';
-  if (origin && origin !== `http://${host}` && origin !== `https://${host}`) return { ok: false, status: 403, reason: `cross-origin request refused (Origin ${origin})` };
+  if (origin && origin !== `http://${host}` && origin !== `https://${host}`)
+    return { ok: false, status: 403, reason: `cross-origin request refused (Origin ${origin})` };
   if (cfg.token !== undefined) {
     const auth = header(headers, 'authorization') ?? '';
     const m = /^Bearer\s+(.+)$/i.exec(auth);
-    if (!m || !sameToken(m[1]!.trim(), cfg.token)) return { ok: false, status: 401, reason: 'this action needs the API token: Authorization: Bearer TOKEN (berth run --api-token-file)' };
+    if (!m || !sameToken(m[1]!.trim(), cfg.token))
+      return { ok: false, status: 401, reason: 'this action needs the API token: Authorization: Bearer TOKEN (berth run --api-token-file)' };
     return { ok: true };
   }
   if (!isLoopbackHost(cfg.listenHost)) {
@@ -60,7 +62,9 @@ export function guardMutation(headers: IncomingHttpHeaders, cfg: GuardConfig): G
   }
   const browser = origin !== undefined || site !== undefined;
   if (!browser) return { ok: true };
-  if (!isLoopbackHost(hostName(host))) return { ok: false, status: 403, reason: `request for host ${host} refused: without a token only a loopback name is accepted` };
-  if (!/^application\/json\b/i.test(header(headers, 'content-type') ?? '')) return { ok: false, status: 403, reason: 'a browser must send Content-Type: application/json' };
+  if (!isLoopbackHost(hostName(host)))
+    return { ok: false, status: 403, reason: `request for host ${host} refused: without a token only a loopback name is accepted` };
+  if (!/^application\/json\b/i.test(header(headers, 'content-type') ?? ''))
+    return { ok: false, status: 403, reason: 'a browser must send Content-Type: application/json' };
   return { ok: true };
 }

@@ -50,17 +50,24 @@ export async function startApiServer(listen: string, deps: ApiDeps): Promise<Api
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new BerthError('E_USAGE', `cannot listen on ${listen}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.message}`, 'choose another --listen address')),
+      reject(
+        new BerthError(
+          'E_USAGE',
+          `cannot listen on ${listen}: ${err.code === 'EADDRINUSE' ? 'address in use' : err.message}`,
+          'choose another --listen address',
+        ),
+      ),
     );
     server.listen(port, host, resolve);
   });
   const addr = server.address() as AddressInfo;
   return {
     url: `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`,
-    close: () => new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -115,7 +122,11 @@ async function serveAsset(urlPath: string, res: http.ServerResponse, key: string
   if (a.type === 'none') return send(res, 404, { error: `no route ${key}` });
   if (a.type === 'missing') return send(res, 503, { error: a.message });
   // The page loads only berth's own files; nothing of another origin runs in it.
-  res.writeHead(200, { 'content-type': a.contentType, 'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'", 'x-content-type-options': 'nosniff' });
+  res.writeHead(200, {
+    'content-type': a.contentType,
+    'content-security-policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
+    'x-content-type-options': 'nosniff',
+  });
   res.end(a.body);
 }
 

@@ -10,9 +10,14 @@ export async function readApiToken(file: string): Promise<string> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new BerthError('E_USAGE', `cannot read the API token file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'e.g. head -c 32 /dev/urandom | base64 > token && chmod 600 token');
+    throw new BerthError(
+      'E_USAGE',
+      `cannot read the API token file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'e.g. head -c 32 /dev/urandom | base64 > token && chmod 600 token',
+    );
   }
   const token = (text.split(/\r?\n/)[0] ?? '').trim();
-  if (token.length < MIN_TOKEN) throw new BerthError('E_USAGE', `the API token in ${file} is shorter than ${MIN_TOKEN} characters`, 'e.g. head -c 32 /dev/urandom | base64 > token');
+  if (token.length < MIN_TOKEN)
+    throw new BerthError('E_USAGE', `the API token in ${file} is shorter than ${MIN_TOKEN} characters`, 'e.g. head -c 32 /dev/urandom | base64 > token');
   return token;
 }

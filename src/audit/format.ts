@@ -58,7 +58,10 @@ export function details(e: RevisionRecord): string[] {
 }
 
 function prefixed(prefix: string, text: string): string[] {
-  const parts = text.split(/\r?\n/).map((p) => printable(p.trimEnd())).filter((p) => p !== '');
+  const parts = text
+    .split(/\r?\n/)
+    .map((p) => printable(p.trimEnd()))
+    .filter((p) => p !== '');
   return parts.map((p, i) => (i === 0 ? prefix + p : ' '.repeat(prefix.length) + p));
 }
 

@@ -17,7 +17,9 @@ export interface PauseOptions {
 export function addPauseOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--pause-image <image>', 'infra container image of multi-container pods').env('BERTH_PAUSE_IMAGE').default(DEFAULT_PAUSE_IMAGE))
-    .addOption(new Option('--pause-command <cmd>', 'command of the infra container, when the image has none (e.g. "sleep 2147483647")').env('BERTH_PAUSE_COMMAND'));
+    .addOption(
+      new Option('--pause-command <cmd>', 'command of the infra container, when the image has none (e.g. "sleep 2147483647")').env('BERTH_PAUSE_COMMAND'),
+    );
 }
 
 export function pauseOptions(raw: { pauseImage: string; pauseCommand?: string }): PauseOptions {
@@ -44,6 +46,10 @@ export async function contentRevision(dir: string): Promise<string> {
   const loaded = await loadManifests(dir);
   const h = createHash('sha1');
   const files = [...new Set(loaded.docs.map((d) => d.file))].sort();
-  for (const f of files) h.update(f).update('\0').update(await readFile(path.join(dir, f))).update('\0');
+  for (const f of files)
+    h.update(f)
+      .update('\0')
+      .update(await readFile(path.join(dir, f)))
+      .update('\0');
   return h.digest('hex');
 }

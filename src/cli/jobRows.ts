@@ -45,4 +45,3 @@ export function jobRows(pods: readonly ObservedPod[], nowMs: number): JobRow[] {
     };
   });
 }
-

@@ -11,7 +11,11 @@ import { formatProblem } from '../util/problems';
 import { validateDirectory, type ValidateOptions } from '../validate';
 import { requireDirectory } from './paths';
 
-export async function validManifests(dir: string, policy: ValidateOptions, invalid: { code: Extract<ErrorCode, 'E_INVALID' | 'E_USAGE'>; then: string }): Promise<DesiredState> {
+export async function validManifests(
+  dir: string,
+  policy: ValidateOptions,
+  invalid: { code: Extract<ErrorCode, 'E_INVALID' | 'E_USAGE'>; then: string },
+): Promise<DesiredState> {
   await requireDirectory(dir);
   const outcome = await validateDirectory(dir, policy);
   for (const p of outcome.ok ? outcome.warnings : outcome.problems) process.stderr.write(formatProblem(p) + '\n');

@@ -44,7 +44,8 @@ export async function notifyOptions(raw: NotifyRaw, repo: string): Promise<Opera
   if (!raw.tokenFile) throw new BerthError('E_USAGE', '--commit-status needs --token-file FILE');
   const where = raw.commitStatusRepo ? /^([^/\s]+)\/([^/\s]+)$/.exec(raw.commitStatusRepo) : undefined;
   const ownerRepo = where ? { owner: where[1]!, repo: where[2]! } : ownerRepoOf(repo);
-  if (!ownerRepo) throw new BerthError('E_USAGE', `cannot tell the owner/repo of ${raw.commitStatusRepo ?? 'the --repo URL'}`, 'give --commit-status-repo OWNER/REPO');
+  if (!ownerRepo)
+    throw new BerthError('E_USAGE', `cannot tell the owner/repo of ${raw.commitStatusRepo ?? 'the --repo URL'}`, 'give --commit-status-repo OWNER/REPO');
   const token = await readSecret(raw.tokenFile, '--token-file');
   return { targets, secret, commitStatus: { forge: raw.commitStatus, api, token, ...ownerRepo } };
 }

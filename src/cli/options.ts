@@ -24,14 +24,24 @@ export function addPolicyOptions(cmd: Command): Command {
   return cmd
     .option('--allow-host-path <prefix>', 'allow hostPath volumes under PREFIX (repeatable)', collect, [] as string[])
     .option('--allow-privileged', 'allow privileged containers, added capabilities, hostNetwork and hostPID', false)
-    .option('--age-key-file <file>', 'age identities for sops-encrypted manifests (repeatable; also SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt)', collect, [] as string[]);
+    .option(
+      '--age-key-file <file>',
+      'age identities for sops-encrypted manifests (repeatable; also SOPS_AGE_KEY_FILE, ~/.config/sops/age/keys.txt)',
+      collect,
+      [] as string[],
+    );
 }
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--instance <name>', 'berth instance: scopes every Docker object').env('BERTH_INSTANCE').default('default'))
     .addOption(new Option('--state-dir <dir>', 'state directory').env('BERTH_STATE_DIR').default('.berth'))
-    .addOption(new Option('--secrets-dir <dir>', 'tmpfs for Secret volume files (default: $XDG_RUNTIME_DIR/berth, /run/berth or /dev/shm/berth, the first on a tmpfs)').env('BERTH_SECRETS_DIR'));
+    .addOption(
+      new Option(
+        '--secrets-dir <dir>',
+        'tmpfs for Secret volume files (default: $XDG_RUNTIME_DIR/berth, /run/berth or /dev/shm/berth, the first on a tmpfs)',
+      ).env('BERTH_SECRETS_DIR'),
+    );
 }
 
 export function engineOptions(raw: { instance: string; stateDir: string; secretsDir?: string }): EngineOptions {

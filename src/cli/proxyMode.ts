@@ -3,7 +3,10 @@ import { Option } from 'commander';
 import { PROXY_MODES } from '../proxy/kernel/mode';
 
 export function proxyModeOption(): Option {
-  return new Option('--proxy-mode <mode>', 'who forwards Service traffic: nftables rules (kernel), the userspace proxy, or kernel when root and nft works (auto)')
+  return new Option(
+    '--proxy-mode <mode>',
+    'who forwards Service traffic: nftables rules (kernel), the userspace proxy, or kernel when root and nft works (auto)',
+  )
     .choices(PROXY_MODES)
     .env('BERTH_PROXY_MODE')
     .default('auto');

@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   }
 
   const pause = await ensurePauseImage(runtime, DEFAULT_PAUSE_IMAGE);
-  if (pause.pullError) say(`could not pull ${DEFAULT_PAUSE_IMAGE} (the infra image of Service anchors and multi-container pods); using a local stand-in, ${pause.image}`);
+  if (pause.pullError)
+    say(`could not pull ${DEFAULT_PAUSE_IMAGE} (the infra image of Service anchors and multi-container pods); using a local stand-in, ${pause.image}`);
 
   say('');
   say(`dashboard and API:  http://${LISTEN}/   (status: curl http://${LISTEN}/api/v1/status)`);
@@ -50,7 +51,21 @@ async function main(): Promise<void> {
   say(`what happened:      node ${path.relative(process.cwd(), path.join(__dirname, 'main.js'))} history --instance ${INSTANCE} --state-dir ${stateDir}`);
   say('stop with Ctrl-C (the apps keep running; `berth delete` removes them)');
   say('');
-  const argv = ['run', '--repo', repo, '--instance', INSTANCE, '--state-dir', stateDir, '--listen', LISTEN, '--poll', '*/5 * * * * *', '--pause-image', pause.image];
+  const argv = [
+    'run',
+    '--repo',
+    repo,
+    '--instance',
+    INSTANCE,
+    '--state-dir',
+    stateDir,
+    '--listen',
+    LISTEN,
+    '--poll',
+    '*/5 * * * * *',
+    '--pause-image',
+    pause.image,
+  ];
   if (pause.command) argv.push('--pause-command', pause.command);
   buildProgram().parse(['node', 'berth', ...argv]);
 }

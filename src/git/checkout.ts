@@ -86,4 +86,3 @@ export async function pruneCheckouts(worktreesDir: string, current: string, keep
   for (const name of removed) await rm(join(worktreesDir, name), { recursive: true, force: true });
   return removed;
 }
-

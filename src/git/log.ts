@@ -14,7 +14,13 @@ export function parseLog(out: string): Revision[] {
   let i = 0;
   for (; i + FIELDS.length <= tokens.length; i += FIELDS.length) {
     const [rawSha, parents, author, authorEmail, date, subject, body] = tokens.slice(i, i + FIELDS.length) as [
-      string, string, string, string, string, string, string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
+      string,
     ];
     const sha = rawSha.replace(/^\n+/, '');
     if (!/^[0-9a-f]{40,64}$/.test(sha)) {

@@ -8,17 +8,7 @@ import { createGit, gitError, runGit } from './exec';
 import { clearStaleLocks } from './locks';
 import { LOG_FORMAT, parseLog } from './log';
 import { addNote, pushNotes, readNote } from './notes';
-import {
-  type Identity,
-  REMOTE,
-  ensureClone,
-  followedBefore,
-  isAncestor,
-  lsRemoteBranch,
-  refSha,
-  resolveBranch,
-  trackingRef,
-} from './store';
+import { type Identity, REMOTE, ensureClone, followedBefore, isAncestor, lsRemoteBranch, refSha, resolveBranch, trackingRef } from './store';
 import type { FetchResult, GitLog, RepoLocation, Revision } from './types';
 import { redactUrl, validateBranch, validateCommitId, validateRepoUrl, validateSubPath } from './validate';
 import { commitMessage, revertAndPush } from './writeBack';
@@ -168,9 +158,7 @@ export class GitSource {
     const limit = opts.limit ?? DEFAULT_COMMITS_LIMIT;
     const range = fromExclusive === undefined ? [to] : [to, `^${fromExclusive}`];
     try {
-      const out = await runGit(this.git, [
-        'log', '--topo-order', '--reverse', `--max-count=${limit}`, LOG_FORMAT, '--end-of-options', ...range, '--',
-      ]);
+      const out = await runGit(this.git, ['log', '--topo-order', '--reverse', `--max-count=${limit}`, LOG_FORMAT, '--end-of-options', ...range, '--']);
       return parseLog(out);
     } catch (err) {
       throw gitError(`cannot list commits ${fromExclusive ?? '(root)'}..${to}`, err);
@@ -221,4 +209,3 @@ export class GitSource {
     await mkdir(this.scratchDir, { recursive: true });
   }
 }
-

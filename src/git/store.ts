@@ -91,11 +91,7 @@ export async function resolveBranch(git: SimpleGit, url: string, log: GitLog): P
     });
     return remembered;
   }
-  throw new BerthError(
-    'E_GIT',
-    `cannot determine the default branch of ${redactUrl(url)}: ${redactUrl(reason)}`,
-    'name the branch explicitly (--branch)',
-  );
+  throw new BerthError('E_GIT', `cannot determine the default branch of ${redactUrl(url)}: ${redactUrl(reason)}`, 'name the branch explicitly (--branch)');
 }
 
 /** The sha of refs/heads/<branch> on the remote; undefined when the branch does not exist. */

@@ -98,11 +98,7 @@ export function watchLocalRepo(repoPath: string, onChange: OnChange, opts: Watch
 export const DEFAULT_POLL_SCHEDULE = '*/15 * * * * *';
 
 /** Call `onTick` on a cron schedule (node-cron syntax; 6 fields with seconds). Ticks never overlap. */
-export function pollOnSchedule(
-  cronExpr: string | undefined,
-  onTick: OnChange,
-  opts: { onError?: (err: unknown) => void } = {},
-): Closer {
+export function pollOnSchedule(cronExpr: string | undefined, onTick: OnChange, opts: { onError?: (err: unknown) => void } = {}): Closer {
   const expr = cronExpr ?? DEFAULT_POLL_SCHEDULE;
   const problem = scheduleProblem(expr);
   if (problem) {

@@ -38,10 +38,7 @@ export function validateRepoUrl(input: string, cwd: string = process.cwd()): Rep
   if (CONTROL.test(input)) throw usage(`repository ${shown} contains control characters`);
   if (input.startsWith('-')) throw usage(`repository ${shown} must not start with "-" (it would be read as an option)`);
   if (HELPER_SYNTAX.test(input)) {
-    throw usage(
-      `repository ${shown} uses the "<transport>::<address>" syntax, which can run commands; refused`,
-      `use ${SUPPORTED}`,
-    );
+    throw usage(`repository ${shown} uses the "<transport>::<address>" syntax, which can run commands; refused`, `use ${SUPPORTED}`);
   }
   const scheme = SCHEME.exec(input)?.[1]?.toLowerCase();
   if (scheme === 'file') return fileUrl(input, shown);

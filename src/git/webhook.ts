@@ -13,9 +13,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 export type WebhookProvider = 'github' | 'gitea' | 'gitlab';
 export type WebhookRejection = 'no-secret' | 'missing-signature' | 'malformed-signature' | 'bad-signature';
 
-export type WebhookVerdict =
-  | { ok: true; provider: WebhookProvider }
-  | { ok: false; reason: WebhookRejection; message: string };
+export type WebhookVerdict = { ok: true; provider: WebhookProvider } | { ok: false; reason: WebhookRejection; message: string };
 
 export type WebhookHeaders = Record<string, string | string[] | undefined>;
 
@@ -39,11 +37,7 @@ function hmacMatches(hex: string, body: Buffer, secret: string): boolean {
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 
-export function verifyWebhookSignature(
-  headers: WebhookHeaders,
-  rawBody: Buffer | string,
-  secret: string,
-): WebhookVerdict {
+export function verifyWebhookSignature(headers: WebhookHeaders, rawBody: Buffer | string, secret: string): WebhookVerdict {
   if (!secret) return reject('no-secret', 'no webhook secret is configured; every request is refused');
   const body = typeof rawBody === 'string' ? Buffer.from(rawBody, 'utf8') : rawBody;
 
@@ -71,13 +65,8 @@ export function verifyWebhookSignature(
     // Hash both sides so the comparison takes the same time whatever the token's length.
     const a = createHash('sha256').update(token).digest();
     const b = createHash('sha256').update(secret).digest();
-    return timingSafeEqual(a, b)
-      ? { ok: true, provider: 'gitlab' }
-      : reject('bad-signature', 'X-Gitlab-Token does not match the secret');
+    return timingSafeEqual(a, b) ? { ok: true, provider: 'gitlab' } : reject('bad-signature', 'X-Gitlab-Token does not match the secret');
   }
 
-  return reject(
-    'missing-signature',
-    'no X-Hub-Signature-256, X-Gitea-Signature or X-Gitlab-Token header (the legacy SHA-1 X-Hub-Signature is not accepted)',
-  );
+  return reject('missing-signature', 'no X-Hub-Signature-256, X-Gitea-Signature or X-Gitlab-Token header (the legacy SHA-1 X-Hub-Signature is not accepted)');
 }

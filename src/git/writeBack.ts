@@ -58,10 +58,7 @@ export async function revertAndPush(ctx: WriteBackContext, badSha: string, messa
 
 async function fetchUpstream(ctx: WriteBackContext): Promise<string> {
   try {
-    await runGit(ctx.git, [
-      'fetch', '--quiet', '--no-tags', '--no-write-fetch-head', REMOTE,
-      `+refs/heads/${ctx.branch}:${UPSTREAM_REF}`,
-    ]);
+    await runGit(ctx.git, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', REMOTE, `+refs/heads/${ctx.branch}:${UPSTREAM_REF}`]);
   } catch (err) {
     throw gitError(`cannot fetch ${ctx.branch} before writing back`, err);
   }

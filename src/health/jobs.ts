@@ -14,14 +14,26 @@ export function completionsText(s: Pick<JobStatus, 'succeeded' | 'completions'>)
 }
 
 export function jobHealth(job: JobResource, s: JobStatus | undefined): WorkloadHealth {
-  const result = (health: HealthCode, message: string): WorkloadHealth => ({ key: resourceKey(job), kind: 'Job', namespace: job.meta.namespace, name: job.meta.name, health, message });
+  const result = (health: HealthCode, message: string): WorkloadHealth => ({
+    key: resourceKey(job),
+    kind: 'Job',
+    namespace: job.meta.namespace,
+    name: job.meta.name,
+    health,
+    message,
+  });
   if (!s) return result('Missing', 'job has not started yet');
   const done = `${completionsText(s)} completions`;
   switch (s.phase) {
     case 'Complete':
       return result('Healthy', `job completed: ${done}`);
     case 'Failed':
-      return result('Degraded', s.reason === 'DeadlineExceeded' ? `DeadlineExceeded: job was active longer than activeDeadlineSeconds ${job.activeDeadlineSeconds} (${done})` : `BackoffLimitExceeded: ${s.failed} failed pod(s), backoffLimit ${job.backoffLimit} (${done})`);
+      return result(
+        'Degraded',
+        s.reason === 'DeadlineExceeded'
+          ? `DeadlineExceeded: job was active longer than activeDeadlineSeconds ${job.activeDeadlineSeconds} (${done})`
+          : `BackoffLimitExceeded: ${s.failed} failed pod(s), backoffLimit ${job.backoffLimit} (${done})`,
+      );
     case 'Suspended':
       return result('Suspended', `job is suspended (${done})`);
     case 'Running':
@@ -31,5 +43,12 @@ export function jobHealth(job: JobResource, s: JobStatus | undefined): WorkloadH
 
 export function cronJobHealth(cj: CronJobResource, active: number, lastSchedule: number | undefined): WorkloadHealth {
   const last = lastSchedule !== undefined ? `last scheduled ${new Date(lastSchedule).toISOString()}` : 'not scheduled yet';
-  return { key: resourceKey(cj), kind: 'CronJob', namespace: cj.meta.namespace, name: cj.meta.name, health: cj.suspend ? 'Suspended' : 'Healthy', message: `schedule "${cj.schedule}", ${active} active, ${last}` };
+  return {
+    key: resourceKey(cj),
+    kind: 'CronJob',
+    namespace: cj.meta.namespace,
+    name: cj.meta.name,
+    health: cj.suspend ? 'Suspended' : 'Healthy',
+    message: `schedule "${cj.schedule}", ${active} active, ${last}`,
+  };
 }

@@ -53,7 +53,15 @@ export function upForMs(status: string): number | undefined {
   return (m[3] ? Number(m[3]) : 1) * unit;
 }
 
-const UNIT_MS: Record<string, number> = { second: 1000, minute: 60_000, hour: 3_600_000, day: 86_400_000, week: 604_800_000, month: 2_592_000_000, year: 31_536_000_000 };
+const UNIT_MS: Record<string, number> = {
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+  month: 2_592_000_000,
+  year: 31_536_000_000,
+};
 
 export class Prober {
   private readonly tracked = new Map<string, Tracked>();
@@ -92,7 +100,11 @@ export class Prober {
       return { ready: true, readySince: t?.firstSeen ?? this.now() };
     }
     const s = t?.readiness;
-    return { ready: !!s?.passing, readySince: s?.passing ? t?.readySince : undefined, lastError: s?.passing ? undefined : s?.lastError ?? 'readiness probe has not passed yet' };
+    return {
+      ready: !!s?.passing,
+      readySince: s?.passing ? t?.readySince : undefined,
+      lastError: s?.passing ? undefined : (s?.lastError ?? 'readiness probe has not passed yet'),
+    };
   }
 
   /** true when the liveness probe has failed `failureThreshold` times in a row: restart it. */

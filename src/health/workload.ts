@@ -34,7 +34,12 @@ export interface WorkloadHealth extends ResourceStatus {
 }
 
 /** `jobs`: each Job's status by key (jobs/status.ts); a CronJob's own Jobs are not the commit's and are left out. */
-export function workloadHealth(desired: DesiredState, pods: readonly PodView[], now: number, jobs: ReadonlyMap<string, JobStatus> = new Map()): WorkloadHealth[] {
+export function workloadHealth(
+  desired: DesiredState,
+  pods: readonly PodView[],
+  now: number,
+  jobs: ReadonlyMap<string, JobStatus> = new Map(),
+): WorkloadHealth[] {
   const byOwner = new Map<string, PodView[]>();
   for (const p of pods) byOwner.set(p.ownerKey, [...(byOwner.get(p.ownerKey) ?? []), p]);
   const of = (k: string) => byOwner.get(k) ?? [];
@@ -84,7 +89,8 @@ export function deploymentHealth(d: Extract<WorkloadResource, { kind: 'Deploymen
   }
   // Kubernetes reports a paused Deployment's rollout as paused (Argo CD: Suspended) and never
   // times it out; its pods of the previous template stay.
-  if (d.paused && old > 0) return result(d, 'Suspended', `paused: ${old} pod(s) of the previous template stay, ${available} of ${d.replicas} updated replicas are available`);
+  if (d.paused && old > 0)
+    return result(d, 'Suspended', `paused: ${old} pod(s) of the previous template stay, ${available} of ${d.replicas} updated replicas are available`);
   const waiting = updated.find((p) => !p.ready);
   const detail = old > 0 ? `, ${old} old replica(s) pending termination` : waiting?.reason ? ` (${waiting.name}: ${waiting.reason})` : '';
   return result(d, 'Progressing', `${available} of ${d.replicas} updated replicas are available${detail}`);

@@ -114,7 +114,9 @@ function tlsOf(desired: DesiredState, ing: IngressResource, dir: string, out: In
     const crt = secret?.data['tls.crt'];
     const key = secret?.data['tls.key'];
     if (!secret || crt === undefined || key === undefined) {
-      out.warnings.push(`Ingress ${id(ing)}: TLS Secret ${ing.meta.namespace}/${t.secretName} is missing or lacks tls.crt/tls.key; its hosts get no certificate`);
+      out.warnings.push(
+        `Ingress ${id(ing)}: TLS Secret ${ing.meta.namespace}/${t.secretName} is missing or lacks tls.crt/tls.key; its hosts get no certificate`,
+      );
       continue;
     }
     const name = createHash('sha256').update(`${crt}\0${key}`).digest('hex').slice(0, 24);

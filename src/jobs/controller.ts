@@ -45,7 +45,10 @@ export class JobController {
   /** Judges every Job of `full` (an expand()ed state); records runs that just finished. */
   async judge(full: DesiredState, observed: ObservedState, now: number): Promise<ReadonlyMap<string, JobStatus>> {
     const jobs = jobStatuses(full.jobs, observed.pods, await this.records.load(), now);
-    const finished = [...jobs.values()].filter((j) => j.finishedNow).map(recordOf).filter((r): r is JobRecord => r !== undefined);
+    const finished = [...jobs.values()]
+      .filter((j) => j.finishedNow)
+      .map(recordOf)
+      .filter((r): r is JobRecord => r !== undefined);
     await this.records.update(finished, new Set(full.jobs.map(resourceKey)));
     this.timer.at(Math.min(...[...jobs.values()].map((j) => j.wakeAt ?? Infinity)), now);
     this.statuses = jobs;
@@ -61,7 +64,8 @@ export class JobController {
     const next = new Map<string, CronJobState>();
     for (const cj of desired.cronJobs) {
       const d = cronStep(cj, saved.get(resourceKey(cj)), this.statuses, withPods, now);
-      if (d.started) this.log('cronjob started a job', { cronJob: resourceKey(cj), job: d.started.name, scheduledTime: new Date(d.started.scheduledTime).toISOString() });
+      if (d.started)
+        this.log('cronjob started a job', { cronJob: resourceKey(cj), job: d.started.name, scheduledTime: new Date(d.started.scheduledTime).toISOString() });
       if (d.skipped) this.log('cronjob skipped a run', { cronJob: resourceKey(cj), reason: d.skipped });
       next.set(resourceKey(cj), d.state);
     }
@@ -76,7 +80,9 @@ export class JobController {
     const made = full.jobs.filter((j) => j.createdBy && !j.createdBy.remove);
     return [
       ...desired.cronJobs.map((cj) => {
-        const active = made.filter((j) => j.createdBy?.cronJob === cj.meta.name && j.meta.namespace === cj.meta.namespace && this.statuses.get(resourceKey(j))?.phase === 'Running').length;
+        const active = made.filter(
+          (j) => j.createdBy?.cronJob === cj.meta.name && j.meta.namespace === cj.meta.namespace && this.statuses.get(resourceKey(j))?.phase === 'Running',
+        ).length;
         return cronJobHealth(cj, active, states.get(resourceKey(cj))?.lastScheduleTime);
       }),
       ...made.map((j) => jobHealth(j, this.statuses.get(resourceKey(j)))),
@@ -99,7 +105,13 @@ export class JobController {
  * What a plan preview (`berth diff`) needs to plan Jobs as the applier would: the Jobs the
  * CronJobs made and each Job's status with the records of finished runs. Writes nothing.
  */
-export async function previewJobs(stateDir: string, instance: string, desired: DesiredState, observed: ObservedState, now: number): Promise<{ full: DesiredState; jobs: ReadonlyMap<string, JobStatus> }> {
+export async function previewJobs(
+  stateDir: string,
+  instance: string,
+  desired: DesiredState,
+  observed: ObservedState,
+  now: number,
+): Promise<{ full: DesiredState; jobs: ReadonlyMap<string, JobStatus> }> {
   const control = new JobController(stateDir, instance, () => undefined);
   const full = await control.expand(desired);
   return { full, jobs: jobStatuses(full.jobs, observed.pods, await new JobRecordStore(stateDir, instance).load(), now) };

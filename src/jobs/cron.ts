@@ -41,11 +41,21 @@ export interface CronDecision {
 const isActive = (s: JobStatus | undefined) => s === undefined || s.phase === 'Running' || s.phase === 'Suspended';
 
 /** `statuses`: by Job key; `podsLeft`: Job names that still have pods. */
-export function cronStep(cj: CronJobResource, saved: CronJobState | undefined, statuses: ReadonlyMap<string, JobStatus>, podsLeft: ReadonlySet<string>, now: number): CronDecision {
+export function cronStep(
+  cj: CronJobResource,
+  saved: CronJobState | undefined,
+  statuses: ReadonlyMap<string, JobStatus>,
+  podsLeft: ReadonlySet<string>,
+  now: number,
+): CronDecision {
   const statusOf = (r: CronJobRun) => statuses.get(`Job/${cj.meta.namespace}/${r.name}`);
   let runs = (saved?.runs ?? []).filter((r) => !r.remove || podsLeft.has(r.name));
   runs = applyHistoryLimits(cj, runs, statusOf);
-  const state: CronJobState = { since: saved?.since ?? now, ...(saved?.lastScheduleTime !== undefined ? { lastScheduleTime: saved.lastScheduleTime } : {}), runs };
+  const state: CronJobState = {
+    since: saved?.since ?? now,
+    ...(saved?.lastScheduleTime !== undefined ? { lastScheduleTime: saved.lastScheduleTime } : {}),
+    runs,
+  };
   const parsed = parseSchedule(cj.schedule);
   if (cj.suspend || !parsed.ok) return { state };
   let earliest = state.lastScheduleTime ?? state.since;
@@ -53,7 +63,8 @@ export function cronStep(cj: CronJobResource, saved: CronJobState | undefined, s
   const due = mostRecentTime(parsed.schedule, cj.timeZone, earliest, now);
   if (!due) return { state };
   const active = runs.filter((r) => !r.remove && isActive(statusOf(r)));
-  if (cj.concurrencyPolicy === 'Forbid' && active.length > 0) return { state, skipped: `${active.map((r) => r.name).join(', ')} still active (concurrencyPolicy Forbid)` };
+  if (cj.concurrencyPolicy === 'Forbid' && active.length > 0)
+    return { state, skipped: `${active.map((r) => r.name).join(', ')} still active (concurrencyPolicy Forbid)` };
   const name = scheduledJobName(cj.meta.name, parsed.schedule, due.time);
   state.lastScheduleTime = due.time;
   if (runs.some((r) => r.name === name)) return { state };
@@ -65,7 +76,10 @@ export function cronStep(cj: CronJobResource, saved: CronJobState | undefined, s
 
 function applyHistoryLimits(cj: CronJobResource, runs: CronJobRun[], statusOf: (r: CronJobRun) => JobStatus | undefined): CronJobRun[] {
   const discard = new Set<string>();
-  for (const [phase, limit] of [['Complete', cj.successfulJobsHistoryLimit], ['Failed', cj.failedJobsHistoryLimit]] as const) {
+  for (const [phase, limit] of [
+    ['Complete', cj.successfulJobsHistoryLimit],
+    ['Failed', cj.failedJobsHistoryLimit],
+  ] as const) {
     const finished = runs.filter((r) => !r.remove && statusOf(r)?.phase === phase).sort((a, b) => b.scheduledTime - a.scheduledTime);
     for (const r of finished.slice(limit)) discard.add(r.name);
   }

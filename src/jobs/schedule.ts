@@ -54,7 +54,9 @@ interface Matcher {
 // node-cron 4 keeps its matcher out of its package exports; it is loaded by file, from the
 // installed (pinned) version. test/unit/jobs/schedule.test.ts holds it to its behaviour.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { TimeMatcher } = require(path.join(path.dirname(require.resolve('node-cron')), 'time/time-matcher.js')) as { TimeMatcher: new (pattern: string, tz?: string) => Matcher };
+const { TimeMatcher } = require(path.join(path.dirname(require.resolve('node-cron')), 'time/time-matcher.js')) as {
+  TimeMatcher: new (pattern: string, tz?: string) => Matcher;
+};
 
 /** The first scheduled time strictly after `after` (unix ms). */
 export function nextTime(s: ParsedSchedule, timeZone: string | undefined, after: number): number {

@@ -97,14 +97,23 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
   const failed = outcomes.filter((o) => o.outcome.type === 'failed').length;
   const created = mine.map((p) => p.containers[0]?.createdAt ?? p.infra?.createdAt).filter((t): t is number => t !== undefined);
   const startTime = rec?.startTime ?? (created.length > 0 ? Math.min(...created) * 1000 : undefined);
-  const base = { key, namespace: job.meta.namespace, name: job.meta.name, specHash: job.templateHash, completions: job.completions, startTime, spawned: job.createdBy !== undefined };
+  const base = {
+    key,
+    namespace: job.meta.namespace,
+    name: job.meta.name,
+    specHash: job.templateHash,
+    completions: job.completions,
+    startTime,
+    spawned: job.createdBy !== undefined,
+  };
   const finishedPods = mine.filter((p) => !active.includes(p.name)).map((p) => p.name);
   if (job.createdBy?.remove) return { ...base, phase: rec?.phase ?? 'Failed', active: 0, succeeded, failed, keep: [], create: 0, finishedNow: false };
 
   const verdict = rec ? { phase: rec.phase, reason: rec.reason } : judge(job, active.length, succeeded, failed, startTime, now);
   if (verdict.phase === 'Complete' || verdict.phase === 'Failed') {
     const completionTime = rec?.completionTime ?? now;
-    const expiresAt = job.ttlSecondsAfterFinished !== undefined && completionTime !== undefined ? completionTime + job.ttlSecondsAfterFinished * 1000 : undefined;
+    const expiresAt =
+      job.ttlSecondsAfterFinished !== undefined && completionTime !== undefined ? completionTime + job.ttlSecondsAfterFinished * 1000 : undefined;
     const expired = expiresAt !== undefined && now !== undefined && now >= expiresAt;
     return {
       ...base,
@@ -145,7 +154,12 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
  * 0..completions-1 needs one succeeded pod; the lowest indexes without a succeeded or active
  * pod get the new ones, at most parallelism active in all.
  */
-function indexedRunning(job: JobResource, base: Omit<JobStatus, 'phase' | 'active' | 'keep' | 'create' | 'finishedNow'>, outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[], now: number | undefined): JobStatus {
+function indexedRunning(
+  job: JobResource,
+  base: Omit<JobStatus, 'phase' | 'active' | 'keep' | 'create' | 'finishedNow'>,
+  outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[],
+  now: number | undefined,
+): JobStatus {
   const done = new Set(outcomes.filter((o) => o.outcome.type === 'succeeded').map((o) => o.pod.ordinal));
   const busy = new Set(outcomes.filter((o) => o.outcome.type === 'active').map((o) => o.pod.ordinal));
   const active = outcomes.filter((o) => o.outcome.type === 'active').length;
@@ -156,7 +170,16 @@ function indexedRunning(job: JobResource, base: Omit<JobStatus, 'phase' | 'activ
   const create = waiting ? [] : free;
   const kept: Record<string, number> = {};
   for (const o of outcomes) if (o.pod.ordinal !== undefined) kept[o.pod.name] = o.pod.ordinal;
-  return { ...base, phase: 'Running', active, keep: outcomes.map((o) => o.pod.name), create: create.length, indexes: { kept, create }, ...(waiting ? { wakeAt: backoffUntil } : {}), finishedNow: false };
+  return {
+    ...base,
+    phase: 'Running',
+    active,
+    keep: outcomes.map((o) => o.pod.name),
+    create: create.length,
+    indexes: { kept, create },
+    ...(waiting ? { wakeAt: backoffUntil } : {}),
+    finishedNow: false,
+  };
 }
 
 /** Kubernetes' pod failure backoff: 10 s, doubled per failure, at most 6 min. */
@@ -169,12 +192,22 @@ const BACKOFF_MAX_MS = 360_000;
  */
 function backoffEnd(outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[], now: number): number | undefined {
   const lastSuccess = Math.max(-Infinity, ...outcomes.filter((o) => o.outcome.type === 'succeeded').map((o) => exitedAt(o.pod, now) * 1000));
-  const failures = outcomes.filter((o) => o.outcome.type === 'failed').map((o) => exitedAt(o.pod, now) * 1000).filter((t) => t > lastSuccess);
+  const failures = outcomes
+    .filter((o) => o.outcome.type === 'failed')
+    .map((o) => exitedAt(o.pod, now) * 1000)
+    .filter((t) => t > lastSuccess);
   if (failures.length === 0) return undefined;
   return Math.max(...failures) + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures.length - 1));
 }
 
-function judge(job: JobResource, active: number, succeeded: number, failed: number, startTime: number | undefined, now: number | undefined): { phase: JobPhase; reason?: JobFailure } {
+function judge(
+  job: JobResource,
+  active: number,
+  succeeded: number,
+  failed: number,
+  startTime: number | undefined,
+  now: number | undefined,
+): { phase: JobPhase; reason?: JobFailure } {
   const complete = job.completions !== undefined ? succeeded >= job.completions : succeeded > 0 && active === 0;
   if (complete) return { phase: 'Complete' };
   // OnFailure: Docker restarted the container backoffLimit times and gave up (docs/jobs.md).
@@ -195,7 +228,12 @@ export function recordId(job: { key: string; specHash: string; spawned: boolean 
 }
 
 /** The status of every Job of `jobs`, from the observed pods and the records of finished runs (by recordId). */
-export function jobStatuses(jobs: readonly JobResource[], pods: readonly ObservedPod[], records: ReadonlyMap<string, JobRecord>, now: number | undefined): Map<string, JobStatus> {
+export function jobStatuses(
+  jobs: readonly JobResource[],
+  pods: readonly ObservedPod[],
+  records: ReadonlyMap<string, JobRecord>,
+  now: number | undefined,
+): Map<string, JobStatus> {
   const byKey = new Map<string, ObservedPod[]>();
   for (const p of pods) if (p.kind === 'Job') byKey.set(observedKey(p), [...(byKey.get(observedKey(p)) ?? []), p]);
   return new Map(
@@ -209,7 +247,17 @@ export function jobStatuses(jobs: readonly JobResource[], pods: readonly Observe
 /** The record of a run that has just finished. */
 export function recordOf(s: JobStatus): JobRecord | undefined {
   if (s.phase !== 'Complete' && s.phase !== 'Failed') return undefined;
-  return { key: s.key, ...(s.spawned ? { spawned: true } : {}), specHash: s.specHash, phase: s.phase, ...(s.reason ? { reason: s.reason } : {}), ...(s.startTime !== undefined ? { startTime: s.startTime } : {}), completionTime: s.completionTime ?? 0, succeeded: s.succeeded, failed: s.failed };
+  return {
+    key: s.key,
+    ...(s.spawned ? { spawned: true } : {}),
+    specHash: s.specHash,
+    phase: s.phase,
+    ...(s.reason ? { reason: s.reason } : {}),
+    ...(s.startTime !== undefined ? { startTime: s.startTime } : {}),
+    completionTime: s.completionTime ?? 0,
+    succeeded: s.succeeded,
+    failed: s.failed,
+  };
 }
 
 const UNITS: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86400, week: 604800 };

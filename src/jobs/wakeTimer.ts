@@ -16,10 +16,13 @@ export class WakeTimer {
     this.due = when;
     if (!Number.isFinite(when)) return;
     // A little after the moment, so the look that follows sees it passed.
-    this.timer = setTimeout(() => {
-      this.due = Infinity;
-      this.wake();
-    }, Math.max(0, when - now) + 50);
+    this.timer = setTimeout(
+      () => {
+        this.due = Infinity;
+        this.wake();
+      },
+      Math.max(0, when - now) + 50,
+    );
     this.timer.unref();
   }
 

@@ -27,9 +27,7 @@ export interface ContainerRef {
 }
 
 export type LogEvent =
-  | ({ type: 'line'; line: LogLine } & ContainerRef)
-  | ({ type: 'started' } & ContainerRef)
-  | ({ type: 'ended'; why: 'stopped' | 'gone' } & ContainerRef);
+  ({ type: 'line'; line: LogLine } & ContainerRef) | ({ type: 'started' } & ContainerRef) | ({ type: 'ended'; why: 'stopped' | 'gone' } & ContainerRef);
 
 export interface LogSession {
   /** The containers selected when the session began (pod, then container name). */
@@ -53,10 +51,14 @@ const byRef = (a: ContainerSummary, b: ContainerSummary): number => {
 export async function openLogs(runtime: Runtime, req: LogRequest, onEvent: (e: LogEvent) => void): Promise<LogSession> {
   // Subscribing before listing: a container that starts in between is seen by one or the other.
   const follow = req.follow ? new Follower(runtime, req, onEvent) : undefined;
-  const containers = (await runtime.listContainers(selectorLabels(req.instance, req.namespace)).catch((err: unknown) => {
-    follow?.close();
-    throw err;
-  })).filter((c) => selects(req, c.labels)).sort(byRef);
+  const containers = (
+    await runtime.listContainers(selectorLabels(req.instance, req.namespace)).catch((err: unknown) => {
+      follow?.close();
+      throw err;
+    })
+  )
+    .filter((c) => selects(req, c.labels))
+    .sort(byRef);
   if (containers.length === 0) {
     follow?.close();
     const what = req.container ? ` with a container "${req.container}"` : '';
@@ -74,12 +76,16 @@ export async function openLogs(runtime: Runtime, req: LogRequest, onEvent: (e: L
 
 async function readAll(runtime: Runtime, req: LogRequest, containers: readonly ContainerSummary[], streams: Set<LogStream>): Promise<PodLogLine[]> {
   const batches: PodLogLine[][] = containers.map(() => []);
-  await inParallel(containers.map((c, i) => ({ c, i })), READ_CONCURRENCY, async ({ c, i }) => {
-    const ref = refOf(c.labels);
-    const s = runtime.streamLogs(c.id, { follow: false, tail: req.tail, sinceSeconds: req.sinceSeconds }, (line) => batches[i].push({ ...ref, line }));
-    streams.add(s);
-    await s.done;
-  });
+  await inParallel(
+    containers.map((c, i) => ({ c, i })),
+    READ_CONCURRENCY,
+    async ({ c, i }) => {
+      const ref = refOf(c.labels);
+      const s = runtime.streamLogs(c.id, { follow: false, tail: req.tail, sinceSeconds: req.sinceSeconds }, (line) => batches[i].push({ ...ref, line }));
+      streams.add(s);
+      await s.done;
+    },
+  );
   return mergeByTime(batches);
 }
 
@@ -106,7 +112,11 @@ class Follower {
     private readonly onEvent: (e: LogEvent) => void,
   ) {
     this.done = new Promise<void>((resolve, reject) => (this.settle = (err) => (err ? reject(err) : resolve())));
-    this.events = runtime.subscribe(selectorLabels(req.instance, req.namespace), (e) => this.onEngineEvent(e), (err) => this.finish(err));
+    this.events = runtime.subscribe(
+      selectorLabels(req.instance, req.namespace),
+      (e) => this.onEngineEvent(e),
+      (err) => this.finish(err),
+    );
   }
 
   /** Starts (or resumes) following a container; `initial`: from the request's tail and since. */
@@ -118,7 +128,12 @@ class Follower {
       f.reopen = !initial;
       return;
     }
-    const resume = f.lastTime !== undefined ? { sinceSeconds: Math.floor(Date.parse(f.lastTime) / 1000) } : initial ? { tail: this.req.tail, sinceSeconds: this.req.sinceSeconds } : {};
+    const resume =
+      f.lastTime !== undefined
+        ? { sinceSeconds: Math.floor(Date.parse(f.lastTime) / 1000) }
+        : initial
+          ? { tail: this.req.tail, sinceSeconds: this.req.sinceSeconds }
+          : {};
     let skip = f.lastTime !== undefined ? f.atLastTime : 0;
     const stream = this.runtime.streamLogs(id, { follow: true, ...resume }, (line) => {
       if (f.lastTime !== undefined && line.time < f.lastTime) return; // before the resume point

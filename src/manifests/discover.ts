@@ -72,9 +72,7 @@ async function walkDir(state: WalkState, realDir: string, relDir: string): Promi
     state.problems.push(fileProblem(relDir, FILE_START, 'load.read', `cannot read directory: ${messageOf(err)}`));
     return;
   }
-  const classified = await Promise.all(
-    dirents.filter((d) => !isSkipped(d.name)).map((d) => classify(state.realRoot, realDir, d)),
-  );
+  const classified = await Promise.all(dirents.filter((d) => !isSkipped(d.name)).map((d) => classify(state.realRoot, realDir, d)));
   const entries = classified.filter((e): e is Entry => e !== undefined);
   // A directory sorts as `name/`, so a depth-first walk yields paths in plain sorted order.
   const key = (e: Entry) => (e.kind === 'dir' ? `${e.name}/` : e.name);

@@ -2,20 +2,7 @@
  * One file's text -> ManifestDocs: multi-document YAML, located syntax errors, the alias
  * guard, top-level mapping check, and `*List` flattening. Pure: no I/O.
  */
-import {
-  Composer,
-  type ScalarTag,
-  type Tags,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  Parser,
-  visit,
-  type Document,
-  type Node,
-  type YAMLError,
-} from 'yaml';
+import { Composer, type ScalarTag, type Tags, isMap, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type YAMLError } from 'yaml';
 import { messageOf } from '../util/errors';
 import type { Problem, Severity } from '../util/problems';
 import { makeLocate, nodeAt, positionOf } from './locate';

@@ -5,13 +5,7 @@ import type { Position } from './types';
 export const FILE_START: Position = { line: 1, col: 1 };
 
 /** A located Problem about a file or document; `path` is '' unless a field is meant. */
-export function fileProblem(
-  file: string,
-  at: Position,
-  code: string,
-  message: string,
-  opts: { severity?: Severity; path?: string } = {},
-): Problem {
+export function fileProblem(file: string, at: Position, code: string, message: string, opts: { severity?: Severity; path?: string } = {}): Problem {
   return {
     severity: opts.severity ?? 'error',
     file,

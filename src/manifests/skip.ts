@@ -31,7 +31,8 @@ export function skipByName(rel: string, charts: ReadonlySet<string>): string | u
   if (chart === undefined) return undefined;
   const inChart = rel.slice(chart === '' ? 0 : chart.length + 1);
   if (VALUES.test(inChart)) return 'Helm values of a chart, not a manifest: skipped';
-  if (inChart.startsWith('templates/') || inChart.startsWith('charts/')) return 'part of a Helm chart, not a manifest: skipped (commit the output of helm template)';
+  if (inChart.startsWith('templates/') || inChart.startsWith('charts/'))
+    return 'part of a Helm chart, not a manifest: skipped (commit the output of helm template)';
   return undefined;
 }
 

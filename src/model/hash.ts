@@ -15,7 +15,9 @@ export function canonicalJson(value: unknown): string {
   }
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`;
 }
 
@@ -81,5 +83,12 @@ export function assignHashes(desired: DesiredState): void {
  */
 export function hashJobSpec(j: JobSpec): string {
   const t = j.template;
-  return shortHash(canonicalJson({ template: { labels: t.labels, annotations: t.annotations, spec: t.spec }, completions: j.completions ?? null, completionMode: j.completionMode, backoffLimit: j.backoffLimit }));
+  return shortHash(
+    canonicalJson({
+      template: { labels: t.labels, annotations: t.annotations, spec: t.spec },
+      completions: j.completions ?? null,
+      completionMode: j.completionMode,
+      backoffLimit: j.backoffLimit,
+    }),
+  );
 }

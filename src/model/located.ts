@@ -117,7 +117,17 @@ export function podSites(entries: readonly Located[]): PodSite[] {
       const specPath = r.kind === 'Job' ? ['spec', 'template', 'spec'] : ['spec', 'jobTemplate', 'spec', 'template', 'spec'];
       const t = r.kind === 'Job' ? r.template : r.jobTemplate.spec.template;
       const replicas = r.kind === 'Job' ? r.parallelism : r.jobTemplate.spec.parallelism;
-      out.push({ owner: r, doc, namespace: r.meta.namespace, labels: t.labels, spec: t.spec, specPath, replicas, claimTemplates: [], volumeIndexes: documentVolumeIndexes(doc, specPath, t.spec.volumes) });
+      out.push({
+        owner: r,
+        doc,
+        namespace: r.meta.namespace,
+        labels: t.labels,
+        spec: t.spec,
+        specPath,
+        replicas,
+        claimTemplates: [],
+        volumeIndexes: documentVolumeIndexes(doc, specPath, t.spec.volumes),
+      });
     }
   }
   return out;

@@ -44,7 +44,11 @@ export function judgeHostPath(path: string, allow: readonly string[]): HostPathV
   if (socket) {
     if (allow.some((a) => a.startsWith('/') && clean(a) === p)) return { ok: true };
     const what = socket === p ? 'is the Docker socket' : `contains the Docker socket ${socket}`;
-    return { ok: false, code: 'policy.docker-socket', message: `hostPath "${path}" ${what}, which hands the whole host to the pod (allow with --allow-host-path ${p})` };
+    return {
+      ok: false,
+      code: 'policy.docker-socket',
+      message: `hostPath "${path}" ${what}, which hands the whole host to the pod (allow with --allow-host-path ${p})`,
+    };
   }
   if (allow.some((a) => a.startsWith('/') && isUnder(p, a))) return { ok: true };
   return { ok: false, code: 'policy.host-path', message: `hostPath "${path}" is not allowed (allow with --allow-host-path ${p})` };
@@ -68,8 +72,20 @@ const FLAG = '(allow with --allow-privileged)';
  * container, so it needs no flag.
  */
 export const DOCKER_DEFAULT_CAPABILITIES: ReadonlySet<string> = new Set([
-  'CHOWN', 'DAC_OVERRIDE', 'FSETID', 'FOWNER', 'MKNOD', 'NET_RAW', 'SETGID', 'SETUID',
-  'SETFCAP', 'SETPCAP', 'NET_BIND_SERVICE', 'SYS_CHROOT', 'KILL', 'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FSETID',
+  'FOWNER',
+  'MKNOD',
+  'NET_RAW',
+  'SETGID',
+  'SETUID',
+  'SETFCAP',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'SYS_CHROOT',
+  'KILL',
+  'AUDIT_WRITE',
 ]);
 
 /** Capabilities beyond Docker's default set (`CAP_` prefix and case as Docker accepts them). */
@@ -88,7 +104,11 @@ function privileges(site: PodSite): Problem[] {
     if (sc.privileged) at([...scPath, 'privileged'], 'policy.privileged', 'privileged containers are not allowed');
     const extra = extraCapabilities(sc.capabilitiesAdd);
     if (extra.length > 0) {
-      at([...scPath, 'capabilities', 'add'], 'policy.capabilities', `capabilities.add [${extra.join(', ')}] of container "${container.name}" is not allowed (beyond Docker's default set)`);
+      at(
+        [...scPath, 'capabilities', 'add'],
+        'policy.capabilities',
+        `capabilities.add [${extra.join(', ')}] of container "${container.name}" is not allowed (beyond Docker's default set)`,
+      );
     }
     if (sc.seccompProfile === 'Unconfined') {
       at([...scPath, 'seccompProfile'], 'policy.seccomp', `seccompProfile Unconfined of container "${container.name}" is not allowed`);

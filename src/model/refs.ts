@@ -22,13 +22,29 @@ export function refsOf(site: Pick<PodSite, 'spec' | 'specPath' | 'volumeIndexes'
       const at = [...path, 'env', i, 'valueFrom'];
       const cm = env.valueFrom?.configMapKeyRef;
       const sec = env.valueFrom?.secretKeyRef;
-      if (cm) refs.push({ kind: 'ConfigMap', name: cm.name, optional: cm.optional, namePath: [...at, 'configMapKeyRef', 'name'], keys: [{ key: cm.key, path: [...at, 'configMapKeyRef', 'key'] }] });
-      if (sec) refs.push({ kind: 'Secret', name: sec.name, optional: sec.optional, namePath: [...at, 'secretKeyRef', 'name'], keys: [{ key: sec.key, path: [...at, 'secretKeyRef', 'key'] }] });
+      if (cm)
+        refs.push({
+          kind: 'ConfigMap',
+          name: cm.name,
+          optional: cm.optional,
+          namePath: [...at, 'configMapKeyRef', 'name'],
+          keys: [{ key: cm.key, path: [...at, 'configMapKeyRef', 'key'] }],
+        });
+      if (sec)
+        refs.push({
+          kind: 'Secret',
+          name: sec.name,
+          optional: sec.optional,
+          namePath: [...at, 'secretKeyRef', 'name'],
+          keys: [{ key: sec.key, path: [...at, 'secretKeyRef', 'key'] }],
+        });
     });
     container.envFrom.forEach((ef, i) => {
       const at = [...path, 'envFrom', i];
-      if (ef.configMapRef) refs.push({ kind: 'ConfigMap', name: ef.configMapRef.name, optional: ef.configMapRef.optional, namePath: [...at, 'configMapRef', 'name'], keys: [] });
-      if (ef.secretRef) refs.push({ kind: 'Secret', name: ef.secretRef.name, optional: ef.secretRef.optional, namePath: [...at, 'secretRef', 'name'], keys: [] });
+      if (ef.configMapRef)
+        refs.push({ kind: 'ConfigMap', name: ef.configMapRef.name, optional: ef.configMapRef.optional, namePath: [...at, 'configMapRef', 'name'], keys: [] });
+      if (ef.secretRef)
+        refs.push({ kind: 'Secret', name: ef.secretRef.name, optional: ef.secretRef.optional, namePath: [...at, 'secretRef', 'name'], keys: [] });
     });
   }
   site.spec.volumes.forEach((v, i) => {

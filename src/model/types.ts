@@ -440,5 +440,19 @@ export function allResources(d: DesiredState): Resource[] {
 }
 
 export function emptyDesiredState(): DesiredState {
-  return { namespaces: [], configMaps: [], secrets: [], persistentVolumeClaims: [], services: [], pods: [], deployments: [], statefulSets: [], daemonSets: [], ingresses: [], ingressClasses: [], jobs: [], cronJobs: [] };
+  return {
+    namespaces: [],
+    configMaps: [],
+    secrets: [],
+    persistentVolumeClaims: [],
+    services: [],
+    pods: [],
+    deployments: [],
+    statefulSets: [],
+    daemonSets: [],
+    ingresses: [],
+    ingressClasses: [],
+    jobs: [],
+    cronJobs: [],
+  };
 }

@@ -35,7 +35,13 @@ export class UsageSampler {
     const limits = limitsOf(look.desired);
     const restarts = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v.restarts]));
     const targets = look.observed.pods.flatMap((p) =>
-      p.containers.map((c) => ({ id: c.id, namespace: p.namespace, pod: p.name, container: c.labels[LABEL.container] ?? c.name, workload: `${p.kind}/${p.namespace}/${p.owner}` })),
+      p.containers.map((c) => ({
+        id: c.id,
+        namespace: p.namespace,
+        pod: p.name,
+        container: c.labels[LABEL.container] ?? c.name,
+        workload: `${p.kind}/${p.namespace}/${p.owner}`,
+      })),
     );
     const seen = new Set(targets.map((t) => t.id));
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.tracked.delete(id);
@@ -64,7 +70,9 @@ export class UsageSampler {
   }
 
   usage(): ContainerUsage[] {
-    return [...this.tracked.values()].map((t) => t.usage).sort((a, b) => `${a.namespace}/${a.pod}/${a.container}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}`));
+    return [...this.tracked.values()]
+      .map((t) => t.usage)
+      .sort((a, b) => `${a.namespace}/${a.pod}/${a.container}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}`));
   }
 }
 
@@ -74,7 +82,10 @@ function limitsOf(desired: DesiredState): Map<string, { cpu?: number; memory?: n
   const add = (key: string, containers: DesiredState['pods'][number]['spec']['containers']) => {
     for (const c of containers) {
       const l = c.resources.limits;
-      out.set(`${key}/${c.name}`, { ...(l.nanoCpus !== undefined ? { cpu: l.nanoCpus / 1e9 } : {}), ...(l.memoryBytes !== undefined ? { memory: l.memoryBytes } : {}) });
+      out.set(`${key}/${c.name}`, {
+        ...(l.nanoCpus !== undefined ? { cpu: l.nanoCpus / 1e9 } : {}),
+        ...(l.memoryBytes !== undefined ? { memory: l.memoryBytes } : {}),
+      });
     }
   };
   for (const p of desired.pods) add(resourceKey(p), p.spec.containers);

@@ -29,13 +29,30 @@ export function podRows(usage: readonly ContainerUsage[]): TopRow[] {
     const memLimit = cs.every((u) => u.memoryLimitBytes !== undefined) ? sum((u) => u.memoryLimitBytes!) : undefined;
     const cpu = sum((u) => u.cpuCores);
     const mem = sum((u) => u.memoryBytes);
-    return { namespace: cs[0]!.namespace, name: cs[0]!.pod, cpu: milli(cpu), cpuOfLimit: pct(cpu, cpuLimit), memory: mi(mem), memoryOfLimit: pct(mem, memLimit), restarts: String(cs[0]!.restarts) };
+    return {
+      namespace: cs[0]!.namespace,
+      name: cs[0]!.pod,
+      cpu: milli(cpu),
+      cpuOfLimit: pct(cpu, cpuLimit),
+      memory: mi(mem),
+      memoryOfLimit: pct(mem, memLimit),
+      restarts: String(cs[0]!.restarts),
+    };
   });
 }
 
 export function workloadRows(usage: readonly WorkloadUsage[]): TopRow[] {
   return usage.map((w) => {
     const [kind, namespace, name] = w.workload.split('/') as [string, string, string];
-    return { namespace, name: `${kind.toLowerCase()}/${name}`, pods: String(w.pods), cpu: milli(w.cpuCores), cpuOfLimit: pct(w.cpuCores, w.cpuLimitCores), memory: mi(w.memoryBytes), memoryOfLimit: pct(w.memoryBytes, w.memoryLimitBytes), restarts: String(w.restarts) };
+    return {
+      namespace,
+      name: `${kind.toLowerCase()}/${name}`,
+      pods: String(w.pods),
+      cpu: milli(w.cpuCores),
+      cpuOfLimit: pct(w.cpuCores, w.cpuLimitCores),
+      memory: mi(w.memoryBytes),
+      memoryOfLimit: pct(w.memoryBytes, w.memoryLimitBytes),
+      restarts: String(w.restarts),
+    };
   });
 }

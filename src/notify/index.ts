@@ -66,6 +66,17 @@ export class Notifier implements OutcomeListener {
   }
 }
 
-export function revisionEvent(rev: { sha: string; subject: string; author: string }, o: { status: RevisionStatus; reason?: string; errors?: string[]; rollbackTo?: string; revertSha?: string }): OutcomeEvent {
-  return { type: 'revision', status: o.status, revision: { sha: rev.sha, subject: rev.subject, author: rev.author }, reason: o.reason, errors: o.errors, rollbackTo: o.rollbackTo, revertSha: o.revertSha };
+export function revisionEvent(
+  rev: { sha: string; subject: string; author: string },
+  o: { status: RevisionStatus; reason?: string; errors?: string[]; rollbackTo?: string; revertSha?: string },
+): OutcomeEvent {
+  return {
+    type: 'revision',
+    status: o.status,
+    revision: { sha: rev.sha, subject: rev.subject, author: rev.author },
+    reason: o.reason,
+    errors: o.errors,
+    rollbackTo: o.rollbackTo,
+    revertSha: o.revertSha,
+  };
 }

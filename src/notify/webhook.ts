@@ -64,7 +64,12 @@ export function slackPayload(e: OutcomeEvent, src: NotifySource): { text: string
 /** The request for one event to one target. */
 export function webhookDelivery(target: NotifyTarget, e: OutcomeEvent, src: NotifySource, secret: string | undefined, at = new Date().toISOString()): Delivery {
   const body = JSON.stringify(target.kind === 'slack' ? slackPayload(e, src) : jsonPayload(e, src, at));
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'berth', 'x-berth-event': eventName(e), 'x-berth-delivery': randomUUID() };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'berth',
+    'x-berth-event': eventName(e),
+    'x-berth-delivery': randomUUID(),
+  };
   if (secret !== undefined && target.kind === 'json') headers[SIGNATURE_HEADER] = signature(body, secret);
   return { body, headers };
 }

@@ -12,11 +12,7 @@ import type { ObservedState } from './types';
 export async function observe(runtime: Runtime, instance: string): Promise<ObservedState> {
   const filter = { [LABEL.managed]: 'true', [LABEL.instance]: instance };
   try {
-    const [containers, networks, volumes] = await Promise.all([
-      runtime.listContainers(filter),
-      runtime.listNetworks(filter),
-      runtime.listVolumes(filter),
-    ]);
+    const [containers, networks, volumes] = await Promise.all([runtime.listContainers(filter), runtime.listNetworks(filter), runtime.listVolumes(filter)]);
     const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     return { networks: [...networks].sort(byName), volumes: [...volumes].sort(byName), pods: groupPods(containers) };
   } catch (err) {

@@ -58,30 +58,46 @@ function declared(d: OperatorActionDeps, ref: WorkloadRef): boolean {
 
 async function restart(d: OperatorActionDeps, ref: WorkloadRef): Promise<ActionResult> {
   if (!declared(d, ref)) return refused(404, `${ref.kind} ${ref.namespace}/${ref.name} is not declared by the revision berth runs`);
-  if (!d.selfHeal || d.controls.selfHealPaused) return refused(409, 'self-heal is paused or off: a restart is carried out by the passes between commits; resume self-heal first');
+  if (!d.selfHeal || d.controls.selfHealPaused)
+    return refused(409, 'self-heal is paused or off: a restart is carried out by the passes between commits; resume self-heal first');
   const at = await d.controls.restart(resourceKey({ kind: ref.kind, meta: ref }), new Date());
   d.log('restart requested', { kind: ref.kind, namespace: ref.namespace, name: ref.name, restartedAt: at });
   d.trigger('restart');
   d.changed();
-  return { type: 'accepted', message: `${ref.kind} ${ref.namespace}/${ref.name} restarted at ${at}: its pods are replaced by its own rollout strategy`, restartedAt: at };
+  return {
+    type: 'accepted',
+    message: `${ref.kind} ${ref.namespace}/${ref.name} restarted at ${at}: its pods are replaced by its own rollout strategy`,
+    restartedAt: at,
+  };
 }
 
 async function rollback(d: OperatorActionDeps, ref: WorkloadRef, to: string): Promise<ActionResult> {
-  if (ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet') return refused(400, `a ${ref.kind} has no rollout history here (berth rollout undo): only a Deployment or a StatefulSet`);
+  if (ref.kind !== 'Deployment' && ref.kind !== 'StatefulSet')
+    return refused(400, `a ${ref.kind} has no rollout history here (berth rollout undo): only a Deployment or a StatefulSet`);
   if (!d.writeBack) {
-    return refused(409, 'write-back is off: berth follows git, so a rollback is a revert commit it may not push; run berth with --write-back, or git revert on the branch');
+    return refused(
+      409,
+      'write-back is off: berth follows git, so a rollback is a revert commit it may not push; run berth with --write-back, or git revert on the branch',
+    );
   }
   const lines: string[] = [];
   try {
     const source = await HistorySource.open({ stateDir: d.stateDir, path: d.path });
     const journal = await readJournal(d.stateDir, d.instance);
     const kind = ref.kind;
-    const r = await undoInGit({ stateDir: d.stateDir, source, policy: d.policy, limit: 50, journal, log: (l) => lines.push(l) }, { ref: { kind, namespace: ref.namespace, name: ref.name }, toRevision: to });
+    const r = await undoInGit(
+      { stateDir: d.stateDir, source, policy: d.policy, limit: 50, journal, log: (l) => lines.push(l) },
+      { ref: { kind, namespace: ref.namespace, name: ref.name }, toRevision: to },
+    );
     if (r.type === 'nothing') return { type: 'accepted', message: r.message, reverts: [] };
     d.trigger('rollback');
     d.changed();
     const head = r.reverts[r.reverts.length - 1]!.sha;
-    return { type: 'accepted', message: `${r.reverts.length} revert commit(s) pushed, head ${head.slice(0, 8)}: ${ref.name} goes back to template ${r.to}${r.warning ? ` (warning: ${r.warning})` : ''}`, reverts: r.reverts.map((x) => x.sha) };
+    return {
+      type: 'accepted',
+      message: `${r.reverts.length} revert commit(s) pushed, head ${head.slice(0, 8)}: ${ref.name} goes back to template ${r.to}${r.warning ? ` (warning: ${r.warning})` : ''}`,
+      reverts: r.reverts.map((x) => x.sha),
+    };
   } catch (err) {
     const status = err instanceof BerthError && err.code === 'E_NOT_FOUND' ? 404 : 409;
     return refused(status, messageOf(err));

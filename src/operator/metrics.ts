@@ -11,18 +11,58 @@ export type RequestCountSource = () => Record<string, Record<string, number>>;
 export class OperatorMetrics {
   private readonly registry = new Registry();
   private readonly outcomes = new Counter({ name: 'berth_revisions_total', help: 'Revisions by outcome', labelNames: ['status'], registers: [this.registry] });
-  private readonly passes = new Histogram({ name: 'berth_pass_duration_seconds', help: 'Duration of reconcile passes', labelNames: ['result'], buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600], registers: [this.registry] });
-  private readonly passCpu = new Counter({ name: 'berth_pass_cpu_seconds_total', help: 'CPU time of the operator process while passes ran', registers: [this.registry] });
+  private readonly passes = new Histogram({
+    name: 'berth_pass_duration_seconds',
+    help: 'Duration of reconcile passes',
+    labelNames: ['result'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
+    registers: [this.registry],
+  });
+  private readonly passCpu = new Counter({
+    name: 'berth_pass_cpu_seconds_total',
+    help: 'CPU time of the operator process while passes ran',
+    registers: [this.registry],
+  });
   private readonly resources = new Gauge({ name: 'berth_resources', help: 'Workloads by health', labelNames: ['health'], registers: [this.registry] });
   private readonly up = new Gauge({ name: 'berth_up', help: '1 while the last pass did not fail', registers: [this.registry] });
   // cAdvisor's and kube-state-metrics' names and labels, so dashboards made for Kubernetes read them.
   // The counters are the engine's (set from its samples), hence gauges here.
-  private readonly cpu = new Gauge({ name: 'container_cpu_usage_seconds_total', help: 'CPU time used by the container (engine counter)', labelNames: POD, registers: [this.registry] });
-  private readonly memory = new Gauge({ name: 'container_memory_working_set_bytes', help: 'Working set of the container', labelNames: POD, registers: [this.registry] });
-  private readonly rx = new Gauge({ name: 'container_network_receive_bytes_total', help: 'Bytes received (engine counter; the pod network owner only)', labelNames: POD, registers: [this.registry] });
-  private readonly tx = new Gauge({ name: 'container_network_transmit_bytes_total', help: 'Bytes sent (engine counter; the pod network owner only)', labelNames: POD, registers: [this.registry] });
-  private readonly restarts = new Gauge({ name: 'kube_pod_container_status_restarts_total', help: "Restarts of the pod's containers (counted per pod)", labelNames: POD, registers: [this.registry] });
-  private readonly limits = new Gauge({ name: 'kube_pod_container_resource_limits', help: 'Limits the manifests set', labelNames: [...POD, 'resource', 'unit'], registers: [this.registry] });
+  private readonly cpu = new Gauge({
+    name: 'container_cpu_usage_seconds_total',
+    help: 'CPU time used by the container (engine counter)',
+    labelNames: POD,
+    registers: [this.registry],
+  });
+  private readonly memory = new Gauge({
+    name: 'container_memory_working_set_bytes',
+    help: 'Working set of the container',
+    labelNames: POD,
+    registers: [this.registry],
+  });
+  private readonly rx = new Gauge({
+    name: 'container_network_receive_bytes_total',
+    help: 'Bytes received (engine counter; the pod network owner only)',
+    labelNames: POD,
+    registers: [this.registry],
+  });
+  private readonly tx = new Gauge({
+    name: 'container_network_transmit_bytes_total',
+    help: 'Bytes sent (engine counter; the pod network owner only)',
+    labelNames: POD,
+    registers: [this.registry],
+  });
+  private readonly restarts = new Gauge({
+    name: 'kube_pod_container_status_restarts_total',
+    help: "Restarts of the pod's containers (counted per pod)",
+    labelNames: POD,
+    registers: [this.registry],
+  });
+  private readonly limits = new Gauge({
+    name: 'kube_pod_container_resource_limits',
+    help: 'Limits the manifests set',
+    labelNames: [...POD, 'resource', 'unit'],
+    registers: [this.registry],
+  });
 
   constructor(requestCounts?: RequestCountSource) {
     // process_* and nodejs_* (CPU, RSS, heap, event loop lag), as every Node exporter has.

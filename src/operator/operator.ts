@@ -95,16 +95,33 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     // publisher, recorder, reconciler), carries the pass id.
     let passLog = log;
     let queue: PassQueue | undefined;
-    const source = await GitSource.open({ repo: opts.repo, branch: opts.branch, path: opts.path, stateDir: opts.stateDir, log: (m, f) => passLog.debug(f ?? {}, m) });
+    const source = await GitSource.open({
+      repo: opts.repo,
+      branch: opts.branch,
+      path: opts.path,
+      stateDir: opts.stateDir,
+      log: (m, f) => passLog.debug(f ?? {}, m),
+    });
     const journal = new Journal(opts.stateDir);
     const metrics = new OperatorMetrics(runtime.requestCounts?.bind(runtime));
     const serviceAnchors = serviceAnchorsAvailable();
-    log.info({ hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes }, 'Service traffic forwarding');
+    log.info(
+      { hostPorts: opts.proxyModes?.host ?? 'userspace', anchors: opts.proxyModes?.anchors ?? 'userspace', notes: opts.proxyModes?.notes },
+      'Service traffic forwarding',
+    );
     for (const w of opts.proxyModes?.warnings ?? []) log.warn({}, w);
     if (!serviceAnchors) log.warn({}, 'ClusterIP Services fall back to names on the pods (no proxy for them): berth is not root, or the engine is remote');
     const controls = await OperatorControls.open(opts.stateDir, opts.instance);
     let feed: DashboardFeed | undefined;
-    const publisher = new EndpointPublisher(runtime, { instance: opts.instance, stateDir: opts.stateDir, lbAddress: opts.lbAddress, ingressPorts: opts.ingressPorts, serviceAnchors, modes: opts.proxyModes, log: (m, f) => passLog.warn(f ?? {}, m) });
+    const publisher = new EndpointPublisher(runtime, {
+      instance: opts.instance,
+      stateDir: opts.stateDir,
+      lbAddress: opts.lbAddress,
+      ingressPorts: opts.ingressPorts,
+      serviceAnchors,
+      modes: opts.proxyModes,
+      log: (m, f) => passLog.warn(f ?? {}, m),
+    });
     // CronJobs fire only here, in the operator: a tick just wakes the loop (jobs/scheduler.ts).
     const cronScheduler = new CronScheduler(() => queue?.trigger('job'));
     closers.push({ close: async () => cronScheduler.stop() });
@@ -130,7 +147,12 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       onWake: (reason) => queue?.trigger(reason),
     });
     const applier = restartingApplier(engineApplier, controls);
-    const notifier = new Notifier({ ...opts.notifications, targets: opts.notifications?.targets ?? [], source: { instance: opts.instance, repo: redactUrl(opts.repo), branch: source.branch }, log: (m, f) => log.warn(f ?? {}, m) });
+    const notifier = new Notifier({
+      ...opts.notifications,
+      targets: opts.notifications?.targets ?? [],
+      source: { instance: opts.instance, repo: redactUrl(opts.repo), branch: source.branch },
+      log: (m, f) => log.warn(f ?? {}, m),
+    });
     const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
@@ -164,7 +186,10 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         validate: (dir) => validateForOperator(dir, opts.policy),
         log: (m, f) => passLog.info(f ?? {}, m),
         onDriftRepaired: (sha, actions, summary) =>
-          void source.revision(sha).then((rev) => notifier.notify({ type: 'drift-repaired', revision: { sha, subject: rev.subject, author: rev.author }, actions, summary }), () => undefined),
+          void source.revision(sha).then(
+            (rev) => notifier.notify({ type: 'drift-repaired', revision: { sha, subject: rev.subject, author: rev.author }, actions, summary }),
+            () => undefined,
+          ),
       },
       writeBack,
     );
@@ -228,7 +253,9 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         // Before the first look the Secrets are not known: nothing to scrub with, so no lines (fail closed).
         if (!look) return Promise.reject(new Error('logs are served once berth has looked at its pods, a moment after it starts'));
         const redact = secretRedactor(look.desired);
-        return openLogs(runtime, { ...req, instance: opts.instance }, (e) => onEvent(e.type === 'line' ? { ...e, line: { ...e.line, text: redact(e.line.text) } } : e));
+        return openLogs(runtime, { ...req, instance: opts.instance }, (e) =>
+          onEvent(e.type === 'line' ? { ...e, line: { ...e.line, text: redact(e.line.text) } } : e),
+        );
       },
     });
     closers.push({ close: () => api.close() });
@@ -266,15 +293,25 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         events?.close();
       },
     });
-    closers.push(every(PROBE_INTERVAL_MS, () => during('probe', () => engineApplier.probe()), (err) => log.warn({ error: String(err) }, 'probing pods failed')));
+    closers.push(
+      every(
+        PROBE_INTERVAL_MS,
+        () => during('probe', () => engineApplier.probe()),
+        (err) => log.warn({ error: String(err) }, 'probing pods failed'),
+      ),
+    );
 
     closers.push(
-      every(STATS_INTERVAL_MS, async () => {
-        const look = dashboard.lastLook();
-        if (!look) return;
-        await sampler.sample(look);
-        dashboard.changed();
-      }, (err) => log.warn({ error: String(err) }, 'sampling container stats failed')),
+      every(
+        STATS_INTERVAL_MS,
+        async () => {
+          const look = dashboard.lastLook();
+          if (!look) return;
+          await sampler.sample(look);
+          dashboard.changed();
+        },
+        (err) => log.warn({ error: String(err) }, 'sampling container stats failed'),
+      ),
     );
     passes.trigger('start');
     log.info({ repo: redactUrl(opts.repo), branch: source.branch, path: opts.path ?? '.', api: api.url }, 'berth is running');

@@ -15,13 +15,7 @@ export interface BuiltPod {
   aliases: string[];
 }
 
-export function buildPod(
-  d: DesiredPod,
-  services: readonly ServiceResource[],
-  ctx: PlanContext,
-  lookup: ConfigLookup,
-  warnings: Warnings,
-): BuiltPod {
+export function buildPod(d: DesiredPod, services: readonly ServiceResource[], ctx: PlanContext, lookup: ConfigLookup, warnings: Warnings): BuiltPod {
   const aliases = d.spec.hostNetwork ? [] : podAliases(d, services, ctx.serviceAnchors === true);
   const volumes = resolvePodVolumes(d, ctx, lookup, warnings);
   const containers = buildContainers(d, aliases, volumes, ctx, lookup, warnings);

@@ -45,9 +45,7 @@ export function buildContainers(
 ): PodContainers {
   const withInfra = needsInfra(pod.spec);
   const infraName = containerName(ctx.instance, pod.namespace, pod.name, INFRA_CONTAINER);
-  const ownNetwork: NetworkMode = pod.spec.hostNetwork
-    ? { type: 'host' }
-    : { type: 'network', network: networkName(ctx.instance, pod.namespace), aliases };
+  const ownNetwork: NetworkMode = pod.spec.hostNetwork ? { type: 'host' } : { type: 'network', network: networkName(ctx.instance, pod.namespace), aliases };
   const joined: NetworkMode = withInfra ? { type: 'container', container: infraName } : ownNetwork;
   const ports = pod.spec.hostNetwork ? [] : pod.spec.containers.flatMap(hostPorts);
   const containers = pod.spec.containers.map((c) => appContainer(c, pod, joined, vols, ctx, lookup, warnings));
@@ -113,7 +111,8 @@ function appContainer(
     stopTimeout: pod.spec.terminationGracePeriodSeconds,
     extraHosts: [],
   };
-  if (c.readinessProbe || c.livenessProbe) spec.labels[LABEL.probes] = JSON.stringify({ readinessProbe: c.readinessProbe, livenessProbe: c.livenessProbe, ports: c.ports });
+  if (c.readinessProbe || c.livenessProbe)
+    spec.labels[LABEL.probes] = JSON.stringify({ readinessProbe: c.readinessProbe, livenessProbe: c.livenessProbe, ports: c.ports });
   const entrypoint = expandArgs(c.command, env.vars);
   const cmd = expandArgs(c.args, env.vars);
   if (entrypoint) spec.entrypoint = entrypoint;
@@ -122,7 +121,10 @@ function appContainer(
   if (c.resources.limits.memoryBytes !== undefined) spec.memoryBytes = c.resources.limits.memoryBytes;
   if (c.resources.limits.nanoCpus !== undefined) spec.nanoCpus = c.resources.limits.nanoCpus;
   if (c.resources.limits.gpus) spec.gpus = c.resources.limits.gpus;
-  Object.assign(spec, securityFields(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`)));
+  Object.assign(
+    spec,
+    securityFields(c, (m) => warnings.add(`${pod.key}: container ${c.name}: ${m}`)),
+  );
   if (pod.spec.hostPID) spec.pidMode = 'host';
   if (env.secretEnv.length > 0) spec.secretEnv = env.secretEnv;
   return spec;

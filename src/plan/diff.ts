@@ -102,7 +102,14 @@ function pulls(d: DesiredPod, b: BuiltPod): ImagePull[] {
   return [...out.values()];
 }
 
-function removePod(o: ObservedPod, key: string, reason: PodRemoveReason, volumes: readonly VolumeSummary[], graceSeconds: number, detail?: string): RemovePodAction {
+function removePod(
+  o: ObservedPod,
+  key: string,
+  reason: PodRemoveReason,
+  volumes: readonly VolumeSummary[],
+  graceSeconds: number,
+  detail?: string,
+): RemovePodAction {
   const action: RemovePodAction = {
     type: 'remove-pod',
     key,
@@ -138,7 +145,14 @@ export function podEmptyDirs(volumes: readonly VolumeSummary[], namespace: strin
 function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, out: PodActions): void {
   const stopped = containersToStart(d, o);
   if (stopped.length > 0) {
-    out.starts.push({ type: 'start-pod', key: d.key, namespace: d.namespace, pod: d.name, containerIds: stopped.map((c) => c.id), containers: stopped.map(containerOf) });
+    out.starts.push({
+      type: 'start-pod',
+      key: d.key,
+      namespace: d.namespace,
+      pod: d.name,
+      containerIds: stopped.map((c) => c.id),
+      containers: stopped.map(containerOf),
+    });
     // Secret files are on a tmpfs: after a host reboot they are gone; write them again first.
     out.fileSets.push(...b.volumes.fileSets.filter((s) => s.secret));
   }
@@ -148,7 +162,16 @@ function keepPod(d: DesiredPod, o: ObservedPod, b: BuiltPod, ctx: PlanContext, o
   if (!(network in owner.networks)) {
     // Disconnected by hand (`docker network disconnect`): the list call says so even when the
     // alias cache does not. Connect it again with its aliases; the pod's containers stay.
-    out.aliasUpdates.push({ type: 'set-aliases', key: d.key, namespace: d.namespace, pod: d.name, container: owner.name, network, aliases: b.aliases, previous: [] });
+    out.aliasUpdates.push({
+      type: 'set-aliases',
+      key: d.key,
+      namespace: d.namespace,
+      pod: d.name,
+      container: owner.name,
+      network,
+      aliases: b.aliases,
+      previous: [],
+    });
     return;
   }
   const current = owner.aliases?.[network];

@@ -33,7 +33,13 @@ export function fieldFile(path: string, pod: DesiredPod, warn: Warn): string {
 }
 
 /** A container's limit or request as the downward API gives it; `self` is the container of an env entry. */
-export function resourceValue(ref: NonNullable<DownwardAPIItem['resourceFieldRef']>, pod: DesiredPod, self: Container | undefined, node: PlanContext['node'], warn: Warn): string {
+export function resourceValue(
+  ref: NonNullable<DownwardAPIItem['resourceFieldRef']>,
+  pod: DesiredPod,
+  self: Container | undefined,
+  node: PlanContext['node'],
+  warn: Warn,
+): string {
   const c = ref.containerName ? [...pod.spec.containers, ...pod.spec.initContainers].find((x) => x.name === ref.containerName) : self;
   if (!c) {
     warn(`resourceFieldRef: no container ${ref.containerName ?? '(none given)'}; set to ''`);
@@ -67,7 +73,11 @@ function itemFiles(items: readonly DownwardAPIItem[], defaultMode: number, pod: 
       warn(`path "${item.path}" must be relative and stay inside the volume; skipped`);
       continue;
     }
-    const text = item.fieldRef ? fieldFile(item.fieldRef.fieldPath, pod, warn) : item.resourceFieldRef ? resourceValue(item.resourceFieldRef, pod, undefined, ctx.node, warn) : '';
+    const text = item.fieldRef
+      ? fieldFile(item.fieldRef.fieldPath, pod, warn)
+      : item.resourceFieldRef
+        ? resourceValue(item.resourceFieldRef, pod, undefined, ctx.node, warn)
+        : '';
     out.push({ path: item.path, contentBase64: Buffer.from(text, 'utf8').toString('base64'), mode: item.mode ?? defaultMode });
   }
   return out;
@@ -91,7 +101,13 @@ export function downwardFiles(vol: DownwardVolume, pod: DesiredPod, ctx: PlanCon
       else {
         secret ||= src.type === 'secret';
         const as = src.type === 'secret' ? { type: 'secret' as const, secretName: src.name } : { type: 'configMap' as const, configMapName: src.name };
-        const set = volumeFiles({ ...as, name: vol.name, defaultMode: vol.defaultMode, optional: src.optional, ...(src.items ? { items: src.items } : {}) }, pod, ctx, lookup, warn);
+        const set = volumeFiles(
+          { ...as, name: vol.name, defaultMode: vol.defaultMode, optional: src.optional, ...(src.items ? { items: src.items } : {}) },
+          pod,
+          ctx,
+          lookup,
+          warn,
+        );
         files.push(...set.files);
       }
     }

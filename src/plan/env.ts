@@ -37,7 +37,8 @@ export function resolveEnv(c: Container, pod: DesiredPod, lookup: ConfigLookup, 
     if (resolved) vars.set(e.name, resolved);
   }
   // Kubernetes appends it to every container of an Indexed Job's pod.
-  if (pod.completionIndex !== undefined && !vars.has('JOB_COMPLETION_INDEX')) vars.set('JOB_COMPLETION_INDEX', { value: String(pod.completionIndex), secret: false });
+  if (pod.completionIndex !== undefined && !vars.has('JOB_COMPLETION_INDEX'))
+    vars.set('JOB_COMPLETION_INDEX', { value: String(pod.completionIndex), secret: false });
   const env: string[] = [];
   const secretEnv: string[] = [];
   for (const [name, v] of vars) {
@@ -53,13 +54,7 @@ export function expandArgs(args: readonly string[] | undefined, vars: ReadonlyMa
   return args.map((a) => expandVars(a, (n) => vars.get(n)?.value).value);
 }
 
-function addEnvFrom(
-  vars: Map<string, EnvValue>,
-  src: Container['envFrom'][number],
-  ns: string,
-  lookup: ConfigLookup,
-  warn: (m: string) => void,
-): void {
+function addEnvFrom(vars: Map<string, EnvValue>, src: Container['envFrom'][number], ns: string, lookup: ConfigLookup, warn: (m: string) => void): void {
   let data: Record<string, string> | undefined;
   let secret = false;
   let label = '';
@@ -85,13 +80,7 @@ function addEnvFrom(
   }
 }
 
-function resolveOne(
-  e: EnvVar,
-  pod: DesiredPod,
-  vars: ReadonlyMap<string, EnvValue>,
-  lookup: ConfigLookup,
-  warn: (m: string) => void,
-): EnvValue | undefined {
+function resolveOne(e: EnvVar, pod: DesiredPod, vars: ReadonlyMap<string, EnvValue>, lookup: ConfigLookup, warn: (m: string) => void): EnvValue | undefined {
   const from = e.valueFrom;
   if (from?.configMapKeyRef) {
     const ref = from.configMapKeyRef;

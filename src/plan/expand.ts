@@ -2,14 +2,7 @@
  * Desired pods: every Pod, every Deployment replica slot and every StatefulSet ordinal,
  * with the names they get on the engine. Pure: the same desired state gives the same pods.
  */
-import {
-  resourceKey,
-  type DeploymentResource,
-  type DesiredState,
-  type PodResource,
-  type PodSpec,
-  type StatefulSetResource,
-} from '../model/types';
+import { resourceKey, type DeploymentResource, type DesiredState, type PodResource, type PodSpec, type StatefulSetResource } from '../model/types';
 import { claimTemplateName, deploymentPodName, statefulSetPodName } from './names';
 import type { DesiredPod } from './types';
 import type { Warnings } from './warnings';
@@ -53,7 +46,11 @@ export function takenNames(observed: { pods: readonly Named[]; terminating?: rea
 }
 
 /** `jobs`: each Job's status (jobs/status.ts) by key; a Job without one has no pods here. */
-export function expandPods(desired: DesiredState, warnings: Warnings, opts: { serviceAnchors?: boolean; taken?: TakenNames; jobs?: ReadonlyMap<string, JobStatus> } = {}): DesiredPod[] {
+export function expandPods(
+  desired: DesiredState,
+  warnings: Warnings,
+  opts: { serviceAnchors?: boolean; taken?: TakenNames; jobs?: ReadonlyMap<string, JobStatus> } = {},
+): DesiredPod[] {
   const taken = opts.taken ?? NO_NAMES;
   const allTaken = new Set([...taken.live, ...taken.terminating]);
   const all = [

@@ -26,7 +26,13 @@ type ConfigVolume = Extract<Volume, { type: 'configMap' } | { type: 'secret' }>;
 
 export const SECRET_FILE_MODE = 0o400;
 
-export function volumeFiles(vol: ConfigVolume, pod: Pick<DesiredPod, 'namespace' | 'name' | 'specHash'>, ctx: PlanContext, lookup: ConfigLookup, warn: (m: string) => void): FileSet {
+export function volumeFiles(
+  vol: ConfigVolume,
+  pod: Pick<DesiredPod, 'namespace' | 'name' | 'specHash'>,
+  ctx: PlanContext,
+  lookup: ConfigLookup,
+  warn: (m: string) => void,
+): FileSet {
   const namespace = pod.namespace;
   const secret = vol.type === 'secret';
   const name = vol.type === 'secret' ? vol.secretName : vol.configMapName;
@@ -35,7 +41,11 @@ export function volumeFiles(vol: ConfigVolume, pod: Pick<DesiredPod, 'namespace'
   if (!data && !vol.optional) warn(`volume ${vol.name}: ${kind} ${namespace}/${name} not found; mounted empty`);
   const mode = secret ? SECRET_FILE_MODE : vol.defaultMode;
   const files: FileEntry[] = [];
-  const wanted = vol.items ?? Object.keys(data ?? {}).sort().map((key) => ({ key, path: key }));
+  const wanted =
+    vol.items ??
+    Object.keys(data ?? {})
+      .sort()
+      .map((key) => ({ key, path: key }));
   for (const item of wanted) {
     const content = data?.[item.key];
     if (content === undefined) {

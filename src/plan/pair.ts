@@ -85,7 +85,11 @@ export function brokenReason(d: DesiredPod, o: ObservedPod): string | undefined 
   if (gone) return `container ${containerOf(gone)} is ${gone.state}`;
   // Containers joined to a stopped infra container lost their network for good: only a new
   // pod gets it back. (All stopped together, e.g. by `docker stop`, is a start-pod instead.)
-  if (o.infra && (o.infra.state === 'exited' || o.infra.state === 'created' || o.infra.state === 'restarting') && o.containers.some((c) => c.state === 'running')) {
+  if (
+    o.infra &&
+    (o.infra.state === 'exited' || o.infra.state === 'created' || o.infra.state === 'restarting') &&
+    o.containers.some((c) => c.state === 'running')
+  ) {
     return 'infra container stopped';
   }
   return undefined;

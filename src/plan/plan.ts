@@ -117,9 +117,7 @@ function createClaims(d: DesiredState, built: BuiltPod[], o: ObservedState, ctx:
 
 function writeFiles(sets: FileSet[]): Action[] {
   const byDir = new Map(sets.map((s) => [s.dir, s]));
-  return [...byDir.values()]
-    .sort((a, b) => cmp(a.dir, b.dir))
-    .map((s) => ({ type: 'write-files', key: s.key, dir: s.dir, secret: s.secret, files: s.files }));
+  return [...byDir.values()].sort((a, b) => cmp(a.dir, b.dir)).map((s) => ({ type: 'write-files', key: s.key, dir: s.dir, secret: s.secret, files: s.files }));
 }
 
 /** Pods still there after the plan ran (terminating ones too: they go later), as `ns/name`. */

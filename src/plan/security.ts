@@ -23,7 +23,8 @@ export function securityFields(c: Container, warn: (m: string) => void): Securit
   const opts: string[] = [];
   if (sc.allowPrivilegeEscalation === false) opts.push('no-new-privileges');
   if (sc.seccompProfile === 'Unconfined') opts.push('seccomp=unconfined');
-  if (sc.seccompProfile === 'Localhost') warn('securityContext.seccompProfile Localhost is not supported on a Docker host; the engine\'s default profile applies');
+  if (sc.seccompProfile === 'Localhost')
+    warn("securityContext.seccompProfile Localhost is not supported on a Docker host; the engine's default profile applies");
   if (opts.length > 0) out.securityOpt = opts;
   const groupOnly = sc.runAsUser === undefined && sc.runAsGroup !== undefined;
   if (sc.runAsNonRoot === true || groupOnly) {
@@ -51,7 +52,10 @@ export function judgeImageUser(spec: Pick<ContainerCreateSpec, 'user' | 'image'>
     return { ok: false, reason: `runAsNonRoot: ${why}; set securityContext.runAsUser to a non-zero uid` };
   }
   if (!/^\d+$/.test(effective)) {
-    return { ok: false, reason: `runAsNonRoot: image "${spec.image}" has a non-numeric user (${effective}), cannot verify it is not root; set securityContext.runAsUser` };
+    return {
+      ok: false,
+      reason: `runAsNonRoot: image "${spec.image}" has a non-numeric user (${effective}), cannot verify it is not root; set securityContext.runAsUser`,
+    };
   }
   return user === spec.user ? { ok: true } : { ok: true, user: user as string };
 }

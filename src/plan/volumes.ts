@@ -20,9 +20,7 @@ import type { DesiredPod, PlanContext, VolumeCreate } from './types';
 import type { Warnings } from './warnings';
 
 type ResolvedVolume =
-  | { type: 'volume'; source: string; readOnly: boolean; what: string }
-  | { type: 'tmpfs' }
-  | { type: 'bind'; source: string; readOnly: boolean; what: string };
+  { type: 'volume'; source: string; readOnly: boolean; what: string } | { type: 'tmpfs' } | { type: 'bind'; source: string; readOnly: boolean; what: string };
 
 /** A PVC volume with the key of its claim: `PersistentVolumeClaim/<ns>/<claim>`. */
 export interface ClaimVolume extends VolumeCreate {

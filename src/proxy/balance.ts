@@ -29,8 +29,7 @@ export function rotation<T>(items: readonly T[], start: number): T[] {
 export type Attempt<C> = { ok: true; conn: C } | { ok: false; error: string };
 
 export type FirstOutcome<T, C> =
-  | { ok: true; endpoint: T; conn: C; refused: { endpoint: T; error: string }[] }
-  | { ok: false; refused: { endpoint: T; error: string }[] };
+  { ok: true; endpoint: T; conn: C; refused: { endpoint: T; error: string }[] } | { ok: false; refused: { endpoint: T; error: string }[] };
 
 /**
  * Try `candidates` in order with `connect`; the first that accepts wins. `stillWanted` is

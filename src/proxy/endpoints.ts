@@ -70,8 +70,23 @@ export function selectedPods(svc: ServiceResource, pods: readonly PodEndpointInp
   return [...pods].filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels)).sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function listener(svc: ServiceResource, port: ServicePort, address: string, hostPort: number, source: ListenerSpec['source'], endpoints: EndpointSpec[]): ListenerSpec {
-  return { protocol: port.protocol, address, port: hostPort, service: `${svc.meta.namespace}/${svc.meta.name}`, servicePort: port.port, source, endpoints: endpoints.map((e) => ({ ...e })) };
+function listener(
+  svc: ServiceResource,
+  port: ServicePort,
+  address: string,
+  hostPort: number,
+  source: ListenerSpec['source'],
+  endpoints: EndpointSpec[],
+): ListenerSpec {
+  return {
+    protocol: port.protocol,
+    address,
+    port: hostPort,
+    service: `${svc.meta.namespace}/${svc.meta.name}`,
+    servicePort: port.port,
+    source,
+    endpoints: endpoints.map((e) => ({ ...e })),
+  };
 }
 
 function addListener(table: EndpointTable, taken: Map<string, string>, l: ListenerSpec): void {
@@ -92,7 +107,9 @@ export function portEndpoints(svc: ServiceResource, port: ServicePort, pods: rea
     if (!pod.ready || pod.terminating || !pod.ip) continue;
     const target = targetPortOf(port, pod);
     if (target === undefined) {
-      warnings.push(`${svcName(svc)} port ${port.port}: pod ${pod.namespace}/${pod.name} declares no ${port.protocol} container port named "${port.targetPort}"`);
+      warnings.push(
+        `${svcName(svc)} port ${port.port}: pod ${pod.namespace}/${pod.name} declares no ${port.protocol} container port named "${port.targetPort}"`,
+      );
       continue;
     }
     out.push({ ip: pod.ip, port: target, pod: `${pod.namespace}/${pod.name}` });

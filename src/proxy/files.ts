@@ -66,7 +66,8 @@ export async function readAck(path: string): Promise<ReadOutcome<AckFile>> {
   const r = await readJson(path);
   if (r.kind !== 'ok') return r;
   const v = r.value as Partial<AckFile>;
-  if (typeof v.generation !== 'number' || !Array.isArray(v.listeners) || typeof v.connections !== 'object') return { kind: 'invalid', error: `${path}: not an ack file` };
+  if (typeof v.generation !== 'number' || !Array.isArray(v.listeners) || typeof v.connections !== 'object')
+    return { kind: 'invalid', error: `${path}: not an ack file` };
   return { kind: 'ok', value: v as AckFile };
 }
 
@@ -96,7 +97,8 @@ function listenerError(l: Partial<ListenerSpec>): string | undefined {
   if (l.protocol !== 'TCP' && l.protocol !== 'UDP') return `protocol: ${String(l.protocol)} is not TCP or UDP`;
   if (typeof l.address !== 'string' || l.address === '') return 'address: missing';
   if (!isPort(l.port)) return `port: ${String(l.port)} is not a port number`;
-  if (l.netns !== undefined && (typeof l.netns !== 'string' || !/^\/proc\/\d+\/ns\/net$/.test(l.netns))) return `netns: ${String(l.netns)} is not /proc/<pid>/ns/net`;
+  if (l.netns !== undefined && (typeof l.netns !== 'string' || !/^\/proc\/\d+\/ns\/net$/.test(l.netns)))
+    return `netns: ${String(l.netns)} is not /proc/<pid>/ns/net`;
   if (!Array.isArray(l.endpoints)) return 'endpoints: not a list';
   if (l.source === 'ingress' && !Array.isArray(l.http?.routes)) return 'http.routes: an ingress listener needs its routes';
   for (const [j, e] of l.endpoints.entries()) {

@@ -17,7 +17,12 @@ function clientAddress(req: http.IncomingMessage): string {
 /** The request headers an endpoint receives. */
 export function upstreamHeaders(req: http.IncomingMessage, proto: 'http' | 'https', listenPort: number): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  const dropped = new Set([...HOP_BY_HOP, ...String(req.headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase())]);
+  const dropped = new Set([
+    ...HOP_BY_HOP,
+    ...String(req.headers.connection ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase()),
+  ]);
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !dropped.has(k)) out[k] = v;
   const prior = req.headers['x-forwarded-for'];
   out['x-forwarded-for'] = prior ? `${String(prior)}, ${clientAddress(req)}` : clientAddress(req);
@@ -77,7 +82,11 @@ export function forward(req: http.IncomingMessage, res: http.ServerResponse, ep:
       release();
       if (res.headersSent) res.destroy();
       // Nothing of the request reached an endpoint that refused the dial: sending it elsewhere is safe.
-      resolve({ ok: false, error: err.code ?? err.message, retriable: up.reusedSocket === false && (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || /no answer/.test(err.message)) });
+      resolve({
+        ok: false,
+        error: err.code ?? err.message,
+        retriable: up.reusedSocket === false && (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || /no answer/.test(err.message)),
+      });
     });
     res.on('close', () => {
       if (!res.writableFinished) up.destroy();

@@ -28,7 +28,9 @@ export class HttpListener extends RetryingListener {
     const certs = this.spec.http?.tls;
     let server: http.Server;
     try {
-      server = certs ? https.createServer({ ...this.defaultCert(certs), SNICallback: (name, cb) => cb(null, this.contextFor(name)) }, handler) : http.createServer(handler);
+      server = certs
+        ? https.createServer({ ...this.defaultCert(certs), SNICallback: (name, cb) => cb(null, this.contextFor(name)) }, handler)
+        : http.createServer(handler);
     } catch (err) {
       return failed(err as Error);
     }
@@ -50,7 +52,10 @@ export class HttpListener extends RetryingListener {
   private contextFor(name: string): tls.SecureContext | undefined {
     const certs = this.spec.http?.tls ?? [];
     const host = name.toLowerCase();
-    const t = certs.find((c) => c.hosts.includes(host)) ?? certs.find((c) => c.hosts.some((h) => h.startsWith('*.') && hostMatches(h, host))) ?? certs.find((c) => c.hosts.length === 0);
+    const t =
+      certs.find((c) => c.hosts.includes(host)) ??
+      certs.find((c) => c.hosts.some((h) => h.startsWith('*.') && hostMatches(h, host))) ??
+      certs.find((c) => c.hosts.length === 0);
     if (!t) return undefined;
     let ctx = this.contexts.get(t.certFile);
     if (!ctx) {

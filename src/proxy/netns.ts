@@ -23,7 +23,9 @@ export function bindInNetns(netns: string, protocol: 'TCP', address: string, por
 export function bindInNetns(netns: string, protocol: 'UDP', address: string, port: number): Promise<dgram.Socket>;
 export function bindInNetns(netns: string, protocol: Protocol, address: string, port: number): Promise<net.Server | dgram.Socket> {
   return new Promise((resolve, reject) => {
-    const child = spawn('nsenter', [`--net=${netns}`, process.execPath, BINDER, protocol, address, String(port)], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = spawn('nsenter', [`--net=${netns}`, process.execPath, BINDER, protocol, address, String(port)], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     let settled = false;
     const settle = (fn: () => void): void => {
@@ -38,7 +40,9 @@ export function bindInNetns(netns: string, protocol: Protocol, address: string, 
     }, BIND_TIMEOUT_MS);
     child.stderr!.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-2000)));
     child.on('message', (reply: BinderReply, handle: net.Server | dgram.Socket | undefined) =>
-      settle(() => (reply.ok && handle ? resolve(handle) : reject(bindError(reply.ok ? undefined : reply.code, reply.ok ? 'no socket received' : reply.message)))),
+      settle(() =>
+        reply.ok && handle ? resolve(handle) : reject(bindError(reply.ok ? undefined : reply.code, reply.ok ? 'no socket received' : reply.message)),
+      ),
     );
     child.on('error', (err) => settle(() => reject(bindError('ENOENT', `cannot start nsenter: ${err.message}`))));
     child.on('exit', (code) => settle(() => reject(bindError(undefined, `cannot enter ${netns} (nsenter exited ${code}): ${stderr.trim() || 'no output'}`))));

@@ -55,7 +55,8 @@ export class Proxy {
         continue;
       }
       existing?.close();
-      const l = spec.protocol === 'UDP' ? new UdpListener(spec, this.deps) : isHttp(spec) ? new HttpListener(spec, this.deps) : new TcpListener(spec, this.deps);
+      const l =
+        spec.protocol === 'UDP' ? new UdpListener(spec, this.deps) : isHttp(spec) ? new HttpListener(spec, this.deps) : new TcpListener(spec, this.deps);
       this.listeners.set(key, l);
       binding.push(l.start());
     }

@@ -52,6 +52,6 @@ export function endpointRows(s: ProxyStatus): EndpointRow[] {
     service: `${l.service}:${l.servicePort}`,
     listen: `${l.protocol} ${l.address}:${l.port}${l.netns ? ' (in the anchor)' : ''}`,
     endpoints: l.endpoints.length ? l.endpoints.map((e) => `${e.ip}:${e.port}${e.connections ? ` (${e.connections} open)` : ''}`).join(', ') : '<none>',
-    state: l.bound ? 'ok' : l.error ?? 'not bound',
+    state: l.bound ? 'ok' : (l.error ?? 'not bound'),
   }));
 }

@@ -109,7 +109,11 @@ export class ProxySupervisor {
 
   async status(): Promise<ProxyStatus> {
     const [holder, table, ack] = await Promise.all([this.running(), readTable(this.paths.endpoints), readAck(this.paths.ack)]);
-    return proxyStatus(holder, table.kind === 'ok' ? table.value : undefined, ack.kind === 'ok' && holder && ack.value.pid === holder.pid ? ack.value : undefined);
+    return proxyStatus(
+      holder,
+      table.kind === 'ok' ? table.value : undefined,
+      ack.kind === 'ok' && holder && ack.value.pid === holder.pid ? ack.value : undefined,
+    );
   }
 
   /** Stop the proxy (SIGTERM, SIGKILL after `timeoutMs`). Traffic stops: for `berth delete` and tests. */

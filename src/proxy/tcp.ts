@@ -62,7 +62,11 @@ export class TcpListener extends RetryingListener {
       if (outcome.ok) {
         outcome.conn.destroy();
         this.deps.counters.dec(endpointKey(outcome.endpoint));
-      } else this.reject(client, outcome.refused.map((r) => `${endpointKey(r.endpoint)} ${r.error}`));
+      } else
+        this.reject(
+          client,
+          outcome.refused.map((r) => `${endpointKey(r.endpoint)} ${r.error}`),
+        );
       return;
     }
     client.off('error', onEarlyEnd);

@@ -44,7 +44,11 @@ export async function ensurePauseImage(runtime: DockerRuntime, image: string): P
   const got = await presentOrPulled(runtime, image);
   if (got.how !== 'unpullable') return { image };
   if (!(await runtime.hasImage(LOCAL_PAUSE_IMAGE))) {
-    await importBusyboxImage(runtime, LOCAL_PAUSE_IMAGE, findBusybox(), { required: ['sh', 'sleep'], scripts: { pause: PAUSE_SCRIPT }, changes: [`LABEL ${STAND_IN_LABEL}=pause`] });
+    await importBusyboxImage(runtime, LOCAL_PAUSE_IMAGE, findBusybox(), {
+      required: ['sh', 'sleep'],
+      scripts: { pause: PAUSE_SCRIPT },
+      changes: [`LABEL ${STAND_IN_LABEL}=pause`],
+    });
   }
   return { image: LOCAL_PAUSE_IMAGE, command: '/pause', pullError: messageOf(got.error) };
 }

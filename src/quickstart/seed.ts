@@ -18,4 +18,3 @@ export async function seedRepository(template: string, repo: string): Promise<'c
   await initRepoWithFiles(repo, 'main', "Start from berth's repo-template", SEED_IDENTITY);
   return 'created';
 }
-

@@ -174,7 +174,11 @@ export class Reconciler {
       return;
     }
     if (this.applier.pastDeadline(f.rev.sha)) {
-      await this.record(f.rev, { sha: f.rev.sha, status: 'failed', reason: `made no progress within its progress deadline; ${short(head)} took over before a rollback` });
+      await this.record(f.rev, {
+        sha: f.rev.sha,
+        status: 'failed',
+        reason: `made no progress within its progress deadline; ${short(head)} took over before a rollback`,
+      });
     } else {
       await this.record(f.rev, { sha: f.rev.sha, status: 'superseded', reason: `superseded by ${short(head)} during its rollout` });
     }

@@ -39,9 +39,7 @@ export interface RevisionSource {
   checkout(sha: string): Promise<string>;
 }
 
-export type Validation =
-  | { ok: true; desired: DesiredState; warnings: string[] }
-  | { ok: false; errors: string[] };
+export type Validation = { ok: true; desired: DesiredState; warnings: string[] } | { ok: false; errors: string[] };
 
 /** What happened when the engine was driven to a desired state (to the end, or one step of it). */
 export type ApplyOutcome =

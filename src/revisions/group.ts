@@ -20,11 +20,7 @@ export interface GroupOptions {
   statusOf(sha: string): RevisionStatus | undefined;
 }
 
-export function groupByTemplate(
-  entries: readonly CommitTemplates[],
-  key: string,
-  opts: GroupOptions,
-): { groups: TemplateGroup[]; invalid: InvalidCommit[] } {
+export function groupByTemplate(entries: readonly CommitTemplates[], key: string, opts: GroupOptions): { groups: TemplateGroup[]; invalid: InvalidCommit[] } {
   const groups: TemplateGroup[] = [];
   const invalid: InvalidCommit[] = [];
   for (const e of entries) {
@@ -39,7 +35,8 @@ export function groupByTemplate(
     else groups.push({ ...(hash !== undefined ? { hash } : {}), commits: [gc], truncated: false });
   }
   const oldest = groups[groups.length - 1];
-  if (oldest && oldest.hash === undefined) groups.pop(); // before the workload existed
+  if (oldest && oldest.hash === undefined)
+    groups.pop(); // before the workload existed
   else if (oldest && opts.truncated) oldest.truncated = true;
   return { groups, invalid };
 }

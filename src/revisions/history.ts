@@ -21,7 +21,9 @@ export async function loadHistory(
   opts: { limit: number; policy: ValidateOptions; journal?: JournalView },
 ): Promise<{ history: WorkloadHistory; walk: Walk }> {
   const walk = await walkTemplates(source, opts.limit, opts.policy);
-  const ids = declaredKeys(walk.entries).map(parseWorkloadKey).filter((x): x is WorkloadId => x !== undefined);
+  const ids = declaredKeys(walk.entries)
+    .map(parseWorkloadKey)
+    .filter((x): x is WorkloadId => x !== undefined);
   const id = resolveWorkload(ref, ids, `in the last ${walk.entries.length} commit(s) of ${source.describe()}`);
   const statusOf = opts.journal?.statusOf ?? (() => undefined);
   const { groups, invalid } = groupByTemplate(walk.entries, workloadKey(id), { truncated: walk.truncated, statusOf });

@@ -9,9 +9,7 @@ import { join } from 'node:path';
 import { acquireInstanceLock, type InstanceLock } from '../state/lock';
 import { isBerthError } from '../util/errors';
 
-export type Driver =
-  | { type: 'locked'; lock: InstanceLock }
-  | { type: 'operator'; message: string };
+export type Driver = { type: 'locked'; lock: InstanceLock } | { type: 'operator'; message: string };
 
 export async function takeInstance(stateDir: string, instance: string, command: string): Promise<Driver> {
   try {

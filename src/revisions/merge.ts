@@ -31,7 +31,11 @@ export function withTemplateOf(base: DesiredState, id: WorkloadId, target: Workl
   w.templateHash = target.templateHash;
   const { file, line } = target.meta.source;
   if (!selectorMatches(w.selector, w.template.labels)) {
-    throw new BerthError('E_INVALID', `${file}:${line}: the old template's labels do not match the selector of ${describeId(id)} as it runs now`, 'undo with a revert commit instead (run it while the operator runs)');
+    throw new BerthError(
+      'E_INVALID',
+      `${file}:${line}: the old template's labels do not match the selector of ${describeId(id)} as it runs now`,
+      'undo with a revert commit instead (run it while the operator runs)',
+    );
   }
   const hash = hashPodTemplate(w.template, merged, w.meta.namespace);
   if (hash !== target.templateHash) {

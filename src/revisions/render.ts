@@ -19,7 +19,12 @@ export function short(sha: string): string {
 /** Aligned columns, two spaces apart; the last column is not padded. */
 export function columns(rows: readonly string[][]): string[] {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function clip(text: string, max: number): string {
@@ -34,18 +39,28 @@ export interface HistoryView {
   walked: number;
   truncated: boolean;
   /** What the engine says: the running group and its pod count, or why it is not known. */
-  engine: { type: 'running'; index: number; pods: number } | { type: 'unknown-template'; hash: string; pods: number } | { type: 'no-pods' } | { type: 'unreachable'; error: string };
+  engine:
+    | { type: 'running'; index: number; pods: number }
+    | { type: 'unknown-template'; hash: string; pods: number }
+    | { type: 'no-pods' }
+    | { type: 'unreachable'; error: string };
 }
 
 export function renderHistory(v: HistoryView): string {
   const { history: h } = v;
-  const lines = [`${describeId(h.id)}: ${h.groups.length} template(s) in the last ${v.walked} commit(s) of ${v.source}${v.truncated ? ' (--limit reached)' : ''}`];
+  const lines = [
+    `${describeId(h.id)}: ${h.groups.length} template(s) in the last ${v.walked} commit(s) of ${v.source}${v.truncated ? ' (--limit reached)' : ''}`,
+  ];
   const running = v.engine.type === 'running' ? v.engine.index : -1;
   const rows = [['', 'TEMPLATE', 'COMMIT', 'DATE', 'AUTHOR', 'STATUS', 'SUBJECT']];
   h.groups.forEach((g, i) => {
     const first = introducedBy(g);
     const later = g.commits.length - 1;
-    const notes = [g.hash === undefined ? 'not declared' : '', later > 0 ? `+${later} later commit(s)` : '', g.truncated ? 'introduced at or before this commit' : ''].filter(Boolean);
+    const notes = [
+      g.hash === undefined ? 'not declared' : '',
+      later > 0 ? `+${later} later commit(s)` : '',
+      g.truncated ? 'introduced at or before this commit' : '',
+    ].filter(Boolean);
     rows.push([
       i === running ? '*' : '',
       g.hash ?? '-',
@@ -59,7 +74,10 @@ export function renderHistory(v: HistoryView): string {
   lines.push(...(h.groups.length ? columns(rows) : ['  no commit walked declares it']));
   lines.push(engineLine(v));
   if (h.invalid.length > 0) {
-    const list = h.invalid.slice(0, 5).map((c) => `${short(c.commit.sha)} (${clip(c.commit.subject, 40)})`).join(', ');
+    const list = h.invalid
+      .slice(0, 5)
+      .map((c) => `${short(c.commit.sha)} (${clip(c.commit.subject, 40)})`)
+      .join(', ');
     lines.push(`${h.invalid.length} commit(s) did not validate and declare nothing: ${list}${h.invalid.length > 5 ? ', …' : ''}`);
   }
   return lines.join('\n') + '\n';
@@ -110,7 +128,14 @@ export function renderStatus(v: StatusView): string {
   else {
     const rows = [['TEMPLATE', 'PODS', 'RUNNING', 'READY', 'AVAILABLE', 'REVISIONS']];
     for (const t of v.templates) {
-      rows.push([`${t.hash}${t.current ? '*' : ''}`, String(t.pods), String(t.running), String(t.ready), String(t.available), t.revisions.map(short).join(',')]);
+      rows.push([
+        `${t.hash}${t.current ? '*' : ''}`,
+        String(t.pods),
+        String(t.running),
+        String(t.ready),
+        String(t.available),
+        t.revisions.map(short).join(','),
+      ]);
     }
     lines.push(...columns(rows).map((l) => `  ${l}`));
     if (v.spec) lines.push('  *: the template of the spec');
@@ -121,8 +146,12 @@ export function renderStatus(v: StatusView): string {
 
 function operatorLines(o: OperatorView, id: WorkloadId): string[] {
   if (o.type === 'unreachable') return [`  operator at ${o.url}: not reachable (${o.error})`];
-  const attempted = o.lastAttempted ? `${short(o.lastAttempted.sha)} ${o.lastAttempted.status}${o.lastAttempted.reason ? ` (${printable(o.lastAttempted.reason)})` : ''}` : '-';
-  const lines = [`  operator at ${o.url} (instance ${o.instance}): ${o.phase}; last attempted ${attempted}; last applied ${o.lastApplied ? short(o.lastApplied) : '-'}`];
+  const attempted = o.lastAttempted
+    ? `${short(o.lastAttempted.sha)} ${o.lastAttempted.status}${o.lastAttempted.reason ? ` (${printable(o.lastAttempted.reason)})` : ''}`
+    : '-';
+  const lines = [
+    `  operator at ${o.url} (instance ${o.instance}): ${o.phase}; last attempted ${attempted}; last applied ${o.lastApplied ? short(o.lastApplied) : '-'}`,
+  ];
   const r = o.resource;
   if (r) lines.push(`    its view of ${id.name}: ${r.health}: ${printable(r.message)}${r.waiting ? `; waiting: ${printable(r.waiting)}` : ''}`);
   else lines.push(`    it reports nothing about ${describeId(id)}`);

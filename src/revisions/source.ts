@@ -59,7 +59,12 @@ export class HistorySource {
 
   async head(): Promise<string> {
     const sha = await this.resolveCommit(this.ref);
-    if (!sha) throw new BerthError('E_GIT', `${this.ref} does not exist in ${this.gitDir}`, this.kind === 'clone' ? 'has the operator fetched the branch yet? is --branch right?' : 'is --branch right?');
+    if (!sha)
+      throw new BerthError(
+        'E_GIT',
+        `${this.ref} does not exist in ${this.gitDir}`,
+        this.kind === 'clone' ? 'has the operator fetched the branch yet? is --branch right?' : 'is --branch right?',
+      );
     return sha;
   }
 
@@ -100,7 +105,10 @@ export class HistorySource {
   }
 
   async isAncestor(ancestor: string, descendant: string): Promise<boolean> {
-    return runGit(this.git, ['merge-base', '--is-ancestor', ancestor, descendant]).then(() => true, () => false);
+    return runGit(this.git, ['merge-base', '--is-ancestor', ancestor, descendant]).then(
+      () => true,
+      () => false,
+    );
   }
 
   /**
@@ -108,7 +116,7 @@ export class HistorySource {
    * not the operator's tracking ref). For `rollout undo` while the operator runs.
    */
   async latest(): Promise<HistorySource> {
-    if (this.kind !== 'clone') throw new BerthError('E_USAGE', 'only berth\'s clone follows a remote');
+    if (this.kind !== 'clone') throw new BerthError('E_USAGE', "only berth's clone follows a remote");
     try {
       await runGit(this.git, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', 'origin', `+refs/heads/${this.branch}:${ROLLOUT_HEAD_REF}`]);
     } catch (err) {
@@ -133,7 +141,12 @@ async function openClone(stateDir: string, branch: string | undefined, subPath: 
 
 async function openRepo(repo: string, branch: string | undefined, subPath: string): Promise<HistorySource> {
   const location = validateRepoUrl(repo);
-  if (location.kind !== 'local') throw new BerthError('E_USAGE', `--repo ${JSON.stringify(repo)}: rollout reads a local repository only`, "for a remote one, use the state dir of the `berth run` that follows it");
+  if (location.kind !== 'local')
+    throw new BerthError(
+      'E_USAGE',
+      `--repo ${JSON.stringify(repo)}: rollout reads a local repository only`,
+      'for a remote one, use the state dir of the `berth run` that follows it',
+    );
   if (!(await isDirectory(location.path))) throw new BerthError('E_USAGE', `--repo ${JSON.stringify(repo)}: no such directory`);
   let gitDir: string;
   try {
@@ -142,7 +155,7 @@ async function openRepo(repo: string, branch: string | undefined, subPath: strin
     throw gitError(`${location.path} is not a git repository`, err);
   }
   const ref = branch === undefined ? 'HEAD' : `refs/heads/${branch}`;
-  const shown = branch ?? ((await runGitMaybe(createGit(gitDir, { gitDir }), ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => undefined))?.trim() || 'HEAD');
+  const shown =
+    branch ?? ((await runGitMaybe(createGit(gitDir, { gitDir }), ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => undefined))?.trim() || 'HEAD');
   return HistorySource.make('repo', gitDir, ref, shown, subPath, undefined);
 }
-

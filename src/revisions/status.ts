@@ -84,12 +84,19 @@ export class StatusLooker {
     const views = await this.views(pods, spec);
     const now = this.now();
     const health = spec ? healthOf(spec.workload, views, now) : undefined;
-    const templates = summarizeTemplates(pods, views, spec ? { hash: spec.workload.templateHash, minReadySeconds: spec.workload.minReadySeconds } : undefined, now);
+    const templates = summarizeTemplates(
+      pods,
+      views,
+      spec ? { hash: spec.workload.templateHash, minReadySeconds: spec.workload.minReadySeconds } : undefined,
+      now,
+    );
     const operator = this.deps.server ? await operatorView(this.deps.server, id) : undefined;
     const view: StatusView = {
       id,
       templates,
-      ...(spec ? { spec: { revision: spec.revision, hash: spec.workload.templateHash, replicas: spec.workload.replicas, from: spec.from } } : { noSpec: 'noSpec' in found ? found.noSpec : 'unknown' }),
+      ...(spec
+        ? { spec: { revision: spec.revision, hash: spec.workload.templateHash, replicas: spec.workload.replicas, from: spec.from } }
+        : { noSpec: 'noSpec' in found ? found.noSpec : 'unknown' }),
       ...(health ? { health: { health: health.health, message: health.message } } : {}),
       ...(operator ? { operator } : {}),
     };
@@ -123,7 +130,9 @@ export class StatusLooker {
       if (desired && workload) return { spec: { revision: sha, from: `commit ${sha.slice(0, 8)} of ${source.describe()}`, desired, workload } };
     }
     const shown = [...new Set(labels)].map((r) => r.slice(0, 8)).join(', ') || 'none';
-    return { noSpec: `its pods carry revision(s) ${shown}, no commit of ${source.describe()} that declares it (applied with \`berth apply\`? then pass --manifests DIR)` };
+    return {
+      noSpec: `its pods carry revision(s) ${shown}, no commit of ${source.describe()} that declares it (applied with \`berth apply\`? then pass --manifests DIR)`,
+    };
   }
 
   private specAt(source: HistorySource, sha: string): Promise<DesiredState | undefined> {

@@ -35,8 +35,7 @@ export interface SkippedGroup {
 }
 
 export type UndoTarget =
-  | { type: 'target'; index: number; group: TemplateGroup; skipped: SkippedGroup[] }
-  | { type: 'none'; reason: string; skipped: SkippedGroup[] };
+  { type: 'target'; index: number; group: TemplateGroup; skipped: SkippedGroup[] } | { type: 'none'; reason: string; skipped: SkippedGroup[] };
 
 export function previousTemplate(groups: readonly TemplateGroup[], from: number): UndoTarget {
   const current = groups[from]?.hash;
@@ -48,9 +47,10 @@ export function previousTemplate(groups: readonly TemplateGroup[], from: number)
     skipped.push({ index: i, why });
   }
   const bad = skipped.filter((s) => s.why === 'known bad').length;
-  const reason = groups.length <= from + 1
-    ? 'no earlier template in the commits walked'
-    : `no earlier template to go back to in the commits walked${bad ? ` (${bad} earlier template(s) failed)` : ''}`;
+  const reason =
+    groups.length <= from + 1
+      ? 'no earlier template in the commits walked'
+      : `no earlier template to go back to in the commits walked${bad ? ` (${bad} earlier template(s) failed)` : ''}`;
   return { type: 'none', reason, skipped };
 }
 
@@ -69,7 +69,8 @@ export function commitsToRevert(groups: readonly TemplateGroup[], from: number, 
   const out: CommitInfo[] = [];
   for (let i = from; i < to; i++) {
     const g = groups[i]!;
-    if (g.truncated) throw new BerthError('E_USAGE', `the commit that introduced template ${g.hash ?? '(none)'} is older than the commits walked`, 'raise --limit');
+    if (g.truncated)
+      throw new BerthError('E_USAGE', `the commit that introduced template ${g.hash ?? '(none)'} is older than the commits walked`, 'raise --limit');
     out.push(introducedBy(g).commit);
   }
   return out;

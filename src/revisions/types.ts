@@ -48,8 +48,7 @@ export interface CommitInfo {
  * Deployment/StatefulSet (key -> hash), or `invalid` (it would be rejected; no hash).
  */
 export type CommitTemplates =
-  | { type: 'valid'; commit: CommitInfo; workloads: Record<string, string> }
-  | { type: 'invalid'; commit: CommitInfo; reason: string };
+  { type: 'valid'; commit: CommitInfo; workloads: Record<string, string> } | { type: 'invalid'; commit: CommitInfo; reason: string };
 
 /** A commit of a group, with berth's journal status for it when one was recorded. */
 export interface GroupCommit {

@@ -76,7 +76,9 @@ export async function undoOnEngine(deps: EngineUndoDeps, req: UndoRequest): Prom
     return { type: 'nothing', message: `${describeId(id)} already runs template ${running.hash} (commit ${short(target.sha)}); nothing to undo` };
   }
   const base = await baseRevision(deps, observed);
-  deps.log(`base: commit ${short(base.sha)} (what runs now); ${describeId(id)}: template ${running.hash} -> ${targetWorkload.templateHash} of commit ${short(target.sha)}`);
+  deps.log(
+    `base: commit ${short(base.sha)} (what runs now); ${describeId(id)}: template ${running.hash} -> ${targetWorkload.templateHash} of commit ${short(target.sha)}`,
+  );
   const merged = withTemplateOf(base.desired, id, targetWorkload);
   const ctx: PlanContext = { instance: deps.instance, revision: target.sha, stateDir: deps.stateDir, ...deps.planOptions, prune: false };
   const others = otherChanges(plan(merged, observed, ctx).actions, id);
@@ -107,7 +109,11 @@ async function chooseTarget(deps: EngineUndoDeps, req: UndoRequest, id: Workload
   const { history } = await loadHistory(deps.source, id, { limit: deps.limit, policy: deps.policy, journal: deps.journal });
   const from = runningGroupIndex(history.groups, running);
   if (from === undefined) {
-    throw new BerthError('E_NOT_FOUND', `${describeId(id)} runs template ${running.hash}, which no commit among the last ${deps.limit} of ${deps.source.describe()} declares`, 'raise --limit, or name the target with --to-revision SHA');
+    throw new BerthError(
+      'E_NOT_FOUND',
+      `${describeId(id)} runs template ${running.hash}, which no commit among the last ${deps.limit} of ${deps.source.describe()} declares`,
+      'raise --limit, or name the target with --to-revision SHA',
+    );
   }
   const t = previousTemplate(history.groups, from);
   if (t.type === 'none') throw new BerthError('E_NOT_FOUND', `${describeId(id)}: ${t.reason}`, 'raise --limit, or name the target with --to-revision SHA');
@@ -124,7 +130,11 @@ async function baseRevision(deps: EngineUndoDeps, observed: ObservedState): Prom
     if (sha) known.push(sha);
   }
   if (known.length === 0) {
-    throw new BerthError('E_NOT_FOUND', `the instance runs no revision that is a commit of ${deps.source.describe()} (${labels.map(short).join(', ') || 'no pods'})`, 'was it applied with `berth apply DIR`? Then apply the old manifests the same way');
+    throw new BerthError(
+      'E_NOT_FOUND',
+      `the instance runs no revision that is a commit of ${deps.source.describe()} (${labels.map(short).join(', ') || 'no pods'})`,
+      'was it applied with `berth apply DIR`? Then apply the old manifests the same way',
+    );
   }
   let newest = known[0]!;
   for (const sha of known.slice(1)) if (await deps.source.isAncestor(newest, sha)) newest = sha;

@@ -45,7 +45,11 @@ export type GitUndoResult =
 
 export async function undoInGit(deps: GitUndoDeps, req: Omit<UndoRequest, 'force'>): Promise<GitUndoResult> {
   const latest = await deps.source.latest().catch((err: unknown) => {
-    throw new BerthError('E_GIT', messageOf(err), `the operator's remote cannot be reached from here: revert the commit by hand (git revert SHA && git push on ${deps.source.branch})`);
+    throw new BerthError(
+      'E_GIT',
+      messageOf(err),
+      `the operator's remote cannot be reached from here: revert the commit by hand (git revert SHA && git push on ${deps.source.branch})`,
+    );
   });
   const { history } = await loadHistory(latest, req.ref, { limit: deps.limit, policy: deps.policy, journal: deps.journal });
   const { id, groups } = history;
@@ -53,7 +57,8 @@ export async function undoInGit(deps: GitUndoDeps, req: Omit<UndoRequest, 'force
   if (!current?.hash) throw new BerthError('E_NOT_FOUND', `${describeId(id)} is not declared at the head of ${latest.describe()}; nothing to undo`);
   const to = await targetIndex(deps, latest, history.groups, req.toRevision);
   const target = groups[to]!;
-  if (target.hash === current.hash) return { type: 'nothing', message: `${describeId(id)} has template ${current.hash} at the head of ${latest.describe()} already` };
+  if (target.hash === current.hash)
+    return { type: 'nothing', message: `${describeId(id)} has template ${current.hash} at the head of ${latest.describe()} already` };
   const commits = commitsToRevert(groups, 0, to);
   deps.log(`${describeId(id)}: template ${current.hash} -> ${target.hash}; reverting ${commits.map((c) => short(c.sha)).join(', ')} on ${latest.describe()}`);
   const git = await GitSource.open({ repo: latest.remoteUrl!, branch: latest.branch, path: latest.subPath || undefined, stateDir: deps.stateDir });
@@ -64,8 +69,13 @@ export async function undoInGit(deps: GitUndoDeps, req: Omit<UndoRequest, 'force
       reverts.push({ of: c, sha: (await git.revertAndPush(c.sha, message, { 'Berth-Undo-Of': c.sha })).sha });
     } catch (err) {
       const done = reverts.length ? ` (already pushed: ${reverts.map((r) => `${short(r.sha)} reverting ${short(r.of.sha)}`).join(', ')})` : '';
-      const left = commits.slice(reverts.length).map((x) => x.sha).join(' ');
-      throw new BerthError('E_GIT', `${messageOf(err)}${done}`, `revert by hand and push: git revert ${left} && git push origin HEAD:${latest.branch}`, { cause: err });
+      const left = commits
+        .slice(reverts.length)
+        .map((x) => x.sha)
+        .join(' ');
+      throw new BerthError('E_GIT', `${messageOf(err)}${done}`, `revert by hand and push: git revert ${left} && git push origin HEAD:${latest.branch}`, {
+        cause: err,
+      });
     }
     deps.log(`pushed ${short(reverts[reverts.length - 1]!.sha)}: revert of ${short(c.sha)} (${c.subject})`);
   }
@@ -78,7 +88,8 @@ async function targetIndex(deps: GitUndoDeps, source: HistorySource, groups: Par
     const sha = await source.resolveCommit(validateCommitId(toRevision));
     if (!sha) throw new BerthError('E_NOT_FOUND', `commit ${toRevision} is not in ${source.describe()}`);
     const i = groupOfCommit(groups, sha);
-    if (i === undefined) throw new BerthError('E_NOT_FOUND', `commit ${short(sha)} is not among the last ${deps.limit} commits that touch the manifests`, 'raise --limit');
+    if (i === undefined)
+      throw new BerthError('E_NOT_FOUND', `commit ${short(sha)} is not among the last ${deps.limit} commits that touch the manifests`, 'raise --limit');
     if (groups[i]!.hash === undefined) throw new BerthError('E_INVALID', `the workload is not declared in commit ${short(sha)}`);
     return i;
   }
@@ -90,7 +101,9 @@ async function targetIndex(deps: GitUndoDeps, source: HistorySource, groups: Par
 async function checkResult(deps: GitUndoDeps, source: HistorySource, id: WorkloadId, sha: string, want: string): Promise<string | undefined> {
   try {
     const got = findWorkload(await desiredAt(source, sha, deps.policy), id)?.templateHash;
-    return got === want ? undefined : `after the revert, ${describeId(id)} has template ${got ?? '(none)'}, not ${want}: later commits changed it too; check the commit`;
+    return got === want
+      ? undefined
+      : `after the revert, ${describeId(id)} has template ${got ?? '(none)'}, not ${want}: later commits changed it too; check the commit`;
   } catch (err) {
     return `the revert ${short(sha)} does not validate: ${messageOf(err)}`;
   }

@@ -61,7 +61,12 @@ async function declare(source: HistorySource, sha: string, scratch: string, poli
   return { ok: true, workloads };
 }
 
-async function validated(source: HistorySource, sha: string, scratch: string, policy: ValidateOptions): Promise<{ ok: true; desired: DesiredState } | { ok: false; reason: string }> {
+async function validated(
+  source: HistorySource,
+  sha: string,
+  scratch: string,
+  policy: ValidateOptions,
+): Promise<{ ok: true; desired: DesiredState } | { ok: false; reason: string }> {
   const dir = await source.materialise(sha, scratch);
   try {
     const v = await validateDirectory(dir, policy);
@@ -80,7 +85,12 @@ export async function desiredAt(source: HistorySource, sha: string, policy: Vali
       throw new BerthError('E_INVALID', `commit ${sha.slice(0, 8)} has no folder "${source.subPath}"`);
     }
     const v = await validated(source, sha, scratch, policy);
-    if (!v.ok) throw new BerthError('E_INVALID', `commit ${sha.slice(0, 8)} does not validate: ${v.reason}`, 'pass the policy flags the operator runs with (--allow-host-path, --allow-privileged)');
+    if (!v.ok)
+      throw new BerthError(
+        'E_INVALID',
+        `commit ${sha.slice(0, 8)} does not validate: ${v.reason}`,
+        'pass the policy flags the operator runs with (--allow-host-path, --allow-privileged)',
+      );
     return v.desired;
   });
 }

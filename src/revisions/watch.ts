@@ -56,8 +56,10 @@ export function judge(look: Judged, state: WatchState, now: number, timeoutMs?: 
     return done({ type: 'failed', reason: `rolled back: no pod runs template ${hash} any more (runs ${others.map((t) => t.hash).join(', ')})` });
   }
   const deadline = spec.workload.progressDeadlineSeconds;
-  if (now - next.lastChange > deadline * 1000) return done({ type: 'failed', reason: `no progress for ${deadline}s (progressDeadlineSeconds): ${look.health?.message ?? ''}` });
-  if (timeoutMs !== undefined && now - state.start >= timeoutMs) return done({ type: 'failed', reason: `timed out after ${Math.round(timeoutMs / 1000)}s: ${look.health?.message ?? ''}` });
+  if (now - next.lastChange > deadline * 1000)
+    return done({ type: 'failed', reason: `no progress for ${deadline}s (progressDeadlineSeconds): ${look.health?.message ?? ''}` });
+  if (timeoutMs !== undefined && now - state.start >= timeoutMs)
+    return done({ type: 'failed', reason: `timed out after ${Math.round(timeoutMs / 1000)}s: ${look.health?.message ?? ''}` });
   return done({ type: 'continue' });
 }
 
@@ -69,10 +71,19 @@ export interface WatchOptions {
 }
 
 /** Looks until a verdict; returns the last look with it. */
-export async function watchRollout(looker: StatusLooker, ref: WorkloadRef, opts: WatchOptions): Promise<{ look: Look; verdict: Exclude<Verdict, { type: 'continue' }> }> {
+export async function watchRollout(
+  looker: StatusLooker,
+  ref: WorkloadRef,
+  opts: WatchOptions,
+): Promise<{ look: Look; verdict: Exclude<Verdict, { type: 'continue' }> }> {
   const now = opts.now ?? Date.now;
   const first = await looker.look(ref);
-  if (!first.spec) throw new BerthError('E_USAGE', `cannot watch ${first.id.kind} ${first.id.namespace}/${first.id.name}: its spec is unknown (${first.view.noSpec ?? '?'})`, 'pass --manifests DIR, or the --state-dir / --repo it was applied from');
+  if (!first.spec)
+    throw new BerthError(
+      'E_USAGE',
+      `cannot watch ${first.id.kind} ${first.id.namespace}/${first.id.name}: its spec is unknown (${first.view.noSpec ?? '?'})`,
+      'pass --manifests DIR, or the --state-dir / --repo it was applied from',
+    );
   const fixed = { id: first.id, spec: first.spec };
   let state = initialWatchState(now());
   let look = first;

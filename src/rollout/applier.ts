@@ -88,7 +88,12 @@ export class EngineApplier implements Applier {
   /** Pods terminating as of the last look, with the seconds left before they are killed. */
   terminating(): TerminatingStatus[] {
     const now = this.now();
-    return this.terminatingPods.map((p) => ({ key: `${p.kind}/${p.namespace}/${p.owner}`, namespace: p.namespace, name: p.name, secondsLeft: secondsLeft(p.deadline, now) }));
+    return this.terminatingPods.map((p) => ({
+      key: `${p.kind}/${p.namespace}/${p.owner}`,
+      namespace: p.namespace,
+      name: p.name,
+      secondsLeft: secondsLeft(p.deadline, now),
+    }));
   }
 
   /** Resolves when the pods this process began terminating are stopped and removed. */
@@ -155,12 +160,17 @@ export class EngineApplier implements Applier {
 
   /** One look at the engine: reap what finished terminating, then its state, the pods' probes and health; the endpoints follow. */
   /** `full`: `desired` with the Jobs its CronJobs made (what is planned). */
-  private async look(desired: DesiredState, opts: { reuse?: ObservedState; allProbes?: boolean } = {}): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
+  private async look(
+    desired: DesiredState,
+    opts: { reuse?: ObservedState; allProbes?: boolean } = {},
+  ): Promise<{ observed: ObservedState; views: PodView[]; pods: DesiredPod[]; full: DesiredState }> {
     const observed = opts.reuse ?? (await this.lists.list(() => this.terminator.observe(this.opts.instance)));
     const full = await this.jobControl.expand(desired);
     const jobs = await this.jobControl.judge(full, observed, this.now());
     const pods = expandPods(full, new Warnings(), { taken: takenNames(observed), jobs });
-    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), secretRedactor(desired), { onlyNewProbes: this.opts.probeLoop && !opts.allProbes });
+    const views = await podViews(this.runtime, this.prober, podContexts(this.opts.instance, observed.pods, pods), secretRedactor(desired), {
+      onlyNewProbes: this.opts.probeLoop && !opts.allProbes,
+    });
     this.health = workloadHealth(desired, views, this.now(), jobs);
     this.cronHealth = await this.jobControl.cronHealth(desired, full);
     this.terminatingPods = observed.terminating ?? [];
@@ -201,8 +211,20 @@ export class EngineApplier implements Applier {
     const { observed, views, pods, full } = await this.look(desired);
     await this.secretFiles.prune(observed); // Secret files go with their pod
     // A CronJob started or discarded a Job: look again at once, with it.
-    if (await this.jobControl.cronTurn(desired, observed, this.now())) return { type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs: 0 };
-    const ctx: PlanContext = { instance: this.opts.instance, revision, stateDir: this.opts.stateDir, secretsDir: await this.secretFiles.dir(), pauseImage: this.opts.pauseImage, pauseCommand: this.opts.pauseCommand, prune: this.opts.prune, serviceAnchors: this.opts.serviceAnchors, jobs: this.jobControl.statuses, node: hostNode() };
+    if (await this.jobControl.cronTurn(desired, observed, this.now()))
+      return { type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs: 0 };
+    const ctx: PlanContext = {
+      instance: this.opts.instance,
+      revision,
+      stateDir: this.opts.stateDir,
+      secretsDir: await this.secretFiles.dir(),
+      pauseImage: this.opts.pauseImage,
+      pauseCommand: this.opts.pauseCommand,
+      prune: this.opts.prune,
+      serviceAnchors: this.opts.serviceAnchors,
+      jobs: this.jobControl.statuses,
+      node: hostNode(),
+    };
     this.opts.onHealth?.(this.health);
     const planned = plan(full, observed, ctx);
     const pending = await withoutWrittenFiles(planned.actions);
@@ -215,13 +237,21 @@ export class EngineApplier implements Applier {
       if (degraded.length > 0) {
         // A failed Job's active pods go whatever becomes of the commit, as Kubernetes deletes them.
         const jobCleanup = step.actions.filter((a) => a.type === 'remove-pod' && this.jobControl.statuses.get(a.key)?.phase === 'Failed');
-        if (jobCleanup.length > 0) await runStep(jobCleanup, { runtime: this.runtime, images: run.images, onAction: this.opts.onAction, terminate: (p) => this.terminator.begin(p), concurrency: this.opts.concurrency });
+        if (jobCleanup.length > 0)
+          await runStep(jobCleanup, {
+            runtime: this.runtime,
+            images: run.images,
+            onAction: this.opts.onAction,
+            terminate: (p) => this.terminator.begin(p),
+            concurrency: this.opts.concurrency,
+          });
         return this.failed(run, desired, degraded, 'is degraded');
       }
     }
     const progressing = (requeueAfterMs: number): StepOutcome => ({ type: 'progressing', actions: run.actions, summary: run.summary, requeueAfterMs });
     if (step.actions.length > 0) {
-      if (++run.acting > maxActingTurns(pods.length, observed.pods.length)) throw new Error(`the plan did not converge; still to do: ${step.actions.map(summarizeAction).join('; ')}`);
+      if (++run.acting > maxActingTurns(pods.length, observed.pods.length))
+        throw new Error(`the plan did not converge; still to do: ${step.actions.map(summarizeAction).join('; ')}`);
       await runStep(step.actions, {
         runtime: this.runtime,
         images: run.images,

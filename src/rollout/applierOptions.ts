@@ -60,4 +60,3 @@ export interface TargetRun {
   /** Each image is pulled at most once per target, however many steps create pods with it. */
   images: ImageEnsurer;
 }
-

@@ -60,7 +60,11 @@ async function createNetwork(rt: Runtime, name: string, labels: Labels): Promise
     if (!isBerthError(err, 'E_CONFLICT')) throw err;
     const existing = (await rt.listNetworks({})).find((n) => n.name === name);
     if (existing && existing.labels[LABEL.instance] !== labels[LABEL.instance]) {
-      throw new BerthError('E_CONFLICT', `a network named ${name} exists and was not made by this berth instance`, `remove it (docker network rm ${name}) or use another --instance`);
+      throw new BerthError(
+        'E_CONFLICT',
+        `a network named ${name} exists and was not made by this berth instance`,
+        `remove it (docker network rm ${name}) or use another --instance`,
+      );
     }
   }
 }
@@ -157,7 +161,6 @@ async function writeFiles(dir: string, files: { path: string; contentBase64: str
   }
   await rename(tmp, dir);
 }
-
 
 async function ignore(code: 'E_CONFLICT' | 'E_NOT_FOUND', p: Promise<void>): Promise<void> {
   try {

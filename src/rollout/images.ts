@@ -14,7 +14,14 @@ const STRENGTH: Record<PullPolicy, number> = { Never: 0, IfNotPresent: 1, Always
 /** image -> the strongest policy any container of the desired state asks for it. */
 export function pullPolicies(desired: DesiredState): Map<string, PullPolicy> {
   const out = new Map<string, PullPolicy>();
-  const specs = [...desired.pods.map((p) => p.spec), ...desired.deployments.map((d) => d.template.spec), ...desired.statefulSets.map((s) => s.template.spec), ...desired.daemonSets.map((s) => s.template.spec), ...desired.jobs.map((j) => j.template.spec), ...desired.cronJobs.map((c) => c.jobTemplate.spec.template.spec)];
+  const specs = [
+    ...desired.pods.map((p) => p.spec),
+    ...desired.deployments.map((d) => d.template.spec),
+    ...desired.statefulSets.map((s) => s.template.spec),
+    ...desired.daemonSets.map((s) => s.template.spec),
+    ...desired.jobs.map((j) => j.template.spec),
+    ...desired.cronJobs.map((c) => c.jobTemplate.spec.template.spec),
+  ];
   for (const spec of specs) {
     for (const c of [...spec.initContainers, ...spec.containers]) {
       const prev = out.get(c.image);
@@ -47,7 +54,11 @@ export class ImageEnsurer {
     if (policy === 'Always') return this.runtime.pullImage(image, (p) => this.onProgress?.(image, p));
     if (await this.runtime.hasImage(image)) return;
     if (policy === 'Never') {
-      throw new BerthError('E_PULL', `image "${image}" is not present and imagePullPolicy is Never`, 'load the image into the engine, or change imagePullPolicy');
+      throw new BerthError(
+        'E_PULL',
+        `image "${image}" is not present and imagePullPolicy is Never`,
+        'load the image into the engine, or change imagePullPolicy',
+      );
     }
     return this.runtime.pullImage(image, (p) => this.onProgress?.(image, p));
   }

@@ -37,11 +37,13 @@ export async function initView(runtime: Runtime, spec: PodSpec, o: ObservedPod, 
 
 /** The last non-empty log lines on one line, Docker's stream headers and colour codes gone. */
 export function lastLines(logs: string): string {
-  return logs
-    .split(/\r?\n/)
-    // eslint-disable-next-line no-control-regex -- terminal colour codes
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
-    .filter((l) => l.length > 0)
-    .slice(-INIT_LOG_LINES)
-    .join(' | ');
+  return (
+    logs
+      .split(/\r?\n/)
+      // eslint-disable-next-line no-control-regex -- terminal colour codes
+      .map((l) => l.replace(/\x1b\[[0-9;]*m/g, '').trim())
+      .filter((l) => l.length > 0)
+      .slice(-INIT_LOG_LINES)
+      .join(' | ')
+  );
 }

@@ -25,10 +25,18 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
     const twin = byName.get(`${o.namespace}/${o.name}`);
     const d = twin && twin.specHash === o.specHash ? twin : undefined;
     const endpoint = o.infra ?? o.containers[0];
-    const ip = d?.spec.hostNetwork ? '127.0.0.1' : endpoint?.networks[networkName(instance, o.namespace)] ?? '';
+    const ip = d?.spec.hostNetwork ? '127.0.0.1' : (endpoint?.networks[networkName(instance, o.namespace)] ?? '');
     const probed = o.containers.map((c): ProbedContainer => {
       const spec = d?.spec.containers.find((x) => x.name === containerLabel(c)) ?? ownProbes(c);
-      return { id: c.id, running: c.state === 'running', upForMs: upForMs(c.status), ip, ports: spec?.ports ?? [], readinessProbe: spec?.readinessProbe, livenessProbe: spec?.livenessProbe };
+      return {
+        id: c.id,
+        running: c.state === 'running',
+        upForMs: upForMs(c.status),
+        ip,
+        ports: spec?.ports ?? [],
+        readinessProbe: spec?.readinessProbe,
+        livenessProbe: spec?.livenessProbe,
+      };
     });
     return { observed: o, desired: d, probed };
   });
@@ -66,7 +74,13 @@ async function view(runtime: Runtime, prober: Prober, c: PodContext, redact: (te
   };
   if (ready) return base;
   const init = c.desired ? await initView(runtime, c.desired.spec, o, redact) : undefined;
-  if (init) return { ...base, restarts: Math.max(base.restarts, init.restarts), reason: init.reason, ...(init.exitCode !== undefined ? { exitCode: init.exitCode } : {}) };
+  if (init)
+    return {
+      ...base,
+      restarts: Math.max(base.restarts, init.restarts),
+      reason: init.reason,
+      ...(init.exitCode !== undefined ? { exitCode: init.exitCode } : {}),
+    };
   let reason = readiness.find((r) => !r.ready)?.lastError;
   // Running and only just started (no probe yet, or not due): nothing an inspect would add.
   // Skipping it keeps a step after 50 creations from costing 50 inspects.

@@ -46,7 +46,8 @@ export async function failureDetails(runtime: Runtime, instance: string, desired
     for (const c of [...(pod.init ?? []), ...pod.containers]) {
       const d = await runtime.inspectContainer(c.id).catch(() => undefined);
       // Never started (held back by an init container), or an init container that succeeded.
-      if (!d || (d.state === 'running' && d.restartCount === 0) || d.state === 'created' || (c.labels[LABEL.init] && d.state === 'exited' && d.exitCode === 0)) continue;
+      if (!d || (d.state === 'running' && d.restartCount === 0) || d.state === 'created' || (c.labels[LABEL.init] && d.state === 'exited' && d.exitCode === 0))
+        continue;
       const logs = await runtime.logs(c.id, LOG_LINES).catch(() => '');
       const state = `${d.state}, exit code ${d.exitCode}, ${d.restartCount} restart(s)${d.oomKilled ? ', OOM-killed' : ''}`;
       details.push(`pod ${pod.namespace}/${pod.name} container ${c.labels['io.berth.container'] ?? c.name}: ${state}`);

@@ -54,7 +54,13 @@ type PodAction = CreatePodAction | RemovePodAction;
  * StatefulSet waits for them, since its pods' names (and volumes) must be free first, and a
  * DaemonSet without surge, whose node must be empty first.
  */
-export function rolloutStep(actions: readonly Action[], desired: DesiredState, observed: readonly ObservedPod[], readiness: ReadinessMap, terminating: readonly ObservedPod[] = []): Step {
+export function rolloutStep(
+  actions: readonly Action[],
+  desired: DesiredState,
+  observed: readonly ObservedPod[],
+  readiness: ReadinessMap,
+  terminating: readonly ObservedPod[] = [],
+): Step {
   const gates = new Map<string, Gate>();
   const live = byOwner(observed);
   const going = byOwner(terminating);
@@ -135,7 +141,8 @@ function deploymentGate(d: DeploymentResource, pods: ObservedPod[], readiness: R
     const removes = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a) && a.specHash !== d.templateHash);
     if (d.paused) return { allowed: repairs, held: 'paused: the pods of the previous template stay', suspended: true };
     if (d.strategy.type === 'Recreate') {
-      if (removes.length > 0) return { allowed: [...repairs, ...removes], held: creates.length ? `Recreate: waiting for ${old.length} old pod(s) to go` : undefined };
+      if (removes.length > 0)
+        return { allowed: [...repairs, ...removes], held: creates.length ? `Recreate: waiting for ${old.length} old pod(s) to go` : undefined };
       return { allowed: repairs, held: `Recreate: waiting for ${old.length} old pod(s) to go` };
     }
     const { surge, unavailable } = fenceposts(d.strategy.maxSurge, d.strategy.maxUnavailable, d.replicas);
@@ -165,7 +172,10 @@ function deploymentGate(d: DeploymentResource, pods: ObservedPod[], readiness: R
     }
     const allowed = [...repairs, ...surplus, ...allowedCreates, ...allowedRemoves];
     const waiting = creates.length + removes.length - allowedCreates.length - allowedRemoves.length;
-    const held = waiting > 0 ? `rolling update: ${pods.length} pod(s) (at most ${d.replicas + surge}), ${available} available (at least ${minAvailable}); ${waiting} step(s) wait for readiness` : undefined;
+    const held =
+      waiting > 0
+        ? `rolling update: ${pods.length} pod(s) (at most ${d.replicas + surge}), ${available} available (at least ${minAvailable}); ${waiting} step(s) wait for readiness`
+        : undefined;
     return { allowed, held };
   };
 }
@@ -195,7 +205,11 @@ function statefulSetGate(s: StatefulSetResource, pods: ObservedPod[], terminatin
     return r?.available ? 'available' : r?.ready ? 'unavailable' : 'unready';
   };
   const waitingFor = (i: number, st: string) =>
-    st === 'terminating' ? `waiting for ${podName(i)} to terminate` : st === 'unready' ? `waiting for ${podName(i)} to be ready` : `waiting for ${podName(i)} to be available (minReadySeconds ${s.minReadySeconds})`;
+    st === 'terminating'
+      ? `waiting for ${podName(i)} to terminate`
+      : st === 'unready'
+        ? `waiting for ${podName(i)} to be ready`
+        : `waiting for ${podName(i)} to be available (minReadySeconds ${s.minReadySeconds})`;
   const ordered = s.podManagementPolicy === 'OrderedReady';
   return (actions) => {
     const allowed: PodAction[] = actions.filter(isRepair);
@@ -212,7 +226,9 @@ function statefulSetGate(s: StatefulSetResource, pods: ObservedPod[], terminatin
       if (st !== 'available' && ordered) return done(`ordered: ${waitingFor(i, st)}`);
     }
     // 2. the condemned, highest first
-    const condemned = actions.filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a) && (a.ordinal ?? 0) >= s.replicas).sort((a, b) => (b.ordinal ?? 0) - (a.ordinal ?? 0));
+    const condemned = actions
+      .filter((a): a is RemovePodAction => a.type === 'remove-pod' && !isRepair(a) && (a.ordinal ?? 0) >= s.replicas)
+      .sort((a, b) => (b.ordinal ?? 0) - (a.ordinal ?? 0));
     const condemnedGoing = terminating.filter((p) => (p.ordinal ?? 0) >= s.replicas);
     if (ordered && condemnedGoing.length > 0) return done(`scale-down: waiting for ${condemnedGoing.map((p) => p.name).join(', ')} to terminate`);
     if (condemned.length > 0) {

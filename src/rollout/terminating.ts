@@ -50,7 +50,9 @@ export function splitTerminating(observed: ObservedState, records: readonly Term
   const live: ObservedPod[] = [];
   const terminating: TerminatingPod[] = [];
   for (const p of observed.pods) {
-    const r = allContainers(p).map((c) => byContainer.get(c.id)).find((x) => x !== undefined);
+    const r = allContainers(p)
+      .map((c) => byContainer.get(c.id))
+      .find((x) => x !== undefined);
     if (r) terminating.push({ ...p, since: r.since, deadline: r.deadline });
     else live.push(p);
   }
@@ -134,5 +136,12 @@ async function readRecords(file: string): Promise<TerminationRecord[]> {
 
 function isRecord(v: unknown): v is TerminationRecord {
   const r = v as Partial<TerminationRecord> | null;
-  return !!r && typeof r.namespace === 'string' && typeof r.pod === 'string' && Array.isArray(r.containerIds) && typeof r.deadline === 'number' && typeof r.since === 'number';
+  return (
+    !!r &&
+    typeof r.namespace === 'string' &&
+    typeof r.pod === 'string' &&
+    Array.isArray(r.containerIds) &&
+    typeof r.deadline === 'number' &&
+    typeof r.since === 'number'
+  );
 }

@@ -1,9 +1,7 @@
 import { BerthError } from '../util/errors';
 
 /** Where the Docker engine answers. */
-export type EngineAddress =
-  | { kind: 'socket'; socketPath: string }
-  | { kind: 'tcp'; host: string; port: number; tls: boolean; certPath?: string };
+export type EngineAddress = { kind: 'socket'; socketPath: string } | { kind: 'tcp'; host: string; port: number; tls: boolean; certPath?: string };
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -25,11 +23,7 @@ export function resolveEngineAddress(opts: EngineAddressOptions, env: NodeJS.Pro
     return { kind: 'socket', socketPath: host.slice('unix://'.length) || DEFAULT_SOCKET };
   }
   if (host.startsWith('tcp://')) return parseTcp(host, env);
-  throw new BerthError(
-    'E_USAGE',
-    `unsupported Docker host "${host}"`,
-    'use unix:///path/to/docker.sock or tcp://host:port (DOCKER_HOST)',
-  );
+  throw new BerthError('E_USAGE', `unsupported Docker host "${host}"`, 'use unix:///path/to/docker.sock or tcp://host:port (DOCKER_HOST)');
 }
 
 function parseTcp(host: string, env: NodeJS.ProcessEnv): EngineAddress {

@@ -66,7 +66,10 @@ export function elfInterpreter(buf: Buffer): string | undefined {
     if (u32(ph) !== PT_INTERP) continue;
     const offset = word(ph + (is64 ? 0x08 : 0x04));
     const size = word(ph + (is64 ? 0x20 : 0x10));
-    return buf.subarray(offset, offset + size).toString('latin1').replace(/\0+$/, '');
+    return buf
+      .subarray(offset, offset + size)
+      .toString('latin1')
+      .replace(/\0+$/, '');
   }
   return undefined;
 }

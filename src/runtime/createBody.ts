@@ -121,7 +121,7 @@ export function toCreateBody(spec: ContainerCreateSpec): ApiCreateBody {
       PortBindings: hasPorts ? ports.bindings : undefined,
       Memory: spec.memoryBytes,
       NanoCpus: spec.nanoCpus,
-      RestartPolicy: { Name: spec.restartPolicy, MaximumRetryCount: spec.restartPolicy === 'on-failure' ? spec.maxRetries ?? 0 : 0 },
+      RestartPolicy: { Name: spec.restartPolicy, MaximumRetryCount: spec.restartPolicy === 'on-failure' ? (spec.maxRetries ?? 0) : 0 },
       Privileged: spec.privileged,
       CapAdd: [...spec.capAdd],
       CapDrop: [...spec.capDrop],

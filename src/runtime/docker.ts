@@ -64,8 +64,7 @@ const missing = (status: number | undefined): boolean => status === 404;
 /** Disconnecting a container that is not on the network: already done. */
 const notConnected = (_status: number | undefined, err: unknown): boolean => /is not connected to (the )?network/i.test(engineReason(err));
 /** Missing, or another call is removing it right now. */
-const goneOrGoing = (status: number | undefined, err: unknown): boolean =>
-  status === 404 || (status === 409 && /already in progress/i.test(engineReason(err)));
+const goneOrGoing = (status: number | undefined, err: unknown): boolean => status === 404 || (status === 409 && /already in progress/i.test(engineReason(err)));
 
 export class DockerRuntime implements Runtime {
   private readonly engine: string;
@@ -138,17 +137,13 @@ export class DockerRuntime implements Runtime {
   }
 
   async inspectContainer(idOrName: string): Promise<ContainerDetails> {
-    const c = await this.call(`cannot inspect container "${idOrName}"`, () =>
-      this.docker.getContainer(idOrName).inspect(),
-    );
+    const c = await this.call(`cannot inspect container "${idOrName}"`, () => this.docker.getContainer(idOrName).inspect());
     return toDetails(c as unknown as ApiContainerInspect);
   }
 
   async createContainer(spec: ContainerCreateSpec): Promise<string> {
     const body = toCreateBody(spec);
-    const c = await this.call(`cannot create container "${spec.name}"`, () =>
-      this.docker.createContainer(body as unknown as Dockerode.ContainerCreateOptions),
-    );
+    const c = await this.call(`cannot create container "${spec.name}"`, () => this.docker.createContainer(body as unknown as Dockerode.ContainerCreateOptions));
     return c.id;
   }
 
@@ -157,16 +152,12 @@ export class DockerRuntime implements Runtime {
   }
 
   async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
-    await this.tolerate(`cannot stop container "${id}"`, alreadyDone, () =>
-      this.docker.getContainer(id).stop({ t: timeoutSeconds }),
-    );
+    await this.tolerate(`cannot stop container "${id}"`, alreadyDone, () => this.docker.getContainer(id).stop({ t: timeoutSeconds }));
   }
 
   async removeContainer(id: string): Promise<void> {
     // `v` drops the container's anonymous volumes only, never named ones.
-    await this.tolerate(`cannot remove container "${id}"`, goneOrGoing, () =>
-      this.docker.getContainer(id).remove({ force: true, v: true }),
-    );
+    await this.tolerate(`cannot remove container "${id}"`, goneOrGoing, () => this.docker.getContainer(id).remove({ force: true, v: true }));
   }
 
   async restartContainer(id: string, timeoutSeconds: number): Promise<void> {
@@ -191,7 +182,11 @@ export class DockerRuntime implements Runtime {
 
   streamLogs(id: string, opts: LogOptions, onLine: (line: LogLine) => void): LogStream {
     const what = `cannot read logs of container "${id}"`;
-    return openLogStream(() => this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(opts)), onLine, (err) => mapEngineError(err, what, this.engine));
+    return openLogStream(
+      () => this.dialStream(`/containers/${encodeURIComponent(id)}/logs?`, logQuery(opts)),
+      onLine,
+      (err) => mapEngineError(err, what, this.engine),
+    );
   }
 
   private dialStream(urlPath: string, options: Record<string, unknown>): Promise<NodeJS.ReadableStream> {
@@ -211,17 +206,21 @@ export class DockerRuntime implements Runtime {
   async exec(id: string, cmd: string[], timeoutMs: number): Promise<ExecResult> {
     const what = `cannot exec ${JSON.stringify(cmd)} in container "${id}"`;
     const opts = { Cmd: cmd, AttachStdout: true, AttachStderr: true, AttachStdin: false, Tty: false };
-    return withDeadline(timeoutMs, () => execTimeout(id, cmd, timeoutMs), async (signal) => {
-      const exec = await this.call(what, () => this.docker.getContainer(id).exec(opts));
-      const session: ExecSession = {
-        start: () => exec.start({ Detach: false, Tty: false }),
-        inspect: async () => {
-          const info = await exec.inspect();
-          return { Running: info.Running, ExitCode: info.ExitCode ?? null };
-        },
-      };
-      return this.call(what, () => runExecSession(session, signal, EXEC_OUTPUT_LIMIT));
-    });
+    return withDeadline(
+      timeoutMs,
+      () => execTimeout(id, cmd, timeoutMs),
+      async (signal) => {
+        const exec = await this.call(what, () => this.docker.getContainer(id).exec(opts));
+        const session: ExecSession = {
+          start: () => exec.start({ Detach: false, Tty: false }),
+          inspect: async () => {
+            const info = await exec.inspect();
+            return { Running: info.Running, ExitCode: info.ExitCode ?? null };
+          },
+        };
+        return this.call(what, () => runExecSession(session, signal, EXEC_OUTPUT_LIMIT));
+      },
+    );
   }
 
   // ---- networks ----

@@ -30,10 +30,7 @@ export function engineReason(err: unknown): string {
 
 /** `Bind for 0.0.0.0:8080 failed: port is already allocated` -> { port: 8080, address: '0.0.0.0:8080' } */
 export function portClash(reason: string): { port: number; address: string } | undefined {
-  const patterns = [
-    /Bind for (\S+?):(\d+) failed: port is already allocated/,
-    /listen (?:tcp|udp)[46]? (\S+?):(\d+): bind: address already in use/,
-  ];
+  const patterns = [/Bind for (\S+?):(\d+) failed: port is already allocated/, /listen (?:tcp|udp)[46]? (\S+?):(\d+): bind: address already in use/];
   for (const re of patterns) {
     const m = re.exec(reason);
     if (m) return { port: Number(m[2]), address: `${m[1]}:${m[2]}` };

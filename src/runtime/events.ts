@@ -58,7 +58,10 @@ export function subscribeEvents(
 /** Reads a finite event stream (`since` .. `until` now) whole: the events in it, oldest first. */
 export function readPastEvents(stream: NodeJS.ReadableStream, onRaw: (e: ApiEvent) => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const lines = new JsonLines((v) => v && typeof v === 'object' && onRaw(v as ApiEvent), (line) => reject(new Error(`unreadable event line: ${line.slice(0, 200)}`)));
+    const lines = new JsonLines(
+      (v) => v && typeof v === 'object' && onRaw(v as ApiEvent),
+      (line) => reject(new Error(`unreadable event line: ${line.slice(0, 200)}`)),
+    );
     stream.on('data', (c: Buffer | string) => lines.push(c));
     stream.on('error', reject);
     stream.on('end', () => {

@@ -17,11 +17,7 @@ export interface ExecSession {
  * Runs `fn` with an AbortSignal that fires at the deadline; at that moment the returned
  * promise rejects with `onTimeout()`, whatever `fn` is still doing.
  */
-export async function withDeadline<T>(
-  timeoutMs: number,
-  onTimeout: () => BerthError,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
+export async function withDeadline<T>(timeoutMs: number, onTimeout: () => BerthError, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {

@@ -2,14 +2,7 @@
  * Pure translation between berth's runtime types and the Docker Engine API's JSON.
  * The shapes below are the engine's wire format (API 1.41+), not dockerode types.
  */
-import type {
-  ContainerDetails,
-  ContainerState,
-  ContainerSummary,
-  EngineEvent,
-  Labels,
-  PullProgress,
-} from './types';
+import type { ContainerDetails, ContainerState, ContainerSummary, EngineEvent, Labels, PullProgress } from './types';
 
 export interface ApiNetworks {
   [name: string]: { IPAddress?: string; Aliases?: string[] | null } | null | undefined;
@@ -100,16 +93,19 @@ function withAliases<T extends ContainerSummary>(s: T, n: ApiNetworks | null | u
 }
 
 export function toSummary(c: ApiContainerListItem): ContainerSummary {
-  return withAliases({
-    id: c.Id,
-    name: primaryName(c.Names, c.Id),
-    image: c.Image,
-    labels: { ...(c.Labels ?? {}) },
-    state: toState(c.State),
-    status: c.Status,
-    createdAt: c.Created,
-    networks: toNetworks(c.NetworkSettings?.Networks),
-  }, c.NetworkSettings?.Networks);
+  return withAliases(
+    {
+      id: c.Id,
+      name: primaryName(c.Names, c.Id),
+      image: c.Image,
+      labels: { ...(c.Labels ?? {}) },
+      state: toState(c.State),
+      status: c.Status,
+      createdAt: c.Created,
+      networks: toNetworks(c.NetworkSettings?.Networks),
+    },
+    c.NetworkSettings?.Networks,
+  );
 }
 
 /** Docker writes "0001-01-01T00:00:00Z" for a time that never happened. */

@@ -54,7 +54,10 @@ export interface SchemaSet {
 export function loadSchemaSet(dir: string = schemasDir()): SchemaSet {
   const ajv = createAjv();
   const idByFile = new Map<string, string>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const schema = readSchema(path.join(dir, file));
     ajv.addSchema(schema);
     idByFile.set(file, schema.$id);

@@ -87,7 +87,13 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('statefulSetSpec', 'revisionHistoryLimit', 'ordinals'),
   ...ignored('namespaceSpec', 'finalizers'),
   ...ignored('jobSpec', 'selector', 'manualSelector', 'podReplacementPolicy', 'managedBy'),
-  ...rules('unsupported', 'this Job field is not supported by berth yet (see docs/jobs.md)')('jobSpec', 'podFailurePolicy', 'successPolicy', 'backoffLimitPerIndex', 'maxFailedIndexes'),
+  ...rules('unsupported', 'this Job field is not supported by berth yet (see docs/jobs.md)')(
+    'jobSpec',
+    'podFailurePolicy',
+    'successPolicy',
+    'backoffLimitPerIndex',
+    'maxFailedIndexes',
+  ),
   ...ignored('daemonSetSpec', 'revisionHistoryLimit'),
   ...ignored('ingressClassSpec', 'parameters'),
 ];
@@ -180,7 +186,12 @@ function notice(rule: FieldRule, field: string, path: PathSegment[]): FieldNotic
     case 'unsupported':
       return { severity: 'error', path, code: 'schema.unsupported', message: rule.message ?? `field "${field}" is not supported` };
     case 'requests-only':
-      return { severity: 'warning', path, code: 'schema.requests-only', message: `field "${field}" is accepted, but only limits are enforced on a Docker host` };
+      return {
+        severity: 'warning',
+        path,
+        code: 'schema.requests-only',
+        message: `field "${field}" is accepted, but only limits are enforced on a Docker host`,
+      };
     default:
       return { severity: 'warning', path, code: 'schema.ignored-field', message: `field "${field}" has no meaning on a single Docker host and is ignored` };
   }

@@ -183,7 +183,13 @@ function typeMessage(expected: string, data: unknown): string {
 
 function enumMessage(allowed: unknown[], data: unknown): string {
   const list = allowed.map((v) => (v === '' ? '""' : String(v)));
-  const hint = typeof data === 'string' ? didYouMean(data, allowed.filter((v): v is string => typeof v === 'string' && v !== '')) : '';
+  const hint =
+    typeof data === 'string'
+      ? didYouMean(
+          data,
+          allowed.filter((v): v is string => typeof v === 'string' && v !== ''),
+        )
+      : '';
   return (list.length === 1 ? `must be ${list[0]}` : `must be one of ${list.join(', ')}`) + hint;
 }
 

@@ -42,7 +42,12 @@ export function secretsDirCandidates(env: NodeJS.ProcessEnv): string[] {
 /** The root for Secret files: the one given (it must be a tmpfs), else the first tmpfs candidate. */
 export async function resolveSecretsDir(given: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   if (given) {
-    if (!(await onTmpfs(given))) throw new BerthError('E_USAGE', `--secrets-dir ${given} is not on a tmpfs`, 'Secret files must never reach persistent disk: name a tmpfs (e.g. under /run or /dev/shm)');
+    if (!(await onTmpfs(given)))
+      throw new BerthError(
+        'E_USAGE',
+        `--secrets-dir ${given} is not on a tmpfs`,
+        'Secret files must never reach persistent disk: name a tmpfs (e.g. under /run or /dev/shm)',
+      );
     return path.resolve(given);
   }
   for (const dir of secretsDirCandidates(env)) if (await onTmpfs(dir)) return dir;
@@ -51,7 +56,8 @@ export async function resolveSecretsDir(given: string | undefined, env: NodeJS.P
 
 /** Refuse a Secret file outside a tmpfs: the guarantee does not depend on who planned the path. */
 export async function assertSecretTarget(dir: string): Promise<void> {
-  if (!(await onTmpfs(dir))) throw new BerthError('E_IO', `refusing to write Secret files to ${dir}: not a tmpfs`, 'Secret files live on a tmpfs (--secrets-dir)');
+  if (!(await onTmpfs(dir)))
+    throw new BerthError('E_IO', `refusing to write Secret files to ${dir}: not a tmpfs`, 'Secret files live on a tmpfs (--secrets-dir)');
 }
 
 /** Remove the Secret files of pods (`<ns>/<pod>`) that no longer exist. Returns how many went. */

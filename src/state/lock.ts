@@ -38,10 +38,17 @@ export async function acquireInstanceLock(stateDir: string, instance: string, co
  * instance, would re-point the clone at its own repository under the first one's feet.
  */
 export async function acquireRepoLock(stateDir: string, instance: string, command: string): Promise<InstanceLock> {
-  return acquire(path.join(stateDir, 'repo.lock'), stateDir, `state directory ${stateDir}`, command, (owner) => ({
-    message: `state directory ${stateDir} is already used by \`berth ${owner.command}\` for instance "${owner.instance ?? '?'}" (pid ${owner.pid}, since ${owner.since}); its git clone and journal serve one operator`,
-    hint: 'give each operator its own --state-dir',
-  }), instance);
+  return acquire(
+    path.join(stateDir, 'repo.lock'),
+    stateDir,
+    `state directory ${stateDir}`,
+    command,
+    (owner) => ({
+      message: `state directory ${stateDir} is already used by \`berth ${owner.command}\` for instance "${owner.instance ?? '?'}" (pid ${owner.pid}, since ${owner.since}); its git clone and journal serve one operator`,
+      hint: 'give each operator its own --state-dir',
+    }),
+    instance,
+  );
 }
 
 async function acquire(
@@ -54,7 +61,14 @@ async function acquire(
 ): Promise<InstanceLock> {
   await mkdir(stateDir, { recursive: true });
   const startTime = processStartTime(process.pid);
-  const me: LockOwner = { pid: process.pid, ...(startTime !== undefined ? { startTime } : {}), host: os.hostname(), command, since: new Date().toISOString(), ...(instance ? { instance } : {}) };
+  const me: LockOwner = {
+    pid: process.pid,
+    ...(startTime !== undefined ? { startTime } : {}),
+    host: os.hostname(),
+    command,
+    since: new Date().toISOString(),
+    ...(instance ? { instance } : {}),
+  };
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fh = await open(file, 'wx', 0o644);

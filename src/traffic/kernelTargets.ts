@@ -103,10 +103,17 @@ export async function removeKernelRules(stateDir: string, instance: string, whic
 }
 
 /** Remove what the modes berth no longer uses left behind for this instance (a switch of --proxy-mode). */
-export async function leaveMode(modes: ForwardingModes, stateDir: string, instance: string, log: (m: string, f?: Record<string, unknown>) => void): Promise<void> {
+export async function leaveMode(
+  modes: ForwardingModes,
+  stateDir: string,
+  instance: string,
+  log: (m: string, f?: Record<string, unknown>) => void,
+): Promise<void> {
   try {
-    if (modes.host === 'userspace' && (await removeKernelRules(stateDir, instance, 'host'))) log('kernel forwarding rules of host ports removed (the userspace proxy forwards them now)');
-    if (modes.anchors === 'userspace' && (await removeKernelRules(stateDir, instance, 'anchors'))) log('kernel forwarding rules in anchors removed (the userspace proxy forwards them now)');
+    if (modes.host === 'userspace' && (await removeKernelRules(stateDir, instance, 'host')))
+      log('kernel forwarding rules of host ports removed (the userspace proxy forwards them now)');
+    if (modes.anchors === 'userspace' && (await removeKernelRules(stateDir, instance, 'anchors')))
+      log('kernel forwarding rules in anchors removed (the userspace proxy forwards them now)');
     const sup = new ProxySupervisor({ stateDir, instance });
     if (modes.host === 'kernel' && modes.anchors === 'kernel' && (await sup.running())) {
       log('userspace proxy stopped (kernel rules forward every Service now)');
@@ -132,6 +139,13 @@ export function mergeStatus(all: readonly ProxyStatus[]): ProxyStatus | undefine
     appliedGeneration: Math.min(...live.map((s) => s.appliedGeneration)),
     listeners: live.flatMap((s) => s.listeners),
     draining: live.flatMap((s) => s.draining),
-    ...(live.some((s) => s.tableError) ? { tableError: live.map((s) => s.tableError).filter(Boolean).join('; ') } : {}),
+    ...(live.some((s) => s.tableError)
+      ? {
+          tableError: live
+            .map((s) => s.tableError)
+            .filter(Boolean)
+            .join('; '),
+        }
+      : {}),
   };
 }

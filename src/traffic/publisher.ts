@@ -211,7 +211,9 @@ export function podInputs(instance: string, desired: DesiredState, pods: readonl
 
 function portsOf(containers: readonly Container[]): PodEndpointInput['ports'] {
   // No Service carries SCTP (service.json), so an SCTP port is never an endpoint.
-  return containers.flatMap((c) => c.ports.flatMap((p) => (p.protocol === 'SCTP' ? [] : [{ name: p.name, containerPort: p.containerPort, protocol: p.protocol }])));
+  return containers.flatMap((c) =>
+    c.ports.flatMap((p) => (p.protocol === 'SCTP' ? [] : [{ name: p.name, containerPort: p.containerPort, protocol: p.protocol }])),
+  );
 }
 
 function parseLabels(text: string | undefined): Record<string, string> | undefined {

@@ -15,11 +15,7 @@ export interface AtomicWriteOptions {
  * content, never a mix: write a temporary file next to it, fsync, rename over, fsync the
  * directory so the rename itself is durable.
  */
-export async function writeFileAtomic(
-  path: string,
-  data: string | Uint8Array,
-  opts: AtomicWriteOptions = {},
-): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: AtomicWriteOptions = {}): Promise<void> {
   const dir = dirname(path);
   if (opts.mkdirs !== false) await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

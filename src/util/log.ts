@@ -23,7 +23,10 @@ export function createLogger(opts: { level?: string; instance: string; destinati
   if (opts.format === 'pretty') {
     // Synchronous, in this thread: no worker, and nothing lost when berth exits.
     const colorize = !opts.destination && process.stderr.isTTY === true;
-    return pino(options, pretty({ destination: opts.destination ?? 2, sync: true, colorize, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,instance', singleLine: true }));
+    return pino(
+      options,
+      pretty({ destination: opts.destination ?? 2, sync: true, colorize, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,instance', singleLine: true }),
+    );
   }
   return pino(options, (opts.destination as pino.DestinationStream | undefined) ?? pino.destination({ fd: 2, sync: true }));
 }

@@ -32,9 +32,7 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 
 /** Order by file, then line, then column, so output is stable and reads top to bottom. */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort(
-    (a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.path.localeCompare(b.path),
-  );
+  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.path.localeCompare(b.path));
 }
 
 /** Render a field path from segments: ['spec','containers',0,'image'] -> spec.containers[0].image */

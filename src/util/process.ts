@@ -26,7 +26,10 @@ export function procStat(pid: number): ProcStat | undefined {
 export function parseProcStat(stat: string): ProcStat | undefined {
   const close = stat.lastIndexOf(')');
   if (close < 0) return undefined;
-  const fields = stat.slice(close + 2).trim().split(' '); // fields[0] is field 3 (state)
+  const fields = stat
+    .slice(close + 2)
+    .trim()
+    .split(' '); // fields[0] is field 3 (state)
   const startTime = Number(fields[19]);
   return fields[0] && Number.isFinite(startTime) ? { state: fields[0], startTime } : undefined;
 }

@@ -19,8 +19,7 @@ export interface ValidateOptions extends ModelOptions {
 }
 
 export type ValidationOutcome =
-  | { ok: true; desired: DesiredState; warnings: Problem[]; documents: number }
-  | { ok: false; problems: Problem[]; documents: number };
+  { ok: true; desired: DesiredState; warnings: Problem[]; documents: number } | { ok: false; problems: Problem[]; documents: number };
 
 export const DEFAULT_VALIDATE_OPTIONS: ValidateOptions = { allowHostPath: [], allowPrivileged: false };
 

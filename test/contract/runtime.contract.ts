@@ -10,7 +10,17 @@
  */
 import * as assert from 'assert';
 import { PULL_HINT } from '../../src/runtime/docker';
-import { LABEL, type ContainerCreateSpec, type ContainerDetails, type EngineEvent, type ExecResult, type Labels, type LogLine, type LogOptions, type Runtime } from '../../src/runtime/types';
+import {
+  LABEL,
+  type ContainerCreateSpec,
+  type ContainerDetails,
+  type EngineEvent,
+  type ExecResult,
+  type Labels,
+  type LogLine,
+  type LogOptions,
+  type Runtime,
+} from '../../src/runtime/types';
 import { isBerthError, messageOf, type ErrorCode } from '../../src/util/errors';
 import { freePort } from '../../src/util/freePort';
 import { busybox } from '../helpers/containerSpec';
@@ -52,7 +62,8 @@ export const EXEC: Record<string, { cmd: string[]; result: ExecResult }> = {
     cmd: ['no-such-binary'],
     result: {
       exitCode: 126,
-      output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown\r\n',
+      output:
+        'OCI runtime exec failed: exec failed: unable to start container process: exec: "no-such-binary": executable file not found in $PATH: unknown\r\n',
     },
   },
 };
@@ -66,7 +77,13 @@ const IPV4 = /^\d+\.\d+\.\d+\.\d+$/;
  * Polls `probe` until it returns something other than undefined/false, letting `stepMs`
  * pass between tries (real or fake time); fails after `budgetMs` of such steps.
  */
-async function eventually<T>(env: ContractEnv, what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, budgetMs = 10_000, stepMs = 100): Promise<T> {
+async function eventually<T>(
+  env: ContractEnv,
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  budgetMs = 10_000,
+  stepMs = 100,
+): Promise<T> {
   let spent = 0;
   let last: unknown;
   for (;;) {
@@ -134,13 +151,19 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
     /** Every contract container comes from here, so both runtimes see the same specs. */
     const spec = (container: string, cmd: string[], over: Partial<ContainerCreateSpec> = {}): ContainerCreateSpec =>
       busybox(env.instance, container, [...cmd], { image: env.image, stopTimeout: 1, ...over });
-    const create = (container: string, cmd: string[], over: Partial<ContainerCreateSpec> = {}): Promise<string> => rt.createContainer(spec(container, cmd, over));
+    const create = (container: string, cmd: string[], over: Partial<ContainerCreateSpec> = {}): Promise<string> =>
+      rt.createContainer(spec(container, cmd, over));
     const stateOf = async (id: string): Promise<string> => (await rt.inspectContainer(id)).state;
     const untilState = (id: string, state: string, budgetMs = 10_000): Promise<ContainerDetails> =>
-      eventually(env, `container ${id} ${state}`, async () => {
-        const d = await rt.inspectContainer(id);
-        return d.state === state ? d : undefined;
-      }, budgetMs);
+      eventually(
+        env,
+        `container ${id} ${state}`,
+        async () => {
+          const d = await rt.inspectContainer(id);
+          return d.state === state ? d : undefined;
+        },
+        budgetMs,
+      );
     const sorted = (xs: string[] | undefined): string[] | undefined => xs && [...xs].sort();
 
     describe('containers', () => {
@@ -152,8 +175,14 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         const all = await rt.listContainers(sel());
         assert.deepStrictEqual(all.map((c) => c.name).sort(), [`${env.instance}-a`, `${env.instance}-b`]);
         const web = await rt.listContainers({ ...sel(), role: 'web' });
-        assert.deepStrictEqual(web.map((c) => [c.id, c.name, c.state, c.labels.role, c.image]), [[a, `${env.instance}-a`, 'running', 'web', env.image]]);
-        assert.deepStrictEqual((await rt.listContainers({ ...sel(), role: 'db' })).map((c) => [c.id, c.state]), [[b, 'created']]);
+        assert.deepStrictEqual(
+          web.map((c) => [c.id, c.name, c.state, c.labels.role, c.image]),
+          [[a, `${env.instance}-a`, 'running', 'web', env.image]],
+        );
+        assert.deepStrictEqual(
+          (await rt.listContainers({ ...sel(), role: 'db' })).map((c) => [c.id, c.state]),
+          [[b, 'created']],
+        );
         assert.deepStrictEqual(await rt.listContainers({ ...sel(), role: 'cache' }), []);
         assert.deepStrictEqual(await rt.listContainers({ [LABEL.instance]: `${env.instance}-nobody` }), []);
         for (const c of all) {
@@ -241,7 +270,10 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
       });
 
       it('an image that is not present -> E_NOT_FOUND at create, naming the container and the image', async () => {
-        await assert.rejects(create('noimage', CMD.handlesTerm, { image: MISSING_IMAGE }), berthError('E_NOT_FOUND', `cannot create container "${env.instance}-noimage"`, MISSING_IMAGE));
+        await assert.rejects(
+          create('noimage', CMD.handlesTerm, { image: MISSING_IMAGE }),
+          berthError('E_NOT_FOUND', `cannot create container "${env.instance}-noimage"`, MISSING_IMAGE),
+        );
         assert.deepStrictEqual(await rt.listContainers(sel()), []);
       });
 
@@ -393,9 +425,19 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
           return lines;
         };
         const all = await read({ follow: true });
-        assert.deepStrictEqual(all.map((l) => [l.stream, l.text]), [['stdout', 'one'], ['stdout', 'two'], ['stdout', 'three']]);
+        assert.deepStrictEqual(
+          all.map((l) => [l.stream, l.text]),
+          [
+            ['stdout', 'one'],
+            ['stdout', 'two'],
+            ['stdout', 'three'],
+          ],
+        );
         for (const l of all) assert.match(l.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-        assert.deepStrictEqual((await read({ follow: false, tail: 1 })).map((l) => l.text), ['three']);
+        assert.deepStrictEqual(
+          (await read({ follow: false, tail: 1 })).map((l) => l.text),
+          ['three'],
+        );
         assert.deepStrictEqual(await read({ follow: false, tail: 0 }), []);
         const after = Date.parse(all[2].time) / 1000 + 1;
         assert.deepStrictEqual(await read({ follow: false, sinceSeconds: after }), []);
@@ -416,7 +458,10 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         const again = rt.streamLogs(id, { follow: true, tail: 0 }, () => undefined);
         again.close();
         await whileTimePasses(env, 'close ends it', again.done);
-        await assert.rejects(rt.streamLogs('no-such-container-xyz', { follow: false }, () => undefined).done, berthError('E_NOT_FOUND', 'no-such-container-xyz'));
+        await assert.rejects(
+          rt.streamLogs('no-such-container-xyz', { follow: false }, () => undefined).done,
+          berthError('E_NOT_FOUND', 'no-such-container-xyz'),
+        );
       });
 
       it('exec: exit codes and output in a running container; E_CONFLICT when it does not run', async () => {
@@ -434,7 +479,10 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         const net = `${env.instance}-net`;
         await rt.createNetwork(net, { ...labelsOf('net'), [LABEL.namespace]: 'default' });
         const listed = await rt.listNetworks(sel());
-        assert.deepStrictEqual(listed.map((n) => [n.name, n.labels[LABEL.namespace], n.labels[LABEL.instance]]), [[net, 'default', env.instance]]);
+        assert.deepStrictEqual(
+          listed.map((n) => [n.name, n.labels[LABEL.namespace], n.labels[LABEL.instance]]),
+          [[net, 'default', env.instance]],
+        );
         assert.match(listed[0].id, /^[0-9a-f]{64}$/);
         assert.deepStrictEqual(await rt.listNetworks({ ...sel(), [LABEL.namespace]: 'other' }), []);
         await assert.rejects(rt.createNetwork(net, labelsOf('net')), berthError('E_CONFLICT', `cannot create network "${net}"`));
@@ -531,7 +579,10 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
         await rt.createVolume(vol, { ...labelsOf('data'), [LABEL.owner]: 'db' });
         await rt.createVolume(vol, { ...labelsOf('data'), [LABEL.owner]: 'other' });
         const listed = await rt.listVolumes(sel());
-        assert.deepStrictEqual(listed.map((v) => [v.name, v.labels[LABEL.owner]]), [[vol, 'db']]);
+        assert.deepStrictEqual(
+          listed.map((v) => [v.name, v.labels[LABEL.owner]]),
+          [[vol, 'db']],
+        );
         assert.ok(listed[0].mountpoint.length > 0);
         assert.deepStrictEqual(await rt.listVolumes({ ...sel(), [LABEL.owner]: 'web' }), []);
         await rt.removeVolume(vol);
@@ -578,12 +629,15 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
 
       it('pulling an image that cannot be had -> E_PULL naming the image, with the preload hint', async () => {
         const progress: unknown[] = [];
-        await assert.rejects(rt.pullImage(MISSING_IMAGE, (p) => progress.push(p)), (e: unknown) => {
-          assert.ok(isBerthError(e, 'E_PULL'), String(e));
-          assert.match(e.message, new RegExp(`^cannot pull image "${MISSING_IMAGE.replace(/[/.]/g, '\\$&')}": \\S`));
-          assert.strictEqual(e.hint, PULL_HINT);
-          return true;
-        });
+        await assert.rejects(
+          rt.pullImage(MISSING_IMAGE, (p) => progress.push(p)),
+          (e: unknown) => {
+            assert.ok(isBerthError(e, 'E_PULL'), String(e));
+            assert.match(e.message, new RegExp(`^cannot pull image "${MISSING_IMAGE.replace(/[/.]/g, '\\$&')}": \\S`));
+            assert.strictEqual(e.hint, PULL_HINT);
+            return true;
+          },
+        );
         assert.strictEqual(await rt.hasImage(MISSING_IMAGE), false);
       });
     });
@@ -592,7 +646,11 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
       it('delivers container events, in order, for containers carrying every given label, and only those', async () => {
         const events: EngineEvent[] = [];
         const errors: Error[] = [];
-        const sub = rt.subscribe({ ...sel(), [LABEL.pod]: 'p1' }, (e) => events.push(e), (err) => errors.push(err));
+        const sub = rt.subscribe(
+          { ...sel(), [LABEL.pod]: 'p1' },
+          (e) => events.push(e),
+          (err) => errors.push(err),
+        );
         try {
           const mine = await create('mine', CMD.exitsAtOnce, { labels: labelsOf('mine', { [LABEL.pod]: 'p1' }) });
           const theirs = await create('theirs', CMD.exitsAtOnce, { labels: labelsOf('theirs', { [LABEL.pod]: 'p2' }) });
@@ -608,7 +666,10 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
           assert.deepStrictEqual(actions(mine), ['create', 'start', 'die']);
           assert.deepStrictEqual(actions(polite), ['create', 'start', 'kill', 'die', 'stop', 'destroy']);
           assert.deepStrictEqual(actions(theirs), []);
-          assert.ok(events.every((e) => e.type === 'container' && e.labels[LABEL.pod] === 'p1' && e.labels[LABEL.instance] === env.instance), JSON.stringify(events));
+          assert.ok(
+            events.every((e) => e.type === 'container' && e.labels[LABEL.pod] === 'p1' && e.labels[LABEL.instance] === env.instance),
+            JSON.stringify(events),
+          );
           const die = events.find((e) => e.id === mine && e.action === 'die');
           assert.strictEqual(die?.labels[LABEL.container], 'mine');
           assert.ok((die?.time ?? 0) > 1_600_000_000, `time ${die?.time} is unix seconds`);
@@ -648,7 +709,10 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
           const id = await create('marker', CMD.exitsAtOnce);
           // Events arrive in order: once the container's create is here, the others would be too.
           await eventually(env, 'the marker event', () => events.some((e) => e.id === id && e.action === 'create'));
-          assert.deepStrictEqual(events.map((e) => e.type), ['container']);
+          assert.deepStrictEqual(
+            events.map((e) => e.type),
+            ['container'],
+          );
         } finally {
           sub.close();
         }
@@ -665,8 +729,15 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
           const es = await rt.pastEvents(mine, since);
           return es.some((e) => e.action === 'die') ? es : undefined;
         });
-        assert.ok(events.every((e) => e.id === id), JSON.stringify(events));
-        assertInOrder(events.map((e) => e.action), ['create', 'start', 'kill', 'die', 'stop'], 'past events');
+        assert.ok(
+          events.every((e) => e.id === id),
+          JSON.stringify(events),
+        );
+        assertInOrder(
+          events.map((e) => e.action),
+          ['create', 'start', 'kill', 'die', 'stop'],
+          'past events',
+        );
         assert.strictEqual(events.find((e) => e.action === 'die')?.exitCode, 0);
         assert.strictEqual(events.find((e) => e.action === 'kill')?.signal, '15');
       });
@@ -674,7 +745,11 @@ export function runtimeContract(name: string, make: () => Promise<ContractEnv>):
       it('close() ends delivery without an error', async () => {
         const events: EngineEvent[] = [];
         const errors: Error[] = [];
-        const sub = rt.subscribe(sel(), (e) => events.push(e), (err) => errors.push(err));
+        const sub = rt.subscribe(
+          sel(),
+          (e) => events.push(e),
+          (err) => errors.push(err),
+        );
         const first = await create('first', CMD.exitsAtOnce);
         await rt.startContainer(first);
         await eventually(env, 'die of the first container', () => events.some((e) => e.id === first && e.action === 'die'));

@@ -36,11 +36,14 @@ describe('e2e: dashboard actions', function () {
     const r = await runCli(['rollout', 'restart', 'web', '--server', op.url]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /restarted at/);
-    const after = await pollUntil(async () => {
-      const h = await hashes(instance);
-      const pods = (await containersOf(env.runtime, instance)).filter((c) => c.state === 'running');
-      return h.length === 1 && h[0] !== before[0] && pods.length === 2 ? h : undefined;
-    }, { timeoutMs: 30_000, what: 'both pods replaced under a new hash' });
+    const after = await pollUntil(
+      async () => {
+        const h = await hashes(instance);
+        const pods = (await containersOf(env.runtime, instance)).filter((c) => c.state === 'running');
+        return h.length === 1 && h[0] !== before[0] && pods.length === 2 ? h : undefined;
+      },
+      { timeoutMs: 30_000, what: 'both pods replaced under a new hash' },
+    );
     const view = (await op.get<{ view: { workloads: { restartedAt?: string; templates: { hash: string; current: boolean }[] }[] } }>('/api/v1/view')).body.view;
     assert.ok(view.workloads[0]!.restartedAt);
     assert.equal(view.workloads[0]!.templates.find((t) => t.current)!.hash, after[0]);
@@ -69,7 +72,10 @@ describe('e2e: dashboard actions', function () {
     assert.deepEqual(await containersOf(env.runtime, instance), [], 'drift was repaired while self-heal was paused');
     assert.equal((await post('/api/v1/restart', { kind: 'Deployment', name: 'web' })).status, 409, 'a restart while paused would never be carried out');
     assert.equal((await post('/api/v1/self-heal', { paused: false })).status, 202);
-    await pollUntil(async () => ((await containersOf(env.runtime, instance)).some((x) => x.state === 'running') ? true : undefined), { timeoutMs: 20_000, what: 'the pod back' });
+    await pollUntil(async () => ((await containersOf(env.runtime, instance)).some((x) => x.state === 'running') ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'the pod back',
+    });
   });
 
   it('a rollback with write-back: a revert commit on the branch, then rolled out', async () => {
@@ -87,20 +93,29 @@ describe('e2e: dashboard actions', function () {
     assert.notEqual(head, v2);
     assert.match(await git(origin, 'log', '-1', '--format=%B', head), /Berth-Undo-Of: /);
     await op.waitFor(head, 'succeeded', 30_000);
-    await pollUntil(async () => ((await hashes(instance)).join() === v1Hash.join() ? true : undefined), { timeoutMs: 20_000, what: "v1's template running again" });
+    await pollUntil(async () => ((await hashes(instance)).join() === v1Hash.join() ? true : undefined), {
+      timeoutMs: 20_000,
+      what: "v1's template running again",
+    });
   });
 
   it('resource use: berth top pods and deployments, /metrics with Kubernetes names, against the limits', async () => {
     const repo = await makeRepo();
-    const manifest = deployment({ replicas: 2 }).replace('imagePullPolicy: Never', 'imagePullPolicy: Never\n          resources: { limits: { memory: 64Mi, cpu: 500m } }');
+    const manifest = deployment({ replicas: 2 }).replace(
+      'imagePullPolicy: Never',
+      'imagePullPolicy: Never\n          resources: { limits: { memory: 64Mi, cpu: 500m } }',
+    );
     const sha = await commitFiles(repo, { 'web.yaml': manifest }, 'web with limits');
     const instance = env.instance();
     const op = await env.start({ repo, instance, stateDir: await env.stateDir(), poll: NEVER_POLL });
     await op.waitFor(sha, 'succeeded', 30_000);
-    const top = await pollUntil(async () => {
-      const r = await runCli(['top', 'pods', '--server', op.url]);
-      return r.code === 0 && r.stdout.split('\n').filter((l) => l.includes('web-')).length === 2 ? r.stdout : undefined;
-    }, { timeoutMs: 30_000, what: 'berth top pods listing both pods' });
+    const top = await pollUntil(
+      async () => {
+        const r = await runCli(['top', 'pods', '--server', op.url]);
+        return r.code === 0 && r.stdout.split('\n').filter((l) => l.includes('web-')).length === 2 ? r.stdout : undefined;
+      },
+      { timeoutMs: 30_000, what: 'berth top pods listing both pods' },
+    );
     assert.match(top, /CPU\(cores\)\s+CPU%LIMIT\s+MEMORY\(bytes\)\s+MEMORY%LIMIT\s+RESTARTS/);
     assert.match(top, /web-\S+\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%\s+0/);
     const deploys = await runCli(['top', 'deployments', '--server', op.url]);

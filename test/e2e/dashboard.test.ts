@@ -88,27 +88,36 @@ describe('e2e: the dashboard in Chromium', function () {
     const { repo, op } = await operator({ 'web.yaml': deployment({ replicas: 2 }) });
     const page = await browser.page(`${op.url}/`);
     const w = 'Deployment/default/web';
-    const first = await pollUntil(async () => {
-      const t = await podsPerTemplate(page, w);
-      const pods = Object.values(t).flat();
-      return pods.length === 2 && Object.keys(t).length === 1 ? t : undefined;
-    }, { timeoutMs: 15_000, what: 'two pods of one template on the page' });
+    const first = await pollUntil(
+      async () => {
+        const t = await podsPerTemplate(page, w);
+        const pods = Object.values(t).flat();
+        return pods.length === 2 && Object.keys(t).length === 1 ? t : undefined;
+      },
+      { timeoutMs: 15_000, what: 'two pods of one template on the page' },
+    );
     const oldHash = Object.keys(first)[0]!.replace('*', '');
     // v2 becomes ready only after 3 s per pod, one pod at a time: the page must show both templates at once.
     const v2 = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 2, version: 'v2', readyAfter: 3 }) }, 'web: v2');
-    const during = await pollUntil(async () => {
-      const t = await podsPerTemplate(page, w);
-      const current = Object.entries(t).find(([k]) => k.endsWith('*'));
-      return current && current[0] !== `${oldHash}*` && current[1].length > 0 && (t[oldHash]?.length ?? 0) > 0 ? t : undefined;
-    }, { timeoutMs: 20_000, what: 'old and new template side by side on the page' });
+    const during = await pollUntil(
+      async () => {
+        const t = await podsPerTemplate(page, w);
+        const current = Object.entries(t).find(([k]) => k.endsWith('*'));
+        return current && current[0] !== `${oldHash}*` && current[1].length > 0 && (t[oldHash]?.length ?? 0) > 0 ? t : undefined;
+      },
+      { timeoutMs: 20_000, what: 'old and new template side by side on the page' },
+    );
     assert.ok(Object.keys(during).length >= 2);
     await screenshot(page, 'dashboard-rollout');
     await op.waitFor(v2, 'succeeded', 40_000);
-    const after = await pollUntil(async () => {
-      const t = await podsPerTemplate(page, w);
-      const entries = Object.entries(t).filter(([, pods]) => pods.length > 0);
-      return entries.length === 1 && entries[0]![0].endsWith('*') && entries[0]![1].length === 2 ? t : undefined;
-    }, { timeoutMs: 20_000, what: 'only the new template, two pods, on the page' });
+    const after = await pollUntil(
+      async () => {
+        const t = await podsPerTemplate(page, w);
+        const entries = Object.entries(t).filter(([, pods]) => pods.length > 0);
+        return entries.length === 1 && entries[0]![0].endsWith('*') && entries[0]![1].length === 2 ? t : undefined;
+      },
+      { timeoutMs: 20_000, what: 'only the new template, two pods, on the page' },
+    );
     assert.ok(!Object.keys(after).some((k) => k.startsWith(oldHash) && (after[k]?.length ?? 0) > 0));
     await page.close();
   });
@@ -126,7 +135,10 @@ describe('e2e: the dashboard in Chromium', function () {
     const passes = await op.metric('berth_pass_duration_seconds_count');
     await page.click('[data-action="sync"]');
     await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
-    await pollUntil(async () => ((await op.metric('berth_pass_duration_seconds_count')) > passes ? true : undefined), { timeoutMs: 15_000, what: 'a pass after the sync button' });
+    await pollUntil(async () => ((await op.metric('berth_pass_duration_seconds_count')) > passes ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'a pass after the sync button',
+    });
     await page.close();
   });
 
@@ -149,7 +161,10 @@ describe('e2e: the dashboard in Chromium', function () {
     await page.fill('[data-token-input]', token);
     await page.click('[data-action="sync"]');
     await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
-    await pollUntil(async () => ((await op.metric('berth_pass_duration_seconds_count')) > passes ? true : undefined), { timeoutMs: 15_000, what: 'a pass after the sync with the token' });
+    await pollUntil(async () => ((await op.metric('berth_pass_duration_seconds_count')) > passes ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'a pass after the sync with the token',
+    });
     await page.close();
   });
 
@@ -157,22 +172,31 @@ describe('e2e: the dashboard in Chromium', function () {
     const { op } = await operator({ 'web.yaml': deployment({ replicas: 1 }) });
     const page = await browser.page(`${op.url}/`);
     const w = 'Deployment/default/web';
-    const before = await pollUntil(async () => {
-      const t = Object.keys(await podsPerTemplate(page, w));
-      return t.length === 1 ? t[0] : undefined;
-    }, { timeoutMs: 15_000, what: 'one template on the page' });
+    const before = await pollUntil(
+      async () => {
+        const t = Object.keys(await podsPerTemplate(page, w));
+        return t.length === 1 ? t[0] : undefined;
+      },
+      { timeoutMs: 15_000, what: 'one template on the page' },
+    );
     await page.click(`[data-workload="${w}"] [data-restart]`);
     await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
-    await pollUntil(async () => {
-      const t = Object.entries(await podsPerTemplate(page, w)).filter(([, pods]) => pods.length > 0);
-      return t.length === 1 && t[0]![0] !== before && t[0]![0].endsWith('*') ? true : undefined;
-    }, { timeoutMs: 30_000, what: 'the pod replaced under a new declared template' });
+    await pollUntil(
+      async () => {
+        const t = Object.entries(await podsPerTemplate(page, w)).filter(([, pods]) => pods.length > 0);
+        return t.length === 1 && t[0]![0] !== before && t[0]![0].endsWith('*') ? true : undefined;
+      },
+      { timeoutMs: 30_000, what: 'the pod replaced under a new declared template' },
+    );
     assert.match(await page.locator(`[data-workload="${w}"]`).innerText(), /restarted at/);
     await page.close();
   });
 
   it("follows a pod's logs and a workload's merged logs as they are written", async () => {
-    const talker = deployment({ name: 'talk', replicas: 2 }).replace(/command: \[sh, -c, ".*"\]/, 'command: [sh, -c, "trap \'exit 0\' TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]');
+    const talker = deployment({ name: 'talk', replicas: 2 }).replace(
+      /command: \[sh, -c, ".*"\]/,
+      'command: [sh, -c, "trap \'exit 0\' TERM; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]',
+    );
     const { op } = await operator({ 'talk.yaml': talker });
     const page = await browser.page(`${op.url}/`);
     const first = page.locator('[data-workload="Deployment/default/talk"] [data-pod] a').first();
@@ -184,7 +208,10 @@ describe('e2e: the dashboard in Chromium', function () {
     await pollUntil(async () => (Math.max(...(await ticks())) > Math.max(...seen) ? true : undefined), { timeoutMs: 15_000, what: 'a newer line followed' });
     await page.click('[data-workload="Deployment/default/talk"] button.link');
     const merged = page.locator('[data-logs="deployment/talk"] pre');
-    await pollUntil(async () => (new Set([...(await merged.innerText()).matchAll(/(talk-\S+) main/g)].map((m) => m[1])).size === 2 ? true : undefined), { timeoutMs: 15_000, what: 'lines of both pods, prefixed with the pod' });
+    await pollUntil(async () => (new Set([...(await merged.innerText()).matchAll(/(talk-\S+) main/g)].map((m) => m[1])).size === 2 ? true : undefined), {
+      timeoutMs: 15_000,
+      what: 'lines of both pods, prefixed with the pod',
+    });
     await screenshot(page, 'dashboard-logs');
     await page.close();
   });
@@ -205,7 +232,8 @@ describe('e2e: the dashboard in Chromium', function () {
     texts.push(await page.locator('[data-logs]').innerText());
     await page.click('[data-tab="revisions"]');
     texts.push(await page.content());
-    for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics']) texts.push(await (await fetch(op.url + p)).text());
+    for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics'])
+      texts.push(await (await fetch(op.url + p)).text());
     texts.push(await firstEvent(`${op.url}/api/v1/events`));
     for (const t of texts) {
       assert.ok(!t.includes(PLANTED), 'the Secret value is shown');

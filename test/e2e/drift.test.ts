@@ -63,7 +63,11 @@ describe('e2e: drift between commits', function () {
       { timeoutMs: 20_000, what: `the removed web pod to come back; berth said:\n${op.tail()}` },
     );
     const kept = before.filter((x) => !x.endsWith(`=${web.id}`));
-    assert.deepEqual(afterRemove.filter((x) => kept.includes(x)), kept, 'the other pods were recreated');
+    assert.deepEqual(
+      afterRemove.filter((x) => kept.includes(x)),
+      kept,
+      'the other pods were recreated',
+    );
 
     const solo = await podOf(instance, 'solo');
     await env.runtime.stopContainer(solo.id, 1);
@@ -71,15 +75,24 @@ describe('e2e: drift between commits', function () {
       timeoutMs: 20_000,
       what: `the stopped solo pod to run again; berth said:\n${op.tail()}`,
     });
-    assert.deepEqual((await runningIds(env.runtime, instance)).filter((x) => !x.includes('solo')), afterRemove.filter((x) => !x.includes('solo')));
+    assert.deepEqual(
+      (await runningIds(env.runtime, instance)).filter((x) => !x.includes('solo')),
+      afterRemove.filter((x) => !x.includes('solo')),
+    );
 
     assert.equal((await op.history()).length, 1, 'a repair is not a revision');
     // The status follows the pods through the probe loop (about every second).
     const want = ['Deployment/web=Healthy', 'Pod/solo=Healthy'].join();
-    await pollUntil(async () => {
-      const seen = (await op.status()).resources.map((r) => `${r.kind}/${r.name}=${r.health}`).sort().join();
-      return seen === want ? true : undefined;
-    }, { timeoutMs: 10_000, what: 'the status to show both workloads healthy' });
+    await pollUntil(
+      async () => {
+        const seen = (await op.status()).resources
+          .map((r) => `${r.kind}/${r.name}=${r.health}`)
+          .sort()
+          .join();
+        return seen === want ? true : undefined;
+      },
+      { timeoutMs: 10_000, what: 'the status to show both workloads healthy' },
+    );
   });
 
   it('with --no-self-heal leaves the drift until the next commit', async () => {

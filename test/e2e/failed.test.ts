@@ -34,7 +34,11 @@ describe('e2e: a commit that fails to come up', function () {
     const op = await env.start({ repo, instance, stateDir, poll: NEVER_POLL, extra });
     await op.waitFor(good, 'succeeded', 30_000);
     const before = await runningIds(env.runtime, instance);
-    const bad = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 2, version: 'v2', crash: true, progressDeadlineSeconds: 10 }) }, 'web: v2 (crashes)');
+    const bad = await commitFiles(
+      repo,
+      { 'web.yaml': deployment({ replicas: 2, version: 'v2', crash: true, progressDeadlineSeconds: 10 }) },
+      'web: v2 (crashes)',
+    );
     const entry = await op.waitFor(bad, 'failed', 40_000);
     // Two more passes: the failed commit is not tried again.
     await syncAndWait(op);
@@ -48,7 +52,11 @@ describe('e2e: a commit that fails to come up', function () {
   async function nextGoodCommit(s: Awaited<ReturnType<typeof session>>) {
     const next = await commitFiles(s.repo, { 'web.yaml': deployment({ replicas: 1, version: 'v3' }) }, 'web: v3');
     await s.op.waitFor(next, 'succeeded', 30_000);
-    await settles(async () => (await containersOf(env.runtime, s.instance)).map((c) => `${c.labels[LABEL.revision]}:${c.state}`), [`${next}:running`], 'only the pod of the next commit');
+    await settles(
+      async () => (await containersOf(env.runtime, s.instance)).map((c) => `${c.labels[LABEL.revision]}:${c.state}`),
+      [`${next}:running`],
+      'only the pod of the next commit',
+    );
   }
 
   it('is rolled back by default: old pods kept and running, the new one gone, the reason recorded', async () => {

@@ -29,11 +29,9 @@ export function deployment(s: DeploymentSpec = {}): string {
   const script = s.crash
     ? 'echo cannot open config >&2; exit 3'
     : readyAfter > 0
-    ? `trap 'exit 0' TERM; sleep ${readyAfter}; touch /tmp/ready; sleep 100000 & wait`
-    : `trap 'exit 0' TERM; touch /tmp/ready; sleep 100000 & wait`;
-  const probe = readyAfter > 0
-    ? `\n          readinessProbe: { exec: { command: [test, -f, /tmp/ready] }, periodSeconds: 1, failureThreshold: 1 }`
-    : '';
+      ? `trap 'exit 0' TERM; sleep ${readyAfter}; touch /tmp/ready; sleep 100000 & wait`
+      : `trap 'exit 0' TERM; touch /tmp/ready; sleep 100000 & wait`;
+  const probe = readyAfter > 0 ? `\n          readinessProbe: { exec: { command: [test, -f, /tmp/ready] }, periodSeconds: 1, failureThreshold: 1 }` : '';
   const strategy = s.oneAtATime === false ? '' : '\n  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } }';
   return `apiVersion: apps/v1
 kind: Deployment

@@ -23,10 +23,18 @@ describe('e2e: berth run refuses bad input', function () {
   });
 
   const CASES: { name: string; args: (marker: string) => { repo?: string; poll?: string; extra?: string[] }; message: RegExp }[] = [
-    { name: 'an ext:: transport', args: (m) => ({ repo: `ext::sh -c touch% ${m}` }), message: /uses the "<transport>::<address>" syntax, which can run commands; refused/ },
+    {
+      name: 'an ext:: transport',
+      args: (m) => ({ repo: `ext::sh -c touch% ${m}` }),
+      message: /uses the "<transport>::<address>" syntax, which can run commands; refused/,
+    },
     { name: 'a repository that looks like an option', args: (m) => ({ repo: `--upload-pack=touch ${m}` }), message: /must not start with "-"/ },
     { name: 'a file:// URL naming a host', args: () => ({ repo: 'file://elsewhere/srv/deploy.git' }), message: /file:\/\/ URLs must not name a host/ },
-    { name: 'a branch that looks like an option', args: () => ({ extra: ['--branch=--output=/tmp/x'] }), message: /branch "--output=\/tmp\/x" is not a valid branch name/ },
+    {
+      name: 'a branch that looks like an option',
+      args: () => ({ extra: ['--branch=--output=/tmp/x'] }),
+      message: /branch "--output=\/tmp\/x" is not a valid branch name/,
+    },
     { name: 'a branch with ..', args: () => ({ extra: ['--branch', 'main..other'] }), message: /branch "main\.\.other" is not a valid branch name/ },
     { name: 'a --path leaving the repository', args: () => ({ extra: ['--path', '../../etc'] }), message: /path "\.\.\/\.\.\/etc" must not contain "\.\."/ },
     { name: 'an absolute --path', args: () => ({ extra: ['--path', '/etc'] }), message: /path "\/etc" must be relative to the repository root/ },

@@ -58,7 +58,10 @@ describe('e2e: Jobs and CronJobs under berth run', function () {
     let op = await env.start({ repo, instance, stateDir, poll: NEVER_POLL });
     await op.waitFor(sha, 'succeeded', 60_000);
     const setup = (await containersOf(env.runtime, instance)).filter((c) => c.labels[LABEL.owner] === 'setup');
-    assert.deepEqual(setup.map((c) => c.state), ['exited', 'exited']);
+    assert.deepEqual(
+      setup.map((c) => c.state),
+      ['exited', 'exited'],
+    );
     const status = await op.status();
     const job = status.resources.find((r) => r.kind === 'Job' && r.name === 'setup');
     assert.deepEqual([job?.health, job?.message], ['Healthy', 'job completed: 2/2 completions']);
@@ -68,11 +71,19 @@ describe('e2e: Jobs and CronJobs under berth run', function () {
       const cs = (await containersOf(env.runtime, instance)).filter((c) => c.labels[LABEL.kind] === 'Job' && c.labels[LABEL.owner]?.startsWith('tick-'));
       return cs.map((c) => c.labels[LABEL.owner]!);
     };
-    const before = await pollUntil(async () => ((await ticks()).length >= 2 ? ticks() : undefined), { timeoutMs: 30_000, intervalMs: 200, what: `two CronJob runs; operator output:\n${op.tail()}` });
+    const before = await pollUntil(async () => ((await ticks()).length >= 2 ? ticks() : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: `two CronJob runs; operator output:\n${op.tail()}`,
+    });
     await op.kill('SIGTERM');
     op = await env.start({ repo, instance, stateDir, poll: NEVER_POLL });
     const last = Math.max(...before.map((n) => Number(n.slice('tick-'.length))));
-    const after = await pollUntil(async () => ((await ticks()).some((n) => Number(n.slice('tick-'.length)) > last) ? ticks() : undefined), { timeoutMs: 30_000, intervalMs: 200, what: `a run after the restart; operator output:\n${op.tail()}` });
+    const after = await pollUntil(async () => ((await ticks()).some((n) => Number(n.slice('tick-'.length)) > last) ? ticks() : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      what: `a run after the restart; operator output:\n${op.tail()}`,
+    });
     // One pod per scheduled time: no time ran twice, before or after the restart.
     assert.equal(new Set(after).size, after.length, `a scheduled time ran twice: ${after.join(', ')}`);
     await op.kill('SIGTERM');

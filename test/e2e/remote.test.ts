@@ -73,10 +73,13 @@ describe('e2e: force-pushes and remote trouble', function () {
       const before = await runningIds(env.runtime, instance);
 
       await server.close();
-      const down = await pollUntil(async () => {
-        const s = await op.status();
-        return /remote unreachable/.test(s.lastError ?? '') ? s : undefined;
-      }, { timeoutMs: 10_000, what: 'the status to report the unreachable remote' });
+      const down = await pollUntil(
+        async () => {
+          const s = await op.status();
+          return /remote unreachable/.test(s.lastError ?? '') ? s : undefined;
+        },
+        { timeoutMs: 10_000, what: 'the status to report the unreachable remote' },
+      );
       assert.equal(down.lastAppliedRevision, a);
       assert.deepEqual(await runningIds(env.runtime, instance), before);
 

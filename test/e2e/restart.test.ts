@@ -30,7 +30,11 @@ interface KillPoint {
 }
 
 const KILL_POINTS: KillPoint[] = [
-  { name: 'as soon as the commit is recorded as applying (with crash debris: a torn journal line, stale git locks)', crashDebris: true, reached: (_v1, _v2, status) => status === 'applying' },
+  {
+    name: 'as soon as the commit is recorded as applying (with crash debris: a torn journal line, stale git locks)',
+    crashDebris: true,
+    reached: (_v1, _v2, status) => status === 'applying',
+  },
   { name: 'with the first new pod up, before the old ones are gone', reached: (v1, v2, status) => status === 'applying' && v2 >= 1 && v1 >= 1 },
   { name: 'half-way: some old pods replaced', reached: (v1, v2, status) => status === 'applying' && v1 >= 1 && v1 < REPLICAS && v2 >= 2 },
 ];
@@ -75,13 +79,20 @@ describe('e2e: restart after kill -9 mid-apply', function () {
         await writeFile(join(berthClone(stateDir), 'refs/remotes/origin/main.lock'), '');
         await writeFile(join(berthClone(stateDir), 'refs/notes/berth.lock'), '');
       }
-      const newBeforeKill = byRevision(atKill, v2).filter((c) => c.state === 'running').map((c) => c.id);
+      const newBeforeKill = byRevision(atKill, v2)
+        .filter((c) => c.state === 'running')
+        .map((c) => c.id);
 
       op = await env.start({ repo, instance, stateDir, poll: NEVER_POLL });
       await op.waitFor(v2, 'succeeded', 60_000);
 
       // Old pods the last step began terminating stop and go a moment after `succeeded`.
-      await settles(async () => (await containersOf(env.runtime, instance)).filter((c) => c.state !== 'running' || byRevision([c], v1).length > 0).map((c) => `${c.name} ${c.state}`), [], 'leftover containers');
+      await settles(
+        async () =>
+          (await containersOf(env.runtime, instance)).filter((c) => c.state !== 'running' || byRevision([c], v1).length > 0).map((c) => `${c.name} ${c.state}`),
+        [],
+        'leftover containers',
+      );
       const all = await containersOf(env.runtime, instance);
       const web = byPod(all, 'web');
       assert.equal(web.size, REPLICAS, `web pods: ${[...web.keys()].join(', ')}`);
@@ -94,7 +105,10 @@ describe('e2e: restart after kill -9 mid-apply', function () {
       const status = await op.status();
       assert.equal(status.lastAppliedRevision, v2);
       // The torn line is skipped, and the next record starts on a line of its own.
-      assert.deepEqual((await op.history()).map((e) => `${e.sha}:${e.status}`), [`${v2}:succeeded`, `${v1}:succeeded`]);
+      assert.deepEqual(
+        (await op.history()).map((e) => `${e.sha}:${e.status}`),
+        [`${v2}:succeeded`, `${v1}:succeeded`],
+      );
       assert.match((await noteOf(stateDir, v2)) ?? '(no note)', /^berth: succeeded/);
     });
   }

@@ -23,14 +23,24 @@ describe('e2e: a newer commit during a rollout that never gets ready', function 
     const instance = env.instance();
     const op = await env.start({ repo, instance, stateDir: await env.stateDir(), poll: NEVER_POLL });
     await op.waitFor(good, 'succeeded', 30_000);
-    const stuck = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 2, version: 'v2', readyAfter: 100_000, progressDeadlineSeconds: 600 }) }, 'web: v2 (never ready)');
-    await pollUntil(async () => ((await containersOf(env.runtime, instance)).some((c) => c.labels[LABEL.revision] === stuck) ? true : undefined), { timeoutMs: 20_000, what: 'a pod of the stuck commit' });
+    const stuck = await commitFiles(
+      repo,
+      { 'web.yaml': deployment({ replicas: 2, version: 'v2', readyAfter: 100_000, progressDeadlineSeconds: 600 }) },
+      'web: v2 (never ready)',
+    );
+    await pollUntil(async () => ((await containersOf(env.runtime, instance)).some((c) => c.labels[LABEL.revision] === stuck) ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'a pod of the stuck commit',
+    });
     const fix = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 2, version: 'v3' }) }, 'web: v3 (the fix)');
     // The stuck commit's deadline is ten minutes away: only a takeover finishes within this.
     await op.waitFor(fix, 'succeeded', 30_000);
     const entry = (await op.revisions()).find((e) => e.sha === stuck);
     assert.equal(entry?.status, 'superseded');
     assert.match(entry?.reason ?? '', /superseded by .* during its rollout/);
-    await pollUntil(async () => ((await containersOf(env.runtime, instance)).every((c) => c.labels[LABEL.revision] === fix) ? true : undefined), { timeoutMs: 20_000, what: 'only pods of the fix' });
+    await pollUntil(async () => ((await containersOf(env.runtime, instance)).every((c) => c.labels[LABEL.revision] === fix) ? true : undefined), {
+      timeoutMs: 20_000,
+      what: 'only pods of the fix',
+    });
   });
 });

@@ -111,7 +111,8 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
     const [ops, other] = await Promise.all([ageKeygen(keys, 'ops'), ageKeygen(keys, 'other')]);
     await fs.writeFile(path.join(keys, 'hook-secret'), 'hook-s3cret\n');
     await fs.writeFile(path.join(keys, 'token'), 'tok-e2e\n');
-    const seal = (value: string | number, recipient = ops.recipient) => sopsEncrypt(secret('sealed', value), { recipients: [recipient], rule: { encrypted_regex: '^(data|stringData)$' } });
+    const seal = (value: string | number, recipient = ops.recipient) =>
+      sopsEncrypt(secret('sealed', value), { recipients: [recipient], rule: { encrypted_regex: '^(data|stringData)$' } });
     const sealedOk = seal(SEALED);
 
     const repo = await makeRepo();
@@ -119,9 +120,22 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
     const instance = env.instance();
     const stateDir = await env.stateDir();
     const extra = [
-      '--age-key-file', ops.file,
-      '--notify', `${hooks.url}/hook`, '--notify', `slack:${hooks.url}/slack`, '--notify-secret-file', path.join(keys, 'hook-secret'),
-      '--commit-status', 'github', '--api', `${hooks.url}/gh`, '--token-file', path.join(keys, 'token'), '--commit-status-repo', 'team/app',
+      '--age-key-file',
+      ops.file,
+      '--notify',
+      `${hooks.url}/hook`,
+      '--notify',
+      `slack:${hooks.url}/slack`,
+      '--notify-secret-file',
+      path.join(keys, 'hook-secret'),
+      '--commit-status',
+      'github',
+      '--api',
+      `${hooks.url}/gh`,
+      '--token-file',
+      path.join(keys, 'token'),
+      '--commit-status-repo',
+      'team/app',
     ];
     const op: OperatorProcess = await env.start({ repo, instance, stateDir, poll: NEVER_POLL, extra, env: { XDG_CONFIG_HOME: keys } });
     await op.waitFor(c1, 'succeeded', 60_000);
@@ -139,7 +153,11 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
     };
     await pollUntil(rolledBack, { timeoutMs: 30_000, what: 'the rollback to c1 finished' });
     const beforeRejected = await runningIds(env.runtime, instance);
-    const c3 = await commitFiles(repo, { 'sealed.yaml': sealedOk.replace(/(password: ENC\[AES256_GCM,data:)(.)/, (_m, a: string, b: string) => a + (b === 'A' ? 'B' : 'A')) }, 'tampered');
+    const c3 = await commitFiles(
+      repo,
+      { 'sealed.yaml': sealedOk.replace(/(password: ENC\[AES256_GCM,data:)(.)/, (_m, a: string, b: string) => a + (b === 'A' ? 'B' : 'A')) },
+      'tampered',
+    );
     const tampered = await op.waitFor(c3, 'rejected', 30_000);
     assert.match((tampered.errors ?? []).join('\n'), /^sealed\.yaml:7:\d+: stringData\.password: cannot decrypt this value/m);
     const c4 = await commitFiles(repo, { 'sealed.yaml': seal(SEALED, other.recipient) }, 'for another key');
@@ -154,7 +172,10 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
     const [v3] = (await containersOf(env.runtime, instance)).filter((c) => c.labels['io.berth.kind'] === 'Deployment' && c.state === 'running');
     await env.runtime.removeContainer(v3!.id);
     const hookEvents = () => hooks.received.filter((r) => r.url === '/hook').map((r) => JSON.parse(r.body) as { event: string; revision?: { sha: string } });
-    await pollUntil(() => (hookEvents().some((e) => e.event === 'drift-repaired' && e.revision?.sha === c6) ? true : undefined), { timeoutMs: 30_000, what: 'a drift-repaired notification' });
+    await pollUntil(() => (hookEvents().some((e) => e.event === 'drift-repaired' && e.revision?.sha === c6) ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'a drift-repaired notification',
+    });
 
     const answers: string[] = [];
     for (const p of ['/api/v1/status', '/api/v1/revisions?limit=100', '/metrics', '/']) answers.push(`${p}\n${await (await fetch(op.url + p)).text()}`);
@@ -165,13 +186,28 @@ describe('e2e: secret values stay secret (sentinel), and every outcome is heard 
 
     // Notifications: every outcome, in order per commit, signed; commit statuses per revision.
     const seen = hookEvents().map((e) => `${e.event}${e.revision ? `:${e.revision.sha}` : ''}`);
-    for (const want of ['started', `applying:${c1}`, `succeeded:${c1}`, `applying:${c2}`, `failed:${c2}`, `rejected:${c3}`, `rejected:${c4}`, `rejected:${c5}`, `succeeded:${c6}`, `drift-repaired:${c6}`, 'stopped']) {
+    for (const want of [
+      'started',
+      `applying:${c1}`,
+      `succeeded:${c1}`,
+      `applying:${c2}`,
+      `failed:${c2}`,
+      `rejected:${c3}`,
+      `rejected:${c4}`,
+      `rejected:${c5}`,
+      `succeeded:${c6}`,
+      `drift-repaired:${c6}`,
+      'stopped',
+    ]) {
       assert.ok(seen.includes(want), `no ${want} notification among ${seen.join(', ')}`);
     }
     assert.ok(hooks.received.filter((r) => r.url === '/hook').every((r) => /^sha256=[0-9a-f]{64}$/.test(String(r.headers['x-berth-signature-256']))));
     assert.ok(hooks.received.some((r) => r.url === '/slack' && /\*rejected\*/.test(r.body)));
-    const statuses = hooks.received.filter((r) => r.url.startsWith('/gh/')).map((r) => `${r.url.split('/').pop()}:${(JSON.parse(r.body) as { state: string }).state}`);
-    for (const want of [`${c1}:pending`, `${c1}:success`, `${c2}:failure`, `${c3}:failure`, `${c6}:success`]) assert.ok(statuses.includes(want), `no status ${want} among ${statuses.join(', ')}`);
+    const statuses = hooks.received
+      .filter((r) => r.url.startsWith('/gh/'))
+      .map((r) => `${r.url.split('/').pop()}:${(JSON.parse(r.body) as { state: string }).state}`);
+    for (const want of [`${c1}:pending`, `${c1}:success`, `${c2}:failure`, `${c3}:failure`, `${c6}:success`])
+      assert.ok(statuses.includes(want), `no status ${want} among ${statuses.join(', ')}`);
 
     // The sentinel search. berth's checkouts of the user's commits hold the files as committed:
     // the Secret committed in clear is in clear there (that is what sops is for), so the

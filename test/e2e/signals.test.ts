@@ -66,7 +66,10 @@ describe('e2e: SIGTERM and SIGINT', function () {
       assert.equal(await stat(join(stateDir, `${instance}.lock`)).catch(() => undefined), undefined, 'lock file left behind');
       const text = await readFile(join(stateDir, 'journal.jsonl'), 'utf8');
       assert.ok(text.endsWith('\n'), 'journal ends in a torn line');
-      const records = text.trim().split('\n').map((l) => JSON.parse(l) as HistoryEntry);
+      const records = text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as HistoryEntry);
       const latest = (sha: string) => records.filter((r) => r.sha === sha).pop()?.status;
       assert.equal(latest(v1), 'succeeded');
       if (v2) assert.equal(latest(v2), 'applying', 'the interrupted commit must stay applying (resumed by the next start)');

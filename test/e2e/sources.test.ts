@@ -29,7 +29,11 @@ describe('e2e: berth run follows a repository', function () {
 
   it('a local working repository: the first commit at start, the next one through the refs watcher; --path limits what is read', async () => {
     const repo = await makeRepo();
-    const first = await commitFiles(repo, { 'deploy/web.yaml': deployment({ replicas: 1 }), 'docs/broken.yaml': invalidDeployment('other') }, 'web: one replica');
+    const first = await commitFiles(
+      repo,
+      { 'deploy/web.yaml': deployment({ replicas: 1 }), 'docs/broken.yaml': invalidDeployment('other') },
+      'web: one replica',
+    );
     const instance = env.instance();
     const stateDir = await env.stateDir();
     // No poll and no resync during the test: only the watcher can notice the second commit.
@@ -43,10 +47,13 @@ describe('e2e: berth run follows a repository', function () {
     assert.equal((await runningPods(instance)).length, 2);
 
     // The journal is written before the note and the in-memory status: the API follows shortly.
-    const status = await pollUntil(async () => {
-      const s = await op.status();
-      return s.lastAttemptedRevision?.status === 'succeeded' ? s : undefined;
-    }, { timeoutMs: 5000, what: 'the status API to show the second commit succeeded' });
+    const status = await pollUntil(
+      async () => {
+        const s = await op.status();
+        return s.lastAttemptedRevision?.status === 'succeeded' ? s : undefined;
+      },
+      { timeoutMs: 5000, what: 'the status API to show the second commit succeeded' },
+    );
     assert.equal(status.lastAppliedRevision, second);
     assert.equal(status.lastAttemptedRevision?.sha, second);
     assert.deepEqual(status.source, { repo, branch: 'main', path: 'deploy' });
@@ -68,7 +75,10 @@ describe('e2e: berth run follows a repository', function () {
     assert.deepEqual(await runningPods(instance), before);
     const victim = (await containersOf(env.runtime, instance))[0]!;
     await env.runtime.removeContainer(victim.id);
-    await pollUntil(async () => ((await runningPods(instance)).length === 2 ? true : undefined), { timeoutMs: 15_000, what: `self-heal after the rejected commit; berth said:\n${op.tail()}` });
+    await pollUntil(async () => ((await runningPods(instance)).length === 2 ? true : undefined), {
+      timeoutMs: 15_000,
+      what: `self-heal after the rejected commit; berth said:\n${op.tail()}`,
+    });
   });
 
   it('a bare repository people push to: a push is seen through the refs watcher', async () => {
@@ -77,7 +87,10 @@ describe('e2e: berth run follows a repository', function () {
     const stateDir = await env.stateDir();
     const op = await env.start({ repo: origin, instance, stateDir, poll: NEVER_POLL });
     await op.waitFor(first!, 'succeeded', 30_000);
-    assert.deepEqual((await runningPods(instance)).map((p) => p.split('@')[1]), [first!.slice(0, 8)]);
+    assert.deepEqual(
+      (await runningPods(instance)).map((p) => p.split('@')[1]),
+      [first!.slice(0, 8)],
+    );
 
     const second = await commitAndPush(clone, { 'web.yaml': deployment({ version: 'v2' }) }, 'web: v2');
     await op.waitFor(second, 'succeeded', 15_000);

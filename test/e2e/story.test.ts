@@ -55,7 +55,10 @@ describe('e2e: a session of commits, told by berth history', function () {
     sha.bad = await commitFiles(repo, { 'web.yaml': bad }, 'web: three replicas (typo)', { author: bob });
     const e = await op.waitFor(sha.bad, 'rejected', 15_000);
     const located = new RegExp(`^web\\.yaml:${invalidLine(bad)}:\\d+: spec\\.replicas: `);
-    assert.ok(e.errors?.some((x) => located.test(x)), `errors: ${JSON.stringify(e.errors)}`);
+    assert.ok(
+      e.errors?.some((x) => located.test(x)),
+      `errors: ${JSON.stringify(e.errors)}`,
+    );
     assert.match(e.reason ?? '', /validation error.*nothing was changed/);
     assert.equal(e.appliedAt, null, 'a rejected commit has no applied time');
 
@@ -63,10 +66,13 @@ describe('e2e: a session of commits, told by berth history', function () {
     assert.match(note, /^berth: rejected$/m);
     assert.match(note, new RegExp(`^  web\\.yaml:${invalidLine(bad)}:\\d+: spec\\.replicas: `, 'm'));
 
-    const status = await pollUntil(async () => {
-      const s = await op.status();
-      return s.lastAttemptedRevision?.sha === sha.bad ? s : undefined;
-    }, { timeoutMs: 5000, what: 'the status API to show the rejected commit' });
+    const status = await pollUntil(
+      async () => {
+        const s = await op.status();
+        return s.lastAttemptedRevision?.sha === sha.bad ? s : undefined;
+      },
+      { timeoutMs: 5000, what: 'the status API to show the rejected commit' },
+    );
     assert.equal(status.lastAttemptedRevision?.status, 'rejected');
     assert.equal(status.lastAppliedRevision, sha.good1);
 
@@ -128,6 +134,9 @@ describe('e2e: a session of commits, told by berth history', function () {
     assert.match(under, /^ {4}reason: .*validation error/m);
     assert.match(under, new RegExp(`^ {4}error: web\\.yaml:${invalidLine()}:\\d+: spec\\.replicas: invalid value "three": must be an integer`, 'm'));
     assert.match(lines.slice(rowOf(sha.skipped) + 1, rowOf(sha.good2)).join('\n'), new RegExp(`reason: superseded by ${sha.good3.slice(0, 8)}`));
-    assert.ok(rowOf(sha.good3) < rowOf(sha.skipped) && rowOf(sha.skipped) < rowOf(sha.good2) && rowOf(sha.good2) < rowOf(sha.bad) && rowOf(sha.bad) < rowOf(sha.good1), text);
+    assert.ok(
+      rowOf(sha.good3) < rowOf(sha.skipped) && rowOf(sha.skipped) < rowOf(sha.good2) && rowOf(sha.good2) < rowOf(sha.bad) && rowOf(sha.bad) < rowOf(sha.good1),
+      text,
+    );
   });
 });

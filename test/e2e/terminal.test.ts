@@ -20,7 +20,10 @@ const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** Runs `berth run` under `script` until `done(output)`, then SIGTERMs berth (script's child). */
 async function runAtTerminal(args: string[], done: (out: string) => boolean): Promise<string> {
-  const cmd = ['exec', process.execPath, CLI_MAIN, 'run', ...args].map(quote).join(' ').replace(/^'exec'/, 'exec');
+  const cmd = ['exec', process.execPath, CLI_MAIN, 'run', ...args]
+    .map(quote)
+    .join(' ')
+    .replace(/^'exec'/, 'exec');
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, BERTH_LOG_FORMAT: undefined } });
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
@@ -44,13 +47,29 @@ describe('e2e: berth run at a terminal', function () {
   async function argsFor(): Promise<string[]> {
     const repo = await makeRepo();
     await commitFiles(repo, { 'web.yaml': deployment({ replicas: 1 }) }, 'web');
-    return ['--repo', repo, '--instance', env.instance(), '--state-dir', await env.stateDir(), '--listen', '127.0.0.1:0', '--pause-image', TEST_IMAGE, '--pause-command', PAUSE_COMMAND.join(' ')];
+    return [
+      '--repo',
+      repo,
+      '--instance',
+      env.instance(),
+      '--state-dir',
+      await env.stateDir(),
+      '--listen',
+      '127.0.0.1:0',
+      '--pause-image',
+      TEST_IMAGE,
+      '--pause-command',
+      PAUSE_COMMAND.join(' '),
+    ];
   }
 
   it('prints human log lines, never a JSON object, between its own lines', async () => {
     const out = plain(await runAtTerminal(await argsFor(), (o) => /following .*dashboard/.test(plain(o)) && /INFO: action/.test(plain(o))));
     const lines = out.split(/\r?\n/).filter((l) => l.trim() !== '');
-    assert.ok(lines.some((l) => /^\[\d\d:\d\d:\d\d\] INFO: action \{"pass":"[^"]+","action":"create-pod"/.test(l)), out);
+    assert.ok(
+      lines.some((l) => /^\[\d\d:\d\d:\d\d\] INFO: action \{"pass":"[^"]+","action":"create-pod"/.test(l)),
+      out,
+    );
     assert.ok(!lines.some((l) => l.trimStart().startsWith('{')), `a JSON line at the terminal:\n${out}`);
   });
 

@@ -75,7 +75,11 @@ describe('e2e: the git webhook', function () {
   });
 
   const REFUSED: { name: string; status: number; send: () => Promise<number> }[] = [
-    { name: 'a signature made with another secret', status: 401, send: () => post(hook(), pushEvent(pushed), { 'x-hub-signature-256': sign(pushEvent(pushed), 'wrong') }) },
+    {
+      name: 'a signature made with another secret',
+      status: 401,
+      send: () => post(hook(), pushEvent(pushed), { 'x-hub-signature-256': sign(pushEvent(pushed), 'wrong') }),
+    },
     { name: 'a signature of another body', status: 401, send: () => post(hook(), pushEvent(pushed), { 'x-hub-signature-256': sign('{}') }) },
     { name: 'a malformed signature', status: 401, send: () => post(hook(), pushEvent(pushed), { 'x-hub-signature-256': 'sha256=zz' }) },
     { name: 'no signature at all', status: 401, send: () => post(hook(), pushEvent(pushed), {}) },
@@ -108,7 +112,11 @@ describe('e2e: the git webhook', function () {
       await sleep(300);
       assert.equal(await passes(), before, 'a pass ran after a refused delivery');
       assert.deepEqual(server!.requests.slice(fetches), [], 'berth fetched after a refused delivery');
-      assert.equal((await op.revisions()).find((e) => e.sha === pushed), undefined, `the pushed commit was fetched:\n${op.tail()}`);
+      assert.equal(
+        (await op.revisions()).find((e) => e.sha === pushed),
+        undefined,
+        `the pushed commit was fetched:\n${op.tail()}`,
+      );
     });
   }
 
@@ -117,7 +125,10 @@ describe('e2e: the git webhook', function () {
     const fetches = server!.requests.length;
     assert.equal(await post(hook(), body, { 'x-hub-signature-256': sign(body) }), 202);
     await op.waitFor(pushed, 'succeeded', 15_000);
-    assert.ok(server!.requests.slice(fetches).some((r) => r.startsWith('/repo.git/info/refs')), 'no fetch from the repository');
+    assert.ok(
+      server!.requests.slice(fetches).some((r) => r.startsWith('/repo.git/info/refs')),
+      'no fetch from the repository',
+    );
   });
 
   it('the server still answers after the refused deliveries', async () => {

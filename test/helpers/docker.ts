@@ -20,7 +20,11 @@ export function testRuntime(): DockerRuntime {
 
 /** `t-<prefix>-<creation time, base36 ms>-<random>`; the time lets a later run spot leftovers. */
 export function uniqueInstance(prefix: string, now = Date.now()): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  const clean =
+    prefix
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x';
   return `t-${clean}-${now.toString(36)}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -61,7 +65,8 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
   const volumes = await runtime.listVolumes(selector);
   await Promise.all(volumes.map((v) => attempt(`volume ${v.name}`, () => runtime.removeVolume(v.name))));
   // Secret files of the instance, in whichever tmpfs the applier picked (src/secrets/tmpfs.ts).
-  for (const root of secretsDirCandidates(process.env)) await attempt(`secret files in ${root}`, () => rm(join(root, instance), { recursive: true, force: true }));
+  for (const root of secretsDirCandidates(process.env))
+    await attempt(`secret files in ${root}`, () => rm(join(root, instance), { recursive: true, force: true }));
   if (failures.length > 0) throw new Error(`cleanup of instance ${instance} incomplete:\n  ${failures.join('\n  ')}`);
   return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
@@ -118,15 +123,8 @@ export const STALE_AFTER_MS = 60 * 60 * 1000;
  * containers are all older than that. Never touches instances younger than the cut-off,
  * so parallel test runs are safe. Returns the instances cleaned.
  */
-export async function cleanupStaleTestInstances(
-  runtime: Runtime = testRuntime(),
-  maxAgeMs = STALE_AFTER_MS,
-): Promise<string[]> {
-  const [containers, networks, volumes] = await Promise.all([
-    runtime.listContainers({}),
-    runtime.listNetworks({}),
-    runtime.listVolumes({}),
-  ]);
+export async function cleanupStaleTestInstances(runtime: Runtime = testRuntime(), maxAgeMs = STALE_AFTER_MS): Promise<string[]> {
+  const [containers, networks, volumes] = await Promise.all([runtime.listContainers({}), runtime.listNetworks({}), runtime.listVolumes({})]);
   const stale = findStaleInstances({ containers, networks, volumes }, Date.now() - maxAgeMs);
   for (const inst of stale) await cleanupInstance(runtime, inst);
   return stale;

@@ -492,7 +492,8 @@ export class FakeRuntime implements Runtime {
     this.clock = opts.clock ?? new FakeClock();
     this.behaviourOf = opts.behaviour ?? (() => undefined);
     this.calls = Object.fromEntries(METHODS.map((m) => [m, 0])) as Record<RuntimeMethod, number>;
-    for (const i of opts.images ?? []) this.addImage(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels, typeof i === 'string' ? '' : i.user);
+    for (const i of opts.images ?? [])
+      this.addImage(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels, typeof i === 'string' ? '' : i.user);
     for (const i of opts.registry ?? []) this.addToRegistry(typeof i === 'string' ? i : i.ref, typeof i === 'string' ? {} : i.labels);
     for (const name of PREDEFINED) this.addNetwork(name, {}, true);
   }
@@ -588,9 +589,7 @@ export class FakeRuntime implements Runtime {
 
   async listContainers(labels: Labels): Promise<ContainerSummary[]> {
     this.enter('listContainers', 'cannot list containers', [labels]);
-    const found = [...this.containers.values()]
-      .filter((c) => matches(c.labels, labels))
-      .sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
+    const found = [...this.containers.values()].filter((c) => matches(c.labels, labels)).sort((a, b) => b.createdMs - a.createdMs || b.seq - a.seq);
     return found.map((c) => {
       const s = toSummary(this.listWire(c));
       // The adapter fills aliases of running containers with endpoints from inspect.
@@ -733,7 +732,13 @@ export class FakeRuntime implements Runtime {
     const now = this.clock.now();
     if (c.state !== 'running') return toContainerStats({ memory_stats: {}, cpu_stats: { cpu_usage: { total_usage: 0 } } }, now);
     const cpuNanos = Math.round((now - (c.startedMs ?? now)) * 1e4); // 1% of a CPU, in ns
-    return toContainerStats({ memory_stats: { usage: FAKE_MEMORY_BYTES + 4096, limit: c.spec.memoryBytes ?? 8 * 2 ** 30, stats: { inactive_file: 4096 } }, cpu_stats: { cpu_usage: { total_usage: cpuNanos } } }, now);
+    return toContainerStats(
+      {
+        memory_stats: { usage: FAKE_MEMORY_BYTES + 4096, limit: c.spec.memoryBytes ?? 8 * 2 ** 30, stats: { inactive_file: 4096 } },
+        cpu_stats: { cpu_usage: { total_usage: cpuNanos } },
+      },
+      now,
+    );
   }
 
   /** Like Docker's: the lines so far (tail, since), then, following a running container, new ones until it stops. */
@@ -880,7 +885,9 @@ export class FakeRuntime implements Runtime {
     const what = `cannot remove volume "${name}"`;
     this.enter('removeVolume', what, [name]);
     if (!this.volumes.has(name)) return;
-    const users = [...this.containers.values()].filter((c) => c.spec.mounts.some((m) => m.type === 'volume' && m.source === name) || c.anonymousVolumes.includes(name));
+    const users = [...this.containers.values()].filter(
+      (c) => c.spec.mounts.some((m) => m.type === 'volume' && m.source === name) || c.anonymousVolumes.includes(name),
+    );
     if (users.length > 0) throw engineError(what, 409, `remove ${name}: volume is in use - [${users.map((c) => c.id).join(', ')}]`);
     this.dropVolume(name);
   }
@@ -1052,15 +1059,27 @@ export class FakeRuntime implements Runtime {
         (o) =>
           o !== c &&
           o.state === 'running' &&
-          o.spec.ports.some((q) => q.hostPort === p.hostPort && q.protocol === p.protocol && (!q.hostIp || !p.hostIp || q.hostIp === '0.0.0.0' || p.hostIp === '0.0.0.0' || q.hostIp === p.hostIp)),
+          o.spec.ports.some(
+            (q) =>
+              q.hostPort === p.hostPort &&
+              q.protocol === p.protocol &&
+              (!q.hostIp || !p.hostIp || q.hostIp === '0.0.0.0' || p.hostIp === '0.0.0.0' || q.hostIp === p.hostIp),
+          ),
       );
       if (clash) {
         const endpoint = createHash('sha256').update(`fake-endpoint:${c.id}`).digest('hex');
-        fail(500, `driver failed programming external connectivity on endpoint ${c.name} (${endpoint}): Bind for ${p.hostIp || '0.0.0.0'}:${p.hostPort} failed: port is already allocated`);
+        fail(
+          500,
+          `driver failed programming external connectivity on endpoint ${c.name} (${endpoint}): Bind for ${p.hostIp || '0.0.0.0'}:${p.hostPort} failed: port is already allocated`,
+        );
       }
     }
     if (c.behaviour.startError !== undefined) {
-      fail(400, `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${c.behaviour.startError}: unknown`, 127);
+      fail(
+        400,
+        `failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: ${c.behaviour.startError}: unknown`,
+        127,
+      );
     }
     c.state = 'running';
     c.starts++;

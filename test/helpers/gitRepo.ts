@@ -84,12 +84,7 @@ export interface CommitOptions {
  * Write (string) or delete (null) files in a working repository, stage everything and
  * commit. Returns the new commit's sha.
  */
-export async function commitFiles(
-  repo: string,
-  files: Record<string, string | null>,
-  message: string,
-  opts: CommitOptions = {},
-): Promise<string> {
+export async function commitFiles(repo: string, files: Record<string, string | null>, message: string, opts: CommitOptions = {}): Promise<string> {
   for (const [name, content] of Object.entries(files)) {
     const path = join(repo, name);
     if (content === null) {
@@ -128,9 +123,7 @@ export interface BareWithClone {
 }
 
 /** A bare origin plus a working clone that pushes to it; optionally one initial commit, pushed. */
-export async function makeBareWithClone(
-  opts: { branch?: string; files?: Record<string, string>; message?: string } = {},
-): Promise<BareWithClone> {
+export async function makeBareWithClone(opts: { branch?: string; files?: Record<string, string>; message?: string } = {}): Promise<BareWithClone> {
   const branch = opts.branch ?? 'main';
   const origin = await makeRepo({ bare: true, branch });
   const clone = join(await tempDir('berth-clone-'), 'work');

@@ -215,8 +215,10 @@ export class OperatorProcess {
         if (e?.status === status) return e;
         // Rejected and failed commits are never retried: waiting longer cannot help. (A
         // superseded or succeeded one is attempted again when the branch is reset to it.)
-        if (e && (e.status === 'rejected' || e.status === 'failed')) return new Fatal(`${sha.slice(0, 8)} ended ${e.status}, not ${status}: ${JSON.stringify(e)}\noperator output:\n${this.tail()}`);
-        if (!this.running) return new Fatal(`berth run exited (${JSON.stringify(this.exitedWith)}) while ${sha.slice(0, 8)} was not yet ${status}:\n${this.tail()}`);
+        if (e && (e.status === 'rejected' || e.status === 'failed'))
+          return new Fatal(`${sha.slice(0, 8)} ended ${e.status}, not ${status}: ${JSON.stringify(e)}\noperator output:\n${this.tail()}`);
+        if (!this.running)
+          return new Fatal(`berth run exited (${JSON.stringify(this.exitedWith)}) while ${sha.slice(0, 8)} was not yet ${status}:\n${this.tail()}`);
         return undefined;
       },
       { timeoutMs, intervalMs: 200, what: `${sha.slice(0, 8)} to be ${status}` },
@@ -231,14 +233,22 @@ export class OperatorProcess {
 function runArgv(a: OperatorArgs): string[] {
   return [
     'run',
-    '--repo', a.repo,
-    '--instance', a.instance,
-    '--state-dir', a.stateDir,
-    '--listen', '127.0.0.1:0',
-    '--poll', a.poll ?? '*/2 * * * * *',
-    '--resync', String(a.resync ?? 3600),
-    '--pause-image', TEST_IMAGE,
-    '--pause-command', PAUSE_COMMAND.join(' '),
+    '--repo',
+    a.repo,
+    '--instance',
+    a.instance,
+    '--state-dir',
+    a.stateDir,
+    '--listen',
+    '127.0.0.1:0',
+    '--poll',
+    a.poll ?? '*/2 * * * * *',
+    '--resync',
+    String(a.resync ?? 3600),
+    '--pause-image',
+    TEST_IMAGE,
+    '--pause-command',
+    PAUSE_COMMAND.join(' '),
     ...(a.extra ?? []),
   ];
 }

@@ -29,11 +29,7 @@ export async function ageKeygen(dir: string, name: string): Promise<AgeKey> {
 }
 
 export type Rule =
-  | { unencrypted_suffix: string }
-  | { encrypted_suffix: string }
-  | { unencrypted_regex: string }
-  | { encrypted_regex: string }
-  | Record<string, never>;
+  { unencrypted_suffix: string } | { encrypted_suffix: string } | { unencrypted_regex: string } | { encrypted_regex: string } | Record<string, never>;
 
 export interface SopsWrite {
   recipients: string[];

@@ -78,7 +78,13 @@ function appState(s: StatusSnapshot, workloads: readonly WorkloadNode[]): AppVie
 
 type Workload = DesiredState['pods'][number] | DeploymentResource | StatefulSetResource | DaemonSetResource;
 
-function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: ProgressState | undefined, restarts: Record<string, string>, now: number): WorkloadNode[] {
+function workloadNodes(
+  look: Look,
+  health: readonly ResourceStatus[],
+  progress: ProgressState | undefined,
+  restarts: Record<string, string>,
+  now: number,
+): WorkloadNode[] {
   const byKey = new Map(health.map((h) => [`${h.kind}/${h.namespace}/${h.name}`, h]));
   const views = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v]));
   const all: Workload[] = [...look.desired.deployments, ...look.desired.statefulSets, ...look.desired.daemonSets, ...look.desired.pods];
@@ -113,7 +119,13 @@ function workloadNodes(look: Look, health: readonly ResourceStatus[], progress: 
  * Pods of workloads the revision does not declare (being pruned, or of a kind this view
  * does not know): shown under their owner so nothing that runs is hidden.
  */
-function undeclared(look: Look, known: ReadonlySet<string>, views: ReadonlyMap<string, PodView>, now: number, health: ReadonlyMap<string, ResourceStatus>): WorkloadNode[] {
+function undeclared(
+  look: Look,
+  known: ReadonlySet<string>,
+  views: ReadonlyMap<string, PodView>,
+  now: number,
+  health: ReadonlyMap<string, ResourceStatus>,
+): WorkloadNode[] {
   // Jobs (and those CronJobs created) run pods to completion: their pods and health, no templates to roll.
   const jobs = new Set(look.desired.jobs.map(resourceKey));
   const byOwner = new Map<string, (PodNode & { hash: string })[]>();
@@ -129,8 +141,22 @@ function undeclared(look: Look, known: ReadonlySet<string>, views: ReadonlyMap<s
     const h = health.get(key);
     const state = jobs.has(key)
       ? { health: h?.health ?? 'Unknown', message: h?.message ?? 'not looked at yet', sync: 'Synced' as const, syncReason: '' }
-      : { health: 'Unknown' as const, message: 'not declared by the revision berth runs', sync: 'OutOfSync' as const, syncReason: `${pods.length} pod(s) the revision does not declare` };
-    return { kind, namespace, name, ...state, templates: templates(pods, '').filter((t) => t.pods.length > 0).map((t) => ({ ...t, current: jobs.has(key) })), uses: [] };
+      : {
+          health: 'Unknown' as const,
+          message: 'not declared by the revision berth runs',
+          sync: 'OutOfSync' as const,
+          syncReason: `${pods.length} pod(s) the revision does not declare`,
+        };
+    return {
+      kind,
+      namespace,
+      name,
+      ...state,
+      templates: templates(pods, '')
+        .filter((t) => t.pods.length > 0)
+        .map((t) => ({ ...t, current: jobs.has(key) })),
+      uses: [],
+    };
   });
 }
 
@@ -163,7 +189,7 @@ function podNode(p: ObservedPod, v: PodView | undefined, current: string): PodNo
   const ready = v?.ready ?? false;
   const crashed = v?.exitCode !== undefined && v.exitCode !== 0;
   const health = crashed || (v?.restarts ?? 0) >= 3 ? 'Degraded' : ready ? 'Healthy' : 'Progressing';
-  const message = ready ? 'ready' : v?.reason ?? (v?.running ? 'running, not ready' : 'not running');
+  const message = ready ? 'ready' : (v?.reason ?? (v?.running ? 'running, not ready' : 'not running'));
   return {
     hash: p.specHash,
     namespace: p.namespace,
@@ -197,16 +223,28 @@ function terminatingNode(p: TerminatingPod, current: string, now: number): PodNo
   };
 }
 
-function bounds(w: DeploymentResource | StatefulSetResource | DaemonSetResource, key: string, progress: ProgressState | undefined, h: ResourceStatus | undefined, now: number): RolloutBounds {
+function bounds(
+  w: DeploymentResource | StatefulSetResource | DaemonSetResource,
+  key: string,
+  progress: ProgressState | undefined,
+  h: ResourceStatus | undefined,
+  now: number,
+): RolloutBounds {
   const last = progress?.last[key];
   const rolling = h !== undefined && h.health !== 'Healthy' && h.health !== 'Suspended';
   const deadline = last !== undefined && rolling ? { deadlineSecondsLeft: Math.max(0, Math.round(w.progressDeadlineSeconds - (now - last) / 1000)) } : {};
   if (w.kind === 'DaemonSet') {
-    const strategy = w.updateStrategy.type === 'RollingUpdate' ? `RollingUpdate (maxSurge ${w.updateStrategy.maxSurge}, maxUnavailable ${w.updateStrategy.maxUnavailable})` : 'OnDelete';
+    const strategy =
+      w.updateStrategy.type === 'RollingUpdate'
+        ? `RollingUpdate (maxSurge ${w.updateStrategy.maxSurge}, maxUnavailable ${w.updateStrategy.maxUnavailable})`
+        : 'OnDelete';
     return { strategy, replicas: 1, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };
   }
   if (w.kind === 'StatefulSet') {
-    const strategy = w.updateStrategy.type === 'RollingUpdate' ? `RollingUpdate (one pod at a time, highest ordinal first, partition ${w.updateStrategy.partition})` : 'OnDelete';
+    const strategy =
+      w.updateStrategy.type === 'RollingUpdate'
+        ? `RollingUpdate (one pod at a time, highest ordinal first, partition ${w.updateStrategy.partition})`
+        : 'OnDelete';
     return { strategy, replicas: w.replicas, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };
   }
   if (w.strategy.type === 'Recreate') return { strategy: 'Recreate', replicas: w.replicas, progressDeadlineSeconds: w.progressDeadlineSeconds, ...deadline };

@@ -52,7 +52,9 @@ interface RestartRaw extends ClientRaw {
 export function registerRolloutRestart(program: Command, run: Run): void {
   const rollout = program.commands.find((c) => c.name() === 'rollout');
   if (!rollout) throw new Error('registerRolloutRestart: no rollout command');
-  clientOptions(rollout.command('restart').description('replace every pod of NAME under its rollout strategy (a restartedAt annotation; kubectl rollout restart)'))
+  clientOptions(
+    rollout.command('restart').description('replace every pod of NAME under its rollout strategy (a restartedAt annotation; kubectl rollout restart)'),
+  )
     .argument('<name>', 'workload: NAME, deployment/NAME or statefulset/NAME')
     .option('-n, --namespace <ns>', 'namespace (default: wherever NAME is, if in one only)')
     .addOption(new Option('--kind <kind>', 'deployment or statefulset'))
@@ -69,7 +71,9 @@ export function registerRolloutRestart(program: Command, run: Run): void {
           return EXIT.failed;
         }
         if (!target) {
-          process.stderr.write(`berth: no Deployment or StatefulSet "${ref.name}"${ref.namespace ? ` in namespace ${ref.namespace}` : ''} in what berth runs\n`);
+          process.stderr.write(
+            `berth: no Deployment or StatefulSet "${ref.name}"${ref.namespace ? ` in namespace ${ref.namespace}` : ''} in what berth runs\n`,
+          );
           return EXIT.failed;
         }
         return report(await postAction(server, '/api/v1/restart', { ...target }, await token(raw)));
@@ -80,8 +84,14 @@ export function registerRolloutRestart(program: Command, run: Run): void {
 /** NAME (and maybe kind, namespace) -> the one workload the operator runs by that name (undefined: none). */
 async function resolve(server: string, ref: { name: string; kind?: string; namespace?: string }): Promise<WorkloadRef | undefined> {
   if (ref.kind && ref.namespace) return { kind: ref.kind as WorkloadRef['kind'], namespace: ref.namespace, name: ref.name };
-  const all = (await fetchWorkloads(server)).filter((w) => w.kind !== 'Pod' && w.name === ref.name && (!ref.kind || w.kind === ref.kind) && (!ref.namespace || w.namespace === ref.namespace));
+  const all = (await fetchWorkloads(server)).filter(
+    (w) => w.kind !== 'Pod' && w.name === ref.name && (!ref.kind || w.kind === ref.kind) && (!ref.namespace || w.namespace === ref.namespace),
+  );
   if (all.length === 1) return all[0]!;
   if (all.length === 0) return undefined;
-  throw new BerthError('E_USAGE', `"${ref.name}" names ${all.map((w) => `${w.kind} ${w.namespace}/${w.name}`).join(' and ')}`, 'say which with -n NAMESPACE or KIND/NAME');
+  throw new BerthError(
+    'E_USAGE',
+    `"${ref.name}" names ${all.map((w) => `${w.kind} ${w.namespace}/${w.name}`).join(' and ')}`,
+    'say which with -n NAMESPACE or KIND/NAME',
+  );
 }

@@ -34,7 +34,13 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
       return withEngine(eng, 'apply', true, async (runtime) => {
-        const { applier } = terminalApplier(runtime, eng, { ...pauseOptions(raw), lbAddress: raw.lbAddress, ingressPorts: ingressPorts(raw), proxyModes: await resolveProxyModes(raw.proxyMode), prune: raw.prune });
+        const { applier } = terminalApplier(runtime, eng, {
+          ...pauseOptions(raw),
+          lbAddress: raw.lbAddress,
+          ingressPorts: ingressPorts(raw),
+          proxyModes: await resolveProxyModes(raw.proxyMode),
+          prune: raw.prune,
+        });
         const result = await applier.apply(desired, revision, raw.wait ? 'rollout' : 'self-heal');
         // The rollout is done when the new pods are available: old pods still terminating count
         // toward nothing (as `kubectl apply` and `kubectl rollout status` treat them). The
@@ -42,7 +48,9 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
         // SIGKILL at the deadline included; the next berth command removes their containers.
         const leaving = applier.terminating();
         if (leaving.length > 0) {
-          process.stdout.write(`  ${leaving.length} old pod(s) terminating, stopped by the engine within ${Math.max(...leaving.map((t) => t.secondsLeft))} s: ${leaving.map((t) => t.name).join(', ')}\n`);
+          process.stdout.write(
+            `  ${leaving.length} old pod(s) terminating, stopped by the engine within ${Math.max(...leaving.map((t) => t.secondsLeft))} s: ${leaving.map((t) => t.name).join(', ')}\n`,
+          );
         }
         switch (result.type) {
           case 'converged':

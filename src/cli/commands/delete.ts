@@ -83,7 +83,13 @@ export function registerDelete(program: Command, run: (fn: () => Promise<ExitCod
  */
 async function removeAll(runtime: Runtime, ctx: PlanContext, desired: DesiredState): Promise<number> {
   const ledger = new TerminationLedger(ctx.stateDir, ctx.instance);
-  const terminator = new Terminator({ runtime, labels: { [LABEL.instance]: ctx.instance }, ledger, now: Date.now, log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`) });
+  const terminator = new Terminator({
+    runtime,
+    labels: { [LABEL.instance]: ctx.instance },
+    ledger,
+    now: Date.now,
+    log: (m, f) => process.stderr.write(`warning: ${m}${f ? ` ${JSON.stringify(f)}` : ''}\n`),
+  });
   const images = new ImageEnsurer(runtime, new Map());
   let taken = 0;
   for (let round = 0; round < MAX_DELETE_ROUNDS; round++) {

@@ -30,10 +30,13 @@ const KINDS: Record<string, DescribeKind> = {
 
 /** `deployment/web`, or `deployment web`. Pure. */
 export function parseDescribeArgs(first: string, second?: string): { kind: DescribeKind; name: string } {
-  const [kindText, name] = second !== undefined ? [first, second] : first.includes('/') ? [first.slice(0, first.indexOf('/')), first.slice(first.indexOf('/') + 1)] : [first, ''];
+  const [kindText, name] =
+    second !== undefined ? [first, second] : first.includes('/') ? [first.slice(0, first.indexOf('/')), first.slice(first.indexOf('/') + 1)] : [first, ''];
   const kind = KINDS[kindText.toLowerCase()];
-  if (!kind) throw new BerthError('E_USAGE', `cannot describe "${kindText}"`, 'name deployment/NAME, statefulset/NAME, daemonset/NAME, pod/NAME or service/NAME');
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw new BerthError('E_USAGE', name ? `invalid name "${name}"` : `which ${kindText}? name it: ${kindText}/NAME`);
+  if (!kind)
+    throw new BerthError('E_USAGE', `cannot describe "${kindText}"`, 'name deployment/NAME, statefulset/NAME, daemonset/NAME, pod/NAME or service/NAME');
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name))
+    throw new BerthError('E_USAGE', name ? `invalid name "${name}"` : `which ${kindText}? name it: ${kindText}/NAME`);
   return { kind, name };
 }
 

@@ -18,16 +18,37 @@ export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>
     .option('-v, --verbose', 'list the containers, env names, mounts and files of pods to create', false)
     .addOption(outputOption());
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action(
-    (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; prune: boolean; verbose: boolean; output: OutputFormat }) =>
+    (
+      dir: string,
+      raw: PolicyOptions & {
+        instance: string;
+        stateDir: string;
+        pauseImage: string;
+        pauseCommand?: string;
+        prune: boolean;
+        verbose: boolean;
+        output: OutputFormat;
+      },
+    ) =>
       run(async () => {
         const eng = engineOptions(raw);
         const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_USAGE', then: `run \`berth validate ${dir}\`` });
         const revision = await contentRevision(dir);
         // Pods being terminated count toward nothing, as in apply (rollout/terminating.ts).
-        const observed = await withEngine(eng, 'diff', false, async (rt) => splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()));
+        const observed = await withEngine(eng, 'diff', false, async (rt) =>
+          splitTerminating(await observe(rt, eng.instance), await new TerminationLedger(eng.stateDir, eng.instance).list()),
+        );
         // Jobs as the applier plans them: finished runs stay finished, CronJobs' Jobs are declared.
         const { full, jobs } = await previewJobs(eng.stateDir, eng.instance, desired, observed, Date.now());
-        const p = plan(full, observed, { instance: eng.instance, revision, stateDir: eng.stateDir, ...pauseOptions(raw), prune: raw.prune, serviceAnchors: serviceAnchorsAvailable(), jobs });
+        const p = plan(full, observed, {
+          instance: eng.instance,
+          revision,
+          stateDir: eng.stateDir,
+          ...pauseOptions(raw),
+          prune: raw.prune,
+          serviceAnchors: serviceAnchorsAvailable(),
+          jobs,
+        });
         if (raw.output === 'json') process.stdout.write(JSON.stringify(planToJSON(p), null, 2) + '\n');
         else {
           for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`);

@@ -40,20 +40,38 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
       const target = parseLogTarget(targetText);
       const tail = raw.tail === undefined ? defaultTail(target) : parseTail(raw.tail);
       const since = raw.since === undefined ? undefined : parseSince(raw.since);
-      if (raw.since !== undefined && since === undefined) throw new BerthError('E_USAGE', `invalid --since "${raw.since}"`, 'a duration such as 30s, 5m, 1h30m');
+      if (raw.since !== undefined && since === undefined)
+        throw new BerthError('E_USAGE', `invalid --since "${raw.since}"`, 'a duration such as 30s, 5m, 1h30m');
       return withEngine(eng, 'logs', false, async (rt) => {
         let format = { prefix: raw.prefix || target.kind !== 'Pod', container: raw.prefix, timestamps: raw.timestamps };
         const print = (e: LogEvent): void => {
           if (e.type === 'line') process.stdout.write(formatLogLine(e, format) + '\n');
-          else if (raw.follow && format.prefix) process.stderr.write(`${e.type === 'started' ? '+' : '-'} pod/${e.pod}/${e.container}${e.type === 'ended' ? ` (${e.why})` : ''}\n`);
+          else if (raw.follow && format.prefix)
+            process.stderr.write(`${e.type === 'started' ? '+' : '-'} pod/${e.pod}/${e.container}${e.type === 'ended' ? ` (${e.why})` : ''}\n`);
         };
         const pending: LogEvent[] = [];
         // Lines that come while the session opens wait until the prefixes are known.
         let opened = false;
-        const session = await openLogs(rt, { instance: eng.instance, namespace: raw.namespace, target, container: raw.container, follow: raw.follow, tail, sinceSeconds: since === undefined ? undefined : Date.now() / 1000 - since }, (e) => (opened ? print(e) : pending.push(e)));
+        const session = await openLogs(
+          rt,
+          {
+            instance: eng.instance,
+            namespace: raw.namespace,
+            target,
+            container: raw.container,
+            follow: raw.follow,
+            tail,
+            sinceSeconds: since === undefined ? undefined : Date.now() / 1000 - since,
+          },
+          (e) => (opened ? print(e) : pending.push(e)),
+        );
         const perPod = new Map<string, number>();
         for (const s of session.selected) perPod.set(s.pod, (perPod.get(s.pod) ?? 0) + 1);
-        format = { ...format, prefix: format.prefix || perPod.size > 1 || [...perPod.values()].some((n) => n > 1), container: format.container || [...perPod.values()].some((n) => n > 1) };
+        format = {
+          ...format,
+          prefix: format.prefix || perPod.size > 1 || [...perPod.values()].some((n) => n > 1),
+          container: format.container || [...perPod.values()].some((n) => n > 1),
+        };
         opened = true;
         pending.splice(0).forEach(print);
         const stop = (): void => session.close();

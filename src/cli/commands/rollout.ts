@@ -29,10 +29,33 @@ import { observe } from '../../observe';
 import { createDockerRuntime, type Runtime } from '../../runtime';
 import { BerthError, isBerthError, messageOf } from '../../util/errors';
 import {
-  HistorySource, StatusLooker, checkServerUrl, engineMark, operatorPath, loadHistory, parseWorkloadArg, podsOf, readJournal, renderHistory, renderStatus,
-  takeInstance, undoInGit, undoOnEngine, watchRollout, type Look,
+  HistorySource,
+  StatusLooker,
+  checkServerUrl,
+  engineMark,
+  operatorPath,
+  loadHistory,
+  parseWorkloadArg,
+  podsOf,
+  readJournal,
+  renderHistory,
+  renderStatus,
+  takeInstance,
+  undoInGit,
+  undoOnEngine,
+  watchRollout,
+  type Look,
 } from '../../revisions';
-import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, policyWithSecrets, type EngineOptions, type OutputFormat, type PolicyOptions } from '../options';
+import {
+  addEngineOptions,
+  addPolicyOptions,
+  engineOptions,
+  outputOption,
+  policyWithSecrets,
+  type EngineOptions,
+  type OutputFormat,
+  type PolicyOptions,
+} from '../options';
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { terminalApplier } from '../terminalApplier';
@@ -109,7 +132,11 @@ function openSource(eng: EngineOptions, raw: CommonRaw): Promise<HistorySource> 
 }
 
 function registerStatus(parent: Command, run: Run): void {
-  const cmd = common(parent.command('status').description('the pods of NAME per template, ready/available counts, health; --watch until done (exit 0 healthy, 1 failed or stuck)'))
+  const cmd = common(
+    parent
+      .command('status')
+      .description('the pods of NAME per template, ready/available counts, health; --watch until done (exit 0 healthy, 1 failed or stuck)'),
+  )
     .option('-w, --watch', 'look again every second until the rollout is healthy (0) or failed/stuck (1)', false)
     .addOption(new Option('--timeout <seconds>', 'with --watch: give up after this long (exit 1)').argParser(positiveInt('--timeout')))
     .option('--server <url>', "also show the operator's view: GET URL/api/v1/status")
@@ -122,13 +149,26 @@ function registerStatus(parent: Command, run: Run): void {
       if (raw.manifests) await requireDirectory(raw.manifests);
       // Without --path, the folder the operator follows when it answers.
       const path = raw.path ?? (server ? await operatorPath(server) : undefined);
-      const found = raw.manifests ? {} : await openSource(eng, { ...raw, path }).then((source) => ({ source }), (err: unknown) => {
-        if (raw.repo !== undefined || !isBerthError(err, 'E_USAGE')) throw err;
-        return { noSource: messageOf(err) };
-      });
+      const found = raw.manifests
+        ? {}
+        : await openSource(eng, { ...raw, path }).then(
+            (source) => ({ source }),
+            (err: unknown) => {
+              if (raw.repo !== undefined || !isBerthError(err, 'E_USAGE')) throw err;
+              return { noSource: messageOf(err) };
+            },
+          );
       const journal = await readJournal(eng.stateDir, eng.instance);
       return withEngine(eng, 'rollout status', false, async (runtime) => {
-        const looker = new StatusLooker({ runtime, instance: eng.instance, policy: await policyWithSecrets(raw, 'refuse'), ...found, manifests: raw.manifests, journal, server });
+        const looker = new StatusLooker({
+          runtime,
+          instance: eng.instance,
+          policy: await policyWithSecrets(raw, 'refuse'),
+          ...found,
+          manifests: raw.manifests,
+          journal,
+          server,
+        });
         const print = (look: Look) => process.stdout.write(raw.output === 'json' ? JSON.stringify(look.view, null, 2) + '\n' : renderStatus(look.view));
         if (!raw.watch) {
           print(await looker.look(ref));
@@ -154,7 +194,9 @@ function registerStatus(parent: Command, run: Run): void {
 }
 
 function registerHistory(parent: Command, run: Run): void {
-  const cmd = common(parent.command('history').description('the templates NAME has had, newest first, each with the commit that introduced it and its outcome')).addOption(limitOption());
+  const cmd = common(
+    parent.command('history').description('the templates NAME has had, newest first, each with the commit that introduced it and its outcome'),
+  ).addOption(limitOption());
   cmd.action((name: string, raw: HistoryRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
@@ -164,7 +206,9 @@ function registerHistory(parent: Command, run: Run): void {
       const { history, walk } = await loadHistory(source, ref, { limit: raw.limit, policy: await policyWithSecrets(raw, 'refuse'), journal });
       const engine = await runningOn(eng, async (rt) => engineMark(history.groups, podsOf((await observe(rt, eng.instance)).pods, history.id)));
       if (raw.output === 'json') {
-        process.stdout.write(JSON.stringify({ ...history, source: source.describe(), walked: walk.entries.length, truncated: walk.truncated, engine }, null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify({ ...history, source: source.describe(), walked: walk.entries.length, truncated: walk.truncated, engine }, null, 2) + '\n',
+        );
       } else {
         process.stdout.write(renderHistory({ history, source: source.describe(), walked: walk.entries.length, truncated: walk.truncated, engine }));
       }
@@ -183,7 +227,13 @@ async function runningOn<T>(eng: EngineOptions, fn: (rt: Runtime) => Promise<T>)
 }
 
 function registerUndo(parent: Command, run: Run): void {
-  const cmd = addPauseOptions(common(parent.command('undo').description('go back to the previous template of NAME: on the engine when no operator runs, else as a revert commit pushed to its branch')))
+  const cmd = addPauseOptions(
+    common(
+      parent
+        .command('undo')
+        .description('go back to the previous template of NAME: on the engine when no operator runs, else as a revert commit pushed to its branch'),
+    ),
+  )
     .addOption(limitOption())
     .option('--to-revision <sha>', 'go back to the template NAME has in this commit')
     .option('--force', 'without an operator: also change other resources the engine does not run as in the current revision', false)
@@ -204,7 +254,9 @@ function registerUndo(parent: Command, run: Run): void {
         const r = await undoInGit({ stateDir: eng.stateDir, source, policy, limit: raw.limit, journal, log }, { ref, toRevision: raw.toRevision });
         if (r.type === 'nothing') log(r.message);
         else {
-          log(`done: ${r.reverts.length} revert commit(s) on ${source.branch}, head ${r.reverts[r.reverts.length - 1]!.sha}; the operator rolls ${r.id.name} back to template ${r.to} when it fetches it`);
+          log(
+            `done: ${r.reverts.length} revert commit(s) on ${source.branch}, head ${r.reverts[r.reverts.length - 1]!.sha}; the operator rolls ${r.id.name} back to template ${r.to} when it fetches it`,
+          );
           if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
         }
         return EXIT.ok;
@@ -214,7 +266,18 @@ function registerUndo(parent: Command, run: Run): void {
         await runtime.ping();
         const applier = engineApplier(runtime, eng, raw, await resolveProxyModes(raw.proxyMode));
         const r = await undoOnEngine(
-          { runtime, instance: eng.instance, stateDir: eng.stateDir, source, policy, limit: raw.limit, journal, planOptions: applier.planOptions, apply: (d, rev) => applier.applier.apply(d, rev, 'rollback'), log },
+          {
+            runtime,
+            instance: eng.instance,
+            stateDir: eng.stateDir,
+            source,
+            policy,
+            limit: raw.limit,
+            journal,
+            planOptions: applier.planOptions,
+            apply: (d, rev) => applier.applier.apply(d, rev, 'rollback'),
+            log,
+          },
           { ref, toRevision: raw.toRevision, force: raw.force },
         );
         switch (r.type) {
@@ -222,7 +285,9 @@ function registerUndo(parent: Command, run: Run): void {
             log(r.message);
             return EXIT.ok;
           case 'converged':
-            log(`rolled back: ${r.id.kind} ${r.id.namespace}/${r.id.name} runs template ${r.to} (commit ${r.revision.slice(0, 8)}) again; the next operator run converges it to git`);
+            log(
+              `rolled back: ${r.id.kind} ${r.id.namespace}/${r.id.name} runs template ${r.to} (commit ${r.revision.slice(0, 8)}) again; the next operator run converges it to git`,
+            );
             return EXIT.ok;
           case 'failed':
             log(`not ready: ${r.reason}\n${r.details.map((d) => `  ${d}`).join('\n')}`);

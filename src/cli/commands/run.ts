@@ -49,10 +49,18 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
     .option('--no-auto-rollback', 'leave a failed revision in place instead of rolling back')
     .option('--write-back', 'after a rollback, push a revert commit and the notes', false)
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
-    .addOption(new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)').choices(LOG_FORMATS).env('BERTH_LOG_FORMAT'))
+    .addOption(
+      new Option('--log-format <format>', 'log lines: pretty for people, json for machines (default: pretty on a terminal, else json)')
+        .choices(LOG_FORMATS)
+        .env('BERTH_LOG_FORMAT'),
+    )
     .addOption(proxyModeOption())
     .option('--resync <seconds>', 'time between passes when nothing happens', (v) => Number(v), 30)
-    .addOption(new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env('BERTH_API_TOKEN_FILE'));
+    .addOption(
+      new Option('--api-token-file <file>', 'actions (sync, rollback, restart, self-heal) need this token; without it they are refused beyond loopback').env(
+        'BERTH_API_TOKEN_FILE',
+      ),
+    );
   addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);

@@ -37,7 +37,7 @@ export function registerTop(program: Command, run: Run): void {
         }
         const usage = snap.view.usage;
         if (usage.containers.length === 0) {
-          process.stderr.write('berth: metrics not available yet (no sample of the engine\'s stats)\n');
+          process.stderr.write("berth: metrics not available yet (no sample of the engine's stats)\n");
           return EXIT.failed;
         }
         const pods = what.startsWith('po');

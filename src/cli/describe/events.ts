@@ -32,7 +32,9 @@ export function engineEvent(e: EngineEvent): DescribeEvent | undefined {
       return signal === 'SIGKILL' ? ev('Warning', 'Killing', `Killed ${what} (SIGKILL)`) : ev('Normal', 'Killing', `Stopping ${what} (${signal})`);
     }
     case 'die':
-      return e.exitCode ? ev('Warning', 'Exited', `${cap(what)} exited with code ${e.exitCode}${e.exitCode === 137 ? ' (killed)' : ''}`) : ev('Normal', 'Exited', `${cap(what)} exited with code 0`);
+      return e.exitCode
+        ? ev('Warning', 'Exited', `${cap(what)} exited with code ${e.exitCode}${e.exitCode === 137 ? ' (killed)' : ''}`)
+        : ev('Normal', 'Exited', `${cap(what)} exited with code 0`);
     case 'oom':
       return ev('Warning', 'OOMKilled', `${cap(what)} ran out of memory`);
     case 'restart':
@@ -53,8 +55,22 @@ export function journalEvents(records: readonly RevisionRecord[], revisions: Rea
     const why = r.reason ? `: ${r.reason}` : '';
     const time = Date.parse(r.at);
     if (r.status === 'applying') out.push({ time, type: 'Normal', reason: 'Applying', object, message: `Applying "${r.subject}" by ${r.author}` });
-    if (r.status === 'succeeded') out.push({ time, type: 'Normal', reason: 'Applied', object, message: `Applied "${r.subject}"${r.actions !== undefined ? ` (${r.actions} action(s))` : ''}` });
-    if (r.status === 'failed') out.push({ time, type: 'Warning', reason: 'Failed', object, message: `Failed${why}${r.rollbackTo ? `; rolled back to ${r.rollbackTo.slice(0, 8)}` : ''}` });
+    if (r.status === 'succeeded')
+      out.push({
+        time,
+        type: 'Normal',
+        reason: 'Applied',
+        object,
+        message: `Applied "${r.subject}"${r.actions !== undefined ? ` (${r.actions} action(s))` : ''}`,
+      });
+    if (r.status === 'failed')
+      out.push({
+        time,
+        type: 'Warning',
+        reason: 'Failed',
+        object,
+        message: `Failed${why}${r.rollbackTo ? `; rolled back to ${r.rollbackTo.slice(0, 8)}` : ''}`,
+      });
     if (r.status === 'superseded') out.push({ time, type: 'Normal', reason: 'Superseded', object, message: `Superseded by a newer commit${why}` });
   }
   return out;
@@ -64,10 +80,27 @@ export function journalEvents(records: readonly RevisionRecord[], revisions: Rea
 export function podEvents(pods: readonly PodInfo[], now: number): DescribeEvent[] {
   const out: DescribeEvent[] = [];
   for (const p of pods) {
-    if (p.terminating) out.push({ time: p.terminating.since, type: 'Normal', reason: 'Terminating', object: `pod/${p.name}`, message: `Terminating: out of every Service, killed at ${new Date(p.terminating.deadline).toISOString()} at the latest` });
+    if (p.terminating)
+      out.push({
+        time: p.terminating.since,
+        type: 'Normal',
+        reason: 'Terminating',
+        object: `pod/${p.name}`,
+        message: `Terminating: out of every Service, killed at ${new Date(p.terminating.deadline).toISOString()} at the latest`,
+      });
     for (const c of p.containers) {
-      for (const [kind, r] of [['Readiness', c.readinessNow], ['Liveness', c.livenessNow]] as const) {
-        if (r && !r.ok) out.push({ time: now, type: 'Warning', reason: 'Unhealthy', object: `pod/${p.name}/${c.name}`, message: `${kind} probe failed (checked now): ${r.reason}` });
+      for (const [kind, r] of [
+        ['Readiness', c.readinessNow],
+        ['Liveness', c.livenessNow],
+      ] as const) {
+        if (r && !r.ok)
+          out.push({
+            time: now,
+            type: 'Warning',
+            reason: 'Unhealthy',
+            object: `pod/${p.name}/${c.name}`,
+            message: `${kind} probe failed (checked now): ${r.reason}`,
+          });
       }
     }
   }
@@ -76,7 +109,10 @@ export function podEvents(pods: readonly PodInfo[], now: number): DescribeEvent[
 
 /** Oldest first; same time: in the order given (the engine's order). */
 export function sortEvents(events: readonly DescribeEvent[]): DescribeEvent[] {
-  return events.map((e, i) => ({ e, i })).sort((a, b) => a.e.time - b.e.time || a.i - b.i).map((x) => x.e);
+  return events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.time - b.e.time || a.i - b.i)
+    .map((x) => x.e);
 }
 
 function cap(s: string): string {

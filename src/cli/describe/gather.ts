@@ -24,7 +24,13 @@ export interface DescribeRequest {
   name: string;
 }
 
-const WORDS: Record<DescribeKind, string> = { Pod: 'pods', Deployment: 'deployments.apps', StatefulSet: 'statefulsets.apps', DaemonSet: 'daemonsets.apps', Service: 'services' };
+const WORDS: Record<DescribeKind, string> = {
+  Pod: 'pods',
+  Deployment: 'deployments.apps',
+  StatefulSet: 'statefulsets.apps',
+  DaemonSet: 'daemonsets.apps',
+  Service: 'services',
+};
 
 /** Events since the epoch: as far back as the engine keeps them. */
 const ALL_KEPT = 1;
@@ -38,7 +44,11 @@ export async function describe(rt: Runtime, eng: EngineOptions, req: DescribeReq
   const found = [...observed.pods, ...(observed.terminating ?? [])].filter(mine).sort((a, b) => a.name.localeCompare(b.name));
   if (found.length === 0) throw notFound();
   const pods = await Promise.all(found.map((p) => podInfo(rt, eng.instance, p, ledger)));
-  const scope: Labels = { [LABEL.instance]: eng.instance, [LABEL.namespace]: req.namespace, ...(req.kind === 'Pod' ? { [LABEL.pod]: req.name } : { [LABEL.kind]: req.kind, [LABEL.owner]: req.name }) };
+  const scope: Labels = {
+    [LABEL.instance]: eng.instance,
+    [LABEL.namespace]: req.namespace,
+    ...(req.kind === 'Pod' ? { [LABEL.pod]: req.name } : { [LABEL.kind]: req.kind, [LABEL.owner]: req.name }),
+  };
   const events = await allEvents(rt, eng, scope, pods, now);
   const conditions = req.kind === 'Pod' ? podConditions(pods[0]) : workloadConditions(pods);
   return { kind: req.kind, namespace: req.namespace, name: req.name, pods, conditions, events };
@@ -102,7 +112,10 @@ async function describeService(rt: Runtime, eng: EngineOptions, req: DescribeReq
   const row = rows.services?.find((s) => s.name === req.name);
   const listeners = (rows.listeners ?? []).filter((l) => l.service.startsWith(`${req.namespace}/${req.name}:`));
   if (!row && listeners.length === 0) throw notFound();
-  const engine = await rt.pastEvents({ [LABEL.instance]: eng.instance, [LABEL.namespace]: req.namespace, [LABEL.kind]: 'Service', [LABEL.owner]: req.name }, ALL_KEPT);
+  const engine = await rt.pastEvents(
+    { [LABEL.instance]: eng.instance, [LABEL.namespace]: req.namespace, [LABEL.kind]: 'Service', [LABEL.owner]: req.name },
+    ALL_KEPT,
+  );
   const events = sortEvents(engine.map(engineEvent).filter((e): e is DescribeEvent => e !== undefined));
   return { kind: 'Service', namespace: req.namespace, name: req.name, pods: [], conditions: [], events, endpoints: row?.endpoints ?? [], listeners };
 }

@@ -5,7 +5,13 @@ import { podReady } from './conditions';
 import type { Condition, ContainerInfo, DescribeEvent, Described, PodInfo } from './types';
 
 const field = (label: string, value: string, indent = ''): string => `${indent}${`${label}:`.padEnd(16)}${value}\n`;
-const table = (rows: string[][], indent = '  '): string => tableLines(rows.slice(1), rows[0].map((h, i) => [h, (r: string[]) => r[i]] as [string, (r: string[]) => string])).lines.map((l) => indent + l.trimEnd()).join('\n') + '\n';
+const table = (rows: string[][], indent = '  '): string =>
+  tableLines(
+    rows.slice(1),
+    rows[0].map((h, i) => [h, (r: string[]) => r[i]] as [string, (r: string[]) => string]),
+  )
+    .lines.map((l) => indent + l.trimEnd())
+    .join('\n') + '\n';
 
 export function formatProbe(p: Probe): string {
   const h = p.handler;
@@ -34,7 +40,8 @@ function conditions(cs: readonly Condition[]): string {
 
 function state(c: ContainerInfo): string {
   if (c.state === 'running') return `Running (started ${c.startedAt ?? '?'})`;
-  if (c.state === 'exited' || c.state === 'dead') return `Terminated: exit code ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''}${c.error ? `, ${c.error}` : ''} (finished ${c.finishedAt ?? '?'})`;
+  if (c.state === 'exited' || c.state === 'dead')
+    return `Terminated: exit code ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''}${c.error ? `, ${c.error}` : ''} (finished ${c.finishedAt ?? '?'})`;
   if (c.state === 'restarting') return `Waiting: restarting after exit code ${c.exitCode}${c.oomKilled ? ', OOM-killed' : ''}`;
   return cap(c.state);
 }
@@ -56,15 +63,36 @@ function podTable(pods: readonly PodInfo[], now: number): string {
   if (pods.length === 0) return 'Pods:           <none>\n';
   const rows = pods.map((p) => {
     const running = p.containers.filter((c) => c.state === 'running').length;
-    const status = p.terminating ? 'Terminating' : p.containers.find((c) => c.state !== 'running') ? cap(p.containers.find((c) => c.state !== 'running')!.state) : podReady(p) ? 'Running' : 'Running (not ready)';
-    return [p.name, `${running}/${p.containers.length}`, status, String(Math.max(0, ...p.containers.map((c) => c.restartCount))), p.ip || '<none>', p.specHash, p.revision.slice(0, 8), age(p.createdAt, now)];
+    const status = p.terminating
+      ? 'Terminating'
+      : p.containers.find((c) => c.state !== 'running')
+        ? cap(p.containers.find((c) => c.state !== 'running')!.state)
+        : podReady(p)
+          ? 'Running'
+          : 'Running (not ready)';
+    return [
+      p.name,
+      `${running}/${p.containers.length}`,
+      status,
+      String(Math.max(0, ...p.containers.map((c) => c.restartCount))),
+      p.ip || '<none>',
+      p.specHash,
+      p.revision.slice(0, 8),
+      age(p.createdAt, now),
+    ];
   });
   return 'Pods:\n' + table([['NAME', 'READY', 'STATUS', 'RESTARTS', 'IP', 'TEMPLATE', 'REVISION', 'AGE'], ...rows]);
 }
 
 function events(es: readonly DescribeEvent[]): string {
   if (es.length === 0) return 'Events:         <none>\n';
-  return 'Events:\n' + table([['Time', 'Type', 'Reason', 'Object', 'Message'], ...es.map((e) => [new Date(e.time).toISOString().replace(/\.\d{3}Z$/, 'Z'), e.type, e.reason, e.object, e.message])]);
+  return (
+    'Events:\n' +
+    table([
+      ['Time', 'Type', 'Reason', 'Object', 'Message'],
+      ...es.map((e) => [new Date(e.time).toISOString().replace(/\.\d{3}Z$/, 'Z'), e.type, e.reason, e.object, e.message]),
+    ])
+  );
 }
 
 export function renderDescribed(d: Described, now: number): string {
@@ -74,11 +102,16 @@ export function renderDescribed(d: Described, now: number): string {
     out += field('Owner', pod.kind === 'Pod' ? '<none>' : `${pod.kind}/${pod.owner}`);
     out += field('Created', `${new Date(pod.createdAt).toISOString()} (${age(pod.createdAt, now)} ago)`);
     out += field('IP', pod.ip || '<none>') + field('Template', pod.specHash) + field('Revision', pod.revision);
-    if (pod.terminating) out += field('Terminating', `since ${new Date(pod.terminating.since).toISOString()}, killed at ${new Date(pod.terminating.deadline).toISOString()} at the latest`);
+    if (pod.terminating)
+      out += field(
+        'Terminating',
+        `since ${new Date(pod.terminating.since).toISOString()}, killed at ${new Date(pod.terminating.deadline).toISOString()} at the latest`,
+      );
     out += 'Containers:\n' + pod.containers.map(container).join('');
   } else if (d.kind === 'Service') {
     out += field('Endpoints', d.endpoints?.length ? d.endpoints.join(', ') : '<none>');
-    if (d.listeners?.length) out += 'Listeners:\n' + table([['Listen', 'State', 'Ready Endpoints'], ...d.listeners.map((l) => [l.listen, l.state, l.endpoints])]);
+    if (d.listeners?.length)
+      out += 'Listeners:\n' + table([['Listen', 'State', 'Ready Endpoints'], ...d.listeners.map((l) => [l.listen, l.state, l.endpoints])]);
   } else {
     const first = d.pods.find((p) => !p.terminating) ?? d.pods[0];
     out += field('Images', [...new Set(d.pods.flatMap((p) => p.containers.map((c) => c.image)))].join(', ') || '<none>');

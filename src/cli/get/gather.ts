@@ -29,7 +29,9 @@ export async function gather(rt: Runtime, eng: EngineOptions, what: What, namesp
     // Kernel rules (--proxy-mode kernel) serve the listeners they hold.
     const kernel = (await kernelStatusOf(eng.stateDir, eng.instance))?.listeners.filter((l) => l.bound) ?? [];
     const served = [...(status.running ? status.listeners : []), ...kernel];
-    s.services = withNodePorts([...serviceRows(pods), ...anchoredServiceRows(served, pods)], { listeners: [...status.listeners, ...kernel] }, namespace).sort(byName);
+    s.services = withNodePorts([...serviceRows(pods), ...anchoredServiceRows(served, pods)], { listeners: [...status.listeners, ...kernel] }, namespace).sort(
+      byName,
+    );
   }
   if (what === 'endpoints' || what === 'all') s.listeners = await listenerRows(eng, namespace);
   return s;
@@ -39,8 +41,10 @@ export async function gather(rt: Runtime, eng: EngineOptions, what: What, namesp
 async function listenerRows(eng: EngineOptions, namespace?: string): Promise<EndpointRow[]> {
   const status = await new ProxySupervisor({ stateDir: eng.stateDir, instance: eng.instance }).status();
   const kernel = await kernelStatusOf(eng.stateDir, eng.instance);
-  return [...endpointRows(status).map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' })), ...(kernel ? endpointRows(kernel) : [])]
-    .filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
+  return [
+    ...endpointRows(status).map((r) => ({ ...r, state: status.running ? r.state : 'proxy not running' })),
+    ...(kernel ? endpointRows(kernel) : []),
+  ].filter((r) => !namespace || r.service.startsWith(`${namespace}/`));
 }
 
 /** A ClusterIP Service with an anchor: its ready endpoints are what the proxy forwards to in the anchor. */

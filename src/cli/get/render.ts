@@ -13,18 +13,48 @@ const short = (sha: string): string => sha.slice(0, 8);
 export function columnsFor(section: SectionName, wide: boolean): Column<never>[] {
   switch (section) {
     case 'pods': {
-      const cols: Column<PodRow>[] = [['NAMESPACE', (r) => r.namespace], ['NAME', (r) => r.name], ['READY', (r) => r.ready], ['STATUS', (r) => r.status], ['OWNER', (r) => `${r.kind}/${r.owner}`], ['REVISION', (r) => short(r.revision)]];
+      const cols: Column<PodRow>[] = [
+        ['NAMESPACE', (r) => r.namespace],
+        ['NAME', (r) => r.name],
+        ['READY', (r) => r.ready],
+        ['STATUS', (r) => r.status],
+        ['OWNER', (r) => `${r.kind}/${r.owner}`],
+        ['REVISION', (r) => short(r.revision)],
+      ];
       if (wide) cols.push(['IP', (r) => r.ip || '<none>'], ['TEMPLATE', (r) => r.specHash], ['CONTAINERS', (r) => r.containers.join(',')]);
       return cols as Column<never>[];
     }
     case 'jobs':
-      return [['NAMESPACE', (r: JobRow) => r.namespace], ['NAME', (r: JobRow) => r.name], ['STATUS', (r: JobRow) => r.status], ['COMPLETIONS', (r: JobRow) => r.completions], ['DURATION', (r: JobRow) => r.duration], ['AGE', (r: JobRow) => r.age]] as Column<never>[];
+      return [
+        ['NAMESPACE', (r: JobRow) => r.namespace],
+        ['NAME', (r: JobRow) => r.name],
+        ['STATUS', (r: JobRow) => r.status],
+        ['COMPLETIONS', (r: JobRow) => r.completions],
+        ['DURATION', (r: JobRow) => r.duration],
+        ['AGE', (r: JobRow) => r.age],
+      ] as Column<never>[];
     case 'listeners':
-      return [['SERVICE', (r: EndpointRow) => r.service], ['LISTEN', (r: EndpointRow) => r.listen], ['STATE', (r: EndpointRow) => r.state], ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints]] as Column<never>[];
+      return [
+        ['SERVICE', (r: EndpointRow) => r.service],
+        ['LISTEN', (r: EndpointRow) => r.listen],
+        ['STATE', (r: EndpointRow) => r.state],
+        ['READY ENDPOINTS', (r: EndpointRow) => r.endpoints],
+      ] as Column<never>[];
     case 'services':
-      return [['NAMESPACE', (r: ServiceRow) => r.namespace], ['NAME', (r: ServiceRow) => r.name], ['NODE PORTS', (r: ServiceRow) => r.nodePorts?.join(',') || '-'], ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>']] as Column<never>[];
+      return [
+        ['NAMESPACE', (r: ServiceRow) => r.namespace],
+        ['NAME', (r: ServiceRow) => r.name],
+        ['NODE PORTS', (r: ServiceRow) => r.nodePorts?.join(',') || '-'],
+        ['ENDPOINTS', (r: ServiceRow) => r.endpoints.join(',') || '<none>'],
+      ] as Column<never>[];
     default: {
-      const cols: Column<WorkloadRow>[] = [['NAMESPACE', (r) => r.namespace], ['NAME', (r) => r.name], ['RUNNING', (r) => `${r.running}/${r.pods}`], ['TEMPLATE', (r) => r.templateHashes.join(',')], ['REVISION', (r) => r.revisions.map(short).join(',')]];
+      const cols: Column<WorkloadRow>[] = [
+        ['NAMESPACE', (r) => r.namespace],
+        ['NAME', (r) => r.name],
+        ['RUNNING', (r) => `${r.running}/${r.pods}`],
+        ['TEMPLATE', (r) => r.templateHashes.join(',')],
+        ['REVISION', (r) => r.revisions.map(short).join(',')],
+      ];
       if (wide) cols.push(['IMAGES', (r) => r.images.join(',')]);
       return cols as Column<never>[];
     }
@@ -33,7 +63,15 @@ export function columnsFor(section: SectionName, wide: boolean): Column<never>[]
 
 /** kubectl's `-o name`: `pod/web-1`, `deployment/web`; a listener as `listener/NS/SVC:PORT`. */
 export function nameOf(section: SectionName, r: AnyRow): string {
-  const kind = { pods: 'pod', deployments: 'deployment', statefulsets: 'statefulset', daemonsets: 'daemonset', jobs: 'job', services: 'service', listeners: 'listener' }[section];
+  const kind = {
+    pods: 'pod',
+    deployments: 'deployment',
+    statefulsets: 'statefulset',
+    daemonsets: 'daemonset',
+    jobs: 'job',
+    services: 'service',
+    listeners: 'listener',
+  }[section];
   return section === 'listeners' ? `${kind}/${(r as EndpointRow).service}` : `${kind}/${(r as { name: string }).name}`;
 }
 
@@ -41,7 +79,7 @@ export function nameOf(section: SectionName, r: AnyRow): string {
 export function renderSections(sections: Sections, what: What, format: GetFormat): string {
   const entries = Object.entries(sections) as [SectionName, AnyRow[]][];
   if (format === 'json' || format === 'yaml') {
-    const value = what === 'all' ? sections : entries[0]?.[1] ?? [];
+    const value = what === 'all' ? sections : (entries[0]?.[1] ?? []);
     return format === 'json' ? JSON.stringify(value, null, 2) + '\n' : stringify(value);
   }
   if (format === 'name') return entries.flatMap(([s, rows]) => rows.map((r) => nameOf(s, r) + '\n')).join('');
@@ -54,7 +92,12 @@ export function renderSections(sections: Sections, what: What, format: GetFormat
 }
 
 /** Rows that changed while watching, in the chosen format; tables reuse the widths printed first. */
-export function renderChanged(section: SectionName, rows: readonly AnyRow[], format: GetFormat, widths?: readonly number[]): { text: string; widths?: number[] } {
+export function renderChanged(
+  section: SectionName,
+  rows: readonly AnyRow[],
+  format: GetFormat,
+  widths?: readonly number[],
+): { text: string; widths?: number[] } {
   if (rows.length === 0) return { text: '', widths: widths ? [...widths] : undefined };
   if (format === 'json') return { text: rows.map((r) => JSON.stringify(r, null, 2) + '\n').join('') };
   if (format === 'yaml') return { text: rows.map((r) => `---\n${stringify(r)}`).join('') };

@@ -82,11 +82,26 @@ export function podRow(p: ObservedPod, now: number, deadline?: number): PodRow {
   const blocker = initBlocker(p);
   const init = blocker ? `Init:${blocker.labels[LABEL.container] ?? blocker.name} ${blocker.status}` : undefined;
   const status =
-    deadline !== undefined ? `Terminating (${secondsLeft(deadline, now)} s left)` : isRunning(p) ? 'Running' : init ?? p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown';
+    deadline !== undefined
+      ? `Terminating (${secondsLeft(deadline, now)} s left)`
+      : isRunning(p)
+        ? 'Running'
+        : (init ?? p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown');
   const endpoint = p.infra ?? p.containers[0];
   const ip = Object.values(endpoint?.networks ?? {}).find((a) => a !== '') ?? '';
   const containers = p.containers.map((c) => `${c.labels['io.berth.container'] ?? c.name}=${c.image}`);
-  return { namespace: p.namespace, name: p.name, kind: p.kind, owner: p.owner, ready: `${running}/${p.containers.length}`, status, specHash: p.specHash, revision: p.revision, ip, containers };
+  return {
+    namespace: p.namespace,
+    name: p.name,
+    kind: p.kind,
+    owner: p.owner,
+    ready: `${running}/${p.containers.length}`,
+    status,
+    specHash: p.specHash,
+    revision: p.revision,
+    ip,
+    containers,
+  };
 }
 
 export function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[] {

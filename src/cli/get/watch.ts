@@ -77,7 +77,11 @@ export async function watchGet(deps: WatchDeps, first: Sections, format: GetForm
       reading = false;
     }
   };
-  const sub = deps.runtime.subscribe({ [LABEL.instance]: deps.instance }, (e) => e.type === 'container' && void refresh(), (err) => failed?.(err));
+  const sub = deps.runtime.subscribe(
+    { [LABEL.instance]: deps.instance },
+    (e) => e.type === 'container' && void refresh(),
+    (err) => failed?.(err),
+  );
   try {
     await refresh(); // what changed between the first read and the subscription
     await Promise.race([stop, failure]);

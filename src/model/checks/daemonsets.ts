@@ -16,13 +16,30 @@ function daemonSetProblems(e: Located<DaemonSetResource>): Problem[] {
   if (s.type !== 'RollingUpdate') return [];
   const path = ['spec', 'updateStrategy', 'rollingUpdate'];
   if (isZero(s.maxSurge) && isZero(s.maxUnavailable)) {
-    return [problemAt(e.doc, [...path, 'maxUnavailable'], 'error', 'strategy.invalid', 'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)')];
+    return [
+      problemAt(
+        e.doc,
+        [...path, 'maxUnavailable'],
+        'error',
+        'strategy.invalid',
+        'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)',
+      ),
+    ];
   }
   const hostPort = e.resource.template.spec.containers.some((c) => c.ports.some((p) => p.hostPort !== undefined));
   if (!isZero(s.maxSurge) && hostPort) {
-    return [problemAt(e.doc, [...path, 'maxSurge'], 'warning', 'port.surge', 'a rolling update with maxSurge starts the new pod while the old one still holds its host port (use maxSurge: 0)')];
+    return [
+      problemAt(
+        e.doc,
+        [...path, 'maxSurge'],
+        'warning',
+        'port.surge',
+        'a rolling update with maxSurge starts the new pod while the old one still holds its host port (use maxSurge: 0)',
+      ),
+    ];
   }
   return [];
 }
 
-export const daemonSetRules: Rule = (m) => m.entries.flatMap((e) => (e.resource.kind === 'DaemonSet' ? daemonSetProblems(e as Located<DaemonSetResource>) : []));
+export const daemonSetRules: Rule = (m) =>
+  m.entries.flatMap((e) => (e.resource.kind === 'DaemonSet' ? daemonSetProblems(e as Located<DaemonSetResource>) : []));

@@ -29,6 +29,12 @@ export function dedupe(entries: readonly Located[]): { kept: Located[]; duplicat
 
 export function duplicateProblems(duplicates: readonly Duplicate[]): Problem[] {
   return duplicates.map(({ entry, first }) =>
-    problemAt(entry.doc, ['metadata', 'name'], 'error', 'dup.resource', `${describe(entry.resource)} is already declared at ${sourceText(first.resource.meta.source)}`),
+    problemAt(
+      entry.doc,
+      ['metadata', 'name'],
+      'error',
+      'dup.resource',
+      `${describe(entry.resource)} is already declared at ${sourceText(first.resource.meta.source)}`,
+    ),
   );
 }

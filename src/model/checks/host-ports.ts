@@ -84,10 +84,26 @@ export const hostPortsPerReplica: Rule = (m) =>
     podClaims(site).flatMap((c): Problem[] => {
       const what = `host port ${c.port}/${c.protocol}`;
       if (site.replicas > 1) {
-        return [problemAt(c.doc, c.path, 'error', 'port.clash', `${what} cannot be bound by ${site.replicas} replicas of ${c.owner} on one host (use replicas: 1, or a NodePort/LoadBalancer Service)`)];
+        return [
+          problemAt(
+            c.doc,
+            c.path,
+            'error',
+            'port.clash',
+            `${what} cannot be bound by ${site.replicas} replicas of ${c.owner} on one host (use replicas: 1, or a NodePort/LoadBalancer Service)`,
+          ),
+        ];
       }
       if (site.owner.kind === 'Deployment' && surges(site.owner)) {
-        return [problemAt(c.doc, c.path, 'warning', 'port.surge', `${what}: a rolling update starts the new pod while the old one still holds the port (use strategy Recreate, or maxSurge: 0)`)];
+        return [
+          problemAt(
+            c.doc,
+            c.path,
+            'warning',
+            'port.surge',
+            `${what}: a rolling update starts the new pod while the old one still holds the port (use strategy Recreate, or maxSurge: 0)`,
+          ),
+        ];
       }
       return [];
     }),

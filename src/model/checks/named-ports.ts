@@ -22,14 +22,24 @@ function probePorts(site: PodSite): Problem[] {
       if (!h || h.type === 'exec' || typeof h.port !== 'string') continue;
       if (portNames(container).includes(h.port)) continue;
       const names = portNames(container).join(', ') || 'none';
-      out.push(problemAt(site.doc, [...path, field, h.type, 'port'], 'error', 'port.name', `${field} port "${h.port}" is not a named port of container "${container.name}" (named ports: ${names})`));
+      out.push(
+        problemAt(
+          site.doc,
+          [...path, field, h.type, 'port'],
+          'error',
+          'port.name',
+          `${field} port "${h.port}" is not a named port of container "${container.name}" (named ports: ${names})`,
+        ),
+      );
     }
   }
   return out;
 }
 
 function selectorText(selector: Record<string, string>): string {
-  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  return Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 }
 
 /** The pod sites (workloads) of the service's namespace whose pod labels its selector matches. */
@@ -46,7 +56,15 @@ function servicePorts(m: ModelIndex, e: Located<ServiceResource>): Problem[] {
   const sites = selectedSites(m, svc);
   if (sites.length === 0) {
     const where = `namespace "${svc.meta.namespace}"`;
-    return [problemAt(e.doc, ['spec', 'selector'], 'warning', 'service.no-workload', `selector ${selectorText(svc.selector)} matches no Pod, Deployment or StatefulSet in ${where}`)];
+    return [
+      problemAt(
+        e.doc,
+        ['spec', 'selector'],
+        'warning',
+        'service.no-workload',
+        `selector ${selectorText(svc.selector)} matches no Pod, Deployment or StatefulSet in ${where}`,
+      ),
+    ];
   }
   const out: Problem[] = [];
   svc.ports.forEach((port, i) => {
@@ -56,7 +74,13 @@ function servicePorts(m: ModelIndex, e: Located<ServiceResource>): Problem[] {
     if (sites.some(has)) return;
     const offered = sites.map((s) => `${describe(s.owner)}: ${s.spec.containers.flatMap(portNames).join(', ') || 'none'}`).join('; ');
     out.push(
-      problemAt(e.doc, ['spec', 'ports', i, 'targetPort'], 'error', 'port.name', `targetPort "${name}" is not a named container port of any workload selected by ${selectorText(svc.selector)} (${offered})`),
+      problemAt(
+        e.doc,
+        ['spec', 'ports', i, 'targetPort'],
+        'error',
+        'port.name',
+        `targetPort "${name}" is not a named container port of any workload selected by ${selectorText(svc.selector)} (${offered})`,
+      ),
     );
   });
   return out;

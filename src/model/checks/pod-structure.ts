@@ -13,7 +13,15 @@ function mountsNameVolumes(site: PodSite): Problem[] {
     container.volumeMounts.flatMap((mount, j) =>
       known.has(mount.name)
         ? []
-        : [problemAt(site.doc, [...path, 'volumeMounts', j, 'name'], 'error', 'ref.volume', `volumeMount "${mount.name}" of container "${container.name}" names no volume of the pod (volumes: ${list})`)],
+        : [
+            problemAt(
+              site.doc,
+              [...path, 'volumeMounts', j, 'name'],
+              'error',
+              'ref.volume',
+              `volumeMount "${mount.name}" of container "${container.name}" names no volume of the pod (volumes: ${list})`,
+            ),
+          ],
     ),
   );
 }
@@ -22,7 +30,8 @@ function uniqueContainerNames(site: PodSite): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   for (const { container, path } of containersOf(site)) {
-    if (seen.has(container.name)) out.push(problemAt(site.doc, [...path, 'name'], 'error', 'dup.container', `container name "${container.name}" is used twice in the pod`));
+    if (seen.has(container.name))
+      out.push(problemAt(site.doc, [...path, 'name'], 'error', 'dup.container', `container name "${container.name}" is used twice in the pod`));
     seen.add(container.name);
   }
   return out;
@@ -32,7 +41,8 @@ function uniqueVolumeNames(site: PodSite): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
   site.spec.volumes.forEach((v, i) => {
-    if (seen.has(v.name)) out.push(problemAt(site.doc, [...volumePath(site, i), 'name'], 'error', 'dup.volume', `volume name "${v.name}" is used twice in the pod`));
+    if (seen.has(v.name))
+      out.push(problemAt(site.doc, [...volumePath(site, i), 'name'], 'error', 'dup.volume', `volume name "${v.name}" is used twice in the pod`));
     seen.add(v.name);
   });
   return out;
@@ -45,7 +55,15 @@ function uniqueMountPaths(site: PodSite): Problem[] {
     container.volumeMounts.forEach((mount, j) => {
       const p = mount.mountPath.replace(/\/+$/, '') || '/';
       if (seen.has(p)) {
-        out.push(problemAt(site.doc, [...path, 'volumeMounts', j, 'mountPath'], 'error', 'dup.mount-path', `mountPath "${mount.mountPath}" is used twice in container "${container.name}"`));
+        out.push(
+          problemAt(
+            site.doc,
+            [...path, 'volumeMounts', j, 'mountPath'],
+            'error',
+            'dup.mount-path',
+            `mountPath "${mount.mountPath}" is used twice in container "${container.name}"`,
+          ),
+        );
       }
       seen.add(p);
     });

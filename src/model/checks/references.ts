@@ -21,11 +21,27 @@ function checkRef(m: ModelIndex, site: PodSite, ref: Ref): Problem[] {
   if (ref.optional) return [];
   const keys = keysOf(m, ref.kind, site.namespace, ref.name);
   if (!keys) {
-    return [problemAt(site.doc, ref.namePath, 'error', CODE[ref.kind], `${ref.kind} "${ref.name}" does not exist in namespace "${site.namespace}" (declare it, or set optional: true)`)];
+    return [
+      problemAt(
+        site.doc,
+        ref.namePath,
+        'error',
+        CODE[ref.kind],
+        `${ref.kind} "${ref.name}" does not exist in namespace "${site.namespace}" (declare it, or set optional: true)`,
+      ),
+    ];
   }
   return ref.keys
     .filter((k) => !keys.has(k.key))
-    .map((k) => problemAt(site.doc, k.path, 'error', `${CODE[ref.kind]}-key`, `key "${k.key}" does not exist in ${ref.kind} "${ref.name}" (keys: ${[...keys].sort().join(', ') || 'none'})`));
+    .map((k) =>
+      problemAt(
+        site.doc,
+        k.path,
+        'error',
+        `${CODE[ref.kind]}-key`,
+        `key "${k.key}" does not exist in ${ref.kind} "${ref.name}" (keys: ${[...keys].sort().join(', ') || 'none'})`,
+      ),
+    );
 }
 
 function checkClaims(m: ModelIndex, site: PodSite): Problem[] {

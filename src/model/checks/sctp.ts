@@ -11,7 +11,15 @@ export const sctpHostPortsWarned: Rule = (m) =>
     containersOf(site).flatMap(({ container, path }) =>
       container.ports.flatMap((p, k) =>
         p.protocol === 'SCTP' && p.hostPort !== undefined
-          ? [problemAt(site.doc, [...path, 'ports', k, 'protocol'], 'warning', 'port.sctp-host', `hostPort ${p.hostPort}/SCTP needs SCTP support in the host's kernel (the sctp module); without it Docker refuses to start the pod`)]
+          ? [
+              problemAt(
+                site.doc,
+                [...path, 'ports', k, 'protocol'],
+                'warning',
+                'port.sctp-host',
+                `hostPort ${p.hostPort}/SCTP needs SCTP support in the host's kernel (the sctp module); without it Docker refuses to start the pod`,
+              ),
+            ]
           : [],
       ),
     ),

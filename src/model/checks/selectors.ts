@@ -9,18 +9,28 @@ import { formatSelector, isEmptySelector, selectorMatches } from '../selector';
 import type { DaemonSetResource, DeploymentResource, StatefulSetResource } from '../types';
 
 function formatLabels(labels: Record<string, string>): string {
-  const s = Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',');
+  const s = Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
   return s ? `{${s}}` : 'none';
 }
 
 function checkSelector(e: Located<DeploymentResource | StatefulSetResource | DaemonSetResource>): Problem[] {
   const { selector, template } = e.resource;
   if (isEmptySelector(selector)) {
-    return [problemAt(e.doc, ['spec', 'selector'], 'error', 'selector.empty', 'selector is empty: it must match the template labels (set selector.matchLabels)')];
+    return [
+      problemAt(e.doc, ['spec', 'selector'], 'error', 'selector.empty', 'selector is empty: it must match the template labels (set selector.matchLabels)'),
+    ];
   }
   const labels = template.labels;
   const mismatch = (path: (string | number)[], what: string): Problem =>
-    problemAt(e.doc, ['spec', 'selector', ...path], 'error', 'selector.mismatch', `${what} does not match the template labels ${formatLabels(labels)} (spec.template.metadata.labels)`);
+    problemAt(
+      e.doc,
+      ['spec', 'selector', ...path],
+      'error',
+      'selector.mismatch',
+      `${what} does not match the template labels ${formatLabels(labels)} (spec.template.metadata.labels)`,
+    );
   for (const [k, v] of Object.entries(selector.matchLabels)) {
     if (labels[k] !== v) return [mismatch(['matchLabels', k], `selector ${k}=${v}`)];
   }

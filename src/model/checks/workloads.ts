@@ -12,11 +12,28 @@ function serviceNameRefers(m: ModelIndex, e: Located<StatefulSetResource>): Prob
   if (!serviceName) return [];
   const svc = m.find('Service', meta.namespace, serviceName);
   const path = ['spec', 'serviceName'];
-  if (!svc) return [problemAt(e.doc, path, 'error', 'ref.service', `Service "${serviceName}" does not exist in namespace "${meta.namespace}" (a StatefulSet needs a headless Service)`)];
+  if (!svc)
+    return [
+      problemAt(
+        e.doc,
+        path,
+        'error',
+        'ref.service',
+        `Service "${serviceName}" does not exist in namespace "${meta.namespace}" (a StatefulSet needs a headless Service)`,
+      ),
+    ];
   const ip = svc.resource.clusterIP;
   if (ip === 'None') return [];
   const got = ip ? `clusterIP "${ip}"` : 'no clusterIP: None';
-  return [problemAt(e.doc, path, 'warning', 'service.not-headless', `${describe(svc.resource)} has ${got}; a StatefulSet expects a headless Service (clusterIP: None)`)];
+  return [
+    problemAt(
+      e.doc,
+      path,
+      'warning',
+      'service.not-headless',
+      `${describe(svc.resource)} has ${got}; a StatefulSet expects a headless Service (clusterIP: None)`,
+    ),
+  ];
 }
 
 function isZero(v: IntOrString): boolean {
@@ -32,10 +49,20 @@ function rollingUpdateProgresses(e: Located<DeploymentResource>): Problem[] {
   if (s.type !== 'RollingUpdate') return [];
   const path = ['spec', 'strategy', 'rollingUpdate'];
   if (isZero(s.maxSurge) && isZero(s.maxUnavailable)) {
-    return [problemAt(e.doc, [...path, 'maxUnavailable'], 'error', 'strategy.invalid', 'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)')];
+    return [
+      problemAt(
+        e.doc,
+        [...path, 'maxUnavailable'],
+        'error',
+        'strategy.invalid',
+        'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)',
+      ),
+    ];
   }
   if (percentOver100(s.maxUnavailable)) {
-    return [problemAt(e.doc, [...path, 'maxUnavailable'], 'error', 'strategy.invalid', `maxUnavailable "${String(s.maxUnavailable)}" may not be more than 100%`)];
+    return [
+      problemAt(e.doc, [...path, 'maxUnavailable'], 'error', 'strategy.invalid', `maxUnavailable "${String(s.maxUnavailable)}" may not be more than 100%`),
+    ];
   }
   return [];
 }

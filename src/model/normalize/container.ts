@@ -66,7 +66,11 @@ function normalizeEnv(p: DocProblems, e: Obj, path: Path): EnvVar {
   if (vf.fieldRef !== undefined) return { name, valueFrom: { fieldRef: { fieldPath: str(obj(vf.fieldRef).fieldPath) ?? '' } } };
   if (vf.resourceFieldRef !== undefined) return { name, valueFrom: { resourceFieldRef: resourceFieldRef(obj(vf.resourceFieldRef)) } };
   const given = Object.keys(vf).join(', ') || 'nothing';
-  p.error([...path, 'valueFrom'], 'env.unsupported', `env "${name}": valueFrom ${given} is not supported (use configMapKeyRef, secretKeyRef, fieldRef or resourceFieldRef)`);
+  p.error(
+    [...path, 'valueFrom'],
+    'env.unsupported',
+    `env "${name}": valueFrom ${given} is not supported (use configMapKeyRef, secretKeyRef, fieldRef or resourceFieldRef)`,
+  );
   return { name, value: '' };
 }
 
@@ -113,11 +117,18 @@ function normalizeResources(p: DocProblems, r: Obj, path: Path): Resources {
   const limits = normalizeQuantities(p, obj(r.limits), [...path, 'limits']);
   const requests = normalizeQuantities(p, obj(r.requests), [...path, 'requests']);
   // Kubernetes: a request above its limit is invalid; a limit alone sets the request.
-  for (const [field, key] of [['memory', 'memoryBytes'], ['cpu', 'nanoCpus']] as const) {
+  for (const [field, key] of [
+    ['memory', 'memoryBytes'],
+    ['cpu', 'nanoCpus'],
+  ] as const) {
     const lim = limits[key];
     const req = requests[key];
     if (lim !== undefined && req !== undefined && req > lim) {
-      p.error([...path, 'requests', field], 'resources.request-above-limit', `${field} request ${String(obj(r.requests)[field])} is above its limit ${String(obj(r.limits)[field])}`);
+      p.error(
+        [...path, 'requests', field],
+        'resources.request-above-limit',
+        `${field} request ${String(obj(r.requests)[field])} is above its limit ${String(obj(r.limits)[field])}`,
+      );
     }
     if (lim !== undefined && req === undefined) requests[key] = lim;
   }

@@ -11,7 +11,7 @@ export function resourceFieldRef(o: Obj): ResourceFieldRef {
   const divisor = o.divisor;
   const ref: ResourceFieldRef = {
     resource: (str(o.resource) ?? 'limits.cpu') as ResourceFieldRef['resource'],
-    divisor: typeof divisor === 'number' ? String(divisor) : str(divisor) ?? '1',
+    divisor: typeof divisor === 'number' ? String(divisor) : (str(divisor) ?? '1'),
   };
   if (str(o.containerName)) ref.containerName = str(o.containerName);
   return ref;

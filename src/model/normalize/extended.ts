@@ -20,7 +20,11 @@ export function normalizeExtended(p: DocProblems, r: Obj, path: readonly PathSeg
       if (!isExtended(key)) continue;
       const at = [...path, section, key];
       if (key !== GPU_RESOURCE) {
-        p.warn(at, 'resources.extended', `extended resource "${key}" is not provided on a Docker host: ignored (only ${GPU_RESOURCE} becomes a Docker GPU request)`);
+        p.warn(
+          at,
+          'resources.extended',
+          `extended resource "${key}" is not provided on a Docker host: ignored (only ${GPU_RESOURCE} becomes a Docker GPU request)`,
+        );
         continue;
       }
       const n = wholeNumber(value);

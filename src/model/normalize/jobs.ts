@@ -19,7 +19,11 @@ function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegme
   const given = obj(obj(spec.template).spec).restartPolicy;
   if (given !== 'Never' && given !== 'OnFailure') {
     const shown = given === undefined ? 'is missing (Kubernetes defaults it to "Always")' : `"${String(given)}" is not allowed`;
-    p.error([...templatePath, 'spec', ...(given === undefined ? [] : ['restartPolicy'])], 'job.restart-policy', `restartPolicy ${shown}: a Job's pods run to completion, so it must be "Never" or "OnFailure"`);
+    p.error(
+      [...templatePath, 'spec', ...(given === undefined ? [] : ['restartPolicy'])],
+      'job.restart-policy',
+      `restartPolicy ${shown}: a Job's pods run to completion, so it must be "Never" or "OnFailure"`,
+    );
   }
   const out: JobSpec = {
     parallelism: num(spec.parallelism) ?? 1,
@@ -63,8 +67,14 @@ export function normalizeCronJob(p: DocProblems): CronJobResource {
     jobTemplate: { labels: strMap(md.labels), annotations: strMap(md.annotations), spec: normalizeJobSpec(p, jt.spec, ['spec', 'jobTemplate', 'spec']) },
   };
   const parsed = parseSchedule(out.schedule);
-  if (!parsed.ok) p.error(['spec', 'schedule'], 'cronjob.schedule', `invalid value "${out.schedule}": ${parsed.problem} (five fields: minute hour day-of-month month day-of-week)`);
-  else if (parsed.schedule.seconds) p.warn(['spec', 'schedule'], 'cronjob.seconds', `"${out.schedule}" has a seconds field: a berth extension that Kubernetes refuses (it takes five fields)`);
+  if (!parsed.ok)
+    p.error(
+      ['spec', 'schedule'],
+      'cronjob.schedule',
+      `invalid value "${out.schedule}": ${parsed.problem} (five fields: minute hour day-of-month month day-of-week)`,
+    );
+  else if (parsed.schedule.seconds)
+    p.warn(['spec', 'schedule'], 'cronjob.seconds', `"${out.schedule}" has a seconds field: a berth extension that Kubernetes refuses (it takes five fields)`);
   const tz = str(spec.timeZone);
   if (tz !== undefined) out.timeZone = tz;
   const tzProblem = tz !== undefined ? timeZoneProblem(tz) : undefined;

@@ -25,14 +25,26 @@ function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined
   if (v.emptyDir !== undefined) return { name, type: 'emptyDir', medium: obj(v.emptyDir).medium === 'Memory' ? 'Memory' : '' };
   if (v.configMap !== undefined) {
     const c = obj(v.configMap);
-    const vol: Volume = { name, type: 'configMap', configMapName: str(c.name) ?? '', defaultMode: num(c.defaultMode) ?? DEFAULT_MODE, optional: bool(c.optional) ?? false };
+    const vol: Volume = {
+      name,
+      type: 'configMap',
+      configMapName: str(c.name) ?? '',
+      defaultMode: num(c.defaultMode) ?? DEFAULT_MODE,
+      optional: bool(c.optional) ?? false,
+    };
     const it = items(c.items);
     if (it) vol.items = it;
     return vol;
   }
   if (v.secret !== undefined) {
     const s = obj(v.secret);
-    const vol: Volume = { name, type: 'secret', secretName: str(s.secretName) ?? '', defaultMode: num(s.defaultMode) ?? DEFAULT_MODE, optional: bool(s.optional) ?? false };
+    const vol: Volume = {
+      name,
+      type: 'secret',
+      secretName: str(s.secretName) ?? '',
+      defaultMode: num(s.defaultMode) ?? DEFAULT_MODE,
+      optional: bool(s.optional) ?? false,
+    };
     const it = items(s.items);
     if (it) vol.items = it;
     return vol;
@@ -45,7 +57,11 @@ function normalizeVolume(p: DocProblems, v: Obj, path: Path): Volume | undefined
   const downward = downwardVolume(name, v);
   if (downward) return downward;
   const given = Object.keys(v).filter((k) => k !== 'name');
-  p.error(path, 'volume.unsupported', `volume "${name}": ${given.length ? `type ${given.join(', ')} is` : 'no type is'} not supported (use ${VOLUME_TYPES.join(', ')})`);
+  p.error(
+    path,
+    'volume.unsupported',
+    `volume "${name}": ${given.length ? `type ${given.join(', ')} is` : 'no type is'} not supported (use ${VOLUME_TYPES.join(', ')})`,
+  );
   return undefined;
 }
 
@@ -59,8 +75,7 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
     supplementalGroups: arr(sec.supplementalGroups).filter((g): g is number => typeof g === 'number'),
     seccompProfile: seccompType(sec.seccompProfile),
   };
-  const containers = (field: 'containers' | 'initContainers') =>
-    arr(s[field]).map((c, i) => normalizeContainer(p, c, [...path, field, i], podSec));
+  const containers = (field: 'containers' | 'initContainers') => arr(s[field]).map((c, i) => normalizeContainer(p, c, [...path, field, i], podSec));
   const volumes: Volume[] = [];
   arr(s.volumes).forEach((v, i) => {
     const vol = normalizeVolume(p, obj(v), [...path, 'volumes', i]);
@@ -92,7 +107,11 @@ function initContainers(p: DocProblems, raw: unknown[], list: Container[], path:
     if (given !== 'Always') initProbes(p, obj(raw[i]), c.name, [...path, 'initContainers', i]);
     if (given === undefined) return c;
     if (given === 'Always') return { ...c, restartPolicy: 'Always' };
-    p.error([...path, 'initContainers', i, 'restartPolicy'], 'pod.init-restart-policy', `restartPolicy "${String(given)}" of init container "${c.name}" is not allowed (only "Always", which makes it a sidecar)`);
+    p.error(
+      [...path, 'initContainers', i, 'restartPolicy'],
+      'pod.init-restart-policy',
+      `restartPolicy "${String(given)}" of init container "${c.name}" is not allowed (only "Always", which makes it a sidecar)`,
+    );
     return c;
   });
 }
@@ -100,14 +119,19 @@ function initContainers(p: DocProblems, raw: unknown[], list: Container[], path:
 /** Kubernetes' validation: a regular init container runs to completion, so it takes no probe (a sidecar may). */
 function initProbes(p: DocProblems, raw: Obj, name: string, path: Path): void {
   for (const probe of ['readinessProbe', 'livenessProbe', 'startupProbe'] as const) {
-    if (raw[probe] !== undefined) p.error([...path, probe], 'pod.init-probe', `${probe} of init container "${name}" is not allowed (only a sidecar, restartPolicy Always, takes probes)`);
+    if (raw[probe] !== undefined)
+      p.error([...path, probe], 'pod.init-probe', `${probe} of init container "${name}" is not allowed (only a sidecar, restartPolicy Always, takes probes)`);
   }
 }
 
 function appContainerRestartPolicies(p: DocProblems, raw: unknown[], path: Path): void {
   raw.forEach((c, i) => {
     if (obj(c).restartPolicy === undefined) return;
-    p.warn([...path, 'containers', i, 'restartPolicy'], 'schema.ignored-field', 'field "restartPolicy" of an app container is ignored (the pod\'s restartPolicy applies; only init containers take one)');
+    p.warn(
+      [...path, 'containers', i, 'restartPolicy'],
+      'schema.ignored-field',
+      'field "restartPolicy" of an app container is ignored (the pod\'s restartPolicy applies; only init containers take one)',
+    );
   });
 }
 
@@ -119,7 +143,11 @@ export function normalizeTemplate(p: DocProblems, raw: unknown, path: Path, only
   const spec = normalizePodSpec(p, t.spec, specPath);
   const given = obj(t.spec).restartPolicy;
   if (onlyAlways && given !== undefined && given !== 'Always') {
-    p.error([...specPath, 'restartPolicy'], 'pod.restart-policy', `restartPolicy "${String(given)}" is not allowed in a ${p.doc.body.kind} template (only "Always")`);
+    p.error(
+      [...specPath, 'restartPolicy'],
+      'pod.restart-policy',
+      `restartPolicy "${String(given)}" is not allowed in a ${p.doc.body.kind} template (only "Always")`,
+    );
   }
   return { labels: strMap(md.labels), annotations: strMap(md.annotations), spec };
 }

@@ -64,7 +64,11 @@ export function progressDeadlineOf(p: DocProblems, annotations: Record<string, s
   const given = annotations[PROGRESS_DEADLINE_ANNOTATION];
   if (given === undefined) return 600;
   if (/^[0-9]+$/.test(given.trim()) && Number(given) > 0) return Number(given);
-  p.error(['metadata', 'annotations', PROGRESS_DEADLINE_ANNOTATION], 'annotation.invalid', `${PROGRESS_DEADLINE_ANNOTATION} "${given}" must be a positive whole number of seconds`);
+  p.error(
+    ['metadata', 'annotations', PROGRESS_DEADLINE_ANNOTATION],
+    'annotation.invalid',
+    `${PROGRESS_DEADLINE_ANNOTATION} "${given}" must be a positive whole number of seconds`,
+  );
   return 600;
 }
 

@@ -116,7 +116,8 @@ export class KernelForwarder {
    * look, for every anchor). Otherwise what the kernel holds, checked.
    */
   async status(): Promise<ProxyStatus> {
-    if (!this.applied) return (await kernelTargetStatus(this.paths.endpoints)) ?? { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] };
+    if (!this.applied)
+      return (await kernelTargetStatus(this.paths.endpoints)) ?? { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] };
     if (Date.now() - this.counters.at >= COUNTERS_MS) this.counters = { at: Date.now(), byChain: await chainCounters(this.table, this.netns) };
     const ct = await readConntrack(this.opts.anchorPid ?? 'self');
     const connections = ct.kind === 'ok' ? openConnections(ct.flows, this.ports) : {};
@@ -192,7 +193,8 @@ export async function kernelTargetStatus(path: string): Promise<ProxyStatus | un
 
 function listenerState(l: ListenerSpec, held: readonly BoundSocket[], servedKeys: ReadonlySet<string>): ListenerState {
   const base = { ...l, endpoints: l.endpoints.map((e) => ({ ...e })), forwarded: 0, rejected: 0 };
-  if (!kernelCapable(l)) return { ...base, bound: false, error: `kernel forwarding serves TCP and UDP on IPv4 addresses only, not ${l.protocol} on ${l.address}` };
+  if (!kernelCapable(l))
+    return { ...base, bound: false, error: `kernel forwarding serves TCP and UDP on IPv4 addresses only, not ${l.protocol} on ${l.address}` };
   if (!servedKeys.has(listenerKey(l)) && held.some((s) => s.protocol === l.protocol && s.port === l.port)) {
     return { ...base, bound: false, error: `host port ${listenerKey(l)} is in use by another process` };
   }

@@ -35,18 +35,35 @@ export function parseProxyMode(text: string): ProxyModeOption {
   throw new BerthError('E_USAGE', `--proxy-mode: "${text}" is not one of ${PROXY_MODES.join(', ')}`);
 }
 
-const FORWARD_DROPS = 'the host drops forwarded packets by policy (Docker\'s FORWARD chain)';
+const FORWARD_DROPS = "the host drops forwarded packets by policy (Docker's FORWARD chain)";
 
 /** Pure: the modes an option resolves to, given what this host supports. */
 export function chooseProxyModes(option: ProxyModeOption, support: KernelSupport, forwardDrops: boolean): ForwardingModes {
   if (option === 'userspace') return USERSPACE;
   if (!support.ok) {
-    if (option === 'kernel') throw new BerthError('E_USAGE', `--proxy-mode kernel: nftables forwarding is not available here: ${support.why}`, 'run berth as root on the engine host with nft installed, or use --proxy-mode userspace');
+    if (option === 'kernel')
+      throw new BerthError(
+        'E_USAGE',
+        `--proxy-mode kernel: nftables forwarding is not available here: ${support.why}`,
+        'run berth as root on the engine host with nft installed, or use --proxy-mode userspace',
+      );
     return { ...USERSPACE, notes: [`userspace proxy: ${support.why}`] };
   }
   if (!forwardDrops) return { host: 'kernel', anchors: 'kernel', notes: [] };
-  if (option === 'kernel') return { host: 'kernel', anchors: 'kernel', notes: [], warnings: [`host ports in the kernel: ${FORWARD_DROPS}, so only this host reaches them (at 127.0.0.1 or its own addresses)`] };
-  return { host: 'userspace', anchors: 'kernel', notes: [`host ports through the userspace proxy: ${FORWARD_DROPS}, which would drop other machines' connections; --proxy-mode kernel forwards them in the kernel for this host's own clients`] };
+  if (option === 'kernel')
+    return {
+      host: 'kernel',
+      anchors: 'kernel',
+      notes: [],
+      warnings: [`host ports in the kernel: ${FORWARD_DROPS}, so only this host reaches them (at 127.0.0.1 or its own addresses)`],
+    };
+  return {
+    host: 'userspace',
+    anchors: 'kernel',
+    notes: [
+      `host ports through the userspace proxy: ${FORWARD_DROPS}, which would drop other machines' connections; --proxy-mode kernel forwards them in the kernel for this host's own clients`,
+    ],
+  };
 }
 
 /** Pure: whether a ruleset (`nft list ruleset`) or `iptables -S FORWARD` drops forwarded packets by policy. */

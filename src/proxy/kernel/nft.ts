@@ -49,7 +49,10 @@ export async function nftWorks(): Promise<{ ok: true } | { ok: false; why: strin
 export async function ipTables(netns: Netns): Promise<string[] | undefined> {
   const r = await run(['nft', 'list', 'tables', 'ip'], netns);
   if (r.code !== 0) return undefined;
-  return r.stdout.split('\n').map((l) => /^table ip (\S+)/.exec(l.trim())?.[1]).filter((t): t is string => !!t);
+  return r.stdout
+    .split('\n')
+    .map((l) => /^table ip (\S+)/.exec(l.trim())?.[1])
+    .filter((t): t is string => !!t);
 }
 
 /** Connections counted per chain (`counter packets N` of a nat chain: one per new connection). */
@@ -99,7 +102,10 @@ export async function prepareAnchor(netns: Netns): Promise<void> {
   const r = await run(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'], netns);
   if (r.code !== 0) throw new BerthError('E_IO', `cannot enable forwarding${where(netns)}: ${r.stderr.trim()}`);
   // Redirects only cost a detour (the client keeps talking to the anchor's address): best effort.
-  await run(['sysctl', '-q', '-e', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'], netns);
+  await run(
+    ['sysctl', '-q', '-e', '-w', 'net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0', 'net.ipv4.conf.eth0.send_redirects=0'],
+    netns,
+  );
 }
 
 function where(netns: Netns): string {

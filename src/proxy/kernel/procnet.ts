@@ -59,7 +59,12 @@ export function parseConntrack(text: string): TrackedFlow[] {
     if (!m) continue;
     const [, proto, state, , origDst, , origDport, replySrc, replySport] = m;
     if (origDst === replySrc && origDport === replySport) continue;
-    out.push({ protocol: proto === 'udp' ? 'UDP' : 'TCP', state: proto === 'tcp' ? (state ?? '') : '', port: Number(origDport), endpoint: `${replySrc}:${replySport}` });
+    out.push({
+      protocol: proto === 'udp' ? 'UDP' : 'TCP',
+      state: proto === 'tcp' ? (state ?? '') : '',
+      port: Number(origDport),
+      endpoint: `${replySrc}:${replySport}`,
+    });
   }
   return out;
 }

@@ -50,8 +50,16 @@ export function renderRuleset(table: string, where: RulesetWhere, listeners: rea
     `delete table ip ${table}`,
     `table ip ${table} {`,
     `  comment "berth: Service forwarding (${where}); rewritten whole by berth, do not edit"`,
-    ...map('ports', 'inet_proto . inet_service', anyAddr.map((c) => `${proto(c.l)} . ${c.l.port} : goto ${c.name}`)),
-    ...map('addr_ports', 'ipv4_addr . inet_proto . inet_service', oneAddr.map((c) => `${c.l.address} . ${proto(c.l)} . ${c.l.port} : goto ${c.name}`)),
+    ...map(
+      'ports',
+      'inet_proto . inet_service',
+      anyAddr.map((c) => `${proto(c.l)} . ${c.l.port} : goto ${c.name}`),
+    ),
+    ...map(
+      'addr_ports',
+      'ipv4_addr . inet_proto . inet_service',
+      oneAddr.map((c) => `${c.l.address} . ${proto(c.l)} . ${c.l.port} : goto ${c.name}`),
+    ),
     ...chains.flatMap((c) => serviceChain(c.name, c.l)),
     ...(where === 'host' ? hostChains() : anchorChains()),
     '}',

@@ -34,7 +34,10 @@ export function kernelStatePath(stateDir: string, instance: string, anchorPid?: 
 export async function kernelStatePaths(stateDir: string, instance: string): Promise<string[]> {
   const dir = proxyPaths(stateDir, instance).dir;
   const names = await readdir(dir).catch(() => [] as string[]);
-  return names.filter((n) => /^kernel-(host|anchor-\d+)\.json$/.test(n)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => /^kernel-(host|anchor-\d+)\.json$/.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 export async function writeKernelState(path: string, state: KernelState): Promise<void> {

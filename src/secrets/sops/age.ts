@@ -36,7 +36,8 @@ export type DataKey = { ok: true; key: Buffer } | { ok: false; reason: string };
 
 /** Unwrap the data key with any identity of the keyring from any of the file's age stanzas. */
 export async function unwrapDataKey(stanzas: readonly AgeStanza[], keyring: AgeKeyring): Promise<DataKey> {
-  if (keyring.identities.length === 0) return { ok: false, reason: `no age identity was given to berth (--age-key-file, SOPS_AGE_KEY_FILE or ~/.config/sops/age/keys.txt); ${forWhom(stanzas)}` };
+  if (keyring.identities.length === 0)
+    return { ok: false, reason: `no age identity was given to berth (--age-key-file, SOPS_AGE_KEY_FILE or ~/.config/sops/age/keys.txt); ${forWhom(stanzas)}` };
   const age = await ageModule();
   const ours = new Set(keyring.recipients);
   // Stanzas of our own recipients first: the others cost a failed X25519 each.

@@ -12,8 +12,7 @@ export interface AgeStanza {
 }
 
 export type EncryptionRule =
-  | { kind: 'unencrypted_suffix' | 'encrypted_suffix'; suffix: string }
-  | { kind: 'unencrypted_regex' | 'encrypted_regex'; re: RegExp };
+  { kind: 'unencrypted_suffix' | 'encrypted_suffix'; suffix: string } | { kind: 'unencrypted_regex' | 'encrypted_regex'; re: RegExp };
 
 export interface SopsMetadata {
   age: AgeStanza[];

@@ -65,7 +65,9 @@ async function decryptAll(ctx: Ctx, leaves: Leaf[], keyring: AgeKeyring): Promis
   const computed = hash.digest('hex').toUpperCase();
   if (!mac.ok || typeof mac.value !== 'string' || mac.value.toUpperCase() !== computed) {
     const why = mac.ok ? 'the values, their keys or their order differ from what sops encrypted' : `the MAC itself does not decrypt (${mac.reason})`;
-    return [problemAt(ctx.file, ctx.lines, ctx.metaNode, 'sops.mac', `MAC mismatch: the file was changed after it was encrypted: ${why}; refused`, ['sops', 'mac'])];
+    return [
+      problemAt(ctx.file, ctx.lines, ctx.metaNode, 'sops.mac', `MAC mismatch: the file was changed after it was encrypted: ${why}; refused`, ['sops', 'mac']),
+    ];
   }
   // Only once the whole file is authenticated does any plaintext enter the documents.
   for (const { leaf, value } of plain) leaf.node.value = value;
@@ -115,13 +117,23 @@ function placeholder(type: string | undefined): SopsScalar {
 
 function noAge(ctx: Ctx): Problem {
   const others = ctx.meta.otherKeyTypes.length ? ` (it is encrypted for ${ctx.meta.otherKeyTypes.join(', ')})` : '';
-  return problemAt(ctx.file, ctx.lines, ctx.metaNode, 'sops.no-age', `the file has no age recipient${others}; berth decrypts sops files with age only`, ['sops']);
+  return problemAt(ctx.file, ctx.lines, ctx.metaNode, 'sops.no-age', `the file has no age recipient${others}; berth decrypts sops files with age only`, [
+    'sops',
+  ]);
 }
 
 function leafProblem(ctx: Ctx, leaf: Leaf, code: string, message: string): Problem {
   return problemAt(ctx.file, ctx.lines, leaf.node, code, message, leaf.at);
 }
 
-function problemAt(file: string, lines: LineCounter, node: Node, code: string, message: string, at: PathSegment[], severity: 'error' | 'warning' = 'error'): Problem {
+function problemAt(
+  file: string,
+  lines: LineCounter,
+  node: Node,
+  code: string,
+  message: string,
+  at: PathSegment[],
+  severity: 'error' | 'warning' = 'error',
+): Problem {
   return fileProblem(file, positionOf(lines, node), code, message, { path: fieldPath(at), severity });
 }

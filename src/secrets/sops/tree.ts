@@ -34,7 +34,16 @@ export function leavesOf(doc: Document): Walked {
   return failure ?? { ok: true, leaves };
 }
 
-function walk(doc: Document, node: Node | null, keys: string[], at: PathSegment[], out: Leaf[], viaAlias: boolean, depth: number, top = false): Walked | undefined {
+function walk(
+  doc: Document,
+  node: Node | null,
+  keys: string[],
+  at: PathSegment[],
+  out: Leaf[],
+  viaAlias: boolean,
+  depth: number,
+  top = false,
+): Walked | undefined {
   if (depth > MAX_DEPTH) return { ok: false, reason: 'nested too deeply', at };
   if (node === null) return undefined;
   if (isAlias(node)) {

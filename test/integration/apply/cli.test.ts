@@ -59,7 +59,10 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       assert.equal(j.code, 1, describeRun(j));
       const plan = JSON.parse(j.stdout) as { actions: { type: string; files?: { contentBase64: string }[] }[] };
       const secretFiles = plan.actions.find((a) => a.type === 'write-files' && JSON.stringify(a).includes('Secret/default/vault'));
-      assert.deepEqual(secretFiles?.files?.map((f) => f.contentBase64), ['(secret)', '(secret)']);
+      assert.deepEqual(
+        secretFiles?.files?.map((f) => f.contentBase64),
+        ['(secret)', '(secret)'],
+      );
     });
   });
 
@@ -96,13 +99,24 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       assert.equal(r.code, 0, describeRun(r));
       const rows = JSON.parse(r.stdout) as { namespace: string; name: string; kind: string; owner: string; ready: string; status: string }[];
       assert.deepEqual(rows.map((p) => `${p.namespace}/${p.name}`).sort(), (await h.pods()).map((p) => `${p.namespace}/${p.name}`).sort());
-      assert.ok(rows.every((p) => p.ready === '1/1' && p.status === 'Running'), r.stdout);
-      assert.deepEqual(rows.filter((p) => p.kind === 'StatefulSet').map((p) => p.name), ['db-0', 'db-1']);
+      assert.ok(
+        rows.every((p) => p.ready === '1/1' && p.status === 'Running'),
+        r.stdout,
+      );
+      assert.deepEqual(
+        rows.filter((p) => p.kind === 'StatefulSet').map((p) => p.name),
+        ['db-0', 'db-1'],
+      );
     });
 
     it('pods -n shop: only that namespace (text table too)', async () => {
       const j = await berth('get', 'pods', '-n', 'shop', '-o', 'json');
-      assert.deepEqual((JSON.parse(j.stdout) as { name: string }[]).map((p) => p.name).sort(), names(await h.pods()).filter((n) => /^(backend-|client$|decoy$)/.test(n)).sort());
+      assert.deepEqual(
+        (JSON.parse(j.stdout) as { name: string }[]).map((p) => p.name).sort(),
+        names(await h.pods())
+          .filter((n) => /^(backend-|client$|decoy$)/.test(n))
+          .sort(),
+      );
       const t = await berth('get', 'pods', '-n', 'shop');
       assert.equal(t.code, 0, describeRun(t));
       assert.match(t.stdout, /^NAMESPACE\s+NAME\s+READY\s+STATUS/m);
@@ -112,9 +126,15 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
 
     it('deployments and statefulsets -o json: running/desired per workload', async () => {
       const d = JSON.parse((await berth('get', 'deployments', '-o', 'json')).stdout) as { namespace: string; name: string; pods: number; running: number }[];
-      assert.deepEqual(d.map((w) => [w.namespace, w.name, w.running, w.pods]).sort(), [['default', 'vault-user', 1, 1], ['shop', 'backend', 2, 2]]);
+      assert.deepEqual(d.map((w) => [w.namespace, w.name, w.running, w.pods]).sort(), [
+        ['default', 'vault-user', 1, 1],
+        ['shop', 'backend', 2, 2],
+      ]);
       const s = JSON.parse((await berth('get', 'statefulsets', '-o', 'json')).stdout) as { name: string; pods: number; running: number }[];
-      assert.deepEqual(s.map((w) => [w.name, w.running, w.pods]), [['db', 2, 2]]);
+      assert.deepEqual(
+        s.map((w) => [w.name, w.running, w.pods]),
+        [['db', 2, 2]],
+      );
     });
 
     it('services -n shop -o json: backend with its two pods as endpoints, not the decoy', async () => {
@@ -127,7 +147,8 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
     it('all -o json: one section per kind', async () => {
       const r = await berth('get', 'all', '-o', 'json');
       const all = JSON.parse(r.stdout) as Record<string, unknown[]>;
-      for (const section of ['deployments', 'pods', 'services', 'statefulsets']) assert.ok(Array.isArray(all[section]), `no section ${section}: ${Object.keys(all).join(', ')}`);
+      for (const section of ['deployments', 'pods', 'services', 'statefulsets'])
+        assert.ok(Array.isArray(all[section]), `no section ${section}: ${Object.keys(all).join(', ')}`);
       assert.equal(all.pods.length, 7);
       assert.deepEqual((all.services as { name: string }[]).map((s) => s.name).sort(), ['backend', 'db']);
     });
@@ -136,7 +157,9 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
   describe('a Secret changed', () => {
     it('`berth diff` exits 1 naming the Secret and the pods it replaces, without values', async () => {
       await dir.edit('secret-consumed-as-env-and-file/secret.yaml', (t) =>
-        t.replace(Buffer.from('ak-Pangolin-4417-Zq').toString('base64'), Buffer.from('ak-Pangolin-4417-Zx').toString('base64')).replace('db-password: pw-Axolotl-9034-Vr', 'db-password: pw-Axolotl-9034-Vx'),
+        t
+          .replace(Buffer.from('ak-Pangolin-4417-Zq').toString('base64'), Buffer.from('ak-Pangolin-4417-Zx').toString('base64'))
+          .replace('db-password: pw-Axolotl-9034-Vr', 'db-password: pw-Axolotl-9034-Vx'),
       );
       const r = await berth('diff', dir.path, '-v');
       assert.equal(r.code, 1, describeRun(r));
@@ -185,7 +208,9 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
     });
 
     it('`berth diff` when no engine answers exits 2 naming the engine', async () => {
-      const r = await runCli(['diff', dir.path, '--instance', h.instance, '--state-dir', h.stateDir], { env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
+      const r = await runCli(['diff', dir.path, '--instance', h.instance, '--state-dir', h.stateDir], {
+        env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      });
       assert.equal(r.code, 2, describeRun(r));
       assert.match(r.stderr, /nonexistent\/docker\.sock/);
     });
@@ -215,7 +240,10 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       const r = await berth('delete', dir.path);
       assert.equal(r.code, 0, describeRun(r));
       assert.match(r.stdout, /^deleted: \d+ action\(s\)$/m);
-      assert.deepEqual((await h.pods()).map((p) => p.name), ['keep-me']);
+      assert.deepEqual(
+        (await h.pods()).map((p) => p.name),
+        ['keep-me'],
+      );
       assert.equal(await h.containerId('keep-me', 'c'), keep);
       assert.equal(await h.hasNetwork('shop'), false, 'the shop namespace network is still there');
       const claims = (await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.kind]: 'PersistentVolumeClaim' })).map((v) => v.name).sort();
@@ -231,7 +259,10 @@ describe('berth CLI (real engine): diff, apply, get, delete', function () {
       assert.equal(r.code, 0, describeRun(r));
       assert.match(r.stdout, new RegExp(`remove volume ${h.claimVolume('data-db-0')}`));
       assert.deepEqual(await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.kind]: 'PersistentVolumeClaim' }), []);
-      assert.deepEqual((await h.pods()).map((p) => p.name), ['keep-me']);
+      assert.deepEqual(
+        (await h.pods()).map((p) => p.name),
+        ['keep-me'],
+      );
     });
   });
 

@@ -87,7 +87,9 @@ describe('apply (real engine): drift repair', function () {
     const before = ids(await h.pods());
     const beta = (await h.podsOf('beta'))[0].name;
     const [alpha] = names(await h.podsOf('alpha'));
-    await dir.write('svc.yaml', yaml`
+    await dir.write(
+      'svc.yaml',
+      yaml`
       apiVersion: v1
       kind: Service
       metadata:
@@ -97,7 +99,8 @@ describe('apply (real engine): drift repair', function () {
           app: beta
         ports:
         - port: 8080
-    `);
+    `,
+    );
     assert.deepEqual(actionSummary(await h.converge(dir)), [`set-aliases ${beta}`]);
     const betaIp = (await h.pod(beta)).containers[0].networks[h.network('default')];
     for (const name of ['beta-svc', 'beta-svc.default.svc.cluster.local']) {
@@ -116,7 +119,10 @@ describe('apply (real engine): drift repair', function () {
     assert.deepEqual(actionSummary(run.actions), ['remove-pod duo', 'create-pod duo']);
     const removal = run.actions[0];
     assert.equal(removal.type === 'remove-pod' && removal.detail, 'unexpected container extra');
-    assert.deepEqual((await h.pod('duo')).containers.map((c) => c.labels[LABEL.container]), ['server', 'writer']);
+    assert.deepEqual(
+      (await h.pod('duo')).containers.map((c) => c.labels[LABEL.container]),
+      ['server', 'writer'],
+    );
   });
 
   it('a container of this instance that no manifest declares: kept with prune off, removed with prune on', async () => {

@@ -84,7 +84,7 @@ describe('berth apply (real engine): workloads that do not become ready', functi
     assert.deepEqual(names(await h.podsOf('not-here')), []);
   });
 
-  it('a network of berth\'s name that berth did not make: exit 1 saying so, not a loop', async () => {
+  it("a network of berth's name that berth did not make: exit 1 saying so, not a loop", async () => {
     await h.runtime.createNetwork(h.network('default'), {});
     try {
       const r = await applyExpectingFailure(await ManifestDir.fromFixture('pod-single-container'));

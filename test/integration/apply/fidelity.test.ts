@@ -18,7 +18,8 @@ describe('berth apply (real engine): kinds without effect, skipped files, SCTP p
   it('applies the workload, creates nothing for the other kinds, and runs a pod with an SCTP port', async () => {
     const dir = await ManifestDir.create({
       'kustomization.yaml': 'resources:\n- app.yaml\n',
-      'rbac.yaml': 'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n',
+      'rbac.yaml':
+        'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: app\n---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\nspec:\n  podSelector: {}\n',
       'app.yaml': `apiVersion: v1
 kind: Pod
 metadata:
@@ -39,7 +40,14 @@ spec:
     assert.equal(run.outcome.type, 'converged', JSON.stringify(run.outcome));
     assert.deepEqual(run.desired.pods[0].spec.containers[0].ports, [{ containerPort: 9999, protocol: 'SCTP' }]);
     const pods = await h.pods();
-    assert.deepEqual(pods.map((p) => `${p.kind}/${p.name}`), ['Pod/sctp'], 'only the pod exists: nothing for the ServiceAccount or the NetworkPolicy');
-    assert.ok(pods[0].containers.every((c) => c.state === 'running'), JSON.stringify(pods[0].containers.map((c) => c.status)));
+    assert.deepEqual(
+      pods.map((p) => `${p.kind}/${p.name}`),
+      ['Pod/sctp'],
+      'only the pod exists: nothing for the ServiceAccount or the NetworkPolicy',
+    );
+    assert.ok(
+      pods[0].containers.every((c) => c.state === 'running'),
+      JSON.stringify(pods[0].containers.map((c) => c.status)),
+    );
   });
 });

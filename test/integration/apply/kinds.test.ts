@@ -59,7 +59,10 @@ describe('apply (real engine): each kind', function () {
     it('is exactly one running container with the pod labels, env and hostname', async () => {
       const solo = await h.pod('solo');
       assert.equal(solo.infra, undefined);
-      assert.deepEqual(solo.containers.map((c) => [c.labels[LABEL.container], c.labels[LABEL.kind], c.labels[LABEL.owner], c.state]), [['app', 'Pod', 'solo', 'running']]);
+      assert.deepEqual(
+        solo.containers.map((c) => [c.labels[LABEL.container], c.labels[LABEL.kind], c.labels[LABEL.owner], c.state]),
+        [['app', 'Pod', 'solo', 'running']],
+      );
       const env = await h.exec('solo', 'app', ['sh', '-c', 'echo "$GREETING $(hostname)"']);
       assert.equal(env.output.trim(), 'hello-from-solo solo');
     });
@@ -85,7 +88,13 @@ describe('apply (real engine): each kind', function () {
       const duo = await h.pod('duo');
       assert.ok(duo.infra, 'no infra container');
       assert.equal(duo.infra.state, 'running');
-      assert.deepEqual(duo.containers.map((c) => [c.labels[LABEL.container], c.state]), [['server', 'running'], ['writer', 'running']]);
+      assert.deepEqual(
+        duo.containers.map((c) => [c.labels[LABEL.container], c.state]),
+        [
+          ['server', 'running'],
+          ['writer', 'running'],
+        ],
+      );
       assert.deepEqual(Object.keys(duo.infra.networks), [h.network('default')]);
     });
 
@@ -98,7 +107,10 @@ describe('apply (real engine): each kind', function () {
     it('shares the emptyDir: server reads what writer wrote', async () => {
       assert.equal((await h.execUntilOk('duo', 'server', ['cat', '/shared/note.txt'])).trim(), 'written-by-writer');
       const vols = await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.kind]: 'emptyDir' });
-      assert.deepEqual(vols.map((v) => [v.name, v.labels[LABEL.pod]]), [[`berth_${h.instance}_default_duo_shared`, 'duo']]);
+      assert.deepEqual(
+        vols.map((v) => [v.name, v.labels[LABEL.pod]]),
+        [[`berth_${h.instance}_default_duo_shared`, 'duo']],
+      );
     });
   });
 
@@ -121,7 +133,13 @@ describe('apply (real engine): each kind', function () {
   describe('StatefulSet', () => {
     it('runs ordinals 0 and 1 as db-0 and db-1, each with its own claim volume', async () => {
       const db = await h.podsOf('db');
-      assert.deepEqual(db.map((p) => [p.name, p.ordinal, p.containers[0].labels[LABEL.ordinal]]), [['db-0', 0, '0'], ['db-1', 1, '1']]);
+      assert.deepEqual(
+        db.map((p) => [p.name, p.ordinal, p.containers[0].labels[LABEL.ordinal]]),
+        [
+          ['db-0', 0, '0'],
+          ['db-1', 1, '1'],
+        ],
+      );
       const vols = await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.owner]: 'db' });
       assert.deepEqual(vols.map((v) => [v.name, v.labels[LABEL.kind], v.labels[LABEL.ordinal]]).sort(), [
         [h.claimVolume('data-db-0'), 'PersistentVolumeClaim', '0'],
@@ -169,7 +187,10 @@ describe('apply (real engine): each kind', function () {
     });
 
     it('valueFrom and envFrom (with prefixes) fill the environment', async () => {
-      const env = (await h.exec(consumer, 'app', ['env'])).output.split('\n').filter((l) => /^(GREETING_REF|PASSWORD_REF|CFG_|SEC_)/.test(l)).sort();
+      const env = (await h.exec(consumer, 'app', ['env'])).output
+        .split('\n')
+        .filter((l) => /^(GREETING_REF|PASSWORD_REF|CFG_|SEC_)/.test(l))
+        .sort();
       assert.deepEqual(env, [
         'CFG_GREETING=hello-from-configmap',
         'CFG_LEVEL=debug',
@@ -182,7 +203,10 @@ describe('apply (real engine): each kind', function () {
     });
 
     it('volumes hold one file per key: ConfigMap 0644, Secret 0400, both read-only', async () => {
-      const ls = async (d: string) => (await h.exec(consumer, 'app', ['sh', '-c', `cd ${d} && for f in *; do echo "$(stat -c %a $f) $f $(cat $f | head -1)"; done`])).output.trim().split('\n');
+      const ls = async (d: string) =>
+        (await h.exec(consumer, 'app', ['sh', '-c', `cd ${d} && for f in *; do echo "$(stat -c %a $f) $f $(cat $f | head -1)"; done`])).output
+          .trim()
+          .split('\n');
       assert.deepEqual(await ls('/etc/config'), ['644 GREETING hello-from-configmap', '644 LEVEL debug', '644 app.properties color=blue']);
       assert.deepEqual(await ls('/etc/secret'), ['400 PASSWORD pw-Quokka-8821', '400 token tk-Narwhal-5530']);
       for (const d of ['/etc/config', '/etc/secret']) {
@@ -196,7 +220,10 @@ describe('apply (real engine): each kind', function () {
   describe('PersistentVolumeClaim', () => {
     it('is a named volume, mounted where the pod asks', async () => {
       const vols = await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.owner]: 'cache' });
-      assert.deepEqual(vols.map((v) => [v.name, v.labels[LABEL.kind]]), [[h.claimVolume('cache'), 'PersistentVolumeClaim']]);
+      assert.deepEqual(
+        vols.map((v) => [v.name, v.labels[LABEL.kind]]),
+        [[h.claimVolume('cache'), 'PersistentVolumeClaim']],
+      );
       await h.execUntilOk('user', 'user', ['sh', '-c', 'echo kept > /cache/file']);
       const mounts = (await h.exec('user', 'user', ['grep', ' /cache ', '/proc/mounts'])).output;
       assert.match(mounts, / \/cache /);
@@ -221,8 +248,20 @@ describe('apply (real engine): each kind', function () {
       const looks = calls.listContainers;
       assert.ok(looks >= 1, JSON.stringify(calls));
       assert.deepEqual([calls.listNetworks, calls.listVolumes, calls.inspectContainer ?? 0], [looks, looks, 0], JSON.stringify(calls));
-      const writes = ['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'createNetwork', 'createVolume', 'connectNetwork', 'disconnectNetwork'];
-      assert.deepEqual(writes.filter((m) => counted.calls.has(m)), []);
+      const writes = [
+        'createContainer',
+        'startContainer',
+        'stopContainer',
+        'removeContainer',
+        'createNetwork',
+        'createVolume',
+        'connectNetwork',
+        'disconnectNetwork',
+      ];
+      assert.deepEqual(
+        writes.filter((m) => counted.calls.has(m)),
+        [],
+      );
     });
   });
 

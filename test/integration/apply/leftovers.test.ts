@@ -47,18 +47,41 @@ describe('apply (real engine): leftovers of failed runs', function () {
     // Debris, as if the process had been killed between engine calls:
     // - duo's infra container and emptyDir exist, its app containers were never created;
     const duoSpec = (await desiredOf(dir)).pods.find((p) => p.meta.name === 'duo')!.specHash;
-    await h.runtime.createNetwork(h.network('default'), { [LABEL.managed]: 'true', [LABEL.instance]: h.instance, [LABEL.namespace]: 'default', [LABEL.kind]: 'Namespace', [LABEL.owner]: 'default' });
+    await h.runtime.createNetwork(h.network('default'), {
+      [LABEL.managed]: 'true',
+      [LABEL.instance]: h.instance,
+      [LABEL.namespace]: 'default',
+      [LABEL.kind]: 'Namespace',
+      [LABEL.owner]: 'default',
+    });
     await h.createStray({ pod: 'duo', container: 'POD', owner: 'duo', specHash: duoSpec });
-    await h.runtime.createVolume(`berth_${h.instance}_default_duo_shared`, { [LABEL.managed]: 'true', [LABEL.instance]: h.instance, [LABEL.namespace]: 'default', [LABEL.kind]: 'emptyDir', [LABEL.owner]: 'duo', [LABEL.pod]: 'duo' });
+    await h.runtime.createVolume(`berth_${h.instance}_default_duo_shared`, {
+      [LABEL.managed]: 'true',
+      [LABEL.instance]: h.instance,
+      [LABEL.namespace]: 'default',
+      [LABEL.kind]: 'emptyDir',
+      [LABEL.owner]: 'duo',
+      [LABEL.pod]: 'duo',
+    });
     // - a stopped container holds solo's container name, but observe does not see it as a
     //   pod (no pod/namespace labels, as an older berth or a person may leave): creating
     //   solo must replace it, not fail on the name;
     await h.createStray({ pod: 'solo', container: 'app', owner: 'solo', start: false, labels: { [LABEL.pod]: '', [LABEL.namespace]: '' } });
     // - the claim volume exists already (created before the kill).
-    await h.runtime.createVolume(h.claimVolume('cache'), { [LABEL.managed]: 'true', [LABEL.instance]: h.instance, [LABEL.namespace]: 'default', [LABEL.kind]: 'PersistentVolumeClaim', [LABEL.owner]: 'cache' });
+    await h.runtime.createVolume(h.claimVolume('cache'), {
+      [LABEL.managed]: 'true',
+      [LABEL.instance]: h.instance,
+      [LABEL.namespace]: 'default',
+      [LABEL.kind]: 'PersistentVolumeClaim',
+      [LABEL.owner]: 'cache',
+    });
 
     const actions = actionSummary(await h.converge(dir));
-    assert.deepEqual(actions.filter((a) => /network|volume/.test(a)), [], `recreated what existed: ${actions.join('; ')}`);
+    assert.deepEqual(
+      actions.filter((a) => /network|volume/.test(a)),
+      [],
+      `recreated what existed: ${actions.join('; ')}`,
+    );
     assert.ok(actions.includes('remove-pod duo') && actions.includes('create-pod duo'), actions.join('; '));
     assert.equal((await h.execUntilOk('duo', 'writer', ['wget', '-qO-', 'http://localhost:8080/'])).trim(), 'served-by-server');
     assert.equal((await h.exec('solo', 'app', ['sh', '-c', 'echo $GREETING'])).output.trim(), 'hello-from-solo');

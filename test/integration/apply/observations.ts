@@ -41,6 +41,9 @@ export function actionSummary(actions: readonly Action[]): string[] {
 
 /** The addresses of a busybox `nslookup` answer (the server's own address left out), sorted. */
 export function addressesOf(nslookup: string): string[] {
-  const answer = nslookup.split(/Non-authoritative answer:|Name:/).slice(1).join('\n');
+  const answer = nslookup
+    .split(/Non-authoritative answer:|Name:/)
+    .slice(1)
+    .join('\n');
   return [...answer.matchAll(/Address:\s*([0-9.]+)\s*$/gm)].map((m) => m[1]).sort();
 }

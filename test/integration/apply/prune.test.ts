@@ -43,7 +43,11 @@ describe('apply (real engine): prune', function () {
     const got = await h.cli('get', ['pods', '-o', 'json']);
     const rows = JSON.parse(got.stdout) as { name: string; status: string }[];
     assert.match(rows.find((r) => r.name === beta[0])?.status ?? 'gone', /^Terminating \(\d+ s left\)$|^gone$/);
-    await pollUntil(async () => ((await h.cli('apply', [dir.path])).code === 0 && (await h.podsOf('beta')).length === 0 ? true : undefined), { timeoutMs: 30_000, intervalMs: 500, what: 'the pruned pod to be reaped' });
+    await pollUntil(async () => ((await h.cli('apply', [dir.path])).code === 0 && (await h.podsOf('beta')).length === 0 ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      what: 'the pruned pod to be reaped',
+    });
     assert.deepEqual(ids(await h.podsOf('alpha')), alpha, 'alpha was touched');
   });
 
@@ -88,7 +92,10 @@ describe('apply (real engine): prune', function () {
     assert.equal(actions.length, 1, actionSummary(actions).join('; '));
     const after = await h.podsOf('alpha');
     assert.equal(after.length, 1);
-    assert.ok(before.some((p) => p.containers[0].id === after[0].containers[0].id), 'the remaining replica was recreated');
+    assert.ok(
+      before.some((p) => p.containers[0].id === after[0].containers[0].id),
+      'the remaining replica was recreated',
+    );
     const emptyDirs = await h.runtime.listVolumes({ [LABEL.instance]: h.instance, [LABEL.kind]: 'emptyDir' });
     assert.deepEqual(emptyDirs, []);
   });
@@ -128,10 +135,17 @@ describe('apply (real engine): a ConfigMap change', function () {
     assert.doesNotMatch(diff.stdout, /bystander/);
 
     const actions = await h.converge(dir);
-    assert.deepEqual(actionSummary(actions).filter((a) => /pod/.test(a) && !/reader-/.test(a)), [], 'pods other than reader were acted on');
+    assert.deepEqual(
+      actionSummary(actions).filter((a) => /pod/.test(a) && !/reader-/.test(a)),
+      [],
+      'pods other than reader were acted on',
+    );
     const now = await h.podsOf('reader');
     assert.equal(now.length, 2);
-    assert.ok(now.every((p) => !readers.includes(p.name)), `reader pods not replaced: ${names(now).join(', ')}`);
+    assert.ok(
+      now.every((p) => !readers.includes(p.name)),
+      `reader pods not replaced: ${names(now).join(', ')}`,
+    );
     for (const p of now) assert.equal((await h.exec(p.name, 'reader', ['sh', '-c', 'echo $MODE $(cat /etc/settings/MODE)'])).output.trim(), 'green green');
     assert.deepEqual(ids(await h.podsOf('bystander')), bystanders);
   });

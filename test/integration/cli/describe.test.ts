@@ -74,10 +74,13 @@ describe('berth describe (real engine)', function () {
   });
 
   it('a crash-looping pod: its exit code, restart count and the Exited events', async () => {
-    const r = await pollUntil(async () => {
-      const x = await h.cli('describe', ['pod', 'crashy']);
-      return /Restart Count:\s+[1-9]/.test(x.stdout) ? x : undefined;
-    }, { timeoutMs: 30_000, what: 'crashy restarted' });
+    const r = await pollUntil(
+      async () => {
+        const x = await h.cli('describe', ['pod', 'crashy']);
+        return /Restart Count:\s+[1-9]/.test(x.stdout) ? x : undefined;
+      },
+      { timeoutMs: 30_000, what: 'crashy restarted' },
+    );
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, /Warning\s+Exited\s+pod\/crashy\/app\s+Container app exited with code 3$/m);
     assert.ok((r.stdout.match(/Normal\s+Started\s+pod\/crashy\/app/g) ?? []).length >= 2, r.stdout);
@@ -86,7 +89,10 @@ describe('berth describe (real engine)', function () {
   it('a pod whose readiness probe fails: Ready False and the probe error; stopped by force: SIGTERM, SIGKILL, exit 137', async () => {
     const r = await h.cli('describe', ['pod/unready']);
     assert.match(r.stdout, /^ {2}Ready\s+False\s+app: readiness probe failing$/m);
-    assert.match(r.stdout, /Warning\s+Unhealthy\s+pod\/unready\/app\s+Readiness probe failed \(checked now\): exec \["sh","-c","echo not yet; exit 1"\] exited 1: not yet$/m);
+    assert.match(
+      r.stdout,
+      /Warning\s+Unhealthy\s+pod\/unready\/app\s+Readiness probe failed \(checked now\): exec \["sh","-c","echo not yet; exit 1"\] exited 1: not yet$/m,
+    );
     await h.runtime.stopContainer(await h.containerId('unready', 'app'), 1);
     const k = await h.cli('describe', ['pod/unready']);
     assert.match(k.stdout, /State:\s+Terminated: exit code 137/);

@@ -26,14 +26,21 @@ describe('berth get formats and watch (real engine)', function () {
     const pods = names(await h.livePodsOf('talk')).sort();
     const n = await h.cli('get', ['pods', '-o', 'name']);
     assert.equal(n.code, 0, describeRun(n));
-    assert.deepEqual(n.stdout.trim().split('\n').sort(), pods.map((p) => `pod/${p}`));
+    assert.deepEqual(
+      n.stdout.trim().split('\n').sort(),
+      pods.map((p) => `pod/${p}`),
+    );
     const y = parse((await h.cli('get', ['pods', '-o', 'yaml'])).stdout) as { name: string; ip: string }[];
     const j = JSON.parse((await h.cli('get', ['pods', '-o', 'json'])).stdout) as { name: string; ip: string }[];
     assert.deepEqual(y, j);
     assert.deepEqual(j.map((p) => p.name).sort(), pods);
     const w = await h.cli('get', ['pods', '-o', 'wide']);
     assert.match(w.stdout, /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+OWNER\s+REVISION\s+IP\s+TEMPLATE\s+CONTAINERS$/m);
-    for (const p of j) assert.match(w.stdout, new RegExp(`^default\\s+${p.name}\\s+1/1\\s+Running\\s+.*\\s${p.ip.replace(/\./g, '\\.')}\\s+[0-9a-f]+\\s+app=berth-test/busybox:latest$`, 'm'));
+    for (const p of j)
+      assert.match(
+        w.stdout,
+        new RegExp(`^default\\s+${p.name}\\s+1/1\\s+Running\\s+.*\\s${p.ip.replace(/\./g, '\\.')}\\s+[0-9a-f]+\\s+app=berth-test/busybox:latest$`, 'm'),
+      );
     assert.equal((await h.cli('get', ['deployments', '-o', 'name'])).stdout, 'deployment/talk\n');
     assert.equal((await h.cli('get', ['pods', '-o', 'xml'])).code, 2);
   });
@@ -53,6 +60,9 @@ describe('berth get formats and watch (real engine)', function () {
     assert.equal(await w.interrupt(), 0, w.stderr);
     const lines = w.stdout.trim().split('\n');
     assert.equal(lines.filter((l) => l === header).length, 1, 'the header once');
-    assert.ok(lines.every((l) => l === header || l.startsWith('default ')), w.stdout);
+    assert.ok(
+      lines.every((l) => l === header || l.startsWith('default ')),
+      w.stdout,
+    );
   });
 });

@@ -87,7 +87,9 @@ export class CliChild {
 
   /** Waits until stdout matches. */
   until(re: RegExp, timeoutMs = 30_000): Promise<void> {
-    return pollUntil(() => (re.test(this.stdout) ? true : undefined), { timeoutMs, what: `${re} in:\n${this.stdout}\n--- stderr ---\n${this.stderr}` }).then(() => undefined);
+    return pollUntil(() => (re.test(this.stdout) ? true : undefined), { timeoutMs, what: `${re} in:\n${this.stdout}\n--- stderr ---\n${this.stderr}` }).then(
+      () => undefined,
+    );
   }
 
   /** Ctrl-C; resolves with the exit code. */

@@ -19,7 +19,10 @@ describe('berth logs (real engine)', function () {
     await h.converge(dir);
     pods = names(await h.livePodsOf('talk')).sort();
     // Every pod has ticked at least twice.
-    await pollUntil(async () => ((await h.cli('logs', ['deployment/talk', '--tail', '-1'])).stdout.match(/v1 tick 2$/gm)?.length ?? 0) >= 2 || undefined, { timeoutMs: 20_000, what: 'two ticks per pod' });
+    await pollUntil(async () => ((await h.cli('logs', ['deployment/talk', '--tail', '-1'])).stdout.match(/v1 tick 2$/gm)?.length ?? 0) >= 2 || undefined, {
+      timeoutMs: 20_000,
+      what: 'two ticks per pod',
+    });
   });
   after(async () => {
     children.forEach((c) => c.kill());
@@ -30,16 +33,32 @@ describe('berth logs (real engine)', function () {
     const r = await h.cli('logs', ['deployment/talk', '--tail', '-1']);
     assert.equal(r.code, 0, describeRun(r));
     for (const p of pods) assert.match(r.stdout, new RegExp(`^\\[pod/${p}\\] v1 start ${p}$`, 'm'));
-    assert.ok(r.stdout.split('\n').filter(Boolean).every((l) => /^\[pod\/talk-[a-z0-9]+-[a-z0-9]+\] v1 (start|tick)/.test(l)), r.stdout);
+    assert.ok(
+      r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .every((l) => /^\[pod\/talk-[a-z0-9]+-[a-z0-9]+\] v1 (start|tick)/.test(l)),
+      r.stdout,
+    );
     const one = await h.cli('logs', ['deploy/talk', '--tail', '1']);
-    assert.deepEqual(one.stdout.trim().split('\n').map((l) => l.slice(5, l.indexOf(']'))).sort(), pods);
+    assert.deepEqual(
+      one.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.slice(5, l.indexOf(']')))
+        .sort(),
+      pods,
+    );
   });
 
   it('a statefulset: its pods lines, prefixed', async () => {
-    const r = await pollUntil(async () => {
-      const x = await h.cli('logs', ['sts/db']);
-      return x.stdout ? x : undefined;
-    }, { timeoutMs: 10_000, what: 'db logs' });
+    const r = await pollUntil(
+      async () => {
+        const x = await h.cli('logs', ['sts/db']);
+        return x.stdout ? x : undefined;
+      },
+      { timeoutMs: 10_000, what: 'db logs' },
+    );
     assert.equal(r.code, 0, describeRun(r));
     assert.equal(r.stdout, '[pod/db-0] db ready db-0\n');
     assert.equal((await h.cli('logs', ['statefulset/db'])).stdout, r.stdout);

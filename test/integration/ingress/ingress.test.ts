@@ -71,7 +71,12 @@ spec:
 `;
 
 function tlsSecret(cert: string, key: string): string {
-  const indent = (s: string) => s.trim().split('\n').map((l) => `    ${l}`).join('\n');
+  const indent = (s: string) =>
+    s
+      .trim()
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n');
   return `apiVersion: v1
 kind: Secret
 metadata: { name: b-tls }
@@ -103,11 +108,20 @@ type Answer = { status: number; body: string; peer?: string };
 function ask(port: number, host: string, ca?: string): Promise<Answer> {
   const mod = ca ? https : http;
   return new Promise((resolve, reject) => {
-    const req = mod.get({ host: '127.0.0.1', port, path: '/', agent: false, headers: { host }, timeout: 5000, ...(ca ? { ca, servername: host } : {}) }, (res) => {
-      let body = '';
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: body.trim(), ...(ca ? { peer: String((res.socket as TLSSocket).getPeerCertificate().subject?.CN) } : {}) }));
-    });
+    const req = mod.get(
+      { host: '127.0.0.1', port, path: '/', agent: false, headers: { host }, timeout: 5000, ...(ca ? { ca, servername: host } : {}) },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: body.trim(),
+            ...(ca ? { peer: String((res.socket as TLSSocket).getPeerCertificate().subject?.CN) } : {}),
+          }),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timed out')));
     req.on('error', reject);
   });

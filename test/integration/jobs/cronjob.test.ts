@@ -54,7 +54,17 @@ describe('CronJob (real engine)', function () {
   });
 
   function applier(now?: () => number): EngineApplier {
-    return new EngineApplier(h.runtime, { instance: h.instance, stateDir: h.stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined, cronScheduler: scheduler, ...(now ? { now } : {}) });
+    return new EngineApplier(h.runtime, {
+      instance: h.instance,
+      stateDir: h.stateDir,
+      pauseImage: TEST_IMAGE,
+      pauseCommand: PAUSE_COMMAND,
+      prune: true,
+      pollMs: 200,
+      log: () => undefined,
+      cronScheduler: scheduler,
+      ...(now ? { now } : {}),
+    });
   }
 
   /** Live (not terminating) pods of the CronJob's Jobs: Job name -> container states. */
@@ -66,7 +76,12 @@ describe('CronJob (real engine)', function () {
   }
 
   /** Steps (self-heal, as the operator does after convergence) until `done` holds. */
-  async function stepUntil(a: EngineApplier, desired: DesiredState, what: string, done: (jobs: Map<string, string[]>) => boolean): Promise<Map<string, string[]>> {
+  async function stepUntil(
+    a: EngineApplier,
+    desired: DesiredState,
+    what: string,
+    done: (jobs: Map<string, string[]>) => boolean,
+  ): Promise<Map<string, string[]>> {
     return pollUntil(
       async () => {
         await a.step(desired, 'r1', 'self-heal');
@@ -108,7 +123,9 @@ describe('CronJob (real engine)', function () {
 
   it('history limits: older finished Jobs are removed with their pods', async () => {
     let now = T0;
-    const dir = await ManifestDir.create({ 'cj.yaml': cronJob('hist', '  successfulJobsHistoryLimit: 1', 'echo done').replace('"*/1 * * * * *"', '"* * * * *"') });
+    const dir = await ManifestDir.create({
+      'cj.yaml': cronJob('hist', '  successfulJobsHistoryLimit: 1', 'echo done').replace('"*/1 * * * * *"', '"* * * * *"'),
+    });
     const desired = await desiredOf(dir);
     const a = applier(() => now);
     await a.step(desired, 'r1', 'self-heal');

@@ -54,10 +54,18 @@ describe('Job (real engine)', function () {
     assert.equal((await h.runtime.logs(pods[0]!.containers[0]!.id, 5)).trim(), `done-${pods[0]!.name}`);
     // Applied again: a finished Job does not run again.
     const again = await h.apply(dir);
-    assert.deepEqual(again.actions.filter((a) => a.type === 'create-pod'), []);
+    assert.deepEqual(
+      again.actions.filter((a) => a.type === 'create-pod'),
+      [],
+    );
     const table = await h.cli('get', ['jobs']);
     assert.match(table.stdout, /count\s+Complete\s+2\/2\s+\d+s\s+\d+s/, table.stdout + table.stderr);
-    const status = jobStatuses(run.desired.jobs, (await observe(h.runtime, h.instance)).pods, await new JobRecordStore(h.stateDir, h.instance).load(), Date.now()).get('Job/default/count')!;
+    const status = jobStatuses(
+      run.desired.jobs,
+      (await observe(h.runtime, h.instance)).pods,
+      await new JobRecordStore(h.stateDir, h.instance).load(),
+      Date.now(),
+    ).get('Job/default/count')!;
     assert.deepEqual([status.phase, status.succeeded, status.failed], ['Complete', 2, 0]);
   });
 
@@ -70,7 +78,10 @@ describe('Job (real engine)', function () {
     assert.equal(pods.length, 2);
     for (const p of pods) assert.equal(exitCodeOf(p.containers[0]!.status), 1);
     const records = await new JobRecordStore(h.stateDir, h.instance).load();
-    assert.deepEqual([...records.values()].map((r) => [r.phase, r.reason, r.failed]), [['Failed', 'BackoffLimitExceeded', 2]]);
+    assert.deepEqual(
+      [...records.values()].map((r) => [r.phase, r.reason, r.failed]),
+      [['Failed', 'BackoffLimitExceeded', 2]],
+    );
   });
 
   it('OnFailure: Docker restarts the container backoffLimit times, then the Job fails', async () => {
@@ -97,25 +108,46 @@ describe('Job (real engine)', function () {
     assert.equal(run.outcome.type, 'converged', describeOutcome(run.outcome));
     assert.equal((await h.podsOf('brief')).length, 1);
     const wakes: string[] = [];
-    const a = new EngineApplier(h.runtime, { instance: h.instance, stateDir: h.stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, log: () => undefined, onWake: (r) => wakes.push(r) });
+    const a = new EngineApplier(h.runtime, {
+      instance: h.instance,
+      stateDir: h.stateDir,
+      pauseImage: TEST_IMAGE,
+      pauseCommand: PAUSE_COMMAND,
+      prune: true,
+      log: () => undefined,
+      onWake: (r) => wakes.push(r),
+    });
     await a.step(run.desired, 'r', 'self-heal');
     // The applier's timer wakes the loop at the TTL; the step then removes the pods.
     await pollUntil(async () => (wakes.includes('job') ? true : undefined), { timeoutMs: 10_000, intervalMs: 100, what: 'a wake-up at the TTL' });
     await a.step(run.desired, 'r', 'self-heal');
     await a.settled();
-    await pollUntil(async () => ((await h.podsOf('brief')).length === 0 ? true : undefined), { timeoutMs: 20_000, intervalMs: 200, what: 'the pods to be removed' });
+    await pollUntil(async () => ((await h.podsOf('brief')).length === 0 ? true : undefined), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+      what: 'the pods to be removed',
+    });
     const diff = await h.cli('diff', [dir.path]);
     assert.deepEqual([diff.code, diff.stdout.trim()], [0, 'no changes'], diff.stderr);
     const again = await h.apply(dir);
-    assert.deepEqual(again.actions.filter((x) => x.type === 'create-pod'), []);
+    assert.deepEqual(
+      again.actions.filter((x) => x.type === 'create-pod'),
+      [],
+    );
   });
 
   it('Indexed: one succeeded pod per index, each given JOB_COMPLETION_INDEX', async () => {
-    const dir = await ManifestDir.create({ 'job.yaml': job('idx', '  completions: 3\n  parallelism: 2\n  completionMode: Indexed', 'echo index-$JOB_COMPLETION_INDEX') });
+    const dir = await ManifestDir.create({
+      'job.yaml': job('idx', '  completions: 3\n  parallelism: 2\n  completionMode: Indexed', 'echo index-$JOB_COMPLETION_INDEX'),
+    });
     await h.converge(dir);
     const pods = await h.podsOf('idx');
     const seen = await Promise.all(pods.map(async (p) => [p.name.replace(/-[a-z0-9]{5}$/, ''), (await h.runtime.logs(p.containers[0]!.id, 5)).trim()]));
-    assert.deepEqual(seen.sort(), [['idx-0', 'index-0'], ['idx-1', 'index-1'], ['idx-2', 'index-2']]);
+    assert.deepEqual(seen.sort(), [
+      ['idx-0', 'index-0'],
+      ['idx-1', 'index-1'],
+      ['idx-2', 'index-2'],
+    ]);
   });
 
   it('a changed spec is a new run: the old pods go, the new one runs', async () => {

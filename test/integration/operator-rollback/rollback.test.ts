@@ -56,12 +56,22 @@ describe('operator: automatic rollback with write-back', function () {
     await cleanupTemp();
   });
 
-  const podIds = async () => (await observe(runtime, instance)).pods.filter((p) => p.owner === 'web').map((p) => p.containers[0].id).sort();
+  const podIds = async () =>
+    (await observe(runtime, instance)).pods
+      .filter((p) => p.owner === 'web')
+      .map((p) => p.containers[0].id)
+      .sort();
 
   it('fails the bad commit, keeps the old pods serving, pushes a revert with notes, then deploys the next good commit', async () => {
     const { origin, clone } = await makeBareWithClone({ files: { 'web.yaml': web(2, serve('v1')) } });
     const good = (await git(clone, 'rev-parse', 'HEAD')).trim();
-    const op = await OperatorProcess.start({ repo: `file://${origin}`, instance, stateDir, poll: '*/1 * * * * *', extra: ['--branch', 'main', '--write-back'] });
+    const op = await OperatorProcess.start({
+      repo: `file://${origin}`,
+      instance,
+      stateDir,
+      poll: '*/1 * * * * *',
+      extra: ['--branch', 'main', '--write-back'],
+    });
     berth = op;
     const entry = (sha: string, status: string) => op.waitFor(sha, status, 90_000);
 

@@ -77,7 +77,7 @@ describe('downward API (real engine)', function () {
 
   const cat = async (file: string) => (await h.exec('self-aware', 'app', ['cat', file])).output;
 
-  it("a downwardAPI file holds the pod's labels, one key=\"value\" a line, sorted", async () => {
+  it('a downwardAPI file holds the pod\'s labels, one key="value" a line, sorted', async () => {
     assert.equal(await cat('/etc/podinfo/labels'), 'app="web"\ntier="front"');
     assert.equal(await cat('/etc/podinfo/annotations'), 'build="42"');
   });

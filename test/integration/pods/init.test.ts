@@ -69,14 +69,21 @@ describe('init containers (real engine)', function () {
     const pod = await h.pod('ordered');
     assert.deepEqual(
       (pod.init ?? []).map((c) => [c.labels[LABEL.container], c.labels[LABEL.init], c.state, c.status.replace(/\) .*/, ')')]),
-      [['first', 'init', 'exited', 'Exited (0)'], ['second', 'init', 'exited', 'Exited (0)']],
+      [
+        ['first', 'init', 'exited', 'Exited (0)'],
+        ['second', 'init', 'exited', 'Exited (0)'],
+      ],
     );
     // Converged means nothing more to do: a second apply takes no action.
     assert.deepEqual(await h.converge(dir), []);
   });
 
   it('share the pod network: an init container reaches a sidecar on localhost, the app reaches it too', async () => {
-    const sidecar = initContainer('server', 'mkdir -p /www && echo from-sidecar > /www/index.html && trap "exit 0" TERM && { httpd -f -p 8080 -h /www & wait; }', '        restartPolicy: Always');
+    const sidecar = initContainer(
+      'server',
+      'mkdir -p /www && echo from-sidecar > /www/index.html && trap "exit 0" TERM && { httpd -f -p 8080 -h /www & wait; }',
+      '        restartPolicy: Always',
+    );
     const waiter = initContainer('wait-for-server', 'until wget -qO- http://127.0.0.1:8080/ > /work/steps; do sleep 0.2; done');
     const dir = await ManifestDir.create({ 'pod.yaml': initPod('sidecar', 'Always', [sidecar, waiter].join('\n'), APP_RECORDS_START) });
     await h.converge(dir);
@@ -95,7 +102,10 @@ describe('init containers (real engine)', function () {
     const reason = run.outcome.type === 'failed' ? run.outcome.reason : '';
     assert.match(reason, /init container migrate failed with exit code 3: connecting \| migration 42 failed: table users exists/);
     const pod = await h.pod('broken');
-    assert.deepEqual(pod.containers.map((c) => c.state), ['created']);
+    assert.deepEqual(
+      pod.containers.map((c) => c.state),
+      ['created'],
+    );
     const get = await h.cli('get', ['pods']);
     assert.equal(get.code, 0, describeRun(get));
     assert.match(get.stdout, /broken\s+0\/1\s+Init:migrate Exited \(3\) .*: connecting \| migration 42 failed: table users exists/);
@@ -126,14 +136,21 @@ describe('init containers (real engine)', function () {
     });
     try {
       await dir.remove('pod.yaml');
-      await dir.write('other.yaml', yaml`
+      await dir.write(
+        'other.yaml',
+        yaml`
         apiVersion: v1
         kind: ConfigMap
         metadata: { name: keep }
         data: { a: b }
-      `);
+      `,
+      );
       await h.converge(dir);
-      await pollUntil(async () => (died.length >= 3 ? true : undefined), { timeoutMs: 20_000, intervalMs: 100, what: `three containers to die (so far: ${died.join(', ')})` });
+      await pollUntil(async () => (died.length >= 3 ? true : undefined), {
+        timeoutMs: 20_000,
+        intervalMs: 100,
+        what: `three containers to die (so far: ${died.join(', ')})`,
+      });
     } finally {
       sub.close();
     }

@@ -92,7 +92,13 @@ describe('securityContext (real engine)', function () {
     const dir = await ManifestDir.create({ 'rooted.yaml': podYaml('rooted', '{runAsNonRoot: true}', '{}') });
     const run = await h.apply(dir, { prune: false });
     assert.equal(run.outcome.type, 'failed', describeOutcome(run.outcome));
-    assert.match(run.outcome.type === 'failed' ? run.outcome.reason : '', /container app is not started: runAsNonRoot: image "berth-test\/busybox:latest" runs as root \(no USER\) and no runAsUser is set/);
-    assert.deepEqual((await h.pods()).filter((p) => p.name === 'rooted'), []);
+    assert.match(
+      run.outcome.type === 'failed' ? run.outcome.reason : '',
+      /container app is not started: runAsNonRoot: image "berth-test\/busybox:latest" runs as root \(no USER\) and no runAsUser is set/,
+    );
+    assert.deepEqual(
+      (await h.pods()).filter((p) => p.name === 'rooted'),
+      [],
+    );
   });
 });

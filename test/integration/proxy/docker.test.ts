@@ -57,10 +57,13 @@ describe('proxy: in front of containers (real engine)', function () {
 
     // httpd may need a moment; refused connections are skipped, so wait until both answer.
     const seen = new Set<string>();
-    await pollUntil(async () => {
-      seen.add((await get(port)).trim());
-      return seen.size === 2 ? true : undefined;
-    }, { timeoutMs: 20_000, intervalMs: 50, what: 'both containers answering through the proxy' });
+    await pollUntil(
+      async () => {
+        seen.add((await get(port)).trim());
+        return seen.size === 2 ? true : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 50, what: 'both containers answering through the proxy' },
+    );
     const bodies = await Promise.all(Array.from({ length: 10 }, () => get(port)));
     assert.deepEqual(new Set(bodies.map((b) => b.trim())), new Set(['one', 'two']));
 
@@ -70,6 +73,9 @@ describe('proxy: in front of containers (real engine)', function () {
     await sup.drain([`${pods[0].ip}:8080`], 5000);
     await rt.removeContainer(pods[0].id);
     const after = await Promise.all(Array.from({ length: 10 }, () => get(port)));
-    assert.deepEqual(after.map((b) => b.trim()), Array(10).fill('two'));
+    assert.deepEqual(
+      after.map((b) => b.trim()),
+      Array(10).fill('two'),
+    );
   });
 });

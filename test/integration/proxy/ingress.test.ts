@@ -42,7 +42,12 @@ async function site(name: string, ip: string, delayMs = 0): Promise<Site> {
 }
 
 function backend(service: string, ...endpoints: Site[]): BackendSpec {
-  return { ingress: 'default/web', service: `default/${service}`, servicePort: 80, endpoints: endpoints.map((e) => ({ ip: e.ip, port: e.port, pod: `default/${e.name}` })) };
+  return {
+    ingress: 'default/web',
+    service: `default/${service}`,
+    servicePort: 80,
+    endpoints: endpoints.map((e) => ({ ip: e.ip, port: e.port, pod: `default/${e.name}` })),
+  };
 }
 
 function route(host: string, path: string, b: BackendSpec): RouteSpec {
@@ -99,10 +104,17 @@ describe('proxy: Ingress listener (real sockets)', function () {
   it('routes by host, sets X-Forwarded-*, answers 404 without a rule and 503 without a ready endpoint', async () => {
     const [a, b] = [await site('site-a', '127.0.0.2'), await site('site-b', '127.0.0.3')];
     const port = await ingressPort();
-    await serve([ingressListener(port, { routes: [route('a.test', '/', backend('a', a)), route('b.test', '/', backend('b', b)), route('empty.test', '/', backend('empty'))] })]);
+    await serve([
+      ingressListener(port, {
+        routes: [route('a.test', '/', backend('a', a)), route('b.test', '/', backend('b', b)), route('empty.test', '/', backend('empty'))],
+      }),
+    ]);
     assert.deepEqual(await request(port, 'a.test'), { status: 200, body: 'site-a' });
     assert.deepEqual(await request(port, 'B.test:80', '/x?y=1'), { status: 200, body: 'site-b' });
-    assert.deepEqual([b.last?.['x-forwarded-for'], b.last?.['x-forwarded-proto'], b.last?.['x-forwarded-host'], b.last?.host], ['127.0.0.1', 'http', 'B.test:80', 'B.test:80']);
+    assert.deepEqual(
+      [b.last?.['x-forwarded-for'], b.last?.['x-forwarded-proto'], b.last?.['x-forwarded-host'], b.last?.host],
+      ['127.0.0.1', 'http', 'B.test:80', 'B.test:80'],
+    );
     assert.equal((await request(port, 'c.test')).status, 404);
     const none = await request(port, 'empty.test');
     assert.deepEqual([none.status, /default\/empty has no ready endpoint/.test(none.body)], [503, true]);
@@ -114,7 +126,10 @@ describe('proxy: Ingress listener (real sockets)', function () {
     const port = await ingressPort();
     const sup = await serve([ingressListener(port, { routes: [route('', '/', backend('web', slow))] })]);
     const inFlight = request(port, 'web.test');
-    await pollUntil(async () => ((await sup.status()).listeners[0].endpoints[0]?.connections === 1 ? true : undefined), { timeoutMs: 3000, what: 'one request in flight' });
+    await pollUntil(async () => ((await sup.status()).listeners[0].endpoints[0]?.connections === 1 ? true : undefined), {
+      timeoutMs: 3000,
+      what: 'one request in flight',
+    });
     const gen = await sup.publish([ingressListener(port, { routes: [route('', '/', backend('web', next))] })]);
     assert.equal(await sup.waitApplied(gen, 5000), true);
     assert.deepEqual((await sup.status()).draining, [{ endpoint: `127.0.0.2:${slow.port}`, connections: 1 }]);
@@ -134,7 +149,10 @@ describe('proxy: Ingress listener (real sockets)', function () {
       await writeFile(join(dir, `${n}.key`), c.key, { mode: 0o600 });
       return { certFile: join(dir, `${n}.crt`), keyFile: join(dir, `${n}.key`) };
     };
-    const tls = [{ hosts: ['a.test'], ...(await files('a', certA)) }, { hosts: ['b.test'], ...(await files('b', certB)) }];
+    const tls = [
+      { hosts: ['a.test'], ...(await files('a', certA)) },
+      { hosts: ['b.test'], ...(await files('b', certB)) },
+    ];
     const port = await ingressPort();
     await serve([ingressListener(port, { routes: [route('a.test', '/', backend('a', a)), route('b.test', '/', backend('b', b))], tls })], stateDir);
     assert.deepEqual(await request(port, 'b.test', '/', { ca: certB.cert }), { status: 200, body: 'site-b', peer: 'b.test' });

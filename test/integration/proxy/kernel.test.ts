@@ -41,7 +41,9 @@ async function freeHostPort(): Promise<number> {
 }
 
 function hostAddress(): string {
-  const a = Object.values(networkInterfaces()).flat().find((i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('172.'));
+  const a = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal && !i.address.startsWith('172.'));
   return a?.address ?? '127.0.0.1';
 }
 
@@ -103,7 +105,14 @@ describe('proxy: kernel forwarding in front of containers (real engine)', functi
     assert.ok((await ipTables(HOST))?.includes(fwd.table));
     for (const host of ['127.0.0.1', hostAddress()]) {
       // httpd may need a moment to listen.
-      await pollUntil(() => get(port, host).then((b) => b.trim() === 'one' || undefined, () => undefined), { timeoutMs: 10_000, what: `pod one through ${host}:${port}` });
+      await pollUntil(
+        () =>
+          get(port, host).then(
+            (b) => b.trim() === 'one' || undefined,
+            () => undefined,
+          ),
+        { timeoutMs: 10_000, what: `pod one through ${host}:${port}` },
+      );
       const answers = [];
       for (let i = 0; i < 4; i++) answers.push((await get(port, host)).trim());
       assert.deepEqual([...new Set(answers)].sort(), ['one', 'two'], `${host}: ${answers.join(',')}`);
@@ -148,7 +157,9 @@ describe('proxy: kernel forwarding in front of containers (real engine)', functi
       const answer = await new Promise<string>((resolve, reject) => {
         const s = net.connect(port, '127.0.0.1');
         let data = '';
-        s.on('data', (c) => (data += c.toString())).on('end', () => resolve(data.trim())).on('error', reject);
+        s.on('data', (c) => (data += c.toString()))
+          .on('end', () => resolve(data.trim()))
+          .on('error', reject);
       });
       assert.equal(answer, 'holder');
     } finally {
@@ -160,12 +171,15 @@ describe('proxy: kernel forwarding in front of containers (real engine)', functi
     const port = await freeHostPort();
     const echo = (ps: Pod[]) => ps.map((p) => ({ ip: p.ip, port: 7000, pod: `default/${p.name}` }));
     await fwd.publish([{ ...tcpListener(port, [pods[0]]), endpoints: echo([pods[0]]) }]);
-    const client = await pollUntil(async () => {
-      const c = await EchoClient.connect(port).catch(() => undefined);
-      if (c && (await c.ask('ping').catch(() => undefined)) === 'ping') return c;
-      await c?.close();
-      return undefined;
-    }, { timeoutMs: 10_000, what: 'the echo server through the rules' });
+    const client = await pollUntil(
+      async () => {
+        const c = await EchoClient.connect(port).catch(() => undefined);
+        if (c && (await c.ask('ping').catch(() => undefined)) === 'ping') return c;
+        await c?.close();
+        return undefined;
+      },
+      { timeoutMs: 10_000, what: 'the echo server through the rules' },
+    );
     await fwd.publish([{ ...tcpListener(port, [pods[1]]), endpoints: echo([pods[1]]) }]);
     assert.equal(await client.ask('still here'), 'still here', 'the established connection keeps its NAT binding');
     const gone = `${pods[0].ip}:7000`;

@@ -101,10 +101,13 @@ describe('proxy: process lifecycle', function () {
     await Promise.all([a.ensureRunning(), b.ensureRunning()]);
     const pid = (await a.running())?.pid;
     assert.equal((await b.running())?.pid, pid);
-    const pids = await pollUntil(async () => {
-      const p = await processesWith(instance);
-      return p.length === 1 ? p : undefined;
-    }, { timeoutMs: 15_000, what: 'one proxy process' });
+    const pids = await pollUntil(
+      async () => {
+        const p = await processesWith(instance);
+        return p.length === 1 ? p : undefined;
+      },
+      { timeoutMs: 15_000, what: 'one proxy process' },
+    );
     assert.deepEqual(pids, [pid]);
   });
 
@@ -116,7 +119,10 @@ describe('proxy: process lifecycle', function () {
     ];
     for (const c of cases) {
       const sup = await newSupervisor();
-      await writeFile(join(await ensureDir(sup.paths.dir), 'pid'), JSON.stringify({ pid: c.pid, startTime: c.startTime, nonce: 'old', instance: 'x', format: 1, startedAt: 'then' }));
+      await writeFile(
+        join(await ensureDir(sup.paths.dir), 'pid'),
+        JSON.stringify({ pid: c.pid, startTime: c.startTime, nonce: 'old', instance: 'x', format: 1, startedAt: 'then' }),
+      );
       assert.equal(await sup.running(), undefined, c.name);
       await sup.ensureRunning();
       const now = await sup.running();
@@ -147,7 +153,11 @@ describe('proxy: process lifecycle', function () {
     const instance = sup.paths.dir.split('/').pop()!;
     assert.equal((await processesWith(instance)).length, 1);
     await rm(sup.paths.pid);
-    await pollUntil(async () => ((await processesWith(instance)).length === 0 ? true : undefined), { timeoutMs: 10_000, intervalMs: 100, what: 'the orphaned proxy to exit' });
+    await pollUntil(async () => ((await processesWith(instance)).length === 0 ? true : undefined), {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+      what: 'the orphaned proxy to exit',
+    });
   });
 });
 

@@ -64,7 +64,10 @@ describe('proxy: listeners in another network namespace (real engine)', function
     const sup = await newSupervisor();
     await sup.ensureRunning();
     const gen = await sup.publish({
-      listeners: [listener(port, [tcp], { address: '0.0.0.0', source: 'clusterIP', netns }), listener(port, [udp], { protocol: 'UDP', address: '0.0.0.0', source: 'clusterIP', netns })],
+      listeners: [
+        listener(port, [tcp], { address: '0.0.0.0', source: 'clusterIP', netns }),
+        listener(port, [udp], { protocol: 'UDP', address: '0.0.0.0', source: 'clusterIP', netns }),
+      ],
       warnings: [],
     });
     assert.ok(await sup.waitApplied(gen, 10_000));
@@ -84,14 +87,21 @@ describe('proxy: listeners in another network namespace (real engine)', function
   it('reports a port taken inside the namespace, and binds once it is free', async () => {
     const pid = await namespaceHolder('busy');
     const port = await freePort();
-    const holder = spawn('nsenter', [`--net=/proc/${pid}/ns/net`, process.execPath, '-e', `require('net').createServer().listen(${port},'0.0.0.0',()=>console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const holder = spawn(
+      'nsenter',
+      [`--net=/proc/${pid}/ns/net`, process.execPath, '-e', `require('net').createServer().listen(${port},'0.0.0.0',()=>console.log('up'))`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     holders.push(holder);
     await new Promise((r) => holder.stdout!.once('data', r));
     const tcp = await echoBackend('tcp', '127.0.0.1');
     const sup = await newSupervisor();
     await sup.ensureRunning();
     await sup.publish({ listeners: [listener(port, [tcp], { address: '0.0.0.0', source: 'clusterIP', netns: `/proc/${pid}/ns/net` })], warnings: [] });
-    const err = await pollUntil(async () => ((await sup.status()).listeners[0]?.error ?? '').match(/EADDRINUSE.*/)?.[0], { timeoutMs: 10_000, what: 'a bind error' });
+    const err = await pollUntil(async () => ((await sup.status()).listeners[0]?.error ?? '').match(/EADDRINUSE.*/)?.[0], {
+      timeoutMs: 10_000,
+      what: 'a bind error',
+    });
     assert.match(err, /in use by another process/);
     holder.kill('SIGKILL');
     await pollUntil(async () => ((await sup.status()).listeners[0]?.bound ? true : undefined), { timeoutMs: 10_000, what: 'bound after the port was freed' });

@@ -38,10 +38,13 @@ describe('proxy: traffic (real sockets)', function () {
 
     await live.close();
     await assert.rejects(get(port), /socket hang up|ECONNRESET/);
-    const st = await pollUntil(async () => {
-      const s = await sup.status();
-      return s.listeners[0].rejected > 0 ? s : undefined;
-    }, { timeoutMs: 3000, what: 'a rejected connection in the status' });
+    const st = await pollUntil(
+      async () => {
+        const s = await sup.status();
+        return s.listeners[0].rejected > 0 ? s : undefined;
+      },
+      { timeoutMs: 3000, what: 'a rejected connection in the status' },
+    );
     assert.equal(st.running, true);
     assert.equal(st.listeners[0].forwarded, 6);
   });
@@ -54,7 +57,10 @@ describe('proxy: traffic (real sockets)', function () {
     const client = await EchoClient.connect(port);
     assert.equal(await client.ask('1'), 'old:1');
     const oldKey = `${old.ip}:${old.port}`;
-    await pollUntil(async () => ((await sup.status()).listeners[0].endpoints[0].connections === 1 ? true : undefined), { timeoutMs: 3000, what: 'one open connection' });
+    await pollUntil(async () => ((await sup.status()).listeners[0].endpoints[0].connections === 1 ? true : undefined), {
+      timeoutMs: 3000,
+      what: 'one open connection',
+    });
 
     const gen = await sup.publish([listener(port, [next])]);
     assert.equal(await sup.waitApplied(gen, 5000), true);
@@ -83,7 +89,10 @@ describe('proxy: traffic (real sockets)', function () {
     let stopped = false;
     const clients = Array.from({ length: 4 }, async () => {
       while (!stopped) {
-        await get(port).then(() => counts.ok++, (err: Error) => (counts.failed++, counts.errors.push(err.message)));
+        await get(port).then(
+          () => counts.ok++,
+          (err: Error) => (counts.failed++, counts.errors.push(err.message)),
+        );
       }
     });
     for (let v = 2; v <= 4; v++) {
@@ -110,7 +119,10 @@ describe('proxy: traffic (real sockets)', function () {
     await new Promise<void>((r) => blocker.listen(clash, '127.0.0.1', () => r()));
     let blocked = true;
     try {
-      const sup = await proxyWith([[clash, [web]], [other, [web], { service: 'default/other' }]]);
+      const sup = await proxyWith([
+        [clash, [web]],
+        [other, [web], { service: 'default/other' }],
+      ]);
       const st = await sup.status();
       const byPort = new Map(st.listeners.map((l) => [l.port, l]));
       assert.equal(byPort.get(clash)?.bound, false);
@@ -121,7 +133,10 @@ describe('proxy: traffic (real sockets)', function () {
 
       await new Promise((r) => blocker.close(r));
       blocked = false;
-      await pollUntil(async () => ((await sup.status()).listeners.find((l) => l.port === clash)?.bound ? true : undefined), { timeoutMs: 5000, what: 'the freed port bound' });
+      await pollUntil(async () => ((await sup.status()).listeners.find((l) => l.port === clash)?.bound ? true : undefined), {
+        timeoutMs: 5000,
+        what: 'the freed port bound',
+      });
       assert.equal(await get(clash), 'web');
     } finally {
       if (blocked) blocker.close();
@@ -133,10 +148,13 @@ describe('proxy: traffic (real sockets)', function () {
     const port = await freePort();
     const sup = await proxyWith([[port, [web]]]);
     await writeFile(sup.paths.endpoints, '{"format": 1, "generation": ');
-    const st = await pollUntil(async () => {
-      const s = await sup.status();
-      return s.tableError ? s : undefined;
-    }, { timeoutMs: 5000, what: 'the table error in the status' });
+    const st = await pollUntil(
+      async () => {
+        const s = await sup.status();
+        return s.tableError ? s : undefined;
+      },
+      { timeoutMs: 5000, what: 'the table error in the status' },
+    );
     assert.match(st.tableError ?? '', /endpoints\.json: not JSON/);
     assert.equal(await get(port), 'web');
 

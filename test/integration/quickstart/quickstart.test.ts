@@ -42,10 +42,14 @@ describe('npm start (the quick start)', function () {
 
   it('seeds a repo from repo-template, runs it, says how to change it; a commit reaches the NodePort', async () => {
     const port = await freePort();
-    child = spawn(process.execPath, [QUICKSTART], { cwd, env: { ...process.env, BERTH_INSTANCE: instance, BERTH_LISTEN: `127.0.0.1:${port}` }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [QUICKSTART], {
+      cwd,
+      env: { ...process.env, BERTH_INSTANCE: instance, BERTH_LISTEN: `127.0.0.1:${port}` },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
-    const status = async () => ((await fetch(`http://127.0.0.1:${port}/api/v1/status`).catch(() => undefined))?.json() as Promise<Status> | undefined);
+    const status = async () => (await fetch(`http://127.0.0.1:${port}/api/v1/status`).catch(() => undefined))?.json() as Promise<Status> | undefined;
     const applied = (what: string) =>
       pollUntil(async () => ((await status())?.lastAttemptedRevision?.status === 'succeeded' ? (await status())!.lastAttemptedRevision!.sha : undefined), {
         timeoutMs: 120_000,
@@ -60,16 +64,29 @@ describe('npm start (the quick start)', function () {
     assert.match(output, /git commit -am/);
     assert.equal((await git(repo, 'rev-parse', 'HEAD')).trim(), first);
 
-    const page = () => fetch(`http://127.0.0.1:${NODE_PORT}/`).then((r) => r.text()).catch(() => '');
-    await pollUntil(async () => ((await page()).includes('Hello from berth') ? true : undefined), { timeoutMs: 30_000, intervalMs: 300, what: 'the web page on the NodePort' });
+    const page = () =>
+      fetch(`http://127.0.0.1:${NODE_PORT}/`)
+        .then((r) => r.text())
+        .catch(() => '');
+    await pollUntil(async () => ((await page()).includes('Hello from berth') ? true : undefined), {
+      timeoutMs: 30_000,
+      intervalMs: 300,
+      what: 'the web page on the NodePort',
+    });
 
     // The change the quick start suggests.
     await git(repo, 'config', 'user.name', 'Quick Start');
     await git(repo, 'config', 'user.email', 'quick@example.test');
     const greeting = path.join('web', 'configmap.yaml');
-    await new Promise<void>((resolve, reject) => spawn('sed', ['-i', 's/Hello from berth/Hello again/', greeting], { cwd: repo }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`sed ${c}`)))));
+    await new Promise<void>((resolve, reject) =>
+      spawn('sed', ['-i', 's/Hello from berth/Hello again/', greeting], { cwd: repo }).on('exit', (c) => (c === 0 ? resolve() : reject(new Error(`sed ${c}`)))),
+    );
     await git(repo, 'commit', '-qam', 'web: new greeting');
-    await pollUntil(async () => ((await page()).includes('Hello again') ? true : undefined), { timeoutMs: 90_000, intervalMs: 500, what: `the new greeting; berth said:\n${output.slice(-3000)}` });
+    await pollUntil(async () => ((await page()).includes('Hello again') ? true : undefined), {
+      timeoutMs: 90_000,
+      intervalMs: 500,
+      what: `the new greeting; berth said:\n${output.slice(-3000)}`,
+    });
 
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => child!.on('exit', resolve));

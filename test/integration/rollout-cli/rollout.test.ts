@@ -64,7 +64,15 @@ describe('berth rollout (CLI, real engine and git)', function () {
     assert.equal(outcome.type, 'converged', JSON.stringify(outcome));
     if (mode === 'rollout') {
       const rev = await source.revision(sha);
-      await new Journal(stateDir).append({ sha, author: rev.author, subject: rev.subject, committedAt: rev.date, status: 'succeeded', at: new Date().toISOString(), instance });
+      await new Journal(stateDir).append({
+        sha,
+        author: rev.author,
+        subject: rev.subject,
+        committedAt: rev.date,
+        status: 'succeeded',
+        at: new Date().toISOString(),
+        instance,
+      });
     }
     return v.desired.deployments[0]!.templateHash;
   }
@@ -92,7 +100,7 @@ describe('berth rollout (CLI, real engine and git)', function () {
     await cleanupTemp();
   });
 
-  it('history: templates from berth\'s clone with the commits that introduced them, journal status, the running one marked', async () => {
+  it("history: templates from berth's clone with the commits that introduced them, journal status, the running one marked", async () => {
     const r = await cli('history', 'web', '--path', 'deploy');
     assert.equal(r.code, 0, describeRun(r));
     const lines = r.stdout.split('\n');
@@ -102,13 +110,22 @@ describe('berth rollout (CLI, real engine and git)', function () {
     assert.match(r.stdout, /\*: runs on the engine now \(2 pod\(s\)\)/);
   });
 
-  it('history --repo reads a user\'s repository directly, with no state dir', async () => {
+  it("history --repo reads a user's repository directly, with no state dir", async () => {
     const empty = await mkdtemp(path.join(tmpdir(), 'berth-rollcli-empty-'));
     try {
       const r = await runCli(engineArgs(['rollout', 'history', 'deployment/web', '--repo', clone, '--path', 'deploy', '-o', 'json'], instance, empty));
       assert.equal(r.code, 0, describeRun(r));
-      const out = JSON.parse(r.stdout) as { groups: { hash: string; commits: { commit: { sha: string }; status?: string }[] }[]; engine: { type: string; index: number } };
-      assert.deepEqual(out.groups.map((g) => [g.hash, g.commits.map((c) => c.commit.sha), g.commits.map((c) => c.status)]), [[h2, [c2], [undefined]], [h1, [c1], [undefined]]]);
+      const out = JSON.parse(r.stdout) as {
+        groups: { hash: string; commits: { commit: { sha: string }; status?: string }[] }[];
+        engine: { type: string; index: number };
+      };
+      assert.deepEqual(
+        out.groups.map((g) => [g.hash, g.commits.map((c) => c.commit.sha), g.commits.map((c) => c.status)]),
+        [
+          [h2, [c2], [undefined]],
+          [h1, [c1], [undefined]],
+        ],
+      );
       assert.deepEqual(out.engine, { type: 'running', index: 0, pods: 2 });
     } finally {
       await rm(empty, { recursive: true, force: true });
@@ -125,9 +142,13 @@ describe('berth rollout (CLI, real engine and git)', function () {
     assert.equal(w.code, 0, describeRun(w));
   });
 
-  it('status --server: the operator\'s view next to the engine\'s, and its --path as the default', async () => {
+  it("status --server: the operator's view next to the engine's, and its --path as the default", async () => {
     const snapshot = {
-      instance, source: { repo: origin, branch: 'main', path: 'deploy' }, phase: 'idle', lastAttemptedRevision: { sha: c2, status: 'succeeded' }, lastAppliedRevision: c2,
+      instance,
+      source: { repo: origin, branch: 'main', path: 'deploy' },
+      phase: 'idle',
+      lastAttemptedRevision: { sha: c2, status: 'succeeded' },
+      lastAppliedRevision: c2,
       resources: [{ kind: 'Deployment', namespace: 'default', name: 'web', health: 'Healthy', message: 'seen by the operator' }],
     };
     const server = http.createServer((req, res) => {
@@ -156,7 +177,13 @@ describe('berth rollout (CLI, real engine and git)', function () {
     assert.equal(r.code, 0, describeRun(r));
     assert.match(r.stdout, new RegExp(`template ${h2} -> ${h1} of commit ${c1.slice(0, 8)}`));
     const pods = await webPods();
-    assert.deepEqual(pods.map((p) => [p.specHash, p.revision]), [[h1, c1], [h1, c1]]);
+    assert.deepEqual(
+      pods.map((p) => [p.specHash, p.revision]),
+      [
+        [h1, c1],
+        [h1, c1],
+      ],
+    );
     assert.ok(pods.every((p) => p.containers.every((c) => c.state === 'running')));
     // The journal is untouched: c2 is still the last good revision the operator would converge to.
     const last = (await new Journal(stateDir).history())[0]!;
@@ -171,9 +198,16 @@ describe('berth rollout (CLI, real engine and git)', function () {
     await writeFile(path.join(dir, 'web.yaml'), web('v1'));
     const r = await cli('status', 'web', '--manifests', dir, '-o', 'json');
     assert.equal(r.code, 0, describeRun(r));
-    const v = JSON.parse(r.stdout) as { spec: { hash: string; from: string }; health: { health: string }; templates: { hash: string; pods: number; available: number }[] };
+    const v = JSON.parse(r.stdout) as {
+      spec: { hash: string; from: string };
+      health: { health: string };
+      templates: { hash: string; pods: number; available: number }[];
+    };
     assert.deepEqual([v.spec.hash, v.spec.from, v.health.health], [h1, dir, 'Healthy']);
-    assert.deepEqual(v.templates.map((t) => [t.hash, t.pods, t.available]), [[h1, 2, 2]]);
+    assert.deepEqual(
+      v.templates.map((t) => [t.hash, t.pods, t.available]),
+      [[h1, 2, 2]],
+    );
   });
 
   it('undo again: no earlier template to go back to (exit 2, says why)', async () => {
@@ -223,7 +257,11 @@ describe('berth rollout (CLI, real engine and git)', function () {
       assert.match(message, /^Revert "web: v2"/);
       assert.equal(await git(origin, 'show', 'main:deploy/web.yaml'), web('v1'));
       assert.equal((await git(origin, 'rev-parse', 'main~1')).trim(), c2, 'built on the branch head');
-      assert.deepEqual((await webPods()).map((p) => p.containers[0]!.id), before.map((p) => p.containers[0]!.id), 'the engine was touched');
+      assert.deepEqual(
+        (await webPods()).map((p) => p.containers[0]!.id),
+        before.map((p) => p.containers[0]!.id),
+        'the engine was touched',
+      );
     } finally {
       await lock.release();
     }

@@ -49,7 +49,15 @@ describe('liveness on a real engine', function () {
     const dir = await ManifestDir.create({ 'pod.yaml': pod });
     const v = await validateDirectory(dir.path, { allowHostPath: [], allowPrivileged: false });
     assert.ok(v.ok);
-    const applier = new EngineApplier(runtime, { instance, stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined });
+    const applier = new EngineApplier(runtime, {
+      instance,
+      stateDir,
+      pauseImage: TEST_IMAGE,
+      pauseCommand: PAUSE_COMMAND,
+      prune: true,
+      pollMs: 200,
+      log: () => undefined,
+    });
     const outcome = await applier.apply(v.desired, 'rev-1', 'rollout');
     assert.equal(outcome.type, 'converged');
     const id = (await observe(runtime, instance)).pods[0].containers[0].id;

@@ -83,7 +83,10 @@ describe('rollout on a real engine', function () {
     assert.ok(most <= 5, `${most} pods at once`);
     assert.ok(least >= 3, `only ${least} pods serving at one point`);
     // It rolled in steps: some sample saw old and new pods side by side.
-    assert.ok(samples.some((s) => new Set(s.pods.map((p) => p.specHash)).size === 2), 'never saw both templates');
+    assert.ok(
+      samples.some((s) => new Set(s.pods.map((p) => p.specHash)).size === 2),
+      'never saw both templates',
+    );
     const pods = await h.podsOf('web');
     assert.equal(pods.length, 4);
     assert.equal(new Set(pods.map((p) => p.specHash)).size, 1);
@@ -97,8 +100,14 @@ describe('rollout on a real engine', function () {
     await dir.write('web.yaml', deployment({ replicas: 2, command: server('v2'), strategy }));
     await h.converge(dir);
     const samples = await sampler.stop();
-    assert.ok(samples.every((s) => new Set(s.pods.map((p) => p.specHash)).size <= 1), 'old and new pods ran together');
-    assert.ok(samples.some((s) => s.pods.some((p) => before.has(p.specHash))) && samples.some((s) => s.pods.some((p) => !before.has(p.specHash))), 'the sampler missed one of the two templates');
+    assert.ok(
+      samples.every((s) => new Set(s.pods.map((p) => p.specHash)).size <= 1),
+      'old and new pods ran together',
+    );
+    assert.ok(
+      samples.some((s) => s.pods.some((p) => before.has(p.specHash))) && samples.some((s) => s.pods.some((p) => !before.has(p.specHash))),
+      'the sampler missed one of the two templates',
+    );
     assert.ok((await h.podsOf('web')).every((p) => !before.has(p.specHash)));
   });
 
@@ -123,7 +132,10 @@ describe('rollout on a real engine', function () {
       const samples = await sampler.stop();
       assert.ok(Math.min(...samples.map(serving)) >= 3, `only ${Math.min(...samples.map(serving))} serving at one point`);
       assert.deepEqual(await ids(h, 'web'), oldIds);
-      assert.ok(back.actions.every((a) => a.type !== 'create-pod'), 'the rollback created pods');
+      assert.ok(
+        back.actions.every((a) => a.type !== 'create-pod'),
+        'the rollback created pods',
+      );
     });
   }
 });

@@ -22,7 +22,6 @@ describe('runtime/docker: containers (real engine)', () => {
     await cleanupInstance(rt, instance);
   });
 
-
   it('creates, starts, lists by label, inspects, stops and removes', async () => {
     const a = await rt.createContainer(busybox(instance, 'a', IDLE, { labels: { [LABEL.instance]: instance, role: 'a' } }));
     const b = await rt.createContainer(busybox(instance, 'b', IDLE, { labels: { [LABEL.instance]: instance, role: 'b' } }));
@@ -32,7 +31,10 @@ describe('runtime/docker: containers (real engine)', () => {
     const all = await rt.listContainers({ [LABEL.instance]: instance });
     assert.deepStrictEqual(all.map((c) => c.name).sort(), [`${instance}-a`, `${instance}-b`]);
     const onlyA = await rt.listContainers({ [LABEL.instance]: instance, role: 'a' });
-    assert.deepStrictEqual(onlyA.map((c) => [c.id, c.state, c.labels.role]), [[a, 'running', 'a']]);
+    assert.deepStrictEqual(
+      onlyA.map((c) => [c.id, c.state, c.labels.role]),
+      [[a, 'running', 'a']],
+    );
     assert.match(onlyA[0].networks.bridge, /^\d+\.\d+\.\d+\.\d+$/);
     assert.strictEqual(all.find((c) => c.id === b)?.state, 'created');
 
@@ -50,7 +52,10 @@ describe('runtime/docker: containers (real engine)', () => {
 
     await rt.removeContainer(a);
     await rt.removeContainer(a); // already gone: not an error
-    assert.deepStrictEqual((await rt.listContainers({ [LABEL.instance]: instance })).map((c) => c.id), [b]);
+    assert.deepStrictEqual(
+      (await rt.listContainers({ [LABEL.instance]: instance })).map((c) => c.id),
+      [b],
+    );
   });
 
   it('maps the create spec onto the engine (env, workdir, hostname, user, restart policy, limits)', async () => {
@@ -81,10 +86,13 @@ describe('runtime/docker: containers (real engine)', () => {
     // stdout and stderr are two pipes: only the order within one of them is guaranteed.
     const id = await rt.createContainer(busybox(instance, 'logs', ['sh', '-c', 'echo oops >&2; sleep 1; seq 1 10; exec sleep 600']));
     await rt.startContainer(id);
-    const all = await pollUntil(async () => {
-      const l = await rt.logs(id, 0);
-      return l.includes('oops') && l.includes('10\n') ? l : undefined;
-    }, { timeoutMs: 10_000, what: 'logs' });
+    const all = await pollUntil(
+      async () => {
+        const l = await rt.logs(id, 0);
+        return l.includes('oops') && l.includes('10\n') ? l : undefined;
+      },
+      { timeoutMs: 10_000, what: 'logs' },
+    );
     assert.deepStrictEqual(all.split('\n').filter(Boolean).sort(), ['1', '10', '2', '3', '4', '5', '6', '7', '8', '9', 'oops']);
     assert.strictEqual(await rt.logs(id, 3), '8\n9\n10\n');
   });
@@ -92,10 +100,13 @@ describe('runtime/docker: containers (real engine)', () => {
   it('returns raw logs of a tty container', async () => {
     const id = await rt.createContainer(busybox(instance, 'tty', ['sh', '-c', 'echo "{\\"json\\": 1}"; exec sleep 600'], { tty: true }));
     await rt.startContainer(id);
-    const logs = await pollUntil(async () => {
-      const l = await rt.logs(id, 5);
-      return l.includes('json') ? l : undefined;
-    }, { timeoutMs: 10_000, what: 'tty logs' });
+    const logs = await pollUntil(
+      async () => {
+        const l = await rt.logs(id, 5);
+        return l.includes('json') ? l : undefined;
+      },
+      { timeoutMs: 10_000, what: 'tty logs' },
+    );
     assert.strictEqual(logs.replace(/\r/g, ''), '{"json": 1}\n');
   });
 

@@ -29,7 +29,11 @@ describe('runtime/docker: events (real engine)', () => {
   it('delivers start and die of containers carrying the labels, and only those', async () => {
     const events: EngineEvent[] = [];
     const errors: Error[] = [];
-    sub = rt.subscribe({ [LABEL.instance]: instance }, (e) => events.push(e), (err) => errors.push(err));
+    sub = rt.subscribe(
+      { [LABEL.instance]: instance },
+      (e) => events.push(e),
+      (err) => errors.push(err),
+    );
 
     const mine = await rt.createContainer(busybox(instance, 'short', ['sh', '-c', 'exit 7']));
     const theirs = await rt.createContainer(busybox(other, 'short', ['sh', '-c', 'exit 0']));
@@ -43,14 +47,21 @@ describe('runtime/docker: events (real engine)', () => {
     assert.strictEqual(die.labels[LABEL.instance], instance);
     assert.strictEqual(die.labels[LABEL.container], 'short');
     assert.ok(die.time > 1_600_000_000);
-    assert.ok(events.every((e) => e.labels[LABEL.instance] === instance), 'the label filter keeps other instances out');
+    assert.ok(
+      events.every((e) => e.labels[LABEL.instance] === instance),
+      'the label filter keeps other instances out',
+    );
     assert.deepStrictEqual(errors, []);
   });
 
   it('close() ends the subscription without reporting an error', async () => {
     const errors: Error[] = [];
     const events: EngineEvent[] = [];
-    sub = rt.subscribe({ [LABEL.instance]: instance }, (e) => events.push(e), (err) => errors.push(err));
+    sub = rt.subscribe(
+      { [LABEL.instance]: instance },
+      (e) => events.push(e),
+      (err) => errors.push(err),
+    );
     const first = await rt.createContainer(busybox(instance, 'first', ['true']));
     await rt.startContainer(first);
     await pollUntil(() => (events.some((e) => e.id === first && e.action === 'die') ? true : undefined), {

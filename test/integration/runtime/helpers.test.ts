@@ -46,7 +46,6 @@ describe('test helpers: instance cleanup (real engine)', () => {
     assert.deepStrictEqual(await count(stale), [0, 0, 0]);
     assert.deepStrictEqual(await count(fresh), [1, 1, 1]);
     assert.deepStrictEqual(await count(foreign), [1, 1, 1]);
-
   });
 
   it('cleanupInstance removes a running container with its network and volume', async () => {

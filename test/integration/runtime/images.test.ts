@@ -21,13 +21,16 @@ describe('runtime/docker: images (real engine, no registry)', () => {
   });
 
   it('pulling an image that cannot be had fails with E_PULL naming it, with the preload hint', async () => {
-    await assert.rejects(rt.pullImage('berth-test/does-not-exist:1', () => undefined), (e: unknown) => {
-      assert.ok(isBerthError(e, 'E_PULL'), String(e));
-      assert.match(e.message, /^cannot pull image "berth-test\/does-not-exist:1": \S/);
-      assert.strictEqual(e.hint, PULL_HINT);
-      assert.match(e.hint ?? '', /docker load/);
-      return true;
-    });
+    await assert.rejects(
+      rt.pullImage('berth-test/does-not-exist:1', () => undefined),
+      (e: unknown) => {
+        assert.ok(isBerthError(e, 'E_PULL'), String(e));
+        assert.match(e.message, /^cannot pull image "berth-test\/does-not-exist:1": \S/);
+        assert.strictEqual(e.hint, PULL_HINT);
+        assert.match(e.hint ?? '', /docker load/);
+        return true;
+      },
+    );
   });
 
   it('fails the same way for a ref without a tag, naming the ref as written', async () => {
@@ -81,8 +84,11 @@ describe('runtime/docker: images (real engine, no registry)', () => {
 });
 
 async function waitExited(rt: DockerRuntime, id: string) {
-  return pollUntil(async () => {
-    const d = await rt.inspectContainer(id);
-    return d.state === 'exited' ? d : undefined;
-  }, { timeoutMs: 15_000, what: `container ${id} to exit` });
+  return pollUntil(
+    async () => {
+      const d = await rt.inspectContainer(id);
+      return d.state === 'exited' ? d : undefined;
+    },
+    { timeoutMs: 15_000, what: `container ${id} to exit` },
+  );
 }

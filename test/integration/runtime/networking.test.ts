@@ -38,7 +38,10 @@ describe('runtime/docker: networks and volumes (real engine)', () => {
     const name = `${instance}-net`;
     await rt.createNetwork(name, { ...labels, [LABEL.namespace]: 'default' });
     const listed = await rt.listNetworks({ [LABEL.instance]: instance });
-    assert.deepStrictEqual(listed.map((n) => [n.name, n.labels[LABEL.namespace]]), [[name, 'default']]);
+    assert.deepStrictEqual(
+      listed.map((n) => [n.name, n.labels[LABEL.namespace]]),
+      [[name, 'default']],
+    );
     await assert.rejects(rt.createNetwork(name, labels), (e: unknown) => isBerthError(e, 'E_CONFLICT') && e.message.includes(`"${name}"`));
     await rt.removeNetwork(name);
     await rt.removeNetwork(name);
@@ -109,7 +112,10 @@ describe('runtime/docker: networks and volumes (real engine)', () => {
     const vol = `${instance}-data`;
     await rt.createVolume(vol, { ...labels, [LABEL.owner]: 'db' });
     const listed = await rt.listVolumes({ [LABEL.instance]: instance });
-    assert.deepStrictEqual(listed.map((v) => [v.name, v.labels[LABEL.owner]]), [[vol, 'db']]);
+    assert.deepStrictEqual(
+      listed.map((v) => [v.name, v.labels[LABEL.owner]]),
+      [[vol, 'db']],
+    );
     assert.ok(listed[0].mountpoint.length > 0);
 
     const writer = await rt.createContainer(busybox(instance, 'writer', IDLE, { mounts: [{ type: 'volume', source: vol, target: '/data', readOnly: false }] }));

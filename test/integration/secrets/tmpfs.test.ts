@@ -86,7 +86,10 @@ describe('Secret files on a tmpfs (real engine)', function () {
     await pollUntil(
       async () => {
         await h.apply(dir, { prune: true });
-        const gone = await fs.stat(podDir).then(() => false, () => true);
+        const gone = await fs.stat(podDir).then(
+          () => false,
+          () => true,
+        );
         return gone ? true : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200, what: `${podDir} removed with its pod` },

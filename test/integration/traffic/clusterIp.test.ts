@@ -53,55 +53,73 @@ spec:
   containers: [{ name: c, image: ${TEST_IMAGE}, imagePullPolicy: Never, command: [/pause] }]
 `;
 
-for (const mode of ['userspace', 'kernel'] as const) describe(`ClusterIP Services through their anchor (--proxy-mode ${mode})`, function () {
-  this.timeout(90_000);
-  const runtime = testRuntime();
-  const instance = uniqueInstance('clusterip');
-  let stateDir: string;
+for (const mode of ['userspace', 'kernel'] as const)
+  describe(`ClusterIP Services through their anchor (--proxy-mode ${mode})`, function () {
+    this.timeout(90_000);
+    const runtime = testRuntime();
+    const instance = uniqueInstance('clusterip');
+    let stateDir: string;
 
-  before(async function () {
-    // Entering the anchor's network namespace needs root (see src/traffic/anchors.ts).
-    if (!serviceAnchorsAvailable()) this.skip();
-    if (mode === 'kernel' && !(await kernelSupport()).ok) this.skip();
-    await ensureTestImage({ runtime });
-    stateDir = await mkdtemp(path.join(tmpdir(), 'berth-clusterip-'));
+    before(async function () {
+      // Entering the anchor's network namespace needs root (see src/traffic/anchors.ts).
+      if (!serviceAnchorsAvailable()) this.skip();
+      if (mode === 'kernel' && !(await kernelSupport()).ok) this.skip();
+      await ensureTestImage({ runtime });
+      stateDir = await mkdtemp(path.join(tmpdir(), 'berth-clusterip-'));
+    });
+    after(async () => {
+      await cleanupInstance(runtime, instance);
+      await disposeManifestDirs();
+      if (stateDir) await rm(stateDir, { recursive: true, force: true });
+    });
+
+    it('port 80 -> targetPort http, round robin, only ready pods', async () => {
+      const dir = await ManifestDir.create({ 'app.yaml': manifests });
+      const v = await validateDirectory(dir.path, { allowHostPath: [], allowPrivileged: false });
+      assert.ok(v.ok);
+      const publisher = new EndpointPublisher(runtime, {
+        instance,
+        stateDir,
+        serviceAnchors: true,
+        modes: { host: mode, anchors: mode, notes: [] },
+        log: () => undefined,
+      });
+      const applier = new EngineApplier(runtime, {
+        ...publisher.hooks(),
+        serviceAnchors: true,
+        instance,
+        stateDir,
+        pauseImage: TEST_IMAGE,
+        pauseCommand: PAUSE_COMMAND,
+        prune: true,
+        pollMs: 200,
+        log: () => undefined,
+      });
+      assert.equal((await applier.apply(v.desired, 'rev-1', 'rollout')).type, 'converged');
+
+      const pods = (await observe(runtime, instance)).pods;
+      const client = pods.find((p) => p.name === 'client')!.containers[0].id;
+      const web = pods.filter((p) => p.owner === 'web' && p.kind === 'Deployment');
+      // busybox wget crashes on name lookups in a static build; nc resolves through the engine's DNS.
+      const ask = async () =>
+        (await runtime.exec(client, ['sh', '-c', 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3 web 80 | tail -1'], 10_000)).output.trim();
+      const answers = async (n: number) => {
+        const out = new Set<string>();
+        for (let i = 0; i < n; i++) out.add(await ask());
+        return out;
+      };
+      assert.deepEqual([...(await answers(6))].sort(), web.map((p) => p.name).sort());
+
+      // One pod stops being ready: the name reaches only the other.
+      await runtime.exec(web[0].containers[0].id, ['rm', '/tmp/ready'], 5000);
+      await pollUntil(
+        async () => {
+          await applier.probe();
+          const eps = publisher.status()?.listeners.find((l) => l.source === 'clusterIP')?.endpoints ?? [];
+          return eps.length === 1 ? true : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 300, what: 'the unready pod to leave the endpoints' },
+      );
+      assert.deepEqual([...(await answers(6))], [web[1].name]);
+    });
   });
-  after(async () => {
-    await cleanupInstance(runtime, instance);
-    await disposeManifestDirs();
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-  });
-
-  it('port 80 -> targetPort http, round robin, only ready pods', async () => {
-    const dir = await ManifestDir.create({ 'app.yaml': manifests });
-    const v = await validateDirectory(dir.path, { allowHostPath: [], allowPrivileged: false });
-    assert.ok(v.ok);
-    const publisher = new EndpointPublisher(runtime, { instance, stateDir, serviceAnchors: true, modes: { host: mode, anchors: mode, notes: [] }, log: () => undefined });
-    const applier = new EngineApplier(runtime, { ...publisher.hooks(), serviceAnchors: true, instance, stateDir, pauseImage: TEST_IMAGE, pauseCommand: PAUSE_COMMAND, prune: true, pollMs: 200, log: () => undefined });
-    assert.equal((await applier.apply(v.desired, 'rev-1', 'rollout')).type, 'converged');
-
-    const pods = (await observe(runtime, instance)).pods;
-    const client = pods.find((p) => p.name === 'client')!.containers[0].id;
-    const web = pods.filter((p) => p.owner === 'web' && p.kind === 'Deployment');
-    // busybox wget crashes on name lookups in a static build; nc resolves through the engine's DNS.
-    const ask = async () => (await runtime.exec(client, ['sh', '-c', 'printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3 web 80 | tail -1'], 10_000)).output.trim();
-    const answers = async (n: number) => {
-      const out = new Set<string>();
-      for (let i = 0; i < n; i++) out.add(await ask());
-      return out;
-    };
-    assert.deepEqual([...(await answers(6))].sort(), web.map((p) => p.name).sort());
-
-    // One pod stops being ready: the name reaches only the other.
-    await runtime.exec(web[0].containers[0].id, ['rm', '/tmp/ready'], 5000);
-    await pollUntil(
-      async () => {
-        await applier.probe();
-        const eps = publisher.status()?.listeners.find((l) => l.source === 'clusterIP')?.endpoints ?? [];
-        return eps.length === 1 ? true : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 300, what: 'the unready pod to leave the endpoints' },
-    );
-    assert.deepEqual([...(await answers(6))], [web[1].name]);
-  });
-});

@@ -29,11 +29,13 @@ function listen(server: Server): Promise<number> {
 
 function get(port: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
-      let body = '';
-      res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => resolve(body.trim()));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: '/', agent: false }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(body.trim()));
+      })
+      .on('error', reject);
   });
 }
 
@@ -61,7 +63,10 @@ describe('hostPort on a real engine', function () {
       const run = await h.apply(await ManifestDir.create({ 'pod.yaml': pod(port) }));
       assert.equal(run.outcome.type, 'failed', JSON.stringify(run.outcome));
       if (run.outcome.type === 'failed') assert.match(run.outcome.reason, new RegExp(`host port ${port} is already in use`));
-      assert.deepEqual((await h.podsOf('published')).flatMap((p) => p.containers.filter((c) => c.state === 'running')), []);
+      assert.deepEqual(
+        (await h.podsOf('published')).flatMap((p) => p.containers.filter((c) => c.state === 'running')),
+        [],
+      );
     } finally {
       await new Promise((r) => holder.close(r));
     }

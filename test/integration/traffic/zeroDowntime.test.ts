@@ -63,88 +63,92 @@ spec:
   };
 }
 
-for (const mode of ['userspace', 'kernel', 'auto'] as const) describe(`zero downtime through a NodePort (--proxy-mode ${mode})`, function () {
-  this.timeout(240_000);
-  const runtime = testRuntime();
-  const instance = uniqueInstance('traffic');
-  let stateDir: string;
-  let berth: OperatorProcess | undefined;
-  let load: Load | undefined;
+for (const mode of ['userspace', 'kernel', 'auto'] as const)
+  describe(`zero downtime through a NodePort (--proxy-mode ${mode})`, function () {
+    this.timeout(240_000);
+    const runtime = testRuntime();
+    const instance = uniqueInstance('traffic');
+    let stateDir: string;
+    let berth: OperatorProcess | undefined;
+    let load: Load | undefined;
 
-  before(async function () {
-    if (mode !== 'userspace' && !(await kernelSupport()).ok) this.skip();
-    await ensureTestImage({ runtime });
-    stateDir = await mkdtemp(path.join(tmpdir(), 'berth-traffic-'));
-  });
-  after(async () => {
-    await load?.stop();
-    await berth?.kill('SIGKILL');
-    await cleanupInstance(runtime, instance); // stops the proxy too
-    if (stateDir) await rm(stateDir, { recursive: true, force: true });
-    await cleanupTemp();
-  });
-
-  it('loses no request during a rolling update, an automatic rollback, and operator stop/kill/restart', async () => {
-    const repo = await makeRepo();
-    const v1 = await commitFiles(repo, manifests('v1'), 'web v1');
-    const args = { repo, instance, stateDir, poll: '*/1 * * * * *', env: { BERTH_PROXY_MODE: mode } };
-    let op = await OperatorProcess.start(args);
-    berth = op;
-    await op.waitFor(v1, 'succeeded', 90_000);
-
-    // The Service's ready endpoints, in the status API and in `berth get endpoints`.
-    const listeners = await pollUntil(
-      async () => {
-        const l = (await op.status()).services?.listeners ?? [];
-        return l.some((x) => x.port === nodePort && x.endpoints.length === 3) ? l : undefined;
-      },
-      { timeoutMs: 20_000, intervalMs: 300, what: 'the status API to show 3 ready endpoints on the NodePort' },
-    );
-    assert.ok(listeners.some((l) => l.source === 'clusterIP' && l.port === 80 && l.endpoints.every((e) => e.port === 8080)), JSON.stringify(listeners));
-    const got = await runCli(['get', 'endpoints', '--instance', instance, '--state-dir', stateDir]);
-    assert.equal(got.code, 0, got.stderr);
-    assert.match(got.stdout, new RegExp(`default/web:80 +TCP 0\\.0\\.0\\.0:${nodePort} +ok +(\\S+:8080[^,\\n]*, ){2}\\S+:8080`));
-    // Who forwards the NodePort: the proxy process, or berth's nft table (auto: as this host allows).
-    const modes = await resolveProxyModes(mode);
-    const proxy = await new ProxySupervisor({ stateDir, instance }).running();
-    assert.equal(proxy !== undefined, modes.host === 'userspace' || modes.anchors === 'userspace');
-    assert.equal(((await ipTables(HOST)) ?? []).includes(kernelTableName(instance)), modes.host === 'kernel');
-
-    load = new Load(`http://127.0.0.1:${nodePort}/cgi-bin/v`, 6).start();
-    const phase = async (name: string, fn: () => Promise<void>) => {
-      const before = load!.failed;
-      await fn();
-      assert.equal(load!.failed - before, 0, `${name}: ${load!.failed - before} request(s) failed: ${load!.errors.join('; ')}`);
-    };
-
-    await phase('rolling update', async () => {
-      const v2 = await commitFiles(repo, manifests('v2'), 'web v2');
-      await op.waitFor(v2, 'succeeded', 90_000);
+    before(async function () {
+      if (mode !== 'userspace' && !(await kernelSupport()).ok) this.skip();
+      await ensureTestImage({ runtime });
+      stateDir = await mkdtemp(path.join(tmpdir(), 'berth-traffic-'));
     });
-    await phase('automatic rollback', async () => {
-      const bad = await commitFiles(repo, manifests('v3', JSON.stringify(['sh', '-c', 'exit 3'])), 'web v3 (crashes)');
-      await op.waitFor(bad, 'failed', 90_000);
+    after(async () => {
+      await load?.stop();
+      await berth?.kill('SIGKILL');
+      await cleanupInstance(runtime, instance); // stops the proxy too
+      if (stateDir) await rm(stateDir, { recursive: true, force: true });
+      await cleanupTemp();
     });
-    // While berth is down, traffic must keep flowing: each gap lasts until the proxy has
-    // answered another batch of requests (not a fixed time), then berth comes back.
-    const served = async (more: number, what: string) => {
-      const from = load!.sent;
-      await pollUntil(() => (load!.sent >= from + more ? true : undefined), { timeoutMs: 30_000, intervalMs: 50, what });
-    };
-    await phase('operator stopped, killed, restarted', async () => {
-      assert.equal((await op.kill('SIGTERM')).code, 0);
-      await served(100, '100 requests with the operator stopped');
-      op = berth = await OperatorProcess.start(args);
-      await op.kill('SIGKILL');
-      await served(100, '100 requests with the operator killed');
-      op = berth = await OperatorProcess.start(args);
-      await served(150, '150 requests after the restart');
+
+    it('loses no request during a rolling update, an automatic rollback, and operator stop/kill/restart', async () => {
+      const repo = await makeRepo();
+      const v1 = await commitFiles(repo, manifests('v1'), 'web v1');
+      const args = { repo, instance, stateDir, poll: '*/1 * * * * *', env: { BERTH_PROXY_MODE: mode } };
+      let op = await OperatorProcess.start(args);
+      berth = op;
+      await op.waitFor(v1, 'succeeded', 90_000);
+
+      // The Service's ready endpoints, in the status API and in `berth get endpoints`.
+      const listeners = await pollUntil(
+        async () => {
+          const l = (await op.status()).services?.listeners ?? [];
+          return l.some((x) => x.port === nodePort && x.endpoints.length === 3) ? l : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 300, what: 'the status API to show 3 ready endpoints on the NodePort' },
+      );
+      assert.ok(
+        listeners.some((l) => l.source === 'clusterIP' && l.port === 80 && l.endpoints.every((e) => e.port === 8080)),
+        JSON.stringify(listeners),
+      );
+      const got = await runCli(['get', 'endpoints', '--instance', instance, '--state-dir', stateDir]);
+      assert.equal(got.code, 0, got.stderr);
+      assert.match(got.stdout, new RegExp(`default/web:80 +TCP 0\\.0\\.0\\.0:${nodePort} +ok +(\\S+:8080[^,\\n]*, ){2}\\S+:8080`));
+      // Who forwards the NodePort: the proxy process, or berth's nft table (auto: as this host allows).
+      const modes = await resolveProxyModes(mode);
+      const proxy = await new ProxySupervisor({ stateDir, instance }).running();
+      assert.equal(proxy !== undefined, modes.host === 'userspace' || modes.anchors === 'userspace');
+      assert.equal(((await ipTables(HOST)) ?? []).includes(kernelTableName(instance)), modes.host === 'kernel');
+
+      load = new Load(`http://127.0.0.1:${nodePort}/cgi-bin/v`, 6).start();
+      const phase = async (name: string, fn: () => Promise<void>) => {
+        const before = load!.failed;
+        await fn();
+        assert.equal(load!.failed - before, 0, `${name}: ${load!.failed - before} request(s) failed: ${load!.errors.join('; ')}`);
+      };
+
+      await phase('rolling update', async () => {
+        const v2 = await commitFiles(repo, manifests('v2'), 'web v2');
+        await op.waitFor(v2, 'succeeded', 90_000);
+      });
+      await phase('automatic rollback', async () => {
+        const bad = await commitFiles(repo, manifests('v3', JSON.stringify(['sh', '-c', 'exit 3'])), 'web v3 (crashes)');
+        await op.waitFor(bad, 'failed', 90_000);
+      });
+      // While berth is down, traffic must keep flowing: each gap lasts until the proxy has
+      // answered another batch of requests (not a fixed time), then berth comes back.
+      const served = async (more: number, what: string) => {
+        const from = load!.sent;
+        await pollUntil(() => (load!.sent >= from + more ? true : undefined), { timeoutMs: 30_000, intervalMs: 50, what });
+      };
+      await phase('operator stopped, killed, restarted', async () => {
+        assert.equal((await op.kill('SIGTERM')).code, 0);
+        await served(100, '100 requests with the operator stopped');
+        op = berth = await OperatorProcess.start(args);
+        await op.kill('SIGKILL');
+        await served(100, '100 requests with the operator killed');
+        op = berth = await OperatorProcess.start(args);
+        await served(150, '150 requests after the restart');
+      });
+      await load.stop();
+      assert.ok(load.sent > 200, `only ${load.sent} requests sent`);
+      assert.equal(load.failed, 0, load.errors.join('\n'));
+      // Both versions served, and the bad one never did.
+      assert.ok((load.bodies.get('v1') ?? 0) > 0 && (load.bodies.get('v2') ?? 0) > 0, JSON.stringify([...load.bodies]));
+      assert.equal(load.bodies.get('v3'), undefined);
     });
-    await load.stop();
-    assert.ok(load.sent > 200, `only ${load.sent} requests sent`);
-    assert.equal(load.failed, 0, load.errors.join('\n'));
-    // Both versions served, and the bad one never did.
-    assert.ok((load.bodies.get('v1') ?? 0) > 0 && (load.bodies.get('v2') ?? 0) > 0, JSON.stringify([...load.bodies]));
-    assert.equal(load.bodies.get('v3'), undefined);
   });
-});

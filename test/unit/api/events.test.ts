@@ -59,10 +59,25 @@ describe('api events: the dashboard stream and actions', () => {
 
   it('an action: a bad body is 400, the actions the server lacks are 501, a good one 202', async () => {
     const restarts: unknown[] = [];
-    api = await startApiServer('127.0.0.1:0', base({ actions: { restart: async (ref) => (restarts.push(ref), { type: 'accepted', message: 'ok' }), rollback: async () => ({ type: 'accepted', message: 'ok' }), setSelfHealPaused: async () => ({ type: 'accepted', message: 'ok' }) } }));
-    const post = (path: string, body: string) => fetch(api!.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status);
+    api = await startApiServer(
+      '127.0.0.1:0',
+      base({
+        actions: {
+          restart: async (ref) => (restarts.push(ref), { type: 'accepted', message: 'ok' }),
+          rollback: async () => ({ type: 'accepted', message: 'ok' }),
+          setSelfHealPaused: async () => ({ type: 'accepted', message: 'ok' }),
+        },
+      }),
+    );
+    const post = (path: string, body: string) =>
+      fetch(api!.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).then((r) => r.status);
     assert.deepEqual(
-      [await post('/api/v1/restart', '{"kind":"Job","name":"x"}'), await post('/api/v1/restart', 'not json'), await post('/api/v1/rollback', '{"kind":"Deployment","name":"web","toRevision":"xyz"}'), await post('/api/v1/restart', '{"kind":"Deployment","name":"web"}')],
+      [
+        await post('/api/v1/restart', '{"kind":"Job","name":"x"}'),
+        await post('/api/v1/restart', 'not json'),
+        await post('/api/v1/rollback', '{"kind":"Deployment","name":"web","toRevision":"xyz"}'),
+        await post('/api/v1/restart', '{"kind":"Deployment","name":"web"}'),
+      ],
       [400, 400, 400, 202],
     );
     assert.deepEqual(restarts, [{ kind: 'Deployment', namespace: 'default', name: 'web' }]);

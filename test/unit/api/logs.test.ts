@@ -46,7 +46,14 @@ describe('api: GET /api/v1/logs (Server-Sent Events)', () => {
   let api: ApiServer;
   const pod = async (name: string, container = 'app'): Promise<string> => {
     const spec = busybox(instance, `${name}-${container}`, ['app']);
-    spec.labels = { ...spec.labels, [LABEL.namespace]: 'default', [LABEL.pod]: name, [LABEL.container]: container, [LABEL.kind]: 'Deployment', [LABEL.owner]: 'web' };
+    spec.labels = {
+      ...spec.labels,
+      [LABEL.namespace]: 'default',
+      [LABEL.pod]: name,
+      [LABEL.container]: container,
+      [LABEL.kind]: 'Deployment',
+      [LABEL.owner]: 'web',
+    };
     const id = await rt.createContainer(spec);
     await rt.startContainer(id);
     return id;
@@ -65,7 +72,13 @@ describe('api: GET /api/v1/logs (Server-Sent Events)', () => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/event-stream/);
     const frames = await readFrames(res, () => false);
-    assert.deepEqual(dataOf(frames).map((d) => [d.pod, d.container, d.line]), [['web-a', 'app', 'hello'], ['web-b', 'app', 'world']]);
+    assert.deepEqual(
+      dataOf(frames).map((d) => [d.pod, d.container, d.line]),
+      [
+        ['web-a', 'app', 'hello'],
+        ['web-b', 'app', 'world'],
+      ],
+    );
     assert.match(dataOf(frames)[0].time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.equal(frames[frames.length - 1], 'event: end\ndata: {}');
   });
@@ -83,7 +96,12 @@ describe('api: GET /api/v1/logs (Server-Sent Events)', () => {
       }
       return dataOf(f).length >= 2;
     });
-    assert.deepEqual(dataOf(frames).map((d) => `${d.pod}: ${d.line}`).sort(), ['web-a: later', 'web-new: fresh']);
+    assert.deepEqual(
+      dataOf(frames)
+        .map((d) => `${d.pod}: ${d.line}`)
+        .sort(),
+      ['web-a: later', 'web-new: fresh'],
+    );
   });
 
   it('refusals come as JSON before any stream: 400 bad parameters, 404 nothing selected', async () => {

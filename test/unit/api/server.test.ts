@@ -68,7 +68,11 @@ describe('api server', () => {
   it('parses listen addresses', () => {
     assert.deepEqual(
       [parseListen('127.0.0.1:7070'), parseListen(':80'), parseListen('[::1]:9')],
-      [{ host: '127.0.0.1', port: 7070 }, { host: '0.0.0.0', port: 80 }, { host: '::1', port: 9 }],
+      [
+        { host: '127.0.0.1', port: 7070 },
+        { host: '0.0.0.0', port: 80 },
+        { host: '::1', port: 9 },
+      ],
     );
     assert.throws(() => parseListen('7070'), /invalid --listen/);
   });

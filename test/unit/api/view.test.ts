@@ -13,7 +13,11 @@ const NOW = 1_700_000_000_000;
 /** web (2 replicas) using Secret creds, behind Service web. */
 function app(image = 'web:1'): DesiredState {
   const spec = podSpec([container('web', image, { env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'creds', key: 'password', optional: false } } }] })]);
-  return desired({ deployments: [deployment('web', spec, { replicas: 2 })], services: [service('web', { app: 'web' })], secrets: [secret('creds', { password: 'hunter2-value' })] });
+  return desired({
+    deployments: [deployment('web', spec, { replicas: 2 })],
+    services: [service('web', { app: 'web' })],
+    secrets: [secret('creds', { password: 'hunter2-value' })],
+  });
 }
 
 function running(d: DesiredState): ObservedState {
@@ -21,15 +25,40 @@ function running(d: DesiredState): ObservedState {
 }
 
 function views(o: ObservedState, over: Partial<PodView> = {}): PodView[] {
-  return o.pods.map((p) => ({ ownerKey: `${p.kind}/${p.namespace}/${p.owner}`, namespace: p.namespace, name: p.name, specHash: p.specHash, running: true, ready: true, readySince: NOW - 60_000, restarts: 0, ...over }));
+  return o.pods.map((p) => ({
+    ownerKey: `${p.kind}/${p.namespace}/${p.owner}`,
+    namespace: p.namespace,
+    name: p.name,
+    specHash: p.specHash,
+    running: true,
+    ready: true,
+    readySince: NOW - 60_000,
+    restarts: 0,
+    ...over,
+  }));
 }
 
 function status(over: Partial<StatusSnapshot> = {}): StatusSnapshot {
-  return { instance: 'unit', source: { repo: 'r', branch: 'main', path: '.' }, phase: 'idle', resources: [{ kind: 'Deployment', namespace: 'default', name: 'web', health: 'Healthy', message: '2 of 2 updated replicas are available' }], lastAppliedRevision: 'a'.repeat(40), ...over };
+  return {
+    instance: 'unit',
+    source: { repo: 'r', branch: 'main', path: '.' },
+    phase: 'idle',
+    resources: [{ kind: 'Deployment', namespace: 'default', name: 'web', health: 'Healthy', message: '2 of 2 updated replicas are available' }],
+    lastAppliedRevision: 'a'.repeat(40),
+    ...over,
+  };
 }
 
 function inputs(d: DesiredState, o: ObservedState, v: PodView[], over: Partial<ViewInputs> = {}): ViewInputs {
-  return { status: status(), look: { desired: d, observed: o, views: v }, selfHeal: { enabled: true, paused: false }, actions: { tokenRequired: false, writeBack: false }, restarts: {}, now: NOW, ...over };
+  return {
+    status: status(),
+    look: { desired: d, observed: o, views: v },
+    selfHeal: { enabled: true, paused: false },
+    actions: { tokenRequired: false, writeBack: false },
+    restarts: {},
+    now: NOW,
+    ...over,
+  };
 }
 
 describe('api view: the application tree', () => {
@@ -38,17 +67,29 @@ describe('api view: the application tree', () => {
     const o = running(d);
     const v = buildAppView(inputs(d, o, views(o)));
     const w = v.workloads[0]!;
-    assert.deepEqual([w.sync, w.templates.length, w.templates[0]!.current, w.templates[0]!.pods.length, w.templates[0]!.hash], ['Synced', 1, true, 2, d.deployments[0]!.templateHash]);
-    assert.deepEqual(v.services[0]!.endpoints.map((e) => e.state), ['ready', 'ready']);
+    assert.deepEqual(
+      [w.sync, w.templates.length, w.templates[0]!.current, w.templates[0]!.pods.length, w.templates[0]!.hash],
+      ['Synced', 1, true, 2, d.deployments[0]!.templateHash],
+    );
+    assert.deepEqual(
+      v.services[0]!.endpoints.map((e) => e.state),
+      ['ready', 'ready'],
+    );
     assert.deepEqual([v.app.sync, v.app.health], ['Synced', 'Healthy']);
   });
 
-  it('a rollout in progress: the old template\'s pods under it, the declared one missing, out of sync with the reason', () => {
+  it("a rollout in progress: the old template's pods under it, the declared one missing, out of sync with the reason", () => {
     const o = running(app('web:1'));
     const d = app('web:2');
     const v = buildAppView(inputs(d, o, views(o)));
     const w = v.workloads[0]!;
-    assert.deepEqual(w.templates.map((t) => [t.current, t.pods.length]), [[true, 0], [false, 2]]);
+    assert.deepEqual(
+      w.templates.map((t) => [t.current, t.pods.length]),
+      [
+        [true, 0],
+        [false, 2],
+      ],
+    );
     assert.equal(w.syncReason, `2 pod(s) of an older template; 2 of 2 pod(s) of template ${d.deployments[0]!.templateHash} missing`);
   });
 
@@ -56,8 +97,17 @@ describe('api view: the application tree', () => {
     const d = app();
     const o = running(d);
     const s = status({ resources: [{ kind: 'Deployment', namespace: 'default', name: 'web', health: 'Progressing', message: '1 of 2' }] });
-    const v = buildAppView(inputs(d, o, views(o), { status: s, progress: { target: 'rollout:x', last: { 'Deployment/default/web': NOW - 20_000 }, best: {} } }));
-    assert.deepEqual(v.workloads[0]!.bounds, { strategy: 'RollingUpdate (maxSurge 25%, maxUnavailable 25%)', replicas: 2, maxPods: 3, minAvailable: 2, progressDeadlineSeconds: 600, deadlineSecondsLeft: 580 });
+    const v = buildAppView(
+      inputs(d, o, views(o), { status: s, progress: { target: 'rollout:x', last: { 'Deployment/default/web': NOW - 20_000 }, best: {} } }),
+    );
+    assert.deepEqual(v.workloads[0]!.bounds, {
+      strategy: 'RollingUpdate (maxSurge 25%, maxUnavailable 25%)',
+      replicas: 2,
+      maxPods: 3,
+      minAvailable: 2,
+      progressDeadlineSeconds: 600,
+      deadlineSecondsLeft: 580,
+    });
   });
 
   it('a terminating pod: seconds left, out of every count, a terminating endpoint', () => {
@@ -100,6 +150,9 @@ describe('api view: the application tree', () => {
     const o = running(app());
     const d = desired({ secrets: app().secrets });
     const v = buildAppView(inputs(d, o, views(o)));
-    assert.deepEqual(v.workloads.map((w) => [w.kind, w.name, w.sync, w.templates[0]!.pods.length]), [['Deployment', 'web', 'OutOfSync', 2]]);
+    assert.deepEqual(
+      v.workloads.map((w) => [w.kind, w.name, w.sync, w.templates[0]!.pods.length]),
+      [['Deployment', 'web', 'OutOfSync', 2]],
+    );
   });
 });

@@ -28,7 +28,10 @@ describe('audit/history', () => {
       record('c', 'succeeded', { at: T(3), instance: 'staging' }),
     ];
     const entries = await history({ read: async () => records }, { limit: 1, instance: 'prod' });
-    assert.deepEqual(entries.map((e) => e.sha[0]), ['a']);
+    assert.deepEqual(
+      entries.map((e) => e.sha[0]),
+      ['a'],
+    );
   });
 
   it('orders by most recent record, newest first', () => {
@@ -38,7 +41,10 @@ describe('audit/history', () => {
       record('a', 'succeeded', { at: T(3) }),
       record('c', 'rejected', { at: T(4) }),
     ]);
-    assert.deepEqual(entries.map((e) => `${e.sha[0]}:${e.status}`), ['c:rejected', 'a:succeeded', 'b:superseded']);
+    assert.deepEqual(
+      entries.map((e) => `${e.sha[0]}:${e.status}`),
+      ['c:rejected', 'a:succeeded', 'b:superseded'],
+    );
   });
 
   it('a new attempt clears the outcome of the previous one', () => {
@@ -83,7 +89,10 @@ describe('audit/history', () => {
 
   it('history() applies a limit over any journal-like source', async () => {
     const source = { read: async () => [record('a', 'succeeded'), record('b', 'succeeded'), record('c', 'rejected')] };
-    assert.deepEqual((await history(source, { limit: 2 })).map((e) => e.sha[0]), ['c', 'b']);
+    assert.deepEqual(
+      (await history(source, { limit: 2 })).map((e) => e.sha[0]),
+      ['c', 'b'],
+    );
     assert.equal((await history(source)).length, 3);
   });
 });
@@ -159,7 +168,15 @@ describe('audit/formatHistory', () => {
     const base = { sha: 'a'.repeat(40), author: 'A', subject: 's', committedAt: 't', at: 't', firstAt: 't', instance: 'i' };
     const rejected = toHistoryJson({ ...base, status: 'rejected', errors: ['web.yaml:5:13: spec.replicas: must be an integer'] });
     const succeeded = toHistoryJson({ ...base, status: 'succeeded', appliedAt: '2026-01-01T00:00:00Z', actions: 2 });
-    assert.deepEqual([rejected.appliedAt, rejected.errors, succeeded.appliedAt, succeeded.errors], [null, ['web.yaml:5:13: spec.replicas: must be an integer'], '2026-01-01T00:00:00Z', []]);
-    assert.deepEqual(Object.keys(JSON.parse(JSON.stringify(succeeded))).filter((k) => ['sha', 'status', 'author', 'subject', 'appliedAt', 'errors'].includes(k)).sort(), ['appliedAt', 'author', 'errors', 'sha', 'status', 'subject']);
+    assert.deepEqual(
+      [rejected.appliedAt, rejected.errors, succeeded.appliedAt, succeeded.errors],
+      [null, ['web.yaml:5:13: spec.replicas: must be an integer'], '2026-01-01T00:00:00Z', []],
+    );
+    assert.deepEqual(
+      Object.keys(JSON.parse(JSON.stringify(succeeded)))
+        .filter((k) => ['sha', 'status', 'author', 'subject', 'appliedAt', 'errors'].includes(k))
+        .sort(),
+      ['appliedAt', 'author', 'errors', 'sha', 'status', 'subject'],
+    );
   });
 });

@@ -28,7 +28,10 @@ describe('audit/Journal', () => {
     const j = new Journal(await tempDir('berth-journal-'));
     const records = Array.from({ length: 50 }, (_, i) => record(`c${i}`, 'superseded'));
     await Promise.all(records.map((r) => j.append(r)));
-    assert.deepEqual((await j.read()).map((r) => r.sha), records.map((r) => r.sha));
+    assert.deepEqual(
+      (await j.read()).map((r) => r.sha),
+      records.map((r) => r.sha),
+    );
   });
 
   it('ignores a torn last line and starts the next append on a fresh line', async () => {
@@ -38,7 +41,10 @@ describe('audit/Journal', () => {
     const full = JSON.stringify(record('b', 'applying'));
     await appendFile(j.path, full.slice(0, 25)); // crash mid-write
     const torn = await j.scan();
-    assert.deepEqual(torn.records.map((r) => r.status), ['succeeded']);
+    assert.deepEqual(
+      torn.records.map((r) => r.status),
+      ['succeeded'],
+    );
     assert.deepEqual(torn.skipped, [{ line: 2, reason: 'torn last line' }]);
 
     await j.append(record('b', 'failed', { reason: 'crash loop' }));
@@ -46,7 +52,10 @@ describe('audit/Journal', () => {
     assert.equal(lines.length, 4); // record, torn fragment, record, ''
     assert.equal(lines[1], full.slice(0, 25));
     const after = await j.scan();
-    assert.deepEqual(after.records.map((r) => `${r.sha[0]}:${r.status}`), ['a:succeeded', 'b:failed']);
+    assert.deepEqual(
+      after.records.map((r) => `${r.sha[0]}:${r.status}`),
+      ['a:succeeded', 'b:failed'],
+    );
     assert.deepEqual(after.skipped, [{ line: 2, reason: 'not JSON' }]);
   });
 
@@ -86,6 +95,9 @@ describe('audit/Journal', () => {
     assert.equal(await j.lastGoodRevision(), sha('a'));
     assert.equal(await j.statusOf(sha('b')), 'failed');
     assert.equal(await j.statusOf('f'.repeat(40)), undefined);
-    assert.deepEqual((await j.history({ limit: 1 })).map((e) => e.status), ['failed']);
+    assert.deepEqual(
+      (await j.history({ limit: 1 })).map((e) => e.status),
+      ['failed'],
+    );
   });
 });

@@ -4,14 +4,37 @@ import { renderChanged, renderSections } from '../../../src/cli/get/render';
 import { changedRows } from '../../../src/cli/get/watch';
 import type { PodRow, Sections, WorkloadRow } from '../../../src/cli/get/rows';
 
-const pod = (name: string, status = 'Running'): PodRow => ({ namespace: 'default', name, kind: 'Deployment', owner: 'web', ready: status === 'Running' ? '1/1' : '0/1', status, specHash: 'abc123', revision: 'f'.repeat(40), ip: '10.0.0.2', containers: ['app=busybox:latest'] });
-const deploy: WorkloadRow = { kind: 'Deployment', namespace: 'default', name: 'web', pods: 2, running: 2, templateHashes: ['abc123'], revisions: ['f'.repeat(40)], images: ['busybox:latest'] };
+const pod = (name: string, status = 'Running'): PodRow => ({
+  namespace: 'default',
+  name,
+  kind: 'Deployment',
+  owner: 'web',
+  ready: status === 'Running' ? '1/1' : '0/1',
+  status,
+  specHash: 'abc123',
+  revision: 'f'.repeat(40),
+  ip: '10.0.0.2',
+  containers: ['app=busybox:latest'],
+});
+const deploy: WorkloadRow = {
+  kind: 'Deployment',
+  namespace: 'default',
+  name: 'web',
+  pods: 2,
+  running: 2,
+  templateHashes: ['abc123'],
+  revisions: ['f'.repeat(40)],
+  images: ['busybox:latest'],
+};
 
 describe('cli/get: formats and watch rows (pure)', () => {
   const sections: Sections = { pods: [pod('web-1'), pod('web-2')] };
 
   it('text: the table; wide: IP, template and containers too', () => {
-    assert.match(renderSections(sections, 'pods', 'text'), /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+OWNER\s+REVISION\ndefault\s+web-1\s+1\/1\s+Running\s+Deployment\/web\s+ffffffff\n/);
+    assert.match(
+      renderSections(sections, 'pods', 'text'),
+      /^NAMESPACE\s+NAME\s+READY\s+STATUS\s+OWNER\s+REVISION\ndefault\s+web-1\s+1\/1\s+Running\s+Deployment\/web\s+ffffffff\n/,
+    );
     const wide = renderSections(sections, 'pods', 'wide');
     assert.match(wide, /REVISION\s+IP\s+TEMPLATE\s+CONTAINERS\n/);
     assert.match(wide, /10\.0\.0\.2\s+abc123\s+app=busybox:latest\n/);
@@ -30,7 +53,10 @@ describe('cli/get: formats and watch rows (pure)', () => {
   it('watch: only rows that changed or appeared, then the ones gone (a pod Deleted)', () => {
     const next: Sections = { pods: [pod('web-2', 'Exited (1) 1 second ago'), pod('web-3')] };
     const changed = changedRows(sections, next);
-    assert.deepEqual(changed.map(([s, rows]) => [s, rows.map((r) => `${(r as PodRow).name} ${(r as PodRow).status} ${(r as PodRow).ready}`)]), [['pods', ['web-2 Exited (1) 1 second ago 0/1', 'web-3 Running 1/1', 'web-1 Deleted 0/1']]]);
+    assert.deepEqual(
+      changed.map(([s, rows]) => [s, rows.map((r) => `${(r as PodRow).name} ${(r as PodRow).status} ${(r as PodRow).ready}`)]),
+      [['pods', ['web-2 Exited (1) 1 second ago 0/1', 'web-3 Running 1/1', 'web-1 Deleted 0/1']]],
+    );
     assert.deepEqual(changedRows(next, next), []);
   });
 

@@ -14,8 +14,9 @@ describe('git/exec', function () {
     const b = await commitFiles(repo, { x: '2' }, 'b');
     const git = createGit(repo);
     await runGit(git, ['merge-base', '--is-ancestor', a, b]);
-    await assert.rejects(runGit(git, ['merge-base', '--is-ancestor', b, a]), (err) =>
-      err instanceof GitCommandError && err.exitCode === 1 && err.args[0] === 'merge-base',
+    await assert.rejects(
+      runGit(git, ['merge-base', '--is-ancestor', b, a]),
+      (err) => err instanceof GitCommandError && err.exitCode === 1 && err.args[0] === 'merge-base',
     );
     assert.equal(await runGitMaybe(git, ['config', '--get', 'no.such.key']), undefined);
   });

@@ -40,6 +40,9 @@ describe('git/clearStaleLocks', function () {
     assert.equal((await src.fetch()).type, 'advanced');
     assert.equal(await src.head(), two);
     await src.addNote(two, 'berth: succeeded\n');
-    assert.ok(logged.some((m) => /stale git lock/.test(m)), logged.join('\n'));
+    assert.ok(
+      logged.some((m) => /stale git lock/.test(m)),
+      logged.join('\n'),
+    );
   });
 });

@@ -3,17 +3,7 @@ import { readFile, readdir, rm, stat, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GitSource } from '../../../src/git/source';
 import { isBerthError } from '../../../src/util/errors';
-import {
-  TEST_AUTHOR,
-  cleanupTemp,
-  commitFiles,
-  git,
-  headOf,
-  makeBareWithClone,
-  makeRepo,
-  push,
-  tempDir,
-} from '../../helpers/gitRepo';
+import { TEST_AUTHOR, cleanupTemp, commitFiles, git, headOf, makeBareWithClone, makeRepo, push, tempDir } from '../../helpers/gitRepo';
 
 async function stateDir(): Promise<string> {
   return tempDir('berth-state-');
@@ -68,12 +58,14 @@ describe('git/GitSource', function () {
       assert.equal(again.branch, 'trunk');
       assert.equal((await again.fetch()).type, 'unreachable');
       // Without an earlier run: a missing path is a usage error, an unreadable one a git error.
-      await assert.rejects(GitSource.open({ repo: `file://${origin}`, stateDir: await stateDir() }), (err) =>
-        isBerthError(err, 'E_USAGE') && /no such directory/.test(err.message),
+      await assert.rejects(
+        GitSource.open({ repo: `file://${origin}`, stateDir: await stateDir() }),
+        (err) => isBerthError(err, 'E_USAGE') && /no such directory/.test(err.message),
       );
       const notARepo = await tempDir('berth-empty-');
-      await assert.rejects(GitSource.open({ repo: notARepo, stateDir: await stateDir() }), (err) =>
-        isBerthError(err, 'E_GIT') && /default branch/.test(err.message) && err.hint === 'name the branch explicitly (--branch)',
+      await assert.rejects(
+        GitSource.open({ repo: notARepo, stateDir: await stateDir() }),
+        (err) => isBerthError(err, 'E_GIT') && /default branch/.test(err.message) && err.hint === 'name the branch explicitly (--branch)',
       );
     });
 
@@ -169,9 +161,18 @@ describe('git/GitSource', function () {
       const src = await GitSource.open({ repo, stateDir: await stateDir() });
       await src.fetch();
       const between = await src.commitsBetween(shas[1], shas[4]!);
-      assert.deepEqual(between.map((r) => r.subject), ['commit 3', 'commit 4', 'commit 5']);
-      assert.deepEqual((await src.commitsBetween(undefined, shas[2]!)).map((r) => r.sha), shas.slice(0, 3));
-      assert.deepEqual((await src.commitsBetween(undefined, shas[4]!, { limit: 2 })).map((r) => r.sha), shas.slice(3));
+      assert.deepEqual(
+        between.map((r) => r.subject),
+        ['commit 3', 'commit 4', 'commit 5'],
+      );
+      assert.deepEqual(
+        (await src.commitsBetween(undefined, shas[2]!)).map((r) => r.sha),
+        shas.slice(0, 3),
+      );
+      assert.deepEqual(
+        (await src.commitsBetween(undefined, shas[4]!, { limit: 2 })).map((r) => r.sha),
+        shas.slice(3),
+      );
       assert.deepEqual(await src.commitsBetween(shas[4], shas[4]!), []);
     });
   });
@@ -180,9 +181,7 @@ describe('git/GitSource', function () {
     it('materialises only the manifests path of a commit, and prunes old checkouts', async () => {
       const repo = await makeRepo();
       const shas: string[] = [];
-      shas.push(
-        await commitFiles(repo, { 'deploy/web.yaml': 'v: 1\n', 'deploy/db/db.yaml': 'db\n', 'README.md': 'hi\n' }, 'c1'),
-      );
+      shas.push(await commitFiles(repo, { 'deploy/web.yaml': 'v: 1\n', 'deploy/db/db.yaml': 'db\n', 'README.md': 'hi\n' }, 'c1'));
       for (let i = 2; i <= 5; i++) shas.push(await commitFiles(repo, { 'deploy/web.yaml': `v: ${i}\n` }, `c${i}`));
       const state = await stateDir();
       const src = await GitSource.open({ repo, path: './deploy/', stateDir: state });

@@ -78,12 +78,15 @@ describe('git/triggers', function () {
 
     it('refuses a directory that is not a repository', async () => {
       const dir = await tempDir();
-      assert.throws(() => watchLocalRepo(dir, () => undefined), (err) => isBerthError(err, 'E_USAGE'));
+      assert.throws(
+        () => watchLocalRepo(dir, () => undefined),
+        (err) => isBerthError(err, 'E_USAGE'),
+      );
     });
 
     it('finds the git directories of working, bare and linked-worktree repositories', async () => {
       const repo = await makeRepo();
-      await commitFiles(repo, { 'a': '1' }, 'one');
+      await commitFiles(repo, { a: '1' }, 'one');
       assert.deepEqual(gitDirsOf(repo), { gitDir: join(repo, '.git'), commonDir: join(repo, '.git') });
       const bare = await makeRepo({ bare: true });
       assert.deepEqual(gitDirsOf(bare), { gitDir: bare, commonDir: bare });

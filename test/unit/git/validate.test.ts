@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
 import { isBerthError } from '../../../src/util/errors';
-import {
-  redactUrl,
-  validateBranch,
-  validateCommitId,
-  validateRepoUrl,
-  validateSubPath,
-} from '../../../src/git/validate';
+import { redactUrl, validateBranch, validateCommitId, validateRepoUrl, validateSubPath } from '../../../src/git/validate';
 
 function refusal(run: () => unknown): string {
   try {
@@ -70,7 +64,10 @@ describe('git/validateRepoUrl', () => {
   ];
   for (const [input, message] of refused) {
     it(`refuses ${JSON.stringify(input)}`, () => {
-      assert.match(refusal(() => validateRepoUrl(input)), message);
+      assert.match(
+        refusal(() => validateRepoUrl(input)),
+        message,
+      );
     });
   }
 });
@@ -106,7 +103,11 @@ describe('git/validateBranch', () => {
     ['a/b.lock/c', /\.lock/],
   ];
   for (const [name, message] of refused) {
-    it(`refuses ${JSON.stringify(name)}`, () => assert.match(refusal(() => validateBranch(name)), message));
+    it(`refuses ${JSON.stringify(name)}`, () =>
+      assert.match(
+        refusal(() => validateBranch(name)),
+        message,
+      ));
   }
 });
 
@@ -134,10 +135,7 @@ describe('git/validateCommitId and redactUrl', () => {
   });
   it('masks credentials of http(s) URLs wherever they appear', () => {
     assert.equal(redactUrl('https://user:tok@host/x.git'), 'https://***@host/x.git');
-    assert.equal(
-      redactUrl("fatal: unable to access 'https://tok@host/x/': 403"),
-      "fatal: unable to access 'https://***@host/x/': 403",
-    );
+    assert.equal(redactUrl("fatal: unable to access 'https://tok@host/x/': 403"), "fatal: unable to access 'https://***@host/x/': 403");
     assert.equal(redactUrl('git@host:x.git'), 'git@host:x.git');
   });
 });

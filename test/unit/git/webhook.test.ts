@@ -16,7 +16,13 @@ describe('git/verifyWebhookSignature', () => {
   const table: [string, WebhookHeaders, string | Buffer, string, Expect][] = [
     // GitHub
     ['github good', { 'x-hub-signature-256': `sha256=${hmac(BODY)}` }, BODY, SECRET, { ok: true, provider: 'github' }],
-    ['github good, header case and Buffer body', { 'X-Hub-Signature-256': `sha256=${hmac(BODY).toUpperCase()}` }, Buffer.from(BODY), SECRET, { ok: true, provider: 'github' }],
+    [
+      'github good, header case and Buffer body',
+      { 'X-Hub-Signature-256': `sha256=${hmac(BODY).toUpperCase()}` },
+      Buffer.from(BODY),
+      SECRET,
+      { ok: true, provider: 'github' },
+    ],
     ['github wrong secret', { 'x-hub-signature-256': `sha256=${hmac(BODY, 'other')}` }, BODY, SECRET, { ok: false, reason: 'bad-signature' }],
     ['github body changed', { 'x-hub-signature-256': `sha256=${hmac(BODY)}` }, `${BODY} `, SECRET, { ok: false, reason: 'bad-signature' }],
     ['github no prefix', { 'x-hub-signature-256': hmac(BODY) }, BODY, SECRET, { ok: false, reason: 'malformed-signature' }],
@@ -29,7 +35,13 @@ describe('git/verifyWebhookSignature', () => {
     ['gitea good', { 'x-gitea-signature': hmac(BODY) }, BODY, SECRET, { ok: true, provider: 'gitea' }],
     ['gitea bad', { 'x-gitea-signature': hmac(BODY, 'other') }, BODY, SECRET, { ok: false, reason: 'bad-signature' }],
     ['gitea malformed', { 'x-gitea-signature': 'sha256=' + hmac(BODY) }, BODY, SECRET, { ok: false, reason: 'malformed-signature' }],
-    ['gitea with a hub header too uses the hub header', { 'x-gitea-signature': 'junk', 'x-hub-signature-256': `sha256=${hmac(BODY)}` }, BODY, SECRET, { ok: true, provider: 'github' }],
+    [
+      'gitea with a hub header too uses the hub header',
+      { 'x-gitea-signature': 'junk', 'x-hub-signature-256': `sha256=${hmac(BODY)}` },
+      BODY,
+      SECRET,
+      { ok: true, provider: 'github' },
+    ],
     // GitLab
     ['gitlab good', { 'x-gitlab-token': SECRET }, BODY, SECRET, { ok: true, provider: 'gitlab' }],
     ['gitlab bad', { 'x-gitlab-token': 'guess' }, BODY, SECRET, { ok: false, reason: 'bad-signature' }],

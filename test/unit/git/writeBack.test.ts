@@ -4,16 +4,7 @@ import { join } from 'node:path';
 import { GitSource } from '../../../src/git/source';
 import { REVERT_ATTEMPTS, commitMessage } from '../../../src/git/writeBack';
 import { isBerthError } from '../../../src/util/errors';
-import {
-  cleanupTemp,
-  commitFiles,
-  git,
-  headOf,
-  makeBareWithClone,
-  makeRepo,
-  push,
-  tempDir,
-} from '../../helpers/gitRepo';
+import { cleanupTemp, commitFiles, git, headOf, makeBareWithClone, makeRepo, push, tempDir } from '../../helpers/gitRepo';
 
 describe('git/notes', function () {
   this.timeout(30_000);
@@ -82,8 +73,7 @@ describe('git/revertAndPush', function () {
     const message = await git(origin, 'log', '-1', '--format=%an <%ae>%n%B', sha);
     assert.equal(
       message,
-      `berth <berth@localhost>\nRevert "web: v2"\n\nberth rolled back a failed revision.\n\n` +
-        `Berth-Rollback-Of: ${bad}\nBerth-Rollback-To: ${good}\n\n`,
+      `berth <berth@localhost>\nRevert "web: v2"\n\nberth rolled back a failed revision.\n\n` + `Berth-Rollback-Of: ${bad}\nBerth-Rollback-To: ${good}\n\n`,
     );
     const trailers = await git(origin, 'log', '-1', '--format=%(trailers:key=Berth-Rollback-Of,valueonly)', sha);
     assert.equal(trailers.trim(), bad);

@@ -41,7 +41,9 @@ async function healthServer(statuses: Record<string, (typeof SERVING_STATUS)[num
       callback(null, SERVING_STATUS.indexOf(status));
     },
   });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
   return { port, stop: () => new Promise((resolve) => server.tryShutdown(() => resolve())) };
 }
 
@@ -59,7 +61,10 @@ describe('health/grpcProbe (a real gRPC health server on loopback)', () => {
   });
 
   it('NOT_SERVING fails, naming the status', async () => {
-    assert.deepEqual(await grpcProbe('127.0.0.1', server.port, 'db', 1000), { ok: false, reason: `grpc 127.0.0.1:${server.port} service "db": service unhealthy (responded with NOT_SERVING)` });
+    assert.deepEqual(await grpcProbe('127.0.0.1', server.port, 'db', 1000), {
+      ok: false,
+      reason: `grpc 127.0.0.1:${server.port} service "db": service unhealthy (responded with NOT_SERVING)`,
+    });
   });
 
   it('an unknown service fails with NOT_FOUND', async () => {
@@ -82,14 +87,24 @@ describe('health/grpcProbe (a real gRPC health server on loopback)', () => {
   });
 
   it('runs as a probe handler with the pod IP as host', async () => {
-    const probe: Probe = { handler: { type: 'grpc', port: server.port, service: 'web' }, initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 };
+    const probe: Probe = {
+      handler: { type: 'grpc', port: server.port, service: 'web' },
+      initialDelaySeconds: 0,
+      periodSeconds: 10,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    };
     assert.deepEqual(await runProbe({} as Runtime, probe, { containerId: 'x', ip: '127.0.0.1', ports: [] }), { ok: true });
   });
 
   it('encodes and decodes the two messages of the protocol', () => {
     assert.equal(decodeHealthRequest(encodeHealthRequest('grpc.health.v1.Health')), 'grpc.health.v1.Health');
     assert.deepEqual(encodeHealthRequest(''), Buffer.alloc(0));
-    assert.deepEqual([0, 1, 2, 3].map((s) => decodeHealthResponse(encodeHealthResponse(s))), [0, 1, 2, 3]);
+    assert.deepEqual(
+      [0, 1, 2, 3].map((s) => decodeHealthResponse(encodeHealthResponse(s))),
+      [0, 1, 2, 3],
+    );
     assert.deepEqual(encodeHealthResponse(1), Buffer.from([0x08, 0x01]));
   });
 });

@@ -9,7 +9,14 @@ import type { Runtime } from '../../../src/runtime/types';
 
 // httpGet and tcpSocket never touch the runtime; exec is covered by the integration tests.
 const noRuntime = {} as Runtime;
-const probe = (handler: ProbeHandler): Probe => ({ handler, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 1 });
+const probe = (handler: ProbeHandler): Probe => ({
+  handler,
+  initialDelaySeconds: 0,
+  periodSeconds: 1,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 1,
+});
 
 describe('probes over the network (loopback)', () => {
   let server: http.Server;

@@ -3,7 +3,14 @@ import { PROBE_CONCURRENCY, Prober, type ProbedContainer } from '../../../src/he
 import type { Probe } from '../../../src/model/types';
 import type { ExecResult, Runtime } from '../../../src/runtime/types';
 
-const execProbe: Probe = { handler: { type: 'exec', command: ['ready'] }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 1 };
+const execProbe: Probe = {
+  handler: { type: 'exec', command: ['ready'] },
+  initialDelaySeconds: 0,
+  periodSeconds: 1,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 1,
+};
 
 describe('prober: many pods', () => {
   it(`probes 100 containers, at most ${PROBE_CONCURRENCY} exec probes at once, each once per period`, async () => {
@@ -20,7 +27,14 @@ describe('prober: many pods', () => {
         return { exitCode: 0, output: '' };
       },
     } as unknown as Runtime;
-    const containers: ProbedContainer[] = Array.from({ length: 100 }, (_, i) => ({ id: `c${i}`, running: true, upForMs: 5000, ip: '', ports: [], readinessProbe: execProbe }));
+    const containers: ProbedContainer[] = Array.from({ length: 100 }, (_, i) => ({
+      id: `c${i}`,
+      running: true,
+      upForMs: 5000,
+      ip: '',
+      ports: [],
+      readinessProbe: execProbe,
+    }));
     const prober = new Prober(runtime, () => 1_000_000);
     await prober.tick(containers);
     await prober.tick(containers); // same instant: nothing is due again
@@ -43,4 +57,3 @@ describe('prober: many pods', () => {
     assert.deepEqual(probed, ['old', 'new', 'old'], 'the loop runs what is due');
   });
 });
-

@@ -22,9 +22,27 @@ function fold(p: Probe, kind: 'readiness' | 'liveness', results: boolean[]): boo
 describe('probe tracker', () => {
   const cases: { name: string; p: Probe; kind: 'readiness' | 'liveness'; results: boolean[]; passing: boolean[] }[] = [
     { name: 'readiness starts failing, one success makes it ready', p: probe(), kind: 'readiness', results: [false, true], passing: [false, true] },
-    { name: 'successThreshold 2 needs two in a row', p: probe({ successThreshold: 2 }), kind: 'readiness', results: [true, false, true, true], passing: [false, false, false, true] },
-    { name: 'failureThreshold 3 tolerates two failures', p: probe(), kind: 'readiness', results: [true, false, false, true, false, false, false], passing: [true, true, true, true, true, true, false] },
-    { name: 'liveness starts passing and fails after threshold', p: probe({ failureThreshold: 2 }), kind: 'liveness', results: [false, false], passing: [true, false] },
+    {
+      name: 'successThreshold 2 needs two in a row',
+      p: probe({ successThreshold: 2 }),
+      kind: 'readiness',
+      results: [true, false, true, true],
+      passing: [false, false, false, true],
+    },
+    {
+      name: 'failureThreshold 3 tolerates two failures',
+      p: probe(),
+      kind: 'readiness',
+      results: [true, false, false, true, false, false, false],
+      passing: [true, true, true, true, true, true, false],
+    },
+    {
+      name: 'liveness starts passing and fails after threshold',
+      p: probe({ failureThreshold: 2 }),
+      kind: 'liveness',
+      results: [false, false],
+      passing: [true, false],
+    },
   ];
   for (const c of cases) {
     it(c.name, () => assert.deepEqual(fold(c.p, c.kind, c.results), c.passing));
@@ -38,10 +56,7 @@ describe('probe tracker', () => {
   it('is not due before initialDelaySeconds, then every periodSeconds', () => {
     const p = probe({ initialDelaySeconds: 5, periodSeconds: 2 });
     const s0 = initialProbeState('readiness');
-    assert.deepEqual(
-      [probeDue(p, s0, 0, 4999), probeDue(p, s0, 0, 5000)],
-      [false, true],
-    );
+    assert.deepEqual([probeDue(p, s0, 0, 4999), probeDue(p, s0, 0, 5000)], [false, true]);
     const s1 = recordProbe(p, s0, ok, 5000);
     assert.deepEqual([probeDue(p, s1, 0, 6999), probeDue(p, s1, 0, 7000)], [false, true]);
   });

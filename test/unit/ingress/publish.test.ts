@@ -16,7 +16,7 @@ describe('ingress: certificate files', () => {
     { path: join(dir, `${name}.key`), data: `key ${name}`, secret: true },
   ];
 
-  it('writes keys 0600; keeps the previous table\'s files one more round, then removes them', async () => {
+  it("writes keys 0600; keeps the previous table's files one more round, then removes them", async () => {
     const first = await syncTlsFiles(dir, set('a'), new Set());
     assert.equal((await stat(join(dir, 'a.key'))).mode & 0o777, 0o600);
     const second = await syncTlsFiles(dir, set('b'), first);
@@ -26,12 +26,26 @@ describe('ingress: certificate files', () => {
   });
 });
 
-describe('ingress: joining the Services\' listeners', () => {
-  const l = (port: number, source: ListenerSpec['source'], service: string): ListenerSpec => ({ protocol: 'TCP', address: '0.0.0.0', port, service, servicePort: port, source, endpoints: [] });
+describe("ingress: joining the Services' listeners", () => {
+  const l = (port: number, source: ListenerSpec['source'], service: string): ListenerSpec => ({
+    protocol: 'TCP',
+    address: '0.0.0.0',
+    port,
+    service,
+    servicePort: port,
+    source,
+    endpoints: [],
+  });
 
   it('an Ingress port a NodePort already holds is left out, with a warning', () => {
-    const t = withIngress({ listeners: [l(30080, 'nodePort', 'default/web')], warnings: [] }, { listeners: [l(30080, 'ingress', 'ingress'), l(30443, 'ingress', 'ingress')], warnings: [], files: [] });
-    assert.deepEqual(t.listeners.map((x) => `${x.source}:${x.port}`), ['nodePort:30080', 'ingress:30443']);
+    const t = withIngress(
+      { listeners: [l(30080, 'nodePort', 'default/web')], warnings: [] },
+      { listeners: [l(30080, 'ingress', 'ingress'), l(30443, 'ingress', 'ingress')], warnings: [], files: [] },
+    );
+    assert.deepEqual(
+      t.listeners.map((x) => `${x.source}:${x.port}`),
+      ['nodePort:30080', 'ingress:30443'],
+    );
     assert.match(t.warnings[0], /already served for Service default\/web/);
   });
 });

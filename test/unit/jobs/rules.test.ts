@@ -18,7 +18,11 @@ function job(over: Partial<JobResource> = {}, restartPolicy: 'Never' | 'OnFailur
     backoffLimit: 6,
     completionMode: 'NonIndexed',
     suspend: false,
-    template: { labels: {}, annotations: {}, spec: { containers: [], initContainers: [], volumes: [], restartPolicy, terminationGracePeriodSeconds: 30, hostNetwork: false, hostPID: false } },
+    template: {
+      labels: {},
+      annotations: {},
+      spec: { containers: [], initContainers: [], volumes: [], restartPolicy, terminationGracePeriodSeconds: 30, hostNetwork: false, hostPID: false },
+    },
     templateHash: HASH,
     ...over,
   };
@@ -28,7 +32,15 @@ function job(over: Partial<JobResource> = {}, restartPolicy: 'Never' | 'OnFailur
 function pod(name: string, state: string, createdAt = 100, specHash = HASH, ago = '1 second'): ObservedPod {
   const [s, code] = state.split(':') as [ContainerState, string?];
   const status = s === 'exited' ? `Exited (${code}) ${ago} ago` : 'Up 1 second';
-  return { namespace: 'default', name, kind: 'Job', owner: 'j', specHash, revision: 'r', containers: [{ id: name, name, image: 'i', labels: {}, state: s, status, createdAt, networks: {} }] };
+  return {
+    namespace: 'default',
+    name,
+    kind: 'Job',
+    owner: 'j',
+    specHash,
+    revision: 'r',
+    containers: [{ id: name, name, image: 'i', labels: {}, state: s, status, createdAt, networks: {} }],
+  };
 }
 
 describe('jobs: pod outcomes', () => {
@@ -100,7 +112,12 @@ describe('jobs: status', () => {
 
   it('Indexed: the lowest indexes without a succeeded or active pod get the new pods', () => {
     const indexed = (name: string, state: string, i: number) => ({ ...pod(name, state), ordinal: i });
-    const s = jobStatus(job({ completions: 4, parallelism: 2, completionMode: 'Indexed' }), [indexed('a', 'exited:0', 0), indexed('b', 'exited:0', 0), indexed('c', 'running', 2)], undefined, 0);
+    const s = jobStatus(
+      job({ completions: 4, parallelism: 2, completionMode: 'Indexed' }),
+      [indexed('a', 'exited:0', 0), indexed('b', 'exited:0', 0), indexed('c', 'running', 2)],
+      undefined,
+      0,
+    );
     assert.deepEqual([s.succeeded, s.indexes?.create], [1, [1]]);
   });
 
@@ -171,7 +188,13 @@ describe('jobs: the CronJob controller', () => {
     assert.deepEqual([forbid.started, forbid.state.lastScheduleTime], [undefined, T0 + 5 * MIN]);
     assert.match(forbid.skipped ?? '', /Forbid/);
     const replace = cronStep(cron({ concurrencyPolicy: 'Replace' }), running, new Map(), new Set(['c-1']), T0 + 11 * MIN);
-    assert.deepEqual(replace.state.runs.map((r) => [r.name, r.remove === true]), [['c-1', true], [replace.started!.name, false]]);
+    assert.deepEqual(
+      replace.state.runs.map((r) => [r.name, r.remove === true]),
+      [
+        ['c-1', true],
+        [replace.started!.name, false],
+      ],
+    );
   });
 
   it('suspend starts nothing', () => {
@@ -183,8 +206,18 @@ describe('jobs: the CronJob controller', () => {
     const runs = ['c-1', 'c-2', 'c-3'].map((name, i) => ({ name, scheduledTime: T0 + i * MIN }));
     const statuses = new Map([done('c-1'), done('c-2'), done('c-3')]) as never;
     const d = cronStep(cron({ successfulJobsHistoryLimit: 1, schedule: '0 0 1 1 *' }), state({ runs }), statuses, new Set(['c-1', 'c-2', 'c-3']), T0 + 3 * MIN);
-    assert.deepEqual(d.state.runs.map((r) => [r.name, r.remove === true]), [['c-1', true], ['c-2', true], ['c-3', false]]);
+    assert.deepEqual(
+      d.state.runs.map((r) => [r.name, r.remove === true]),
+      [
+        ['c-1', true],
+        ['c-2', true],
+        ['c-3', false],
+      ],
+    );
     const later = cronStep(cron({ successfulJobsHistoryLimit: 1, schedule: '0 0 1 1 *' }), d.state, statuses, new Set(['c-3']), T0 + 4 * MIN);
-    assert.deepEqual(later.state.runs.map((r) => r.name), ['c-3']);
+    assert.deepEqual(
+      later.state.runs.map((r) => r.name),
+      ['c-3'],
+    );
   });
 });

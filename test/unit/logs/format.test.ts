@@ -2,7 +2,11 @@ import { strict as assert } from 'node:assert';
 import { formatLogLine, mergeByTime, parseSince, parseLogTarget, type PodLogLine } from '../../../src/logs';
 import { isBerthError } from '../../../src/util/errors';
 
-const at = (pod: string, ms: number, text: string, container = 'app'): PodLogLine => ({ pod, container, line: { stream: 'stdout', time: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString(), text } });
+const at = (pod: string, ms: number, text: string, container = 'app'): PodLogLine => ({
+  pod,
+  container,
+  line: { stream: 'stdout', time: new Date(Date.UTC(2026, 0, 1, 0, 0, 0, ms)).toISOString(), text },
+});
 
 describe('logs: targets, formats, merging (pure)', () => {
   it('targets: a bare name is a pod; kubectl kinds and short names', () => {
@@ -12,7 +16,12 @@ describe('logs: targets, formats, merging (pure)', () => {
     assert.deepEqual(parseLogTarget('deployment/web'), { kind: 'Deployment', name: 'web' });
     assert.deepEqual(parseLogTarget('sts/db'), { kind: 'StatefulSet', name: 'db' });
     assert.deepEqual(parseLogTarget('ds/agent'), { kind: 'DaemonSet', name: 'agent' });
-    for (const bad of ['service/web', 'deployment/Web', 'deployment/']) assert.throws(() => parseLogTarget(bad), (e: unknown) => isBerthError(e, 'E_USAGE'), bad);
+    for (const bad of ['service/web', 'deployment/Web', 'deployment/'])
+      assert.throws(
+        () => parseLogTarget(bad),
+        (e: unknown) => isBerthError(e, 'E_USAGE'),
+        bad,
+      );
   });
 
   it('prefix with the pod, the container when asked, the time before the text', () => {
@@ -25,7 +34,10 @@ describe('logs: targets, formats, merging (pure)', () => {
   it('merges containers in time order and keeps each one own order within a millisecond', () => {
     const a = [at('a', 1, 'a1'), at('a', 5, 'a2'), at('a', 5, 'a3'), at('a', 9, 'a4')];
     const b = [at('b', 2, 'b1'), at('b', 5, 'b2'), at('b', 20, 'b3')];
-    assert.deepEqual(mergeByTime([a, b, []]).map((l) => l.line.text), ['a1', 'b1', 'a2', 'a3', 'b2', 'a4', 'b3']);
+    assert.deepEqual(
+      mergeByTime([a, b, []]).map((l) => l.line.text),
+      ['a1', 'b1', 'a2', 'a3', 'b2', 'a4', 'b3'],
+    );
     assert.deepEqual(mergeByTime([]), []);
   });
 

@@ -20,7 +20,13 @@ describe('logs: sessions on the fake runtime', () => {
   let rt: FakeRuntime;
   let events: LogEvent[];
   const lines = () => events.filter((e) => e.type === 'line').map((e) => (e.type === 'line' ? `${e.pod}/${e.container}: ${e.line.text}` : ''));
-  const req = (over: Partial<LogRequest>): LogRequest => ({ instance, namespace: 'default', target: { kind: 'Deployment', name: 'web' }, follow: false, ...over });
+  const req = (over: Partial<LogRequest>): LogRequest => ({
+    instance,
+    namespace: 'default',
+    target: { kind: 'Deployment', name: 'web' },
+    follow: false,
+    ...over,
+  });
   async function run(pod: string, container: string, kind = 'Deployment', owner = 'web', ns = 'default'): Promise<string> {
     const id = await rt.createContainer(podSpec(pod, container, kind, owner, ns));
     await rt.startContainer(id);
@@ -48,7 +54,10 @@ describe('logs: sessions on the fake runtime', () => {
     const s = await openLogs(rt, req({}), (e) => events.push(e));
     await s.done;
     assert.deepEqual(lines(), ['web-a/app: a1', 'web-b/app: b1', 'web-a/app: a2']);
-    assert.deepEqual(s.selected, [{ pod: 'web-a', container: 'app' }, { pod: 'web-b', container: 'app' }]);
+    assert.deepEqual(s.selected, [
+      { pod: 'web-a', container: 'app' },
+      { pod: 'web-b', container: 'app' },
+    ]);
   });
 
   it('tail is per container; -c picks one container; a pod by name whatever owns it', async () => {
@@ -56,17 +65,27 @@ describe('logs: sessions on the fake runtime', () => {
     const side = await run('web-a', 'side');
     rt.writeLog(app, 'x\ny\nz\n');
     rt.writeLog(side, 's1\ns2\n');
-    await (await openLogs(rt, req({ tail: 1 }), (e) => events.push(e))).done;
+    await (
+      await openLogs(rt, req({ tail: 1 }), (e) => events.push(e))
+    ).done;
     assert.deepEqual(lines().sort(), ['web-a/app: z', 'web-a/side: s2']);
     events = [];
-    await (await openLogs(rt, req({ target: { kind: 'Pod', name: 'web-a' }, container: 'side' }), (e) => events.push(e))).done;
+    await (
+      await openLogs(rt, req({ target: { kind: 'Pod', name: 'web-a' }, container: 'side' }), (e) => events.push(e))
+    ).done;
     assert.deepEqual(lines(), ['web-a/side: s1', 'web-a/side: s2']);
   });
 
   it('nothing selected: E_NOT_FOUND as kubectl words it', async () => {
     await run('web-a', 'app');
-    await assert.rejects(openLogs(rt, req({ target: { kind: 'Deployment', name: 'nope' } }), () => undefined), (e: unknown) => isBerthError(e, 'E_NOT_FOUND') && /deployments\.apps "nope" not found in namespace "default"/.test(e.message));
-    await assert.rejects(openLogs(rt, req({ container: 'nope' }), () => undefined), (e: unknown) => isBerthError(e, 'E_NOT_FOUND') && /with a container "nope"/.test(e.message));
+    await assert.rejects(
+      openLogs(rt, req({ target: { kind: 'Deployment', name: 'nope' } }), () => undefined),
+      (e: unknown) => isBerthError(e, 'E_NOT_FOUND') && /deployments\.apps "nope" not found in namespace "default"/.test(e.message),
+    );
+    await assert.rejects(
+      openLogs(rt, req({ container: 'nope' }), () => undefined),
+      (e: unknown) => isBerthError(e, 'E_NOT_FOUND') && /with a container "nope"/.test(e.message),
+    );
   });
 
   it('following a deployment through a rollout: a new pod is picked up, a removed one ends; a restart resumes without repeating lines', async () => {

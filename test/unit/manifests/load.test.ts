@@ -62,13 +62,7 @@ describe('manifests/loadManifests', () => {
     it('loads the fixtures directory, reporting each bad fixture in its own file', async () => {
       const r = await loadManifests(FIXTURES);
       const bad = new Set(r.problems.filter((p) => p.severity === 'error').map((p) => p.file));
-      assert.deepEqual([...bad].sort(), [
-        'alias-bomb.yaml',
-        'duplicate-key.yaml',
-        'list-flattened.yaml',
-        'not-a-mapping.yaml',
-        'tab-indent.yaml',
-      ]);
+      assert.deepEqual([...bad].sort(), ['alias-bomb.yaml', 'duplicate-key.yaml', 'list-flattened.yaml', 'not-a-mapping.yaml', 'tab-indent.yaml']);
       assert.ok(r.docs.some((d) => d.file === 'locate.yaml'));
     });
   });
@@ -105,8 +99,8 @@ describe('manifests/loadManifests', () => {
       const root = await tree({
         'ok.yaml': CONFIGMAP('ok'),
         'link.yaml': { link: path.join(outside, 'evil.yaml') },
-        'linkdir': { link: path.join(outside, 'dir') },
-        'passwd': { link: '/etc/passwd' }, // not a manifest name: never read, nothing to report
+        linkdir: { link: path.join(outside, 'dir') },
+        passwd: { link: '/etc/passwd' }, // not a manifest name: never read, nothing to report
       });
       // A relative link that climbs out of the root.
       await fs.mkdir(path.join(root, 'sub'));
@@ -246,7 +240,10 @@ describe('manifests/loadManifests', () => {
       const r = await loadManifests(root);
       console.log(`      (loadManifests with the alias bomb: ${(Number(process.hrtime.bigint() - started) / 1e6).toFixed(1)} ms)`);
       assert.deepEqual(where(r), [['load.alias-limit', 'bomb.yaml', 2, 1]]);
-      assert.deepEqual(r.docs.map((d) => (d.body.metadata as { name: string }).name), ['after-the-bomb']);
+      assert.deepEqual(
+        r.docs.map((d) => (d.body.metadata as { name: string }).name),
+        ['after-the-bomb'],
+      );
     });
   });
 });

@@ -12,8 +12,7 @@ function parseText(text: string, limits: Partial<ParseLimits> = {}) {
   return parseManifestText('inline.yaml', text, { ...LIMITS, ...limits });
 }
 
-const names = (docs: { body: Record<string, unknown> }[]) =>
-  docs.map((d) => (d.body.metadata as { name?: string } | undefined)?.name);
+const names = (docs: { body: Record<string, unknown> }[]) => docs.map((d) => (d.body.metadata as { name?: string } | undefined)?.name);
 
 /** [code, line, col] of each problem, the shape most assertions below compare. */
 const where = (problems: { code: string; line: number; col: number }[]) => problems.map((p) => [p.code, p.line, p.col]);
@@ -25,7 +24,10 @@ describe('manifests/parse', () => {
       assert.deepEqual(r.problems, []);
       assert.deepEqual(names(r.docs), ['first', 'second', 'third']);
       // doc 1 is empty (`---` then `---`), doc 2 holds only a comment.
-      assert.deepEqual(r.docs.map((d) => d.docIndex), [0, 3, 4]);
+      assert.deepEqual(
+        r.docs.map((d) => d.docIndex),
+        [0, 3, 4],
+      );
       assert.deepEqual(r.docs[1].locate(['kind']), { line: 12, col: 1 });
     });
 
@@ -103,7 +105,10 @@ describe('manifests/parse', () => {
 
     it('a broken document does not hide the good ones around it', () => {
       const r = parseText('kind: A\n---\nkind: B\nkind: C\n---\nkind: D\n');
-      assert.deepEqual(r.docs.map((d) => d.body.kind), ['A', 'D']);
+      assert.deepEqual(
+        r.docs.map((d) => d.body.kind),
+        ['A', 'D'],
+      );
       assert.deepEqual(where(r.problems), [['yaml.duplicate-key', 4, 1]]);
     });
 
@@ -114,7 +119,10 @@ describe('manifests/parse', () => {
 
     it('a warning (unknown tag) is reported and the document still loads', () => {
       const r = parseText('kind: A\nv: !custom 1\n');
-      assert.deepEqual(r.docs.map((d) => d.body.kind), ['A']);
+      assert.deepEqual(
+        r.docs.map((d) => d.body.kind),
+        ['A'],
+      );
       assert.deepEqual(where(r.problems), [['yaml.warning', 2, 4]]);
       assert.equal(r.problems[0].severity, 'warning');
     });
@@ -133,8 +141,18 @@ describe('manifests/parse', () => {
     it('turns each item of a List or *List into its own document', async () => {
       const r = await parseFixture('list-flattened.yaml');
       assert.deepEqual(names(r.docs), ['one', 'two', 'three']);
-      assert.deepEqual(r.docs.map((d) => d.pathPrefix), [['items', 0], ['items', 1], ['items', 0]]);
-      assert.deepEqual(r.docs.map((d) => d.docIndex), [0, 0, 1]);
+      assert.deepEqual(
+        r.docs.map((d) => d.pathPrefix),
+        [
+          ['items', 0],
+          ['items', 1],
+          ['items', 0],
+        ],
+      );
+      assert.deepEqual(
+        r.docs.map((d) => d.docIndex),
+        [0, 0, 1],
+      );
       assert.deepEqual(r.docs[0].body, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'one' }, data: { k: 'v' } });
     });
 
@@ -150,7 +168,10 @@ describe('manifests/parse', () => {
 
     it('reports an item that is not a mapping at the item, with its path', async () => {
       const r = await parseFixture('list-flattened.yaml');
-      assert.deepEqual(r.problems.map((p) => [p.code, p.line, p.col, p.path]), [['load.not-a-mapping', 19, 5, 'items[2]']]);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.line, p.col, p.path]),
+        [['load.not-a-mapping', 19, 5, 'items[2]']],
+      );
     });
 
     it('leaves a *List kind without an items sequence as a plain document', () => {
@@ -202,7 +223,10 @@ describe('manifests/parse', () => {
     it('stops at documentsLeft with a Problem on the first document beyond it', () => {
       const text = ['kind: A', 'kind: B', 'kind: C', 'kind: D'].join('\n---\n') + '\n';
       const r = parseText(text, { documentsLeft: 2, maxDocuments: 7 });
-      assert.deepEqual(r.docs.map((d) => d.body.kind), ['A', 'B']);
+      assert.deepEqual(
+        r.docs.map((d) => d.body.kind),
+        ['A', 'B'],
+      );
       assert.deepEqual(where(r.problems), [['load.max-documents', 5, 1]]);
       assert.match(r.problems[0].message, /more than 7 documents/);
       assert.equal(r.limitReached, true);

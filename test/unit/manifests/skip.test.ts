@@ -29,7 +29,11 @@ describe('manifests: files that are not manifests', () => {
     ['a Helm action at a line start', 'apiVersion: v1\n{{- if .Values.enabled }}\nkind: ConfigMap\n{{- end }}\n', true],
     ['a quoted .Values reference', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "{{ .Release.Name }}-cfg"\n', true],
     ['a Prometheus rule template inside a ConfigMap', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  rule: "{{ $labels.instance }} is down"\n', false],
-    ['an Alertmanager template in a block scalar', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  msg.tmpl: |\n    {{ range .Alerts }}{{ .Labels.alertname }}\n    {{ end }}\n', false],
+    [
+      'an Alertmanager template in a block scalar',
+      'apiVersion: v1\nkind: ConfigMap\ndata:\n  msg.tmpl: |\n    {{ range .Alerts }}{{ .Labels.alertname }}\n    {{ end }}\n',
+      false,
+    ],
     ['no braces at all', 'apiVersion: v1\nkind: ConfigMap\n', false],
   ];
   for (const [title, text, skipped] of TEXTS) {
@@ -48,7 +52,10 @@ describe('manifests: files that are not manifests', () => {
       },
       async (dir) => {
         const loaded = await loadManifestPaths([dir]);
-        assert.deepEqual(loaded.docs.map((d) => d.file), ['app.yaml']);
+        assert.deepEqual(
+          loaded.docs.map((d) => d.file),
+          ['app.yaml'],
+        );
         assert.deepEqual(
           loaded.problems.map((p) => [p.severity, p.file, p.code]),
           [

@@ -60,7 +60,10 @@ describe('model/defaults', () => {
     });
     it('a template restartPolicy other than Always is an error', () => {
       const r = build([deployment('web', { template: template({ app: 'web' }, { restartPolicy: 'Never' }) })]);
-      assert.deepEqual(r.problems.map((p) => [p.code, p.path]), [['pod.restart-policy', 'spec.template.spec.restartPolicy']]);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.path]),
+        [['pod.restart-policy', 'spec.template.spec.restartPolicy']],
+      );
     });
   });
 
@@ -86,7 +89,10 @@ describe('model/defaults', () => {
     });
     it('a malformed progress-deadline annotation is an error', () => {
       const r = build([statefulSet('db', {}, { annotations: { 'berth.io/progress-deadline-seconds': 'soon' } }), service('db', { clusterIP: 'None' })]);
-      assert.deepEqual(r.problems.map((p) => p.code), ['annotation.invalid']);
+      assert.deepEqual(
+        r.problems.map((p) => p.code),
+        ['annotation.invalid'],
+      );
     });
     it('volumeClaimTemplates: storage in bytes, accessModes default', () => {
       const vct = { metadata: { name: 'data' }, spec: { resources: { requests: { storage: '1Gi' } } } };
@@ -122,7 +128,11 @@ describe('model/defaults', () => {
           failureThreshold: 3,
         },
       ],
-      ['limits converted, request defaults to limit', gotC.resources, { limits: { memoryBytes: 64 * 2 ** 20, nanoCpus: 500_000_000 }, requests: { memoryBytes: 64 * 2 ** 20, nanoCpus: 500_000_000 } }],
+      [
+        'limits converted, request defaults to limit',
+        gotC.resources,
+        { limits: { memoryBytes: 64 * 2 ** 20, nanoCpus: 500_000_000 }, requests: { memoryBytes: 64 * 2 ** 20, nanoCpus: 500_000_000 } },
+      ],
       ['specHash', /^[0-9a-f]{10}$/.test(got.specHash), true],
     ];
     for (const [field, got2, want] of table) it(`${field}`, () => assert.deepEqual(got2, want));
@@ -134,11 +144,17 @@ describe('model/defaults', () => {
     });
     it('a request above its limit is an error', () => {
       const r = build([pod('p', { containers: [container({ resources: { limits: { memory: '64Mi' }, requests: { memory: '1Gi' } } })] })]);
-      assert.deepEqual(r.problems.map((p) => [p.code, p.path]), [['resources.request-above-limit', 'spec.containers[0].resources.requests.memory']]);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.path]),
+        [['resources.request-above-limit', 'spec.containers[0].resources.requests.memory']],
+      );
     });
     it('a probe without handler is an error', () => {
       const r = build([pod('p', { containers: [container({ livenessProbe: { periodSeconds: 5 } })] })]);
-      assert.deepEqual(r.problems.map((p) => p.code), ['probe.handler']);
+      assert.deepEqual(
+        r.problems.map((p) => p.code),
+        ['probe.handler'],
+      );
     });
   });
 
@@ -160,7 +176,10 @@ describe('model/defaults', () => {
       ]));
     it('an unsupported volume type is an error', () => {
       const r = build([pod('p', { volumes: [{ name: 'n', nfs: { server: 'x', path: '/' } }] })]);
-      assert.deepEqual(r.problems.map((p) => [p.code, p.path]), [['volume.unsupported', 'spec.volumes[0]']]);
+      assert.deepEqual(
+        r.problems.map((p) => [p.code, p.path]),
+        [['volume.unsupported', 'spec.volumes[0]']],
+      );
     });
   });
 
@@ -169,7 +188,13 @@ describe('model/defaults', () => {
     it('type ClusterIP, protocol TCP, targetPort = port', () =>
       assert.deepEqual(
         { type: desired.services[0].type, ports: desired.services[0].ports },
-        { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP', targetPort: 80 }, { port: 53, protocol: 'UDP', targetPort: 5353 }] },
+        {
+          type: 'ClusterIP',
+          ports: [
+            { port: 80, protocol: 'TCP', targetPort: 80 },
+            { port: 53, protocol: 'UDP', targetPort: 5353 },
+          ],
+        },
       ));
   });
 
@@ -178,12 +203,28 @@ describe('model/defaults', () => {
   });
 
   describe('Namespaces and ordering', () => {
-    const { desired } = build([namespace('shop'), configMap('b', {}, { namespace: 'shop' }), configMap('z'), configMap('a', {}, { namespace: 'shop' }), configMap('a')]);
+    const { desired } = build([
+      namespace('shop'),
+      configMap('b', {}, { namespace: 'shop' }),
+      configMap('z'),
+      configMap('a', {}, { namespace: 'shop' }),
+      configMap('a'),
+    ]);
     it('the implicit default namespace is always present', () =>
-      assert.deepEqual(build([]).desired.namespaces.map((n) => [n.meta.name, n.meta.source]), [['default', { file: '', line: 0, col: 0 }]]));
-    it('declared namespaces join default, sorted', () => assert.deepEqual(desired.namespaces.map((n) => n.meta.name), ['default', 'shop']));
+      assert.deepEqual(
+        build([]).desired.namespaces.map((n) => [n.meta.name, n.meta.source]),
+        [['default', { file: '', line: 0, col: 0 }]],
+      ));
+    it('declared namespaces join default, sorted', () =>
+      assert.deepEqual(
+        desired.namespaces.map((n) => n.meta.name),
+        ['default', 'shop'],
+      ));
     it('lists sort by namespace then name', () =>
-      assert.deepEqual(desired.configMaps.map((c) => `${c.meta.namespace}/${c.meta.name}`), ['default/a', 'default/z', 'shop/a', 'shop/b']));
+      assert.deepEqual(
+        desired.configMaps.map((c) => `${c.meta.namespace}/${c.meta.name}`),
+        ['default/a', 'default/z', 'shop/a', 'shop/b'],
+      ));
     it('meta.source is the metadata.name value', () => {
       const r = build('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: one\n');
       assert.deepEqual(r.desired.configMaps[0].meta.source, { file: 'test.yaml', line: 4, col: 9 });

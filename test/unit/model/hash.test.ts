@@ -8,7 +8,16 @@ function envFromCm(): Obj {
   return container({ env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cfg', key: 'a' } } }], envFrom: [{ secretRef: { name: 'creds' } }] });
 }
 
-function set(over: { dep?: Obj; cfg?: Record<string, string>; creds?: Record<string, string>; other?: Record<string, string>; c?: Obj; labels?: Record<string, string> } = {}): Obj[] {
+function set(
+  over: {
+    dep?: Obj;
+    cfg?: Record<string, string>;
+    creds?: Record<string, string>;
+    other?: Record<string, string>;
+    c?: Obj;
+    labels?: Record<string, string>;
+  } = {},
+): Obj[] {
   const labels = over.labels ?? { app: 'web' };
   return [
     deployment('web', { selector: { matchLabels: { app: 'web' } }, template: template(labels, { containers: [over.c ?? envFromCm()] }), ...over.dep }),

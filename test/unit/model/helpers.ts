@@ -24,7 +24,7 @@ function locateIn(root: Node | null, lines: LineCounter) {
         node = node.items[seg] as Node;
       } else break;
     }
-    const target = at === 'key' && key ? key : node ?? key;
+    const target = at === 'key' && key ? key : (node ?? key);
     const offset = target?.range?.[0] ?? 0;
     return lines.linePos(offset);
   };
@@ -107,5 +107,10 @@ export function secret(name: string, stringData: Record<string, string> = {}, me
 }
 
 export function pvc(name: string, meta: Obj = {}): Obj {
-  return { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name, ...meta }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name, ...meta },
+    spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+  };
 }

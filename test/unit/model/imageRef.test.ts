@@ -18,6 +18,18 @@ describe('model: image reference form', () => {
   ];
   for (const image of GOOD) it(`accepts ${image}`, () => assert.equal(imageReferenceProblem(image), undefined));
 
-  const BAD = ['<your-private-image>', 'MyApp', 'app:', 'app:-tag', 'app@sha256:abc', 'team//app', '-app', 'app/', 'app name', 'app:tag:again', `${'a'.repeat(256)}`];
+  const BAD = [
+    '<your-private-image>',
+    'MyApp',
+    'app:',
+    'app:-tag',
+    'app@sha256:abc',
+    'team//app',
+    '-app',
+    'app/',
+    'app name',
+    'app:tag:again',
+    `${'a'.repeat(256)}`,
+  ];
   for (const image of BAD) it(`refuses ${image.slice(0, 40)}`, () => assert.ok(imageReferenceProblem(image)));
 });

@@ -5,7 +5,12 @@ import { build, deployment, secret, service, template } from './helpers';
 type Obj = Record<string, unknown>;
 
 function daemonSet(name: string, spec: Obj = {}): Obj {
-  return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name }, spec: { selector: { matchLabels: { app: name } }, template: template({ app: name }), ...spec } };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name },
+    spec: { selector: { matchLabels: { app: name } }, template: template({ app: name }), ...spec },
+  };
 }
 
 function ingress(spec: Obj, meta: Obj = {}): Obj {
@@ -32,7 +37,8 @@ describe('model: DaemonSet', () => {
 
   it('a template change changes its hash; OnDelete is kept', () => {
     const a = build([daemonSet('agent', { updateStrategy: { type: 'OnDelete' } })]).desired.daemonSets[0];
-    const b = build([daemonSet('agent', { updateStrategy: { type: 'OnDelete' }, template: template({ app: 'agent' }, { terminationGracePeriodSeconds: 5 }) })]).desired.daemonSets[0];
+    const b = build([daemonSet('agent', { updateStrategy: { type: 'OnDelete' }, template: template({ app: 'agent' }, { terminationGracePeriodSeconds: 5 }) })])
+      .desired.daemonSets[0];
     assert.deepEqual([a.updateStrategy.type, a.templateHash !== b.templateHash], ['OnDelete', true]);
   });
 });
@@ -46,7 +52,9 @@ describe('model: Ingress', () => {
 
   it('a backend Service that does not exist, or a port it lacks, is a warning (503 at run time)', () => {
     assert.deepEqual(codes([ingress({ rules: rules() })]), ['warning spec.rules[0].http.paths[0].backend.service.name ref.service']);
-    assert.deepEqual(codes([...web, ingress({ rules: rules({ name: 'grpc' }) })]), ['warning spec.rules[0].http.paths[0].backend.service.port ref.service-port']);
+    assert.deepEqual(codes([...web, ingress({ rules: rules({ name: 'grpc' }) })]), [
+      'warning spec.rules[0].http.paths[0].backend.service.port ref.service-port',
+    ]);
   });
 
   it('an ingressClassName other than berth is ignored with a warning', () => {
@@ -62,6 +70,8 @@ describe('model: Ingress', () => {
   });
 
   it("another controller's annotations are named in a warning", () => {
-    assert.deepEqual(codes([...web, ingress({ rules: rules() }, { annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/' } })]), ['warning metadata.annotations ingress.annotations']);
+    assert.deepEqual(codes([...web, ingress({ rules: rules() }, { annotations: { 'nginx.ingress.kubernetes.io/rewrite-target': '/' } })]), [
+      'warning metadata.annotations ingress.annotations',
+    ]);
   });
 });

@@ -15,7 +15,10 @@ describe('model/Secret', () => {
   it('type defaults to Opaque', () => assert.equal(build('kind: Secret\napiVersion: v1\nmetadata: {name: s}\n').desired.secrets[0].type, 'Opaque'));
   it('data that is not base64 is an error at the key', () => {
     const r = build('kind: Secret\napiVersion: v1\nmetadata: {name: s}\ndata:\n  token: not base64!\n');
-    assert.deepEqual(r.problems.map((p) => [p.code, p.path, p.line]), [['secret.base64', 'data.token', 5]]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.code, p.path, p.line]),
+      [['secret.base64', 'data.token', 5]],
+    );
   });
 });
 
@@ -23,7 +26,10 @@ describe('model/duplicates', () => {
   const yaml = 'kind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\n---\nkind: ConfigMap\napiVersion: v1\nmetadata:\n  name: c\n';
   it('the second declaration is the error, naming the first file:line', () => {
     const r = build(yaml);
-    assert.deepEqual(r.problems.map((p) => [p.code, p.line, p.message]), [['dup.resource', 9, 'ConfigMap "c" is already declared at test.yaml:4']]);
+    assert.deepEqual(
+      r.problems.map((p) => [p.code, p.line, p.message]),
+      [['dup.resource', 9, 'ConfigMap "c" is already declared at test.yaml:4']],
+    );
   });
   it('only the first is kept', () => assert.equal(build(yaml).desired.configMaps.length, 1));
   it('same name, different kind is fine', () => assert.deepEqual(build([configMap('web'), deployment('web')]).problems, []));
@@ -34,7 +40,10 @@ describe('model/duplicates', () => {
 describe('model/namespaces', () => {
   it('a namespace used but not declared is an error', () => {
     const r = build([configMap('c', {}, { namespace: 'shop' })]);
-    assert.deepEqual(withCode(r.problems, 'namespace.undeclared').map((p) => [p.path, p.message]), [['metadata.namespace', 'namespace "shop" is not declared (add a Namespace manifest)']]);
+    assert.deepEqual(
+      withCode(r.problems, 'namespace.undeclared').map((p) => [p.path, p.message]),
+      [['metadata.namespace', 'namespace "shop" is not declared (add a Namespace manifest)']],
+    );
   });
   it('a declared namespace is fine', () => assert.deepEqual(build([namespace('shop'), configMap('c', {}, { namespace: 'shop' })]).problems, []));
   it('default needs no declaration', () => assert.deepEqual(build([configMap('c', {}, { namespace: 'default' })]).problems, []));

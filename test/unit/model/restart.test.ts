@@ -10,7 +10,11 @@ describe('model restart: kubectl rollout restart as a template annotation', () =
     const after = withRestarts(before, { 'Deployment/default/web': '2026-01-01T00:00:00.000Z' });
     assert.notEqual(after.deployments.find((w) => w.meta.name === 'web')!.templateHash, before.deployments.find((w) => w.meta.name === 'web')!.templateHash);
     assert.equal(after.deployments.find((w) => w.meta.name === 'web')!.template.annotations[RESTARTED_AT], '2026-01-01T00:00:00.000Z');
-    assert.equal(after.deployments.find((w) => w.meta.name === 'api')!.templateHash, before.deployments.find((w) => w.meta.name === 'api')!.templateHash, 'api was restarted too');
+    assert.equal(
+      after.deployments.find((w) => w.meta.name === 'api')!.templateHash,
+      before.deployments.find((w) => w.meta.name === 'api')!.templateHash,
+      'api was restarted too',
+    );
     assert.equal(before.deployments.find((w) => w.meta.name === 'web')!.template.annotations[RESTARTED_AT], undefined, 'the input was changed');
   });
 

@@ -7,9 +7,17 @@ import { HttpRecorder } from '../../helpers/httpRecorder';
 
 const SOURCE = { instance: 'prod', repo: 'https://git.example/team/app.git', branch: 'main' };
 const REV = { sha: 'a'.repeat(40), subject: 'web: v2', author: 'Ada' };
-const failed: OutcomeEvent = { type: 'revision', status: 'failed', revision: REV, reason: 'Deployment default/web is degraded', errors: ['web-1: exit code 3'], rollbackTo: 'b'.repeat(40) };
+const failed: OutcomeEvent = {
+  type: 'revision',
+  status: 'failed',
+  revision: REV,
+  reason: 'Deployment default/web is degraded',
+  errors: ['web-1: exit code 3'],
+  rollbackTo: 'b'.repeat(40),
+};
 
-const received = (s: HttpRecorder, n: number) => pollUntil(() => (s.received.length >= n ? s.received : undefined), { timeoutMs: 10_000, what: `${n} request(s)` });
+const received = (s: HttpRecorder, n: number) =>
+  pollUntil(() => (s.received.length >= n ? s.received : undefined), { timeoutMs: 10_000, what: `${n} request(s)` });
 
 describe('notifications (a real HTTP server on loopback)', () => {
   let server: HttpRecorder;
@@ -27,7 +35,17 @@ describe('notifications (a real HTTP server on loopback)', () => {
     const expected = `sha256=${createHmac('sha256', 's3cret').update(a!.body).digest('hex')}`;
     assert.equal(a!.headers[SIGNATURE_HEADER], expected);
     assert.equal(a!.headers['x-berth-event'], 'failed');
-    assert.deepEqual(JSON.parse(a!.body), { event: 'failed', instance: 'prod', repo: SOURCE.repo, branch: 'main', at: JSON.parse(a!.body).at, revision: REV, reason: failed.type === 'revision' ? failed.reason : '', errors: ['web-1: exit code 3'], rollbackTo: 'b'.repeat(40) });
+    assert.deepEqual(JSON.parse(a!.body), {
+      event: 'failed',
+      instance: 'prod',
+      repo: SOURCE.repo,
+      branch: 'main',
+      at: JSON.parse(a!.body).at,
+      revision: REV,
+      reason: failed.type === 'revision' ? failed.reason : '',
+      errors: ['web-1: exit code 3'],
+      rollbackTo: 'b'.repeat(40),
+    });
     assert.deepEqual([JSON.parse(b!.body).event, JSON.parse(b!.body).actions, JSON.parse(c!.body).event], ['drift-repaired', 2, 'stopped']);
   });
 
@@ -48,7 +66,10 @@ describe('notifications (a real HTTP server on loopback)', () => {
     q.push({ body: '{"n":1}', headers: {} });
     await received(server, 3);
     await q.drain(5000);
-    assert.deepEqual(server.received.map((r) => r.body), ['{"n":1}', '{"n":1}', '{"n":1}']);
+    assert.deepEqual(
+      server.received.map((r) => r.body),
+      ['{"n":1}', '{"n":1}', '{"n":1}'],
+    );
     const gone = new DeliveryQueue({ url: server.url + '/gone', name: 'gone', firstBackoffMs: 20, log: (m) => logs.push(m) });
     gone.push({ body: '{}', headers: {} });
     await gone.drain(5000);
@@ -65,24 +86,47 @@ describe('notifications (a real HTTP server on loopback)', () => {
     server.release();
     await received(server, 4);
     await q.drain(5000);
-    assert.deepEqual(server.received.map((r) => r.body), ['0', '7', '8', '9']);
+    assert.deepEqual(
+      server.received.map((r) => r.body),
+      ['0', '7', '8', '9'],
+    );
   });
 
   it('commit statuses: GitHub shape, token, one state per outcome', async () => {
-    const n = new Notifier({ source: SOURCE, targets: [], commitStatus: { forge: 'github', api: server.url, owner: 'team', repo: 'app', token: 'tok-1' }, log: () => {} });
+    const n = new Notifier({
+      source: SOURCE,
+      targets: [],
+      commitStatus: { forge: 'github', api: server.url, owner: 'team', repo: 'app', token: 'tok-1' },
+      log: () => {},
+    });
     for (const status of ['applying', 'succeeded', 'rejected', 'superseded'] as const) n.notify({ type: 'revision', status, revision: REV });
     n.notify(failed);
     n.notify({ type: 'operator', status: 'started' }); // sets no status
     const got = await received(server, 5);
     await n.drain(5000);
     assert.equal(server.received.length, 5);
-    assert.deepEqual(new Set(got.map((r) => `${r.method} ${r.url} ${r.headers.authorization}`)), new Set([`POST /repos/team/app/statuses/${REV.sha} token tok-1`]));
-    assert.deepEqual(server.json<{ state: string }>().map((b) => b.state), ['pending', 'success', 'failure', 'error', 'failure']);
-    assert.deepEqual(server.json()[4], { state: 'failure', description: 'berth: failed, rolled back to bbbbbbbb: Deployment default/web is degraded', context: 'berth/prod' });
+    assert.deepEqual(
+      new Set(got.map((r) => `${r.method} ${r.url} ${r.headers.authorization}`)),
+      new Set([`POST /repos/team/app/statuses/${REV.sha} token tok-1`]),
+    );
+    assert.deepEqual(
+      server.json<{ state: string }>().map((b) => b.state),
+      ['pending', 'success', 'failure', 'error', 'failure'],
+    );
+    assert.deepEqual(server.json()[4], {
+      state: 'failure',
+      description: 'berth: failed, rolled back to bbbbbbbb: Deployment default/web is degraded',
+      context: 'berth/prod',
+    });
   });
 
   it('commit statuses: Gitea under /api/v1', async () => {
-    const n = new Notifier({ source: SOURCE, targets: [], commitStatus: { forge: 'gitea', api: server.url, owner: 'team', repo: 'app', token: 't' }, log: () => {} });
+    const n = new Notifier({
+      source: SOURCE,
+      targets: [],
+      commitStatus: { forge: 'gitea', api: server.url, owner: 'team', repo: 'app', token: 't' },
+      log: () => {},
+    });
     n.notify({ type: 'revision', status: 'succeeded', revision: REV });
     assert.equal((await received(server, 1))[0]!.url, `/api/v1/repos/team/app/statuses/${REV.sha}`);
   });
@@ -90,12 +134,23 @@ describe('notifications (a real HTTP server on loopback)', () => {
 
 describe('notification targets', () => {
   it('owner/repo from remote URLs', () => {
-    const cases = ['https://github.com/team/app.git', 'ssh://git@gitea.local:2222/team/app', 'git@github.com:team/app.git', 'https://gitea.local/sub/team/app/'];
-    assert.deepEqual(cases.map(ownerRepoOf), cases.map(() => ({ owner: 'team', repo: 'app' })));
+    const cases = [
+      'https://github.com/team/app.git',
+      'ssh://git@gitea.local:2222/team/app',
+      'git@github.com:team/app.git',
+      'https://gitea.local/sub/team/app/',
+    ];
+    assert.deepEqual(
+      cases.map(ownerRepoOf),
+      cases.map(() => ({ owner: 'team', repo: 'app' })),
+    );
     assert.equal(ownerRepoOf('/srv/git/app'), undefined);
   });
 
   it('refuses what is not an http(s) URL, without echoing credentials', () => {
-    assert.throws(() => parseNotifyTarget('ftp://u:pw@host/x'), (e: Error) => /not an http\(s\) URL/.test(e.message) && !e.message.includes('pw'));
+    assert.throws(
+      () => parseNotifyTarget('ftp://u:pw@host/x'),
+      (e: Error) => /not an http\(s\) URL/.test(e.message) && !e.message.includes('pw'),
+    );
   });
 });

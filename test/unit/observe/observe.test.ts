@@ -43,7 +43,10 @@ describe('groupPods', () => {
   });
 
   it("takes the pod's labels from the infra container when there is one", () => {
-    const [p] = groupPods([c('a', podLabels('ns', 'p', 'app', { [LABEL.specHash]: 'app-hash' })), c('b', podLabels('ns', 'p', 'POD', { [LABEL.specHash]: 'infra-hash' }))]);
+    const [p] = groupPods([
+      c('a', podLabels('ns', 'p', 'app', { [LABEL.specHash]: 'app-hash' })),
+      c('b', podLabels('ns', 'p', 'POD', { [LABEL.specHash]: 'infra-hash' })),
+    ]);
     assert.equal(p.specHash, 'infra-hash');
   });
 
@@ -68,7 +71,11 @@ function listingRuntime(calls: string[], fail?: Error): Runtime {
     calls.push(`${what} ${JSON.stringify(labels)}`);
     if (fail) throw fail;
     if (what === 'containers') return [c('x', podLabels('default', 'p', 'app'))];
-    if (what === 'networks') return [{ id: 'n2', name: 'n-b', labels: {} }, { id: 'n1', name: 'n-a', labels: {} }];
+    if (what === 'networks')
+      return [
+        { id: 'n2', name: 'n-b', labels: {} },
+        { id: 'n1', name: 'n-a', labels: {} },
+      ];
     return [{ name: 'v1', labels: {}, mountpoint: '/m' }];
   };
   const unexpected = () => {
@@ -94,6 +101,9 @@ describe('observe', () => {
 
   it('an engine error keeps its code and names the instance', async () => {
     const err = new BerthError('E_ENGINE', 'connect ENOENT /var/run/docker.sock');
-    await assert.rejects(observe(listingRuntime([], err), 'obs-1'), (e: unknown) => isBerthError(e, 'E_ENGINE') && e.message === 'observing instance "obs-1": connect ENOENT /var/run/docker.sock');
+    await assert.rejects(
+      observe(listingRuntime([], err), 'obs-1'),
+      (e: unknown) => isBerthError(e, 'E_ENGINE') && e.message === 'observing instance "obs-1": connect ENOENT /var/run/docker.sock',
+    );
   });
 });

@@ -16,9 +16,17 @@ describe('operator actions: what the buttons do', () => {
     const controls = await OperatorControls.open(dir, 'i');
     const triggers: string[] = [];
     const d: OperatorActionDeps = {
-      stateDir: dir, instance: 'i', policy: DEFAULT_VALIDATE_OPTIONS, writeBack: false, selfHeal: true, controls,
+      stateDir: dir,
+      instance: 'i',
+      policy: DEFAULT_VALIDATE_OPTIONS,
+      writeBack: false,
+      selfHeal: true,
+      controls,
       desired: () => desired({ deployments: [deployment('web', web())] }),
-      trigger: (r) => void triggers.push(r), changed: () => undefined, log: () => undefined, ...over,
+      trigger: (r) => void triggers.push(r),
+      changed: () => undefined,
+      log: () => undefined,
+      ...over,
     };
     return { actions: operatorActions(d), controls, triggers };
   }

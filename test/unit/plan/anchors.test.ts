@@ -27,19 +27,27 @@ describe('plan: Service anchors', () => {
     for (const p of c.filter((a) => a.kind === 'Deployment')) assert.deepEqual(aliases(p), [p.pod]);
   });
 
-  it('the diff names the anchor\'s image (its infra container\'s)', () => {
-    const line = renderPlan(plan(state(), EMPTY, anchored)).split('\n').find((l) => l.includes('Service default/web'));
+  it("the diff names the anchor's image (its infra container's)", () => {
+    const line = renderPlan(plan(state(), EMPTY, anchored))
+      .split('\n')
+      .find((l) => l.includes('Service default/web'));
     assert.equal(line, `+ Service default/web: create 1 pod (image ${anchored.pauseImage})`);
   });
 
   it('a headless Service has no anchor: its names stay on the pods', () => {
     const c = creates(EMPTY, state('None'));
-    assert.equal(c.some((a) => a.kind === 'Service'), false);
+    assert.equal(
+      c.some((a) => a.kind === 'Service'),
+      false,
+    );
     for (const p of c) assert.ok(aliases(p).includes('web'));
   });
 
   it('no port remap warning: the anchor forwards port -> targetPort', () => {
-    const d = desired({ deployments: [deployment('web', web(), { replicas: 1 })], services: [service('web', { app: 'web' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] })] });
+    const d = desired({
+      deployments: [deployment('web', web(), { replicas: 1 })],
+      services: [service('web', { app: 'web' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] })],
+    });
     assert.deepEqual(plan(d, EMPTY, anchored).warnings, []);
   });
 
@@ -48,12 +56,18 @@ describe('plan: Service anchors', () => {
     assert.deepEqual(plan(state(), after, anchored).actions, []);
     const gone = desired({ deployments: [deployment('web', web(), { replicas: 2 })] });
     const removals = plan(gone, after, anchored).actions.filter((a) => a.type === 'remove-pod');
-    assert.deepEqual(removals.map((a) => (a.type === 'remove-pod' ? a.pod : '')), ['SVC-web']);
+    assert.deepEqual(
+      removals.map((a) => (a.type === 'remove-pod' ? a.pod : '')),
+      ['SVC-web'],
+    );
   });
 
   it('without anchors (not root) the names stay on the pods, as before', () => {
     const c = plan(state(), EMPTY, ctx()).actions.filter((a): a is CreatePodAction => a.type === 'create-pod');
-    assert.equal(c.some((a) => a.kind === 'Service'), false);
+    assert.equal(
+      c.some((a) => a.kind === 'Service'),
+      false,
+    );
     for (const p of c) assert.ok(aliases(p).includes('web'));
   });
 });

@@ -6,7 +6,10 @@ import { Warnings } from '../../../src/plan/warnings';
 import { container, ctx, deployment, desired, podSpec } from './fixtures';
 
 describe('plan: pods built once per desired state', () => {
-  const state = () => desired({ deployments: [deployment('web', podSpec([container('app', 'app:1', { volumeMounts: [{ name: 'missing', mountPath: '/m', readOnly: false }] })]))] });
+  const state = () =>
+    desired({
+      deployments: [deployment('web', podSpec([container('app', 'app:1', { volumeMounts: [{ name: 'missing', mountPath: '/m', readOnly: false }] })]))],
+    });
 
   function build(d: ReturnType<typeof state>, c = ctx()) {
     const warnings = new Warnings();

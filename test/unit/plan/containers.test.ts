@@ -23,7 +23,11 @@ const mountOf = (vol: Volume, mount: Partial<{ subPath: string; readOnly: boolea
 
 describe('plan: Kubernetes fields on Docker', () => {
   const cases: { name: string; got: () => unknown; want: unknown }[] = [
-    { name: 'command -> entrypoint, args -> cmd', got: () => [one({ command: ['a'], args: ['b'] }).entrypoint, one({ command: ['a'], args: ['b'] }).cmd], want: [['a'], ['b']] },
+    {
+      name: 'command -> entrypoint, args -> cmd',
+      got: () => [one({ command: ['a'], args: ['b'] }).entrypoint, one({ command: ['a'], args: ['b'] }).cmd],
+      want: [['a'], ['b']],
+    },
     { name: 'no command: image entrypoint kept', got: () => 'entrypoint' in one({}), want: false },
     {
       name: 'limits -> memoryBytes/nanoCpus',
@@ -40,7 +44,16 @@ describe('plan: Kubernetes fields on Docker', () => {
     {
       name: 'securityContext',
       got: () => {
-        const s = one({ securityContext: { privileged: true, capabilitiesAdd: ['NET_ADMIN'], capabilitiesDrop: ['ALL'], runAsUser: 1000, runAsGroup: 100, readOnlyRootFilesystem: true } });
+        const s = one({
+          securityContext: {
+            privileged: true,
+            capabilitiesAdd: ['NET_ADMIN'],
+            capabilitiesDrop: ['ALL'],
+            runAsUser: 1000,
+            runAsGroup: 100,
+            readOnlyRootFilesystem: true,
+          },
+        });
         return [s.privileged, s.capAdd, s.capDrop, s.user, s.readOnlyRootfs];
       },
       want: [true, ['NET_ADMIN'], ['ALL'], '1000:100', true],
@@ -49,7 +62,14 @@ describe('plan: Kubernetes fields on Docker', () => {
     { name: 'hostPID -> pidMode host', got: () => one({}, { hostPID: true }).pidMode, want: 'host' },
     {
       name: 'hostPort -> port binding',
-      got: () => one({ ports: [{ containerPort: 80, protocol: 'TCP', hostPort: 8080 }, { containerPort: 53, protocol: 'UDP', hostPort: 5353, hostIP: '127.0.0.1' }, { containerPort: 9, protocol: 'TCP' }] }).ports,
+      got: () =>
+        one({
+          ports: [
+            { containerPort: 80, protocol: 'TCP', hostPort: 8080 },
+            { containerPort: 53, protocol: 'UDP', hostPort: 5353, hostIP: '127.0.0.1' },
+            { containerPort: 9, protocol: 'TCP' },
+          ],
+        }).ports,
       want: [
         { containerPort: 80, protocol: 'tcp', hostPort: 8080, hostIp: '' },
         { containerPort: 53, protocol: 'udp', hostPort: 5353, hostIp: '127.0.0.1' },
@@ -75,14 +95,26 @@ describe('plan: Kubernetes fields on Docker', () => {
 
 describe('plan: volumes on Docker', () => {
   const cases: { name: string; got: () => unknown; want: unknown }[] = [
-    { name: 'emptyDir -> pod volume', got: () => mountOf({ name: 'e', type: 'emptyDir', medium: '' }), want: [{ type: 'volume', source: 'berth_unit_default_p_e', target: '/m', readOnly: false }] },
-    { name: 'emptyDir Memory -> tmpfs', got: () => mountOf({ name: 'e', type: 'emptyDir', medium: 'Memory' }), want: [{ type: 'tmpfs', source: '', target: '/m', readOnly: false }] },
+    {
+      name: 'emptyDir -> pod volume',
+      got: () => mountOf({ name: 'e', type: 'emptyDir', medium: '' }),
+      want: [{ type: 'volume', source: 'berth_unit_default_p_e', target: '/m', readOnly: false }],
+    },
+    {
+      name: 'emptyDir Memory -> tmpfs',
+      got: () => mountOf({ name: 'e', type: 'emptyDir', medium: 'Memory' }),
+      want: [{ type: 'tmpfs', source: '', target: '/m', readOnly: false }],
+    },
     {
       name: 'PVC -> named volume, readOnly honoured',
       got: () => mountOf({ name: 'v', type: 'persistentVolumeClaim', claimName: 'data', readOnly: true }),
       want: [{ type: 'volume', source: 'berth_unit_default_pvc_data', target: '/m', readOnly: true }],
     },
-    { name: 'hostPath -> bind', got: () => mountOf({ name: 'h', type: 'hostPath', path: '/srv/x' }), want: [{ type: 'bind', source: '/srv/x', target: '/m', readOnly: false }] },
+    {
+      name: 'hostPath -> bind',
+      got: () => mountOf({ name: 'h', type: 'hostPath', path: '/srv/x' }),
+      want: [{ type: 'bind', source: '/srv/x', target: '/m', readOnly: false }],
+    },
     {
       name: 'configMap -> read-only bind of its files, subPath a file inside',
       got: () => {
@@ -97,22 +129,39 @@ describe('plan: volumes on Docker', () => {
 
   const files = (vol: Volume) => {
     const { actions } = created(podSpec([container('c', 'c:1', { volumeMounts: [{ name: vol.name, mountPath: '/m', readOnly: true }] })], { volumes: [vol] }));
-    return actions.flatMap((a) => (a.type === 'write-files' ? a.files.map((f) => `${f.path} ${f.mode.toString(8)} ${Buffer.from(f.contentBase64, 'base64')}`) : []));
+    return actions.flatMap((a) =>
+      a.type === 'write-files' ? a.files.map((f) => `${f.path} ${f.mode.toString(8)} ${Buffer.from(f.contentBase64, 'base64')}`) : [],
+    );
   };
   const fileCases: { name: string; vol: Volume; want: string[] }[] = [
-    { name: 'configMap: every key, defaultMode', vol: { name: 'c', type: 'configMap', configMapName: 'cm', defaultMode: 0o640, optional: false }, want: ['a.conf 640 A', 'b.conf 640 B'] },
+    {
+      name: 'configMap: every key, defaultMode',
+      vol: { name: 'c', type: 'configMap', configMapName: 'cm', defaultMode: 0o640, optional: false },
+      want: ['a.conf 640 A', 'b.conf 640 B'],
+    },
     {
       name: 'configMap items select and rename',
       vol: { name: 'c', type: 'configMap', configMapName: 'cm', defaultMode: 0o644, optional: false, items: [{ key: 'b.conf', path: 'conf/renamed' }] },
       want: ['conf/renamed 644 B'],
     },
     { name: 'secret: mode 0400', vol: { name: 's', type: 'secret', secretName: 'sec', defaultMode: 0o644, optional: false }, want: ['key 400 v'] },
-    { name: 'optional missing configMap: empty directory', vol: { name: 'c', type: 'configMap', configMapName: 'nope', defaultMode: 0o644, optional: true }, want: [] },
+    {
+      name: 'optional missing configMap: empty directory',
+      vol: { name: 'c', type: 'configMap', configMapName: 'nope', defaultMode: 0o644, optional: true },
+      want: [],
+    },
   ];
   for (const c of fileCases) it(`files: ${c.name}`, () => assert.deepEqual(files(c.vol), c.want));
 
   it('files: an item path leaving the directory is refused with a warning', () => {
-    const vol: Volume = { name: 'c', type: 'configMap', configMapName: 'cm', defaultMode: 0o644, optional: false, items: [{ key: 'a.conf', path: '../../etc/passwd' }] };
+    const vol: Volume = {
+      name: 'c',
+      type: 'configMap',
+      configMapName: 'cm',
+      defaultMode: 0o644,
+      optional: false,
+      items: [{ key: 'a.conf', path: '../../etc/passwd' }],
+    };
     const r = created(podSpec([container('c', 'c:1', { volumeMounts: [{ name: 'c', mountPath: '/m', readOnly: true }] })], { volumes: [vol] }));
     assert.deepEqual([files(vol), r.warnings.some((w) => w.includes('../../etc/passwd'))], [[], true]);
   });

@@ -13,7 +13,10 @@ describe('plan: from nothing', () => {
     const p = plan(fullStack(), EMPTY, ctx());
     const rank = ['create-network', 'create-volume', 'write-files', 'create-pod'];
     const seen = types(p).map((t) => rank.indexOf(t));
-    assert.deepEqual(seen, [...seen].sort((a, b) => a - b));
+    assert.deepEqual(
+      seen,
+      [...seen].sort((a, b) => a - b),
+    );
     assert.deepEqual(new Set(types(p)), new Set(rank));
   });
 
@@ -69,10 +72,13 @@ describe('plan: pods of several containers', () => {
   });
 
   it('has its containers join the infra container', () => {
-    assert.deepEqual(create.containers.map((c) => c.network), [
-      { type: 'container', container: 'berth_unit_default_duo_POD' },
-      { type: 'container', container: 'berth_unit_default_duo_POD' },
-    ]);
+    assert.deepEqual(
+      create.containers.map((c) => c.network),
+      [
+        { type: 'container', container: 'berth_unit_default_duo_POD' },
+        { type: 'container', container: 'berth_unit_default_duo_POD' },
+      ],
+    );
   });
 
   it('a single-container pod has no infra container and owns its endpoint', () => {

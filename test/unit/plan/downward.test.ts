@@ -11,11 +11,18 @@ const NODE = { nanoCpus: 4e9, memoryBytes: 8 * 2 ** 30 };
 const LIMITS = { resources: { limits: { nanoCpus: 5e8, memoryBytes: 64 * 2 ** 20 }, requests: { nanoCpus: 25e7, memoryBytes: 32 * 2 ** 20 } } };
 
 function planned(volumes: Volume[], env: EnvVar[] = [], over: Partial<Container> = LIMITS) {
-  const spec = podSpec([container('app', 'app:1', { ...over, env, volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: `/${v.name}`, readOnly: false })) })], { volumes });
-  const d = desired({ configMaps: [configMap('cm', { 'a.conf': 'A' })], secrets: [secret('sec', { token: 't0k3n' })], pods: [pod('p', spec, { labels: { app: 'web', tier: 'front "x"' } })] });
+  const spec = podSpec(
+    [container('app', 'app:1', { ...over, env, volumeMounts: volumes.map((v) => ({ name: v.name, mountPath: `/${v.name}`, readOnly: false })) })],
+    { volumes },
+  );
+  const d = desired({
+    configMaps: [configMap('cm', { 'a.conf': 'A' })],
+    secrets: [secret('sec', { token: 't0k3n' })],
+    pods: [pod('p', spec, { labels: { app: 'web', tier: 'front "x"' } })],
+  });
   d.pods[0].meta.annotations = { note: 'hi' };
   const p = plan(d, EMPTY, ctx({ node: NODE }));
-  const files = (p.actions.filter((a) => a.type === 'write-files') as Extract<Action, { type: 'write-files' }>[]);
+  const files = p.actions.filter((a) => a.type === 'write-files') as Extract<Action, { type: 'write-files' }>[];
   const text = (path: string) => {
     const f = files.flatMap((w) => w.files).find((x) => x.path === path);
     return f ? Buffer.from(f.contentBase64, 'base64').toString('utf8') : undefined;
@@ -24,7 +31,11 @@ function planned(volumes: Volume[], env: EnvVar[] = [], over: Partial<Container>
   return { p, files, text, env: create.containers[0].env, mounts: create.containers[0].mounts };
 }
 
-const res = (resource: string, divisor = '1', containerName?: string) => ({ resource: resource as never, divisor, ...(containerName ? { containerName } : {}) });
+const res = (resource: string, divisor = '1', containerName?: string) => ({
+  resource: resource as never,
+  divisor,
+  ...(containerName ? { containerName } : {}),
+});
 
 describe('plan: the downward API', () => {
   it('formats a map as kubelet does: sorted key="value" lines, no trailing newline', () => {
@@ -48,7 +59,10 @@ describe('plan: the downward API', () => {
     assert.deepEqual(['labels', 'annotations', 'meta/name', 'ns', 'app'].map(r.text), ['app="web"\ntier="front \\"x\\""', 'note="hi"', 'p', 'default', 'web']);
     assert.deepEqual(r.files[0].files.find((f) => f.path === 'meta/name')?.mode, 0o400);
     assert.equal(r.files[0].secret, false);
-    assert.deepEqual(r.mounts.map((m) => [m.type, m.target, m.readOnly, m.source === r.files[0].dir]), [['bind', '/info', true, true]]);
+    assert.deepEqual(
+      r.mounts.map((m) => [m.type, m.target, m.readOnly, m.source === r.files[0].dir]),
+      [['bind', '/info', true, true]],
+    );
   });
 
   it('resourceFieldRef files: ceil(value / divisor) of a named container', () => {
@@ -89,7 +103,14 @@ describe('plan: the downward API', () => {
     };
     const r = planned([vol]);
     assert.equal(r.files.length, 1);
-    assert.deepEqual(r.files[0].files.map((f) => [f.path, f.mode]), [['a.conf', 0o644], ['creds/token', 0o400], ['labels', 0o644]]);
+    assert.deepEqual(
+      r.files[0].files.map((f) => [f.path, f.mode]),
+      [
+        ['a.conf', 0o644],
+        ['creds/token', 0o400],
+        ['labels', 0o644],
+      ],
+    );
     assert.equal(r.text('creds/token'), 't0k3n');
     assert.equal(r.files[0].secret, true, 'a projected volume with a Secret source is written and shown as secret');
   });
@@ -97,7 +118,8 @@ describe('plan: the downward API', () => {
   it('a label change is another directory (content-addressed)', () => {
     const vol: Volume = { name: 'info', type: 'downwardAPI', defaultMode: 0o644, items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] };
     const spec = podSpec([container('app', 'app:1', { volumeMounts: [{ name: 'info', mountPath: '/info', readOnly: false }] })], { volumes: [vol] });
-    const dirOf = (labels: Record<string, string>) => (plan(desired({ pods: [pod('p', spec, { labels })] }), EMPTY, ctx()).actions.find((a) => a.type === 'write-files') as { dir: string }).dir;
+    const dirOf = (labels: Record<string, string>) =>
+      (plan(desired({ pods: [pod('p', spec, { labels })] }), EMPTY, ctx()).actions.find((a) => a.type === 'write-files') as { dir: string }).dir;
     assert.notEqual(dirOf({ app: 'a' }), dirOf({ app: 'b' }));
   });
 });

@@ -49,7 +49,13 @@ describe('plan: container environment', () => {
     { name: 'value', c: { env: [{ name: 'A', value: '1' }] }, env: ['A=1'] },
     {
       name: 'value referring to an earlier variable',
-      c: { env: [{ name: 'A', value: 'x' }, { name: 'B', value: '$(A)-$(C)' }, { name: 'C', value: 'late' }] },
+      c: {
+        env: [
+          { name: 'A', value: 'x' },
+          { name: 'B', value: '$(A)-$(C)' },
+          { name: 'C', value: 'late' },
+        ],
+      },
       env: ['A=x', 'B=x-$(C)', 'C=late'],
     },
     {
@@ -75,7 +81,12 @@ describe('plan: container environment', () => {
     },
     {
       name: 'a value built from a secret is secret too',
-      c: { env: [{ name: 'PW', valueFrom: { secretKeyRef: { name: 'sec', key: 'PASSWORD', optional: false } } }, { name: 'URL', value: 'pg://u:$(PW)@db' }] },
+      c: {
+        env: [
+          { name: 'PW', valueFrom: { secretKeyRef: { name: 'sec', key: 'PASSWORD', optional: false } } },
+          { name: 'URL', value: 'pg://u:$(PW)@db' },
+        ],
+      },
       env: ['PW=hunter2', 'URL=pg://u:hunter2@db'],
       secretEnv: ['PW', 'URL'],
     },
@@ -117,23 +128,34 @@ describe('plan: container environment', () => {
 
   it('command and args: $(VAR) expanded against the environment; command -> entrypoint, args -> cmd', () => {
     const got = envOf(withEnv({ env: [{ name: 'PORT', value: '8080' }], command: ['httpd', '-p', '$(PORT)'], args: ['$$(PORT)', '$(NOPE)'] }));
-    assert.deepEqual([got.entrypoint, got.cmd], [['httpd', '-p', '8080'], ['$(PORT)', '$(NOPE)']]);
+    assert.deepEqual(
+      [got.entrypoint, got.cmd],
+      [
+        ['httpd', '-p', '8080'],
+        ['$(PORT)', '$(NOPE)'],
+      ],
+    );
   });
 
   it("status.podIP: set to '' with one warning for all replicas", () => {
     const d = desired({
-      deployments: [deployment('w', podSpec([container('c', 'c:1', { env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] })]), { replicas: 3 })],
+      deployments: [
+        deployment('w', podSpec([container('c', 'c:1', { env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] })]), { replicas: 3 }),
+      ],
     });
     const p = plan(d, EMPTY, ctx());
     const envs = p.actions.flatMap((a) => (a.type === 'create-pod' ? a.containers[0].env : []));
-    assert.deepEqual([envs, p.warnings.filter((w) => w.includes('status.podIP'))], [
-      ['IP=', 'IP=', 'IP='],
-      ["Deployment/default/w: container c: env IP: fieldRef status.podIP is not known before the pod starts; set to ''"],
-    ]);
+    assert.deepEqual(
+      [envs, p.warnings.filter((w) => w.includes('status.podIP'))],
+      [['IP=', 'IP=', 'IP='], ["Deployment/default/w: container c: env IP: fieldRef status.podIP is not known before the pod starts; set to ''"]],
+    );
   });
 
   it('envFrom key that is not a variable name: warned about', () => {
     const got = envOf(withEnv({ envFrom: [{ prefix: '', configMapRef: { name: 'cm', optional: false } }] }));
-    assert.ok(got.warnings.some((w) => w.includes('key "bad key" of ConfigMap default/cm')), got.warnings.join('\n'));
+    assert.ok(
+      got.warnings.some((w) => w.includes('key "bad key" of ConfigMap default/cm')),
+      got.warnings.join('\n'),
+    );
   });
 });

@@ -99,7 +99,11 @@ export function statefulSet(
   };
 }
 
-export function daemonSet(name: string, spec: PodSpec, updateStrategy: DaemonSetResource['updateStrategy'] = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 }): DaemonSetResource {
+export function daemonSet(
+  name: string,
+  spec: PodSpec,
+  updateStrategy: DaemonSetResource['updateStrategy'] = { type: 'RollingUpdate', maxSurge: 0, maxUnavailable: 1 },
+): DaemonSetResource {
   const labels = { app: name };
   return {
     kind: 'DaemonSet',

@@ -11,7 +11,9 @@ import { validateText } from '../validate/helpers';
 import { ctx } from './fixtures';
 
 async function bodyOf(container: string) {
-  const { outcome, lines } = await validateText(`apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox:1.37\n${container}`);
+  const { outcome, lines } = await validateText(
+    `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: busybox:1.37\n${container}`,
+  );
   assert.ok(outcome.ok, lines.join('\n'));
   const create = plan(outcome.desired, { networks: [], volumes: [], pods: [] }, ctx()).actions.find((a): a is CreatePodAction => a.type === 'create-pod')!;
   return toCreateBody(create.containers[0]);

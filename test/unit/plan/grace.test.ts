@@ -33,7 +33,12 @@ describe('plan: grace period of removed pods', () => {
     { name: 'StatefulSet scaled down', from: sts(3), to: sts(2), want: ['scaled-down 3'] },
     { name: 'Pod replaced', from: solo('a:1', 4), to: solo('a:2', 4), want: ['replace 4'] },
     { name: 'workload no longer declared: the grace its pod was created with (io.berth.grace)', from: deploy(1, 'a:1', 7), to: desired(), want: ['orphan 7'] },
-    { name: 'multi-container pod no longer declared: its grace label', from: desired({ pods: [pod('duo', podSpec([container('a', 'a:1'), container('b', 'b:1')], { terminationGracePeriodSeconds: 6 }))] }), to: desired(), want: ['orphan 6'] },
+    {
+      name: 'multi-container pod no longer declared: its grace label',
+      from: desired({ pods: [pod('duo', podSpec([container('a', 'a:1'), container('b', 'b:1')], { terminationGracePeriodSeconds: 6 }))] }),
+      to: desired(),
+      want: ['orphan 6'],
+    },
   ];
   for (const c of cases) it(c.name, () => assert.deepEqual(removals(c.from, c.to), c.want));
 
@@ -41,11 +46,17 @@ describe('plan: grace period of removed pods', () => {
     const o = run(deploy(1));
     for (const c of o.pods[0].containers) delete c.labels[LABEL.grace];
     const p = plan(desired(), o, ctx());
-    assert.deepEqual(p.actions.flatMap((a) => (a.type === 'remove-pod' ? [a.graceSeconds] : [])), [30]);
+    assert.deepEqual(
+      p.actions.flatMap((a) => (a.type === 'remove-pod' ? [a.graceSeconds] : [])),
+      [30],
+    );
   });
 
   it('every container of a pod carries its grace label', () => {
     const o = run(desired({ pods: [pod('duo', podSpec([container('a', 'a:1'), container('b', 'b:1')], { terminationGracePeriodSeconds: 6 }))] }));
-    assert.deepEqual([o.pods[0].infra!, ...o.pods[0].containers].map((c) => c.labels[LABEL.grace]), ['6', '6', '6']);
+    assert.deepEqual(
+      [o.pods[0].infra!, ...o.pods[0].containers].map((c) => c.labels[LABEL.grace]),
+      ['6', '6', '6'],
+    );
   });
 });

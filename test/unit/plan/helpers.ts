@@ -90,7 +90,10 @@ function createContainer(e: Engine, spec: ContainerCreateSpec): ContainerSummary
     createdAt: 0,
     networks: {},
   };
-  e.mounts.set(c.id, spec.mounts.filter((m) => m.type === 'volume').map((m) => m.source));
+  e.mounts.set(
+    c.id,
+    spec.mounts.filter((m) => m.type === 'volume').map((m) => m.source),
+  );
   const net = spec.network;
   if (net.type === 'network') {
     if (!e.networks.some((n) => n.name === net.network)) throw new Error(`${spec.name}: network ${net.network} missing`);
@@ -124,7 +127,14 @@ function removeVolume(e: Engine, name: string): void {
 
 export function setState(c: ContainerSummary, state: ContainerState, exitCode = 0): void {
   c.state = state;
-  c.status = state === 'running' ? 'Up 1 second' : state === 'exited' ? `Exited (${exitCode}) 1 second ago` : state === 'restarting' ? `Restarting (${exitCode}) 1 second ago` : 'Created';
+  c.status =
+    state === 'running'
+      ? 'Up 1 second'
+      : state === 'exited'
+        ? `Exited (${exitCode}) 1 second ago`
+        : state === 'restarting'
+          ? `Restarting (${exitCode}) 1 second ago`
+          : 'Created';
 }
 
 function idOf(name: string): string {

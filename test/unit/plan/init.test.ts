@@ -17,7 +17,16 @@ function spec(init: string[], over: Partial<PodSpec> = {}): PodSpec {
 }
 
 function summary(name: string, kind: 'init' | 'sidecar', state: ContainerState, exitCode = 0): ContainerSummary {
-  const c: ContainerSummary = { id: name, name, image: 'x', labels: { 'io.berth.container': name, 'io.berth.init': kind }, state, status: '', createdAt: 0, networks: {} };
+  const c: ContainerSummary = {
+    id: name,
+    name,
+    image: 'x',
+    labels: { 'io.berth.container': name, 'io.berth.init': kind },
+    state,
+    status: '',
+    createdAt: 0,
+    networks: {},
+  };
   setState(c, state, exitCode);
   return c;
 }
@@ -30,16 +39,63 @@ const started = (p: { start: ContainerSummary[] }) => p.start.map((c) => c.name)
 
 describe('init containers: what starts next (initSteps)', () => {
   const cases: { name: string; spec: PodSpec; init: ContainerSummary[]; start: string[]; blocked?: string }[] = [
-    { name: 'nothing started yet: the first', spec: spec(['a', 'b']), init: [summary('a', 'init', 'created'), summary('b', 'init', 'created')], start: ['a'], blocked: 'running a' },
-    { name: 'the first running: wait', spec: spec(['a', 'b']), init: [summary('a', 'init', 'running'), summary('b', 'init', 'created')], start: [], blocked: 'running a' },
-    { name: 'the first done: the second', spec: spec(['a', 'b']), init: [summary('a', 'init', 'exited'), summary('b', 'init', 'created')], start: ['b'], blocked: 'running b' },
+    {
+      name: 'nothing started yet: the first',
+      spec: spec(['a', 'b']),
+      init: [summary('a', 'init', 'created'), summary('b', 'init', 'created')],
+      start: ['a'],
+      blocked: 'running a',
+    },
+    {
+      name: 'the first running: wait',
+      spec: spec(['a', 'b']),
+      init: [summary('a', 'init', 'running'), summary('b', 'init', 'created')],
+      start: [],
+      blocked: 'running a',
+    },
+    {
+      name: 'the first done: the second',
+      spec: spec(['a', 'b']),
+      init: [summary('a', 'init', 'exited'), summary('b', 'init', 'created')],
+      start: ['b'],
+      blocked: 'running b',
+    },
     { name: 'all done: the app may start', spec: spec(['a', 'b']), init: [summary('a', 'init', 'exited'), summary('b', 'init', 'exited')], start: [] },
-    { name: 'sidecars before a regular one start with it', spec: spec(['side1', 'a', 'side2']), init: [summary('side1', 'sidecar', 'created'), summary('a', 'init', 'created'), summary('side2', 'sidecar', 'created')], start: ['side1', 'a'], blocked: 'running a' },
-    { name: 'a sidecar after the last regular one starts before the app', spec: spec(['a', 'side2']), init: [summary('a', 'init', 'exited'), summary('side2', 'sidecar', 'created')], start: ['side2'] },
+    {
+      name: 'sidecars before a regular one start with it',
+      spec: spec(['side1', 'a', 'side2']),
+      init: [summary('side1', 'sidecar', 'created'), summary('a', 'init', 'created'), summary('side2', 'sidecar', 'created')],
+      start: ['side1', 'a'],
+      blocked: 'running a',
+    },
+    {
+      name: 'a sidecar after the last regular one starts before the app',
+      spec: spec(['a', 'side2']),
+      init: [summary('a', 'init', 'exited'), summary('side2', 'sidecar', 'created')],
+      start: ['side2'],
+    },
     { name: 'a running sidecar is never waited for', spec: spec(['side1']), init: [summary('side1', 'sidecar', 'running')], start: [] },
-    { name: 'exit 3 in a Never pod: failed', spec: spec(['a'], { restartPolicy: 'Never' }), init: [summary('a', 'init', 'exited', 3)], start: [], blocked: 'failed a 3' },
-    { name: 'exit 3 in an OnFailure pod, Docker restarting it: wait', spec: spec(['a'], { restartPolicy: 'OnFailure' }), init: [summary('a', 'init', 'restarting', 3)], start: [], blocked: 'restarting a 3' },
-    { name: 'exit 3 in an Always pod, not restarting (stopped by hand): started again', spec: spec(['a']), init: [summary('a', 'init', 'exited', 3)], start: ['a'], blocked: 'restarting a 3' },
+    {
+      name: 'exit 3 in a Never pod: failed',
+      spec: spec(['a'], { restartPolicy: 'Never' }),
+      init: [summary('a', 'init', 'exited', 3)],
+      start: [],
+      blocked: 'failed a 3',
+    },
+    {
+      name: 'exit 3 in an OnFailure pod, Docker restarting it: wait',
+      spec: spec(['a'], { restartPolicy: 'OnFailure' }),
+      init: [summary('a', 'init', 'restarting', 3)],
+      start: [],
+      blocked: 'restarting a 3',
+    },
+    {
+      name: 'exit 3 in an Always pod, not restarting (stopped by hand): started again',
+      spec: spec(['a']),
+      init: [summary('a', 'init', 'exited', 3)],
+      start: ['a'],
+      blocked: 'restarting a 3',
+    },
     { name: 'one missing: blocked (pair.ts repairs the pod)', spec: spec(['a', 'b']), init: [summary('a', 'init', 'exited')], start: [], blocked: 'missing b' },
   ];
   for (const c of cases) {
@@ -52,11 +108,21 @@ describe('init containers: what starts next (initSteps)', () => {
   }
 
   it('reads exit codes from Docker status lines', () => {
-    assert.deepEqual(['Exited (0) 2 seconds ago', 'Restarting (3) Less than a second ago', 'Up 3 minutes', 'Created'].map(exitCodeOf), [0, 3, undefined, undefined]);
+    assert.deepEqual(['Exited (0) 2 seconds ago', 'Restarting (3) Less than a second ago', 'Up 3 minutes', 'Created'].map(exitCodeOf), [
+      0,
+      3,
+      undefined,
+      undefined,
+    ]);
   });
 
   it('names the blocking init container from the engine alone (berth get pods)', () => {
-    const o = observedWith([summary('a', 'init', 'exited'), summary('b', 'init', 'exited', 3), summary('c', 'init', 'created'), summary('side', 'sidecar', 'running')]);
+    const o = observedWith([
+      summary('a', 'init', 'exited'),
+      summary('b', 'init', 'exited', 3),
+      summary('c', 'init', 'created'),
+      summary('side', 'sidecar', 'running'),
+    ]);
     assert.equal(initBlocker(o)?.name, 'b');
     assert.equal(initBlocker(observedWith([summary('a', 'init', 'exited'), summary('side', 'sidecar', 'running')])), undefined);
   });
@@ -71,7 +137,10 @@ describe('plan: a pod with init containers', () => {
     assert.ok(create.infra, 'no infra container: init containers could not share the network');
     assert.deepEqual(
       (create.init ?? []).map((s) => [s.labels['io.berth.container'], s.labels['io.berth.init'], s.restartPolicy, s.network.type]),
-      [['side1', 'sidecar', 'always', 'container'], ['migrate', 'init', 'on-failure', 'container']],
+      [
+        ['side1', 'sidecar', 'always', 'container'],
+        ['migrate', 'init', 'on-failure', 'container'],
+      ],
     );
     assert.deepEqual(create.pulls.map((p) => p.image).sort(), ['app:1', 'init:1', 'side:1', ctx().pauseImage].sort());
     assert.deepEqual(first.warnings, []);
@@ -85,11 +154,18 @@ describe('plan: a pod with init containers', () => {
 
   it('holds the app container back while an init container runs, starts it once all succeeded', () => {
     const during = applyPlan(EMPTY, first);
-    assert.deepEqual(plan(d, during, ctx()).actions.filter((a) => a.type !== 'write-files'), [], 'nothing to do while migrate runs');
+    assert.deepEqual(
+      plan(d, during, ctx()).actions.filter((a) => a.type !== 'write-files'),
+      [],
+      'nothing to do while migrate runs',
+    );
     const migrate = during.pods[0].init!.find((c) => c.name.endsWith('migrate'))!;
     setState(migrate, 'exited', 0);
     const starts = plan(d, during, ctx()).actions.filter((a): a is StartPodAction => a.type === 'start-pod');
-    assert.deepEqual(starts.map((s) => s.containers), [['app']]);
+    assert.deepEqual(
+      starts.map((s) => s.containers),
+      [['app']],
+    );
   });
 
   it('a failed init container (Never pod) starts nothing and is not replaced', () => {
@@ -112,7 +188,9 @@ describe('plan: a pod with init containers', () => {
 
   it("an init container's Secret env is redacted in the plan's JSON", () => {
     const withSecret = podSpec([container('app', 'app:1')], {
-      initContainers: [container('migrate', 'init:1', { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password', optional: false } } }] })],
+      initContainers: [
+        container('migrate', 'init:1', { env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password', optional: false } } }] }),
+      ],
     });
     const p = plan(desired({ secrets: [secret('db', { password: 'hunter2-Wombat' })], pods: [pod('p', withSecret)] }), EMPTY, ctx());
     const text = JSON.stringify(planToJSON(p));

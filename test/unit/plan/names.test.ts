@@ -33,12 +33,18 @@ describe('names', () => {
 
   it('instances whose names share a prefix do not collide either', () => {
     const [a, b] = ['web', 'web-2'].map((instance) => new Set(namesOf(plan(FIXTURES['full-stack'](), EMPTY, ctx({ instance })).actions)));
-    assert.deepEqual([...a].filter((n) => b.has(n)), []);
+    assert.deepEqual(
+      [...a].filter((n) => b.has(n)),
+      [],
+    );
   });
 
   for (const bad of ['', 'a_b', 'Upper', '-x', 'x-', 'x'.repeat(41), 'a/b']) {
     it(`instance ${JSON.stringify(bad)} is refused (E_USAGE)`, () => {
-      assert.throws(() => checkInstance(bad), (e: unknown) => isBerthError(e, 'E_USAGE'));
+      assert.throws(
+        () => checkInstance(bad),
+        (e: unknown) => isBerthError(e, 'E_USAGE'),
+      );
     });
   }
 

@@ -28,8 +28,20 @@ function disconnect(o: ObservedState, aliasesToo: boolean): ObservedState {
 
 describe('plan: network disconnected by hand', () => {
   const cases = [
-    { name: 'single-container pod, aliases gone from the listing too', d: solo, aliasesToo: true, owner: 'berth_unit_default_solo_web', aliases: ['front', 'front.default.svc.cluster.local', 'solo'] },
-    { name: 'single-container pod, aliases still cached by the runtime', d: solo, aliasesToo: false, owner: 'berth_unit_default_solo_web', aliases: ['front', 'front.default.svc.cluster.local', 'solo'] },
+    {
+      name: 'single-container pod, aliases gone from the listing too',
+      d: solo,
+      aliasesToo: true,
+      owner: 'berth_unit_default_solo_web',
+      aliases: ['front', 'front.default.svc.cluster.local', 'solo'],
+    },
+    {
+      name: 'single-container pod, aliases still cached by the runtime',
+      d: solo,
+      aliasesToo: false,
+      owner: 'berth_unit_default_solo_web',
+      aliases: ['front', 'front.default.svc.cluster.local', 'solo'],
+    },
     { name: 'multi-container pod: the infra container is reconnected', d: duo, aliasesToo: true, owner: 'berth_unit_default_duo_POD', aliases: ['duo'] },
   ];
   for (const c of cases) {

@@ -9,13 +9,19 @@ import { container, ctx, deployment, desired, namespace, pod, podSpec, secret, s
 
 const EMPTY: ObservedState = { networks: [], volumes: [], pods: [] };
 const run = (d: DesiredState, o: ObservedState = EMPTY) => applyPlan(o, plan(d, o, ctx()));
-const lines = (d: DesiredState, o: ObservedState = EMPTY) => renderPlan(plan(d, o, ctx())).trimEnd().split('\n');
+const lines = (d: DesiredState, o: ObservedState = EMPTY) =>
+  renderPlan(plan(d, o, ctx()))
+    .trimEnd()
+    .split('\n');
 const webApp = (image: string, replicas = 3) => desired({ deployments: [deployment('web', web(image), { replicas })] });
 const hashOf = (d: DesiredState) => d.deployments[0].templateHash.slice(0, 6);
 
 describe('renderPlan', () => {
   it('creation of a Deployment', () => {
-    assert.deepEqual(lines(webApp('nginx:1.25')), ['+ Namespace default: create network berth_unit_default', '+ Deployment default/web: create 3 pods (image nginx:1.25)']);
+    assert.deepEqual(lines(webApp('nginx:1.25')), [
+      '+ Namespace default: create network berth_unit_default',
+      '+ Deployment default/web: create 3 pods (image nginx:1.25)',
+    ]);
   });
 
   it('image change: one replace line naming the template hashes and the image change', () => {
@@ -56,8 +62,14 @@ describe('renderPlan', () => {
   });
 
   it('warnings come last, marked with !', () => {
-    const d = desired({ pods: [pod('p', web(), { labels: { app: 'p' } })], services: [service('s', { app: 'p' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] })] });
-    assert.equal(lines(d).at(-1), '! Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080');
+    const d = desired({
+      pods: [pod('p', web(), { labels: { app: 'p' } })],
+      services: [service('s', { app: 'p' }, { ports: [{ protocol: 'TCP', port: 80, targetPort: 8080 }] })],
+    });
+    assert.equal(
+      lines(d).at(-1),
+      '! Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080',
+    );
   });
 });
 
@@ -107,7 +119,10 @@ describe('secrets never appear in rendered plans or JSON', () => {
   it('verbose rendering shows secret env as (secret) and the file by name', () => {
     const text = renderPlan(p, { verbose: true });
     const shown = ['env PW=(secret)', 'env DSN=(secret)', 'env S_password=(secret)', 'command ["run","--password=(secret)"]', 'password (mode 0400)'];
-    assert.deepEqual(shown.filter((s) => !text.includes(s)), []);
+    assert.deepEqual(
+      shown.filter((s) => !text.includes(s)),
+      [],
+    );
   });
 
   it('planToJSON keeps everything else', () => {

@@ -4,7 +4,10 @@ import type { SecurityContext } from '../../../src/model/types';
 import { container } from './fixtures';
 
 const fields = (sc: Partial<SecurityContext>, warnings: string[] = []) =>
-  securityFields(container('c', 'img:1', { securityContext: { privileged: false, capabilitiesAdd: [], capabilitiesDrop: [], readOnlyRootFilesystem: false, ...sc } }), (m) => warnings.push(m));
+  securityFields(
+    container('c', 'img:1', { securityContext: { privileged: false, capabilitiesAdd: [], capabilitiesDrop: [], readOnlyRootFilesystem: false, ...sc } }),
+    (m) => warnings.push(m),
+  );
 
 describe('plan/security: securityContext on Docker', () => {
   const cases: [string, Partial<SecurityContext>, unknown][] = [

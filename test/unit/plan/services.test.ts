@@ -103,7 +103,15 @@ describe('plan: Service changes re-alias running pods', () => {
     const p = plan(state({ app: 'api' }), unreported(), ctx());
     const api = before.pods.find((x) => x.owner === 'api')!.name;
     const web = before.pods.filter((x) => x.owner === 'web').map((x) => `default/${x.name}`);
-    assert.deepEqual([p.actions, p.warnings], [[], [`Service changes do not reach running pods default/${api}, ${web.join(', ')} yet: the runtime does not report network aliases; they apply when the pods are replaced`]]);
+    assert.deepEqual(
+      [p.actions, p.warnings],
+      [
+        [],
+        [
+          `Service changes do not reach running pods default/${api}, ${web.join(', ')} yet: the runtime does not report network aliases; they apply when the pods are replaced`,
+        ],
+      ],
+    );
   });
 
   it('aliases not reported by the runtime, nothing changed: no action, no warning', () => {
@@ -119,7 +127,14 @@ describe('plan: Service changes re-alias running pods', () => {
 
 describe('plan: Service warnings', () => {
   const warnings = (svc: ServiceResource) =>
-    plan(desired({ pods: [pod('p', podSpec([container('c', 'c:1', { ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] })]), { labels: { app: 'x' } })], services: [svc] }), EMPTY, ctx()).warnings;
+    plan(
+      desired({
+        pods: [pod('p', podSpec([container('c', 'c:1', { ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] })]), { labels: { app: 'x' } })],
+        services: [svc],
+      }),
+      EMPTY,
+      ctx(),
+    ).warnings;
   const cases: { name: string; svc: ServiceResource; want: string[] }[] = [
     { name: 'port = targetPort: none', svc: service('s', { app: 'x' }, { ports: [{ protocol: 'TCP', port: 8080, targetPort: 8080 }] }), want: [] },
     {
@@ -141,7 +156,9 @@ describe('plan: Service warnings', () => {
     {
       name: 'NodePort with port 80 -> 8080: the host port forwards, the name does not',
       svc: service('s', { app: 'x' }, { type: 'NodePort', ports: [{ protocol: 'TCP', port: 80, targetPort: 8080, nodePort: 30080 }] }),
-      want: ['Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080 (its nodePort 30080 forwards to 8080)'],
+      want: [
+        'Service default/s: port 80 -> targetPort 8080 is not forwarded inside the namespace: clients of the name must use port 8080 (its nodePort 30080 forwards to 8080)',
+      ],
     },
     {
       name: 'ExternalName',

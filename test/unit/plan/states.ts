@@ -26,7 +26,12 @@ export function fullStack(): DesiredState {
     services: [service('web', { app: 'web' }), service('db', { app: 'db' }, { clusterIP: 'None' })],
     pods: [pod('app', app)],
     deployments: [deployment('web', web(), { replicas: 2 })],
-    statefulSets: [statefulSet('db', podSpec([container('db', 'postgres:16', { volumeMounts: [{ name: 'pgdata', mountPath: '/var/lib/postgresql', readOnly: false }] })]), { replicas: 3, claims: ['pgdata'] })],
+    statefulSets: [
+      statefulSet('db', podSpec([container('db', 'postgres:16', { volumeMounts: [{ name: 'pgdata', mountPath: '/var/lib/postgresql', readOnly: false }] })]), {
+        replicas: 3,
+        claims: ['pgdata'],
+      }),
+    ],
   });
 }
 
@@ -37,4 +42,3 @@ export const FIXTURES: Record<string, () => DesiredState> = {
   'statefulset-3': () => desired({ statefulSets: [statefulSet('db', web('db:1'), { replicas: 3, claims: ['data'] })] }),
   'deployment-5': () => desired({ deployments: [deployment('web', web(), { replicas: 5 })], services: [service('web', { app: 'web' })] }),
 };
-

@@ -25,7 +25,10 @@ const db = (replicas: number, opts: { image?: string; partition?: number } = {})
 describe('plan: image change', () => {
   it('Deployment: old pods superseded, new ones created, nothing kept', () => {
     const p = plan(webDeploy('nginx:1.27'), run(webDeploy('nginx:1.25')), ctx());
-    assert.deepEqual(summary(p).map((s) => s.split(' ')[0]), ['remove-pod:superseded', 'remove-pod:superseded', 'create-pod:rollout', 'create-pod:rollout']);
+    assert.deepEqual(
+      summary(p).map((s) => s.split(' ')[0]),
+      ['remove-pod:superseded', 'remove-pod:superseded', 'create-pod:rollout', 'create-pod:rollout'],
+    );
   });
 
   it('Pod: removed, then created again under the same name', () => {
@@ -49,7 +52,10 @@ describe('plan: image change', () => {
 
 describe('plan: replicas change', () => {
   it('scale up creates only the missing pods', () => {
-    assert.deepEqual(summary(plan(webDeploy('nginx:1', 4), run(webDeploy('nginx:1', 2)), ctx())).map((s) => s.split(' ')[0]), ['create-pod:added', 'create-pod:added']);
+    assert.deepEqual(
+      summary(plan(webDeploy('nginx:1', 4), run(webDeploy('nginx:1', 2)), ctx())).map((s) => s.split(' ')[0]),
+      ['create-pod:added', 'create-pod:added'],
+    );
   });
 
   it('scale down removes the highest slots and keeps the others', () => {
@@ -85,7 +91,9 @@ describe('plan: ConfigMap content change', () => {
   });
 
   it('the new directory differs from the old one (content-addressed)', () => {
-    const dirs = [withConfig('v1'), withConfig('v2')].map((d) => plan(d, EMPTY, ctx()).actions.flatMap((a) => (a.type === 'write-files' && a.key === 'ConfigMap/default/a' ? [a.dir] : [])));
+    const dirs = [withConfig('v1'), withConfig('v2')].map((d) =>
+      plan(d, EMPTY, ctx()).actions.flatMap((a) => (a.type === 'write-files' && a.key === 'ConfigMap/default/a' ? [a.dir] : [])),
+    );
     assert.notEqual(dirs[0][0], dirs[1][0]);
   });
 });
@@ -97,7 +105,10 @@ describe('plan: changed by hand', () => {
     const o = clone(run(duo));
     o.pods[0].containers = o.pods[0].containers.filter((c) => c.labels['io.berth.container'] !== 'b');
     const p = plan(duo, o, ctx());
-    assert.deepEqual([summary(p), p.actions[0].type === 'remove-pod' && p.actions[0].detail], [['remove-pod:repair duo', 'create-pod:repair duo'], 'container b missing']);
+    assert.deepEqual(
+      [summary(p), p.actions[0].type === 'remove-pod' && p.actions[0].detail],
+      [['remove-pod:repair duo', 'create-pod:repair duo'], 'container b missing'],
+    );
   });
 
   it('the infra container removed by hand: the pod is recreated', () => {
@@ -158,13 +169,21 @@ describe('plan: pruning', () => {
   });
 
   it('prune: false still removes pods of a declared Deployment scaled down', () => {
-    assert.deepEqual(summary(plan(webDeploy('n:1', 1), run(webDeploy('n:1', 2)), ctx({ prune: false }))).map((s) => s.split(' ')[0]), ['remove-pod:scaled-down']);
+    assert.deepEqual(
+      summary(plan(webDeploy('n:1', 1), run(webDeploy('n:1', 2)), ctx({ prune: false }))).map((s) => s.split(' ')[0]),
+      ['remove-pod:scaled-down'],
+    );
   });
 
   it('emptyDir volumes go with their pod; PVC volumes stay when the claim leaves', () => {
-    const spec = podSpec([container('s', 's:1', { volumeMounts: [{ name: 'tmp', mountPath: '/tmp', readOnly: false }] })], { volumes: [{ name: 'tmp', type: 'emptyDir', medium: '' }] });
+    const spec = podSpec([container('s', 's:1', { volumeMounts: [{ name: 'tmp', mountPath: '/tmp', readOnly: false }] })], {
+      volumes: [{ name: 'tmp', type: 'emptyDir', medium: '' }],
+    });
     const before = run(desired({ pods: [pod('scratch', spec)], statefulSets: db(1).statefulSets }));
     const after = applyPlan(before, plan(desired(), before, ctx()));
-    assert.deepEqual(after.volumes.map((v) => v.name), ['berth_unit_default_pvc_data-db-0']);
+    assert.deepEqual(
+      after.volumes.map((v) => v.name),
+      ['berth_unit_default_pvc_data-db-0'],
+    );
   });
 });

@@ -15,7 +15,10 @@ describe('proxy: round robin', () => {
   it('each pick starts one further, and every endpoint is a candidate', () => {
     const rr = new RoundRobin();
     const firsts = Array.from({ length: 6 }, () => rr.order(['a', 'b', 'c']));
-    assert.deepEqual(firsts.map((o) => o[0]), ['a', 'b', 'c', 'a', 'b', 'c']);
+    assert.deepEqual(
+      firsts.map((o) => o[0]),
+      ['a', 'b', 'c', 'a', 'b', 'c'],
+    );
     assert.ok(firsts.every((o) => [...o].sort().join() === 'a,b,c'));
   });
 
@@ -53,18 +56,25 @@ describe('proxy: connectFirst', () => {
       const out = await connectFirst(c.order, f.connect);
       assert.equal(out.ok ? out.conn : undefined, c.want);
       assert.deepEqual(f.tried, c.tried);
-      assert.deepEqual(out.refused.map((r) => r.endpoint), c.refusing.filter((r) => c.tried.includes(r)));
+      assert.deepEqual(
+        out.refused.map((r) => r.endpoint),
+        c.refusing.filter((r) => c.tried.includes(r)),
+      );
     });
   }
 
   it('stops trying once the client is gone', async () => {
     const f = fake(['a', 'b', 'c']);
     let wanted = true;
-    const out = await connectFirst(['a', 'b', 'c'], async (e) => {
-      const r = await f.connect(e);
-      wanted = false; // the client hung up during the first attempt
-      return r;
-    }, () => wanted);
+    const out = await connectFirst(
+      ['a', 'b', 'c'],
+      async (e) => {
+        const r = await f.connect(e);
+        wanted = false; // the client hung up during the first attempt
+        return r;
+      },
+      () => wanted,
+    );
     assert.equal(out.ok, false);
     assert.deepEqual(f.tried, ['a']);
   });

@@ -48,7 +48,12 @@ describe('proxy: serviceEndpoints', () => {
       services: [web({ ports: [port({ targetPort: 'http' })] })],
       pods: [
         pod('a', '10.1.0.2', { ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] }),
-        pod('b', '10.1.0.3', { ports: [{ name: 'metrics', containerPort: 9090, protocol: 'TCP' }, { name: 'http', containerPort: 9000, protocol: 'TCP' }] }),
+        pod('b', '10.1.0.3', {
+          ports: [
+            { name: 'metrics', containerPort: 9090, protocol: 'TCP' },
+            { name: 'http', containerPort: 9000, protocol: 'TCP' },
+          ],
+        }),
       ],
       want: { 'TCP 0.0.0.0:30080': ['10.1.0.2:8080', '10.1.0.3:9000'] },
     },
@@ -111,7 +116,12 @@ describe('proxy: serviceEndpoints', () => {
       pods: [pod('b', '10.1.0.3')],
       want: /Service default\/web port 80: pod default\/b declares no TCP container port named "http"/,
     },
-    { name: 'a port without nodePort', services: [web({ ports: [port({ nodePort: undefined })] })], pods: [], want: /Service default\/web port 80: no nodePort assigned/ },
+    {
+      name: 'a port without nodePort',
+      services: [web({ ports: [port({ nodePort: undefined })] })],
+      pods: [],
+      want: /Service default\/web port 80: no nodePort assigned/,
+    },
     {
       name: 'two listeners on one host port',
       services: [svc('a', { type: 'LoadBalancer', ports: [port({ port: 30099, nodePort: 30001 })] }), svc('b', { ports: [port({ nodePort: 30099 })] })],
@@ -122,13 +132,22 @@ describe('proxy: serviceEndpoints', () => {
   for (const c of warned) {
     it(`warns about ${c.name}`, () => {
       const t = serviceEndpoints(desired(...c.services), c.pods);
-      assert.ok(t.warnings.some((w) => c.want.test(w)), t.warnings.join('\n'));
+      assert.ok(
+        t.warnings.some((w) => c.want.test(w)),
+        t.warnings.join('\n'),
+      );
     });
   }
 
   it('a clash leaves the second listener out and keeps the first', () => {
-    const t = serviceEndpoints(desired(svc('a', { type: 'LoadBalancer', ports: [port({ port: 30099, nodePort: 30001 })] }), svc('b', { ports: [port({ nodePort: 30099 })] })), []);
-    assert.deepEqual(t.listeners.map((l) => `${l.service}@${l.port}`), ['default/a@30001', 'default/a@30099']);
+    const t = serviceEndpoints(
+      desired(svc('a', { type: 'LoadBalancer', ports: [port({ port: 30099, nodePort: 30001 })] }), svc('b', { ports: [port({ nodePort: 30099 })] })),
+      [],
+    );
+    assert.deepEqual(
+      t.listeners.map((l) => `${l.service}@${l.port}`),
+      ['default/a@30001', 'default/a@30099'],
+    );
   });
 
   it('is pure: the same input gives the same table, and the input is not changed', () => {

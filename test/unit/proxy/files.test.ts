@@ -29,8 +29,16 @@ describe('proxy: endpoints.json checks', () => {
     { name: 'listeners not a list', v: { ...table(), listeners: {} }, want: /listeners: not a list/ },
     { name: 'bad protocol', v: table({ listeners: [listener({ protocol: 'SCTP' as 'TCP' })] }), want: /listeners\[0\]: protocol: SCTP is not TCP or UDP/ },
     { name: 'port out of range', v: table({ listeners: [listener(), listener({ port: 70000 })] }), want: /listeners\[1\]: port: 70000 is not a port number/ },
-    { name: 'endpoint without ip', v: table({ listeners: [listener({ endpoints: [{ ip: '', port: 1, pod: 'x' }] })] }), want: /listeners\[0\]: endpoints\[0\]\.ip: missing/ },
-    { name: 'endpoint port 0', v: table({ listeners: [listener({ endpoints: [{ ip: '1.2.3.4', port: 0, pod: 'x' }] })] }), want: /endpoints\[0\]\.port: 0 is not a port number/ },
+    {
+      name: 'endpoint without ip',
+      v: table({ listeners: [listener({ endpoints: [{ ip: '', port: 1, pod: 'x' }] })] }),
+      want: /listeners\[0\]: endpoints\[0\]\.ip: missing/,
+    },
+    {
+      name: 'endpoint port 0',
+      v: table({ listeners: [listener({ endpoints: [{ ip: '1.2.3.4', port: 0, pod: 'x' }] })] }),
+      want: /endpoints\[0\]\.port: 0 is not a port number/,
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -79,14 +87,24 @@ describe('proxy: status', () => {
   it('applied: listeners from the ack with connection counts; endpoints gone but open are draining', () => {
     const s = proxyStatus(holder, table(), ack());
     assert.deepEqual(
-      { running: s.running, pid: s.pid, gens: [s.publishedGeneration, s.appliedGeneration], eps: s.listeners[0].endpoints.map((e) => `${e.ip}:${e.port}=${e.connections}`), bound: s.listeners[0].bound, draining: s.draining },
+      {
+        running: s.running,
+        pid: s.pid,
+        gens: [s.publishedGeneration, s.appliedGeneration],
+        eps: s.listeners[0].endpoints.map((e) => `${e.ip}:${e.port}=${e.connections}`),
+        bound: s.listeners[0].bound,
+        draining: s.draining,
+      },
       { running: true, pid: 42, gens: [1, 1], eps: ['10.1.0.2:8080=2'], bound: true, draining: [{ endpoint: '10.1.0.9:8080', connections: 1 }] },
     );
   });
 
   it('published but not applied yet: listeners from the table, not bound', () => {
     const s = proxyStatus(holder, table({ generation: 2, listeners: [listener({ port: 30090 })] }), ack());
-    assert.deepEqual(s.listeners.map((l) => [l.port, l.bound, l.error]), [[30090, false, 'not applied yet']]);
+    assert.deepEqual(
+      s.listeners.map((l) => [l.port, l.bound, l.error]),
+      [[30090, false, 'not applied yet']],
+    );
     assert.deepEqual([s.publishedGeneration, s.appliedGeneration], [2, 1]);
   });
 
@@ -96,7 +114,13 @@ describe('proxy: status', () => {
   });
 
   it('nothing published', () => {
-    assert.deepEqual(proxyStatus(undefined, undefined, undefined), { running: false, publishedGeneration: 0, appliedGeneration: 0, listeners: [], draining: [] });
+    assert.deepEqual(proxyStatus(undefined, undefined, undefined), {
+      running: false,
+      publishedGeneration: 0,
+      appliedGeneration: 0,
+      listeners: [],
+      draining: [],
+    });
   });
 
   it('a rejected table is reported', () => {
@@ -104,10 +128,16 @@ describe('proxy: status', () => {
   });
 
   it('rows for `berth get endpoints`', () => {
-    const s = proxyStatus(holder, table({ listeners: [listener(), listener({ port: 30090, endpoints: [] })] }), ack({ listeners: [
-      { ...listener(), bound: true, forwarded: 0, rejected: 0 },
-      { ...listener({ port: 30090, endpoints: [] }), bound: false, error: 'EADDRINUSE: the port is in use by another process', forwarded: 0, rejected: 0 },
-    ] }));
+    const s = proxyStatus(
+      holder,
+      table({ listeners: [listener(), listener({ port: 30090, endpoints: [] })] }),
+      ack({
+        listeners: [
+          { ...listener(), bound: true, forwarded: 0, rejected: 0 },
+          { ...listener({ port: 30090, endpoints: [] }), bound: false, error: 'EADDRINUSE: the port is in use by another process', forwarded: 0, rejected: 0 },
+        ],
+      }),
+    );
     assert.deepEqual(endpointRows(s), [
       { service: 'default/web:80', listen: 'TCP 127.0.0.1:30080', endpoints: '10.1.0.2:8080 (2 open)', state: 'ok' },
       { service: 'default/web:80', listen: 'TCP 127.0.0.1:30090', endpoints: '<none>', state: 'EADDRINUSE: the port is in use by another process' },

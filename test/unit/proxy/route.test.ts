@@ -7,7 +7,7 @@ function route(host: string, path: string, pathType: 'Exact' | 'Prefix', service
   return { host, path, pathType, service, servicePort: 80, ingress: 'default/ing', endpoints: [] };
 }
 
-describe('proxy: Ingress path matching (Kubernetes\' examples table)', () => {
+describe("proxy: Ingress path matching (Kubernetes' examples table)", () => {
   // [pathType, rule path, request path, matches]; from the Ingress documentation's table.
   const table: ['Exact' | 'Prefix', string, string, boolean][] = [
     ['Prefix', '/', '/anything', true],
@@ -43,10 +43,14 @@ describe('proxy: Ingress host matching', () => {
   for (const [rule, host, want] of table) it(`"${rule}" ${want ? 'matches' : 'does not match'} ${host}`, () => assert.equal(hostMatches(rule, host), want));
 
   it('the Host header loses its port, case and trailing dot', () => {
-    assert.deepEqual([hostName('Foo.Example.COM:8080'), hostName('a.example.'), hostName('[::1]:80'), hostName(undefined)], ['foo.example.com', 'a.example', '[::1]', '']);
+    assert.deepEqual(
+      [hostName('Foo.Example.COM:8080'), hostName('a.example.'), hostName('[::1]:80'), hostName(undefined)],
+      ['foo.example.com', 'a.example', '[::1]', ''],
+    );
   });
 
-  it('the request path loses its query string', () => assert.deepEqual([requestPath('/a/b?x=1'), requestPath('/'), requestPath(undefined)], ['/a/b', '/', '/']));
+  it('the request path loses its query string', () =>
+    assert.deepEqual([requestPath('/a/b?x=1'), requestPath('/'), requestPath(undefined)], ['/a/b', '/', '/']));
 });
 
 describe('proxy: Ingress precedence', () => {

@@ -36,9 +36,13 @@ describe('pass queue', () => {
 
   it('turns a thrown error into a transient one', async () => {
     const results: PassResult[] = [];
-    const q = new PassQueue(async () => {
-      throw new Error('boom');
-    }, (r) => results.push(r), { baseMs: 60_000, maxMs: 60_000 });
+    const q = new PassQueue(
+      async () => {
+        throw new Error('boom');
+      },
+      (r) => results.push(r),
+      { baseMs: 60_000, maxMs: 60_000 },
+    );
     q.trigger('start');
     await pollUntil(() => (results.length ? true : undefined), { timeoutMs: 2000 });
     await q.stop();

@@ -31,7 +31,10 @@ class FakeSource implements RevisionSource {
 }
 
 /** Each desired state carries its revision in a namespace name, so calls are readable. */
-const desiredFor = (sha: string): DesiredState => ({ ...emptyDesiredState(), namespaces: [{ kind: 'Namespace', meta: { name: sha, namespace: sha, labels: {}, annotations: {}, source: { file: '', line: 0, col: 0 } } }] });
+const desiredFor = (sha: string): DesiredState => ({
+  ...emptyDesiredState(),
+  namespaces: [{ kind: 'Namespace', meta: { name: sha, namespace: sha, labels: {}, annotations: {}, source: { file: '', line: 0, col: 0 } } }],
+});
 
 /** Scripted steps: `script['rollout:c2']` is what every step of c2's rollout returns (converged by default). */
 class FakeApplier implements Applier {
@@ -80,7 +83,16 @@ function setup(over: Partial<ReconcilerOptions> = {}, invalid: string[] = []) {
   const recorder = new MemoryRecorder();
   const validate = async (dir: string): Promise<Validation> =>
     invalid.includes(dir) ? { ok: false, errors: [`web.yaml:3:5: spec.replicas: must be an integer`] } : { ok: true, desired: desiredFor(dir), warnings: [] };
-  const opts: ReconcilerOptions = { instance: 't', source: { repo: 'r', branch: 'main', path: '.' }, selfHeal: true, autoRollback: true, resyncMs: 1000, validate, log: () => {}, ...over };
+  const opts: ReconcilerOptions = {
+    instance: 't',
+    source: { repo: 'r', branch: 'main', path: '.' },
+    selfHeal: true,
+    autoRollback: true,
+    resyncMs: 1000,
+    validate,
+    log: () => {},
+    ...over,
+  };
   const make = () => new Reconciler(source, applier, recorder, opts);
   return { source, applier, recorder, make, rec: make() };
 }
@@ -91,7 +103,13 @@ describe('reconciler', () => {
     source.commits = ['c1'];
     await rec.pass();
     await rec.pass();
-    assert.deepEqual([recorder.story(), applier.calls], [['c1:applying', 'c1:succeeded'], ['rollout:c1', 'self-heal:c1']]);
+    assert.deepEqual(
+      [recorder.story(), applier.calls],
+      [
+        ['c1:applying', 'c1:succeeded'],
+        ['rollout:c1', 'self-heal:c1'],
+      ],
+    );
   });
 
   it('rejects an invalid commit without touching the engine, and keeps the good one running', async () => {
@@ -109,7 +127,12 @@ describe('reconciler', () => {
 
   it('rolls a failed commit back to the last good one and does not retry it', async () => {
     const { source, applier, recorder, rec } = setup();
-    applier.script['rollout:c2'] = { type: 'failed', actions: 2, reason: 'Deployment default/web: progress deadline exceeded', details: ['pod web-x: exit code 1'] };
+    applier.script['rollout:c2'] = {
+      type: 'failed',
+      actions: 2,
+      reason: 'Deployment default/web: progress deadline exceeded',
+      details: ['pod web-x: exit code 1'],
+    };
     source.commits = ['c1'];
     await rec.pass();
     source.commits.push('c2');
@@ -130,7 +153,13 @@ describe('reconciler', () => {
     assert.equal(rec.status().phase, 'applying');
     delete applier.script['rollout:c1'];
     assert.equal((await rec.pass()).type, 'done');
-    assert.deepEqual([recorder.story(), applier.calls], [['c1:applying', 'c1:succeeded'], ['rollout:c1', 'rollout:c1']]);
+    assert.deepEqual(
+      [recorder.story(), applier.calls],
+      [
+        ['c1:applying', 'c1:succeeded'],
+        ['rollout:c1', 'rollout:c1'],
+      ],
+    );
   });
 
   it('a newer commit takes over at the next pass: the interrupted one is superseded, not waited for', async () => {
@@ -218,7 +247,11 @@ describe('reconciler', () => {
   it('after a restart resumes: the last good revision is self-healed, an interrupted one re-attempted', async () => {
     const { source, applier, recorder, make } = setup();
     source.commits = ['c1', 'c2'];
-    recorder.records = [{ sha: 'c1', status: 'applying' }, { sha: 'c1', status: 'succeeded' }, { sha: 'c2', status: 'applying' }];
+    recorder.records = [
+      { sha: 'c1', status: 'applying' },
+      { sha: 'c1', status: 'succeeded' },
+      { sha: 'c2', status: 'applying' },
+    ];
     const rec = make();
     await rec.pass();
     assert.deepEqual(applier.calls, ['rollout:c2']);
@@ -263,7 +296,12 @@ describe('reconciler', () => {
     source.commits.push('moved');
     source.checkoutError = new BerthError('E_INVALID', 'path "deploy" does not exist in commit moved');
     await rec.pass();
-    assert.deepEqual(recorder.records.at(-1), { sha: 'moved', status: 'rejected', reason: '1 validation error(s); nothing was changed', errors: ['path "deploy" does not exist in commit moved'] });
+    assert.deepEqual(recorder.records.at(-1), {
+      sha: 'moved',
+      status: 'rejected',
+      reason: '1 validation error(s); nothing was changed',
+      errors: ['path "deploy" does not exist in commit moved'],
+    });
     source.commits.push('broken');
     source.checkoutError = new BerthError('E_GIT', 'cannot check out broken: disk full');
     await assert.rejects(rec.pass(), /disk full/); // the queue retries it with backoff
@@ -275,7 +313,15 @@ describe('reconciler', () => {
     const { source, applier, recorder } = setup();
     applier.script['rollout:c2'] = { type: 'failed', actions: 1, reason: 'never ready', details: [] };
     const reverts: string[] = [];
-    const opts: ReconcilerOptions = { instance: 't', source: { repo: 'r', branch: 'main', path: '.' }, selfHeal: true, autoRollback: true, resyncMs: 1000, validate: async (d) => ({ ok: true, desired: desiredFor(d), warnings: [] }), log: () => {} };
+    const opts: ReconcilerOptions = {
+      instance: 't',
+      source: { repo: 'r', branch: 'main', path: '.' },
+      selfHeal: true,
+      autoRollback: true,
+      resyncMs: 1000,
+      validate: async (d) => ({ ok: true, desired: desiredFor(d), warnings: [] }),
+      log: () => {},
+    };
     const rec = new Reconciler(source, applier, recorder, opts, { revert: async (rev, reason) => (reverts.push(`${rev.sha}:${reason}`), { sha: 'r1' }) });
     source.commits = ['c1'];
     await rec.pass();

@@ -29,10 +29,25 @@ export function walk(...specs: string[]): CommitTemplates[] {
 }
 
 export function container(name: string, opts: Partial<ContainerSummary> = {}): ContainerSummary {
-  return { id: `id-${name}`, name, image: 'img', labels: { 'io.berth.container': 'web' }, state: 'running', status: 'Up', createdAt: 1000, networks: {}, ...opts };
+  return {
+    id: `id-${name}`,
+    name,
+    image: 'img',
+    labels: { 'io.berth.container': 'web' },
+    state: 'running',
+    status: 'Up',
+    createdAt: 1000,
+    networks: {},
+    ...opts,
+  };
 }
 
-export function pod(name: string, hash: string, revision: string, opts: { createdAt?: number; state?: ContainerSummary['state']; owner?: string; kind?: string; namespace?: string } = {}): ObservedPod {
+export function pod(
+  name: string,
+  hash: string,
+  revision: string,
+  opts: { createdAt?: number; state?: ContainerSummary['state']; owner?: string; kind?: string; namespace?: string } = {},
+): ObservedPod {
   return {
     namespace: opts.namespace ?? 'default',
     name,

@@ -34,7 +34,10 @@ describe('revisions/groupByTemplate', () => {
   it('attaches the journal status of each commit', () => {
     const statuses: Record<string, RevisionStatus> = { [sha('c2')]: 'failed', [sha('c1')]: 'succeeded' };
     const r = groupByTemplate(walk('c2:H2', 'c1:H1'), KEY, { truncated: false, statusOf: (s) => statuses[s] });
-    assert.deepEqual(r.groups.map((g) => g.commits.map((c) => c.status)), [['failed'], ['succeeded']]);
+    assert.deepEqual(
+      r.groups.map((g) => g.commits.map((c) => c.status)),
+      [['failed'], ['succeeded']],
+    );
   });
 
   it('introducedBy is the oldest commit of the group', () => {

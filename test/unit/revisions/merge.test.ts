@@ -56,17 +56,23 @@ describe('revisions/withTemplateOf', () => {
     assert.equal(findWorkload(base, id)!.template.spec.containers[0]!.image, 'img:2', 'the base was changed in place');
   });
 
-  it('refuses when the ConfigMap the template uses differs (it would run with today\'s)', async () => {
+  it("refuses when the ConfigMap the template uses differs (it would run with today's)", async () => {
     const base = await desired(manifests({ replicas: 1, image: 'img:2', config: 'two' }));
     const target = await desired(manifests({ replicas: 1, image: 'img:1', config: 'one' }));
-    assert.throws(() => withTemplateOf(base, id, findWorkload(target, id)!), (e) => isBerthError(e, 'E_INVALID') && /ConfigMaps\/Secrets/.test(e.message));
+    assert.throws(
+      () => withTemplateOf(base, id, findWorkload(target, id)!),
+      (e) => isBerthError(e, 'E_INVALID') && /ConfigMaps\/Secrets/.test(e.message),
+    );
   });
 
   it('refuses an old template the current selector does not select', async () => {
     const base = await desired(manifests({ replicas: 1, image: 'img:2' }));
     const target = await desired(manifests({ replicas: 1, image: 'img:1', label: 'web' }));
     findWorkload(target, id)!.template.labels = { app: 'other' };
-    assert.throws(() => withTemplateOf(base, id, findWorkload(target, id)!), (e) => isBerthError(e, 'E_INVALID') && /do not match the selector/.test(e.message));
+    assert.throws(
+      () => withTemplateOf(base, id, findWorkload(target, id)!),
+      (e) => isBerthError(e, 'E_INVALID') && /do not match the selector/.test(e.message),
+    );
   });
 
   it('refuses a base that does not declare the workload', async () => {
@@ -112,13 +118,16 @@ spec:
 });
 
 describe('revisions/otherChanges', () => {
-  it('keeps actions on other resources, not the workload\'s nor file writes', () => {
+  it("keeps actions on other resources, not the workload's nor file writes", () => {
     const actions = [
       { type: 'create-pod', key: 'Deployment/default/web' },
       { type: 'remove-pod', key: 'Deployment/default/web' },
       { type: 'write-files', key: 'ConfigMap/default/cfg' },
       { type: 'create-pod', key: 'Deployment/default/api' },
     ] as unknown as Action[];
-    assert.deepEqual(otherChanges(actions, id).map((a) => a.key), ['Deployment/default/api']);
+    assert.deepEqual(
+      otherChanges(actions, id).map((a) => a.key),
+      ['Deployment/default/api'],
+    );
   });
 });

@@ -22,7 +22,11 @@ describe('revisions/parseWorkloadArg', () => {
     ['web', { namespace: 'A B' }, /invalid namespace/],
   ];
   for (const [arg, opts, re] of bad) {
-    it(`refuses ${arg} ${JSON.stringify(opts)}`, () => assert.throws(() => parseWorkloadArg(arg, opts), (e) => isBerthError(e, 'E_USAGE') && re.test(e.message)));
+    it(`refuses ${arg} ${JSON.stringify(opts)}`, () =>
+      assert.throws(
+        () => parseWorkloadArg(arg, opts),
+        (e) => isBerthError(e, 'E_USAGE') && re.test(e.message),
+      ));
   }
 });
 
@@ -36,10 +40,19 @@ describe('revisions/resolveWorkload', () => {
   it('one match', () => assert.deepEqual(resolveWorkload({ name: 'web', namespace: 'shop' }, ids, 'here'), ids[1]));
   it('the kind disambiguates', () => assert.deepEqual(resolveWorkload({ name: 'db', kind: 'StatefulSet' }, ids, 'here'), ids[2]));
   it('several namespaces: asks for -n', () =>
-    assert.throws(() => resolveWorkload({ name: 'web' }, ids, 'on the engine'), (e) => isBerthError(e, 'E_USAGE') && /ambiguous on the engine/.test(e.message) && /-n/.test(e.hint ?? '')));
+    assert.throws(
+      () => resolveWorkload({ name: 'web' }, ids, 'on the engine'),
+      (e) => isBerthError(e, 'E_USAGE') && /ambiguous on the engine/.test(e.message) && /-n/.test(e.hint ?? ''),
+    ));
   it('both kinds: asks for the kind', () =>
-    assert.throws(() => resolveWorkload({ name: 'db' }, ids, 'here'), (e) => isBerthError(e) && /deployment\/NAME/.test(e.hint ?? '')));
+    assert.throws(
+      () => resolveWorkload({ name: 'db' }, ids, 'here'),
+      (e) => isBerthError(e) && /deployment\/NAME/.test(e.hint ?? ''),
+    ));
   it('none: not found, saying where', () =>
-    assert.throws(() => resolveWorkload({ name: 'api' }, ids, 'in the last 3 commit(s)'), (e) => isBerthError(e, 'E_NOT_FOUND') && /no Deployment or StatefulSet api in the last 3/.test(e.message)));
+    assert.throws(
+      () => resolveWorkload({ name: 'api' }, ids, 'in the last 3 commit(s)'),
+      (e) => isBerthError(e, 'E_NOT_FOUND') && /no Deployment or StatefulSet api in the last 3/.test(e.message),
+    ));
   it('duplicates count once', () => assert.deepEqual(resolveWorkload({ name: 'web', namespace: 'default' }, [ids[0]!, { ...ids[0]! }], 'here'), ids[0]));
 });

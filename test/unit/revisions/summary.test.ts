@@ -18,7 +18,7 @@ describe('revisions/summary', () => {
     assert.equal(runningTemplate([]), undefined);
   });
 
-  it('summarizeTemplates: counts per template, the spec\'s first', () => {
+  it("summarizeTemplates: counts per template, the spec's first", () => {
     const views = [view('web-new-1', 'H2', true, 0), view('web-old-1', 'H1', true, 9_000), view('web-old-2', 'H1', false), view('web-new-2', 'H2', false)];
     const s = summarizeTemplates(rolling, views, { hash: 'H2', minReadySeconds: 5 }, 10_000);
     assert.deepEqual(s, [
@@ -33,9 +33,22 @@ describe('revisions/summary', () => {
   });
 
   it('podsOf and observedWorkloads keep kinds, namespaces and owners apart', () => {
-    const pods = [pod('a', 'H', 'r'), pod('b', 'H', 'r', { namespace: 'shop' }), pod('c', 'H', 'r', { kind: 'StatefulSet' }), pod('d', 'H', 'r', { kind: 'Pod', owner: 'd' })];
-    assert.deepEqual(podsOf(pods, { kind: 'Deployment', namespace: 'default', name: 'web' }).map((p) => p.name), ['a']);
-    assert.deepEqual(observedWorkloads(pods).map((w) => `${w.kind}/${w.namespace}/${w.name}`).sort(), ['Deployment/default/web', 'Deployment/shop/web', 'StatefulSet/default/web']);
+    const pods = [
+      pod('a', 'H', 'r'),
+      pod('b', 'H', 'r', { namespace: 'shop' }),
+      pod('c', 'H', 'r', { kind: 'StatefulSet' }),
+      pod('d', 'H', 'r', { kind: 'Pod', owner: 'd' }),
+    ];
+    assert.deepEqual(
+      podsOf(pods, { kind: 'Deployment', namespace: 'default', name: 'web' }).map((p) => p.name),
+      ['a'],
+    );
+    assert.deepEqual(
+      observedWorkloads(pods)
+        .map((w) => `${w.kind}/${w.namespace}/${w.name}`)
+        .sort(),
+      ['Deployment/default/web', 'Deployment/shop/web', 'StatefulSet/default/web'],
+    );
   });
 });
 
@@ -43,8 +56,12 @@ describe('revisions/engineMark', () => {
   const groups = groupByTemplate(walk('c3:H1', 'c2:H2', 'c1:H1'), KEY, { truncated: false, statusOf: () => undefined }).groups;
 
   const cases: [string, ReturnType<typeof pod>[], object][] = [
-    ['the group of the pods\' commit', [pod('a', 'H1', sha('c1')), pod('b', 'H1', sha('c1'))], { type: 'running', index: 2, pods: 2 }],
-    ['mid-rollout: the newest pod\'s template', [pod('a', 'H1', sha('c1'), { createdAt: 1 }), pod('b', 'H2', sha('c2'), { createdAt: 5 })], { type: 'running', index: 1, pods: 1 }],
+    ["the group of the pods' commit", [pod('a', 'H1', sha('c1')), pod('b', 'H1', sha('c1'))], { type: 'running', index: 2, pods: 2 }],
+    [
+      "mid-rollout: the newest pod's template",
+      [pod('a', 'H1', sha('c1'), { createdAt: 1 }), pod('b', 'H2', sha('c2'), { createdAt: 5 })],
+      { type: 'running', index: 1, pods: 1 },
+    ],
     ['a template no commit declares', [pod('a', 'HX', sha('c9'))], { type: 'unknown-template', hash: 'HX', pods: 1 }],
     ['no pods', [], { type: 'no-pods' }],
   ];

@@ -13,7 +13,7 @@ function groups(specs: string[], statuses: Record<string, RevisionStatus> = {}, 
 describe('revisions/runningGroupIndex', () => {
   const g = groups(['c4:H1', 'c3:H2', 'c2:H1', 'c1:H0']);
   const cases: [string, { hash: string; revisions: string[] }, number | undefined][] = [
-    ['the group holding the pods\' commit', { hash: 'H1', revisions: [sha('c2')] }, 2],
+    ["the group holding the pods' commit", { hash: 'H1', revisions: [sha('c2')] }, 2],
     ['the newest group with the hash when no commit matches', { hash: 'H1', revisions: ['0'.repeat(40)] }, 0],
     ['a commit of another template does not count', { hash: 'H2', revisions: [sha('c2')] }, 1],
     ['a hash no commit declares', { hash: 'HX', revisions: [sha('c4')] }, undefined],
@@ -56,19 +56,31 @@ describe('revisions/groupOfCommit and commitsToRevert', () => {
   });
 
   it('one step back reverts the commit that introduced the current template', () => {
-    assert.deepEqual(commitsToRevert(g, 0, 1).map((c) => c.sha), [sha('c4')]);
+    assert.deepEqual(
+      commitsToRevert(g, 0, 1).map((c) => c.sha),
+      [sha('c4')],
+    );
   });
 
   it('two steps back revert both introducing commits, newest first', () => {
-    assert.deepEqual(commitsToRevert(g, 0, 2).map((c) => c.sha), [sha('c4'), sha('c3')]);
+    assert.deepEqual(
+      commitsToRevert(g, 0, 2).map((c) => c.sha),
+      [sha('c4'), sha('c3')],
+    );
   });
 
   it('refuses a target that is not older', () => {
-    assert.throws(() => commitsToRevert(g, 1, 1), (e) => isBerthError(e, 'E_USAGE'));
+    assert.throws(
+      () => commitsToRevert(g, 1, 1),
+      (e) => isBerthError(e, 'E_USAGE'),
+    );
   });
 
   it('refuses a group whose introducing commit was cut off by --limit', () => {
     const cut: TemplateGroup[] = [{ ...g[0]!, truncated: true }, g[1]!];
-    assert.throws(() => commitsToRevert(cut, 0, 1), (e) => isBerthError(e, 'E_USAGE') && /older than the commits walked/.test(e.message));
+    assert.throws(
+      () => commitsToRevert(cut, 0, 1),
+      (e) => isBerthError(e, 'E_USAGE') && /older than the commits walked/.test(e.message),
+    );
   });
 });

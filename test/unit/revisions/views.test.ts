@@ -4,11 +4,30 @@ import type { PodContext } from '../../../src/rollout/podViews';
 import { readOnlyContexts, withReadySinceCreation } from '../../../src/revisions/views';
 import { pod, view } from './fixtures';
 
-const probe = (initialDelaySeconds: number): Probe => ({ handler: { type: 'exec', command: ['true'] }, initialDelaySeconds, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 });
+const probe = (initialDelaySeconds: number): Probe => ({
+  handler: { type: 'exec', command: ['true'] },
+  initialDelaySeconds,
+  periodSeconds: 1,
+  timeoutSeconds: 1,
+  successThreshold: 1,
+  failureThreshold: 3,
+});
 
 function context(createdAtS: number, readiness?: Probe): PodContext {
   const observed = pod('web-a', 'H', 'r', { createdAt: createdAtS });
-  return { observed, probed: [{ id: observed.containers[0]!.id, running: true, ip: '10.0.0.2', ports: [], ...(readiness ? { readinessProbe: readiness } : {}), livenessProbe: probe(0) }] };
+  return {
+    observed,
+    probed: [
+      {
+        id: observed.containers[0]!.id,
+        running: true,
+        ip: '10.0.0.2',
+        ports: [],
+        ...(readiness ? { readinessProbe: readiness } : {}),
+        livenessProbe: probe(0),
+      },
+    ],
+  };
 }
 
 describe('revisions/views', () => {
@@ -34,7 +53,10 @@ describe('revisions/views', () => {
     const pods = [pod('web-a', 'H', 'r', { createdAt: 100 }), pod('web-b', 'H', 'r', { createdAt: 100 })];
     const views = [view('web-a', 'H', true, 500_000), view('web-b', 'H', true, 600_000)];
     const out = withReadySinceCreation(views, pods, new Set(['default/web-a']));
-    assert.deepEqual(out.map((v) => v.readySince), [100_000, 600_000]);
+    assert.deepEqual(
+      out.map((v) => v.readySince),
+      [100_000, 600_000],
+    );
   });
 
   it('a pod not ready is left alone', () => {

@@ -66,8 +66,17 @@ describe('DaemonSet: one pod on this host', () => {
   });
 
   it('maxSurge/maxUnavailable are scaled against one pod, rounding up; both 0 gives 1 unavailable', () => {
-    const f = (maxSurge: string | number, maxUnavailable: string | number) => daemonFenceposts(daemonSet('a', podSpec([]), { type: 'RollingUpdate', maxSurge, maxUnavailable }));
-    assert.deepEqual([f(0, 1), f('10%', 0), f(0, '10%'), f(0, 0)], [{ surge: 0, unavailable: 1 }, { surge: 1, unavailable: 0 }, { surge: 0, unavailable: 1 }, { surge: 0, unavailable: 1 }]);
+    const f = (maxSurge: string | number, maxUnavailable: string | number) =>
+      daemonFenceposts(daemonSet('a', podSpec([]), { type: 'RollingUpdate', maxSurge, maxUnavailable }));
+    assert.deepEqual(
+      [f(0, 1), f('10%', 0), f(0, '10%'), f(0, 0)],
+      [
+        { surge: 0, unavailable: 1 },
+        { surge: 1, unavailable: 0 },
+        { surge: 0, unavailable: 1 },
+        { surge: 0, unavailable: 1 },
+      ],
+    );
   });
 });
 
@@ -77,8 +86,14 @@ describe('DaemonSet RollingUpdate', () => {
     const to = ds('app:2');
     const sim = simulate(from, to, { terminateTurns: 2 });
     assert.equal(sim.done, true);
-    assert.ok(sim.samples.every((s) => s.live.length + s.terminating.length <= 1), JSON.stringify(sim.samples));
-    assert.deepEqual(sim.final.pods.map((p) => p.specHash), [to.daemonSets[0].templateHash]);
+    assert.ok(
+      sim.samples.every((s) => s.live.length + s.terminating.length <= 1),
+      JSON.stringify(sim.samples),
+    );
+    assert.deepEqual(
+      sim.final.pods.map((p) => p.specHash),
+      [to.daemonSets[0].templateHash],
+    );
   });
 
   it('maxSurge 1: the new pod starts beside the old one, which goes only once the new one is available', () => {
@@ -89,7 +104,10 @@ describe('DaemonSet RollingUpdate', () => {
     assert.equal(Math.max(...sim.samples.map((s) => s.live.length)), 2);
     // Never a moment without a live pod.
     assert.ok(sim.samples.every((s) => s.live.length >= 1));
-    assert.deepEqual(sim.final.pods.map((p) => p.specHash), [to.daemonSets[0].templateHash]);
+    assert.deepEqual(
+      sim.final.pods.map((p) => p.specHash),
+      [to.daemonSets[0].templateHash],
+    );
   });
 
   it('maxSurge 1 with a new pod that never becomes ready: the old pod keeps serving', () => {
@@ -107,7 +125,13 @@ describe('DaemonSet RollingUpdate', () => {
     const to = ds('app:2', strategy);
     const observed = converged((o) => plan(from, o, ctx()));
     const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, new Map());
-    assert.deepEqual(step.actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod').map((a) => a.type).sort(), ['create-pod', 'remove-pod']);
+    assert.deepEqual(
+      step.actions
+        .filter((a) => a.type === 'create-pod' || a.type === 'remove-pod')
+        .map((a) => a.type)
+        .sort(),
+      ['create-pod', 'remove-pod'],
+    );
   });
 });
 
@@ -118,8 +142,20 @@ describe('DaemonSet OnDelete', () => {
     const from = ds('app:1', onDelete);
     const to = ds('app:2', onDelete);
     const observed = converged((o) => plan(from, o, ctx()));
-    assert.deepEqual(plan(to, observed, ctx()).actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod'), []);
-    const view = { ownerKey: 'DaemonSet/default/agent', namespace: 'default', name: observed.pods[0].name, specHash: observed.pods[0].specHash, running: true, ready: true, readySince: 0, restarts: 0 };
+    assert.deepEqual(
+      plan(to, observed, ctx()).actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod'),
+      [],
+    );
+    const view = {
+      ownerKey: 'DaemonSet/default/agent',
+      namespace: 'default',
+      name: observed.pods[0].name,
+      specHash: observed.pods[0].specHash,
+      running: true,
+      ready: true,
+      readySince: 0,
+      restarts: 0,
+    };
     const h = daemonSetHealth(to.daemonSets[0], [view], 1000);
     assert.equal(h.health, 'Healthy');
     assert.match(h.message, /older template/);
@@ -128,6 +164,9 @@ describe('DaemonSet OnDelete', () => {
   it('once the pod is deleted by hand, the new template runs', () => {
     const to = ds('app:2', onDelete);
     const after = converged((o) => plan(to, o, ctx()));
-    assert.deepEqual(after.pods.map((p) => p.specHash), [to.daemonSets[0].templateHash]);
+    assert.deepEqual(
+      after.pods.map((p) => p.specHash),
+      [to.daemonSets[0].templateHash],
+    );
   });
 });

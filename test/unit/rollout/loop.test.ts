@@ -28,7 +28,18 @@ interface Web {
 }
 
 function web(name: string, w: Web = {}): DeploymentResource {
-  const probe = w.probed ? { readinessProbe: { handler: { type: 'exec' as const, command: ['ready'] }, initialDelaySeconds: 0, periodSeconds: 1, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 1 } } : {};
+  const probe = w.probed
+    ? {
+        readinessProbe: {
+          handler: { type: 'exec' as const, command: ['ready'] },
+          initialDelaySeconds: 0,
+          periodSeconds: 1,
+          timeoutSeconds: 1,
+          successThreshold: 1,
+          failureThreshold: 1,
+        },
+      }
+    : {};
   const spec = podSpec([container('app', w.image ?? IMAGE, { ...probe })], { terminationGracePeriodSeconds: w.grace ?? 30 });
   return { ...deployment(name, spec, { replicas: w.replicas ?? 1 }), strategy: { type: 'RollingUpdate', maxSurge: 1, maxUnavailable: 0 }, ...w.over };
 }
@@ -55,7 +66,14 @@ class Loop {
 
   /** A new applier on the same state directory and engine: what a restarted operator is. */
   restart(runtime: Runtime = this.runtime): void {
-    this.applier = new EngineApplier(runtime, { instance: INSTANCE, stateDir: this.stateDir, pauseImage: 'pause:1', prune: true, log: () => undefined, now: () => this.clock.now() });
+    this.applier = new EngineApplier(runtime, {
+      instance: INSTANCE,
+      stateDir: this.stateDir,
+      pauseImage: 'pause:1',
+      prune: true,
+      log: () => undefined,
+      now: () => this.clock.now(),
+    });
   }
 
   /** Steps until the step is no longer `progressing`, a second of virtual time between looks. */
@@ -94,12 +112,18 @@ describe('rollout loop on the fake engine', () => {
     assert.ok(loop.clock.now() - start < 10_000, `took ${loop.clock.now() - start} ms of a 30 s grace period`);
     const terminating = loop.applier.terminating();
     assert.equal(terminating.length, 2);
-    assert.ok(terminating.every((t) => t.secondsLeft > 20), JSON.stringify(terminating));
+    assert.ok(
+      terminating.every((t) => t.secondsLeft > 20),
+      JSON.stringify(terminating),
+    );
     assert.ok((await loop.containers()).filter((c) => oldIds.includes(c.id)).every((c) => c.state === 'running'));
     await loop.clock.advance(31_000);
     await loop.applier.settled();
     assert.equal((await loop.until(v2, 'r2', 'self-heal')).out.type, 'converged');
-    assert.deepEqual((await loop.containers()).filter((c) => oldIds.includes(c.id)), []);
+    assert.deepEqual(
+      (await loop.containers()).filter((c) => oldIds.includes(c.id)),
+      [],
+    );
     assert.deepEqual(loop.applier.terminating(), []);
   });
 

@@ -71,10 +71,13 @@ function simulate(from: DesiredState, to: DesiredState, opts: SimOptions = {}): 
     pods: engine.pods.filter((p) => !leaving.has(p.name)),
     terminating: engine.pods.filter((p) => leaving.has(p.name)).map((p) => ({ ...p, since: 0, deadline: 1 })),
   });
-  const readinessAt = (turn: number) => new Map<string, PodReadiness>(view().pods.map((p) => {
-    const r = readyWhen(p.name, born.get(p.name) ?? turn, turn);
-    return [`${p.namespace}/${p.name}`, { ready: r, available: r }];
-  }));
+  const readinessAt = (turn: number) =>
+    new Map<string, PodReadiness>(
+      view().pods.map((p) => {
+        const r = readyWhen(p.name, born.get(p.name) ?? turn, turn);
+        return [`${p.namespace}/${p.name}`, { ready: r, available: r }];
+      }),
+    );
   const sample = (turn: number) => {
     const readiness = readinessAt(turn);
     const live = view().pods;
@@ -145,7 +148,10 @@ describe('rollout: Deployment RollingUpdate', () => {
       const { surge, unavailable } = fenceposts(maxSurge, maxUnavailable, replicas);
       assert.equal(sim.done, true);
       assert.ok(max(sim.samples, (s) => s.pods) <= replicas + surge, `pods ${max(sim.samples, (s) => s.pods)} > ${replicas + surge}`);
-      assert.ok(min(sim.samples, (s) => s.available) >= replicas - unavailable, `available ${min(sim.samples, (s) => s.available)} < ${replicas - unavailable}`);
+      assert.ok(
+        min(sim.samples, (s) => s.available) >= replicas - unavailable,
+        `available ${min(sim.samples, (s) => s.available)} < ${replicas - unavailable}`,
+      );
       assert.deepEqual([sim.final.pods.length, sim.samples[sim.samples.length - 1].old], [replicas, 0]);
       // It took several steps, not one big replace.
       assert.ok(sim.turns.filter((t) => t.length > 0).length > 1 || replicas === 1);
@@ -178,17 +184,29 @@ describe('rollout: Deployment RollingUpdate', () => {
     assert.deepEqual(removed, [sick]);
   });
 
-  it('an old pod that flaps while the new one is not ready is not removed (Kubernetes\' scale-down budget)', () => {
+  it("an old pod that flaps while the new one is not ready is not removed (Kubernetes' scale-down budget)", () => {
     const strategy = { type: 'RollingUpdate' as const, maxSurge: 1, maxUnavailable: 0 };
     const from = deploy('app:1', 2, { strategy });
     const to = deploy('app:2', 2, { strategy });
     let observed = converged((o) => plan(from, o, ctx()));
     const [flapping, steady] = observed.pods.map((p) => p.name);
-    observed = applyPlan(observed, { actions: rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, new Map(observed.pods.map((p) => [`default/${p.name}`, { ready: true, available: true }]))).actions, warnings: [] });
+    observed = applyPlan(observed, {
+      actions: rolloutStep(
+        plan(to, observed, ctx()).actions,
+        to,
+        observed.pods,
+        new Map(observed.pods.map((p) => [`default/${p.name}`, { ready: true, available: true }])),
+      ).actions,
+      warnings: [],
+    });
     assert.equal(observed.pods.length, 3);
     const readiness = new Map(observed.pods.map((p) => [`default/${p.name}`, { ready: p.name === steady, available: p.name === steady }]));
     const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, readiness);
-    assert.deepEqual(step.actions.filter((a) => a.type === 'remove-pod' || a.type === 'create-pod'), [], `${flapping} was touched`);
+    assert.deepEqual(
+      step.actions.filter((a) => a.type === 'remove-pod' || a.type === 'create-pod'),
+      [],
+      `${flapping} was touched`,
+    );
   });
 
   it('scaling alone (same template) creates every new replica at once and touches no pod', () => {
@@ -203,7 +221,10 @@ describe('rollout: Deployment RollingUpdate', () => {
     const to = deploy('app:2', 2, { paused: true });
     const observed = converged((o) => plan(from, o, ctx()));
     const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, new Map());
-    assert.deepEqual(step.actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod'), []);
+    assert.deepEqual(
+      step.actions.filter((a) => a.type === 'create-pod' || a.type === 'remove-pod'),
+      [],
+    );
     assert.match(step.held[0].reason, /paused/);
   });
 
@@ -211,8 +232,14 @@ describe('rollout: Deployment RollingUpdate', () => {
     const strategy = { type: 'Recreate' as const };
     const sim = simulate(deploy('app:1', 3, { strategy }), deploy('app:2', 3, { strategy }));
     assert.equal(sim.done, true);
-    assert.ok(sim.samples.every((s) => s.old === 0 || s.fresh === 0), 'old and new pods at the same time');
-    assert.deepEqual(sim.turns[0].map((n) => n[0]), ['-', '-', '-']);
+    assert.ok(
+      sim.samples.every((s) => s.old === 0 || s.fresh === 0),
+      'old and new pods at the same time',
+    );
+    assert.deepEqual(
+      sim.turns[0].map((n) => n[0]),
+      ['-', '-', '-'],
+    );
   });
 
   it('rollback mid-rollout: the new pod goes, the old pods are kept (not recreated)', () => {
@@ -221,7 +248,8 @@ describe('rollout: Deployment RollingUpdate', () => {
     const bad = deploy('app:bad', 4, { strategy });
     let observed = converged((o) => plan(from, o, ctx()));
     const oldNames = observed.pods.map((p) => p.name).sort();
-    const ready = (o: ObservedState) => new Map(o.pods.map((p) => [`default/${p.name}`, { ready: oldNames.includes(p.name), available: oldNames.includes(p.name) }]));
+    const ready = (o: ObservedState) =>
+      new Map(o.pods.map((p) => [`default/${p.name}`, { ready: oldNames.includes(p.name), available: oldNames.includes(p.name) }]));
     observed = applyPlan(observed, { actions: rolloutStep(plan(bad, observed, ctx()).actions, bad, observed.pods, ready(observed)).actions, warnings: [] });
     assert.equal(observed.pods.length, 5);
     const back = rolloutStep(plan(from, observed, ctx()).actions, from, observed.pods, ready(observed));
@@ -236,7 +264,10 @@ describe('rollout: Deployment RollingUpdate', () => {
 describe('rollout: StatefulSet', () => {
   it('OrderedReady creation: one ordinal per turn, each after the one below is ready', () => {
     const sim = simulate(desired(), sts('db:1', 3));
-    assert.deepEqual(sim.turns.filter((t) => t.length), [['+db-0'], ['+db-1'], ['+db-2']]);
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [['+db-0'], ['+db-1'], ['+db-2']],
+    );
   });
 
   it('Parallel creation: all ordinals in one step', () => {
@@ -246,30 +277,46 @@ describe('rollout: StatefulSet', () => {
 
   it('OrderedReady waits while an ordinal below is not ready', () => {
     const sim = simulate(desired(), sts('db:1', 3), { readyWhen: (p, born, turn) => p !== 'db-0' && turn > born, maxTurns: 5 });
-    assert.deepEqual(sim.turns.filter((t) => t.length), [['+db-0']]);
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [['+db-0']],
+    );
   });
 
   it('update: one pod at a time from the highest ordinal down, each ready before the next', () => {
     const sim = simulate(sts('db:1', 3), sts('db:2', 3));
     assert.equal(sim.done, true);
     const steps = sim.turns.filter((t) => t.length);
-    assert.deepEqual(steps, [['-db-2', '+db-2'], ['-db-1', '+db-1'], ['-db-0', '+db-0']]);
+    assert.deepEqual(steps, [
+      ['-db-2', '+db-2'],
+      ['-db-1', '+db-1'],
+      ['-db-0', '+db-0'],
+    ]);
     assert.ok(sim.samples.every((s) => s.pods >= 2));
   });
 
   it('partition 2 of 4: only ordinals 3 and 2 are updated', () => {
     const part = (image: string) => sts(image, 4, { updateStrategy: { type: 'RollingUpdate', partition: 2 } });
     const sim = simulate(part('db:1'), part('db:2'));
-    assert.deepEqual(sim.turns.filter((t) => t.length), [['-db-3', '+db-3'], ['-db-2', '+db-2']]);
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [
+        ['-db-3', '+db-3'],
+        ['-db-2', '+db-2'],
+      ],
+    );
   });
 
   it('scale-down: the highest ordinal first, one at a time', () => {
     const sim = simulate(sts('db:1', 4), sts('db:1', 2));
-    assert.deepEqual(sim.turns.filter((t) => t.length), [['-db-3'], ['-db-2']]);
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [['-db-3'], ['-db-2']],
+    );
   });
 });
 
-describe('rollout: terminating pods count toward nothing (Kubernetes\' deletionTimestamp)', () => {
+describe("rollout: terminating pods count toward nothing (Kubernetes' deletionTimestamp)", () => {
   const strategy = { type: 'RollingUpdate' as const, maxSurge: 1, maxUnavailable: 0 };
 
   it('a Deployment of pods that ignore SIGTERM finishes its rollout while the old pods still terminate, within its bounds', () => {
@@ -310,19 +357,31 @@ describe('rollout: terminating pods count toward nothing (Kubernetes\' deletionT
   it('StatefulSet scale-down with a template change: the condemned go first, one at a time, each gone before the next, then the update from the top', () => {
     const sim = simulate(sts('db:1', 4), sts('db:2', 2), { terminateTurns: 2 });
     assert.equal(sim.done, true);
-    assert.deepEqual(sim.turns.filter((t) => t.length), [['-db-3'], ['-db-2'], ['-db-1'], ['+db-1'], ['-db-0'], ['+db-0']]);
-    assert.ok(sim.samples.every((x) => x.terminating <= 1), 'two pods terminating at once');
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [['-db-3'], ['-db-2'], ['-db-1'], ['+db-1'], ['-db-0'], ['+db-0']],
+    );
+    assert.ok(
+      sim.samples.every((x) => x.terminating <= 1),
+      'two pods terminating at once',
+    );
   });
 
   it('OrderedReady scale-down waits while a lower pod is unhealthy', () => {
     const sim = simulate(sts('db:1', 4), sts('db:1', 2), { readyWhen: (p) => p !== 'db-0', maxTurns: 5 });
-    assert.deepEqual(sim.turns.filter((t) => t.length), []);
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [],
+    );
   });
 
   it('Parallel scale-down removes every condemned pod at once', () => {
     const par = (n: number) => sts('db:1', n, { podManagementPolicy: 'Parallel' });
     const sim = simulate(par(4), par(1), { terminateTurns: 2 });
-    assert.deepEqual(sim.turns.filter((t) => t.length), [['-db-3', '-db-2', '-db-1']]);
+    assert.deepEqual(
+      sim.turns.filter((t) => t.length),
+      [['-db-3', '-db-2', '-db-1']],
+    );
   });
 
   it('OrderedReady creation waits for minReadySeconds (ready is not yet available)', () => {
@@ -330,7 +389,10 @@ describe('rollout: terminating pods count toward nothing (Kubernetes\' deletionT
     const start = simulate(desired(), to, { maxTurns: 1 }).final;
     const readiness = new Map(start.pods.map((p) => [`${p.namespace}/${p.name}`, { ready: true, available: false }]));
     const step = rolloutStep(plan(to, start, ctx()).actions, to, start.pods, readiness);
-    assert.deepEqual(step.actions.filter((a) => a.type === 'create-pod'), []);
+    assert.deepEqual(
+      step.actions.filter((a) => a.type === 'create-pod'),
+      [],
+    );
     assert.match(step.held[0].reason, /available \(minReadySeconds 10\)/);
   });
 
@@ -340,8 +402,14 @@ describe('rollout: terminating pods count toward nothing (Kubernetes\' deletionT
     const one = start.pods.find((p) => p.name === 'db-1')!;
     const observed: ObservedState = { ...start, pods: start.pods.filter((p) => p !== one), terminating: [{ ...one, since: 0, deadline: 5000 }] };
     const p = plan(sts('db:1', 2), observed, ctx());
-    assert.deepEqual(p.actions.filter((a) => a.type === 'create-pod'), []);
-    assert.deepEqual(p.held.map((h) => h.pod), ['db-1']);
+    assert.deepEqual(
+      p.actions.filter((a) => a.type === 'create-pod'),
+      [],
+    );
+    assert.deepEqual(
+      p.held.map((h) => h.pod),
+      ['db-1'],
+    );
     assert.equal(plan(sts('db:1', 2), { ...observed, terminating: [] }, ctx()).actions.filter((a) => a.type === 'create-pod').length, 1);
   });
 
@@ -349,7 +417,10 @@ describe('rollout: terminating pods count toward nothing (Kubernetes\' deletionT
     const from = desired({ deployments: [deployment('web', spec('app:1'), { replicas: 1, namespace: 'shop' })] });
     const start = converged((o) => plan(from, o, ctx()));
     const observed: ObservedState = { ...start, pods: [], terminating: start.pods.map((p) => ({ ...p, since: 0, deadline: 1 })) };
-    assert.deepEqual(plan(desired(), observed, ctx()).actions.filter((a) => a.type === 'remove-network'), []);
+    assert.deepEqual(
+      plan(desired(), observed, ctx()).actions.filter((a) => a.type === 'remove-network'),
+      [],
+    );
     assert.equal(plan(desired(), { ...start, pods: [] }, ctx()).actions.filter((a) => a.type === 'remove-network').length, 1);
   });
 });
@@ -360,8 +431,20 @@ describe('rollout: a paused Deployment', () => {
     const to = deploy('app:2', 2, { paused: true });
     const observed = converged((o) => plan(from, o, ctx()));
     const step = rolloutStep(plan(to, observed, ctx()).actions, to, observed.pods, new Map());
-    assert.deepEqual(step.held.map((h) => h.suspended), [true]);
-    const views = observed.pods.map((p) => ({ ownerKey: 'Deployment/default/web', namespace: 'default', name: p.name, specHash: p.specHash, running: true, ready: true, readySince: 0, restarts: 0 }));
+    assert.deepEqual(
+      step.held.map((h) => h.suspended),
+      [true],
+    );
+    const views = observed.pods.map((p) => ({
+      ownerKey: 'Deployment/default/web',
+      namespace: 'default',
+      name: p.name,
+      specHash: p.specHash,
+      running: true,
+      ready: true,
+      readySince: 0,
+      restarts: 0,
+    }));
     const health = workloadHealth(to, views, 10_000);
     assert.equal(health[0].health, 'Suspended');
     const clock = new ProgressClock(to, 'rollout:x', 0);

@@ -6,9 +6,35 @@ import { REAP_SLACK_MS, reapDecision, secondsLeft, splitTerminating, Termination
 import type { ObservedPod, ObservedState } from '../../../src/observe/types';
 import type { ContainerState, ContainerSummary } from '../../../src/runtime/types';
 
-const c = (id: string, state: ContainerState = 'running'): ContainerSummary => ({ id, name: id, image: 'i', labels: {}, state, status: '', createdAt: 0, networks: {} });
-const pod = (name: string, ...containers: ContainerSummary[]): ObservedPod => ({ namespace: 'default', name, kind: 'Deployment', owner: 'web', specHash: 'h', revision: 'r', containers });
-const rec = (podName: string, ids: string[], deadline = 10_000): TerminationRecord => ({ key: 'Deployment/default/web', namespace: 'default', pod: podName, containerIds: ids, volumes: [], graceSeconds: 10, since: 0, deadline });
+const c = (id: string, state: ContainerState = 'running'): ContainerSummary => ({
+  id,
+  name: id,
+  image: 'i',
+  labels: {},
+  state,
+  status: '',
+  createdAt: 0,
+  networks: {},
+});
+const pod = (name: string, ...containers: ContainerSummary[]): ObservedPod => ({
+  namespace: 'default',
+  name,
+  kind: 'Deployment',
+  owner: 'web',
+  specHash: 'h',
+  revision: 'r',
+  containers,
+});
+const rec = (podName: string, ids: string[], deadline = 10_000): TerminationRecord => ({
+  key: 'Deployment/default/web',
+  namespace: 'default',
+  pod: podName,
+  containerIds: ids,
+  volumes: [],
+  graceSeconds: 10,
+  since: 0,
+  deadline,
+});
 
 describe('rollout: terminating pods (pure rules and the ledger)', () => {
   it('splits the pods whose containers are in the ledger off the live ones, with their deadlines', () => {
@@ -46,7 +72,10 @@ describe('rollout: terminating pods (pure rules and the ledger)', () => {
       const a = new TerminationLedger(dir, 'x');
       await Promise.all([a.add([rec('p1', ['1'])]), a.add([rec('p2', ['2'])])]);
       await a.remove([rec('p1', ['1'])]);
-      assert.deepEqual((await new TerminationLedger(dir, 'x').list()).map((r) => r.pod), ['p2']);
+      assert.deepEqual(
+        (await new TerminationLedger(dir, 'x').list()).map((r) => r.pod),
+        ['p2'],
+      );
       assert.deepEqual(await new TerminationLedger(dir, 'other').list(), []);
       await writeFile(a.file, '{ torn');
       assert.deepEqual(await new TerminationLedger(dir, 'x').list(), []);

@@ -22,7 +22,10 @@ describe('runtime/address', () => {
   }
 
   it('rejects an unknown scheme with E_USAGE', () => {
-    assert.throws(() => resolveEngineAddress({ host: 'ssh://me@h' }, {}), (e: unknown) => isBerthError(e, 'E_USAGE') && /ssh:\/\/me@h/.test(e.message));
+    assert.throws(
+      () => resolveEngineAddress({ host: 'ssh://me@h' }, {}),
+      (e: unknown) => isBerthError(e, 'E_USAGE') && /ssh:\/\/me@h/.test(e.message),
+    );
   });
 
   it('describes addresses', () => {

@@ -16,7 +16,16 @@ function engineWith(items: Record<string, { list: Networks; inspect: Networks }>
   const inspected: string[] = [];
   const docker = (rt as unknown as { docker: Record<string, unknown> }).docker;
   docker.listContainers = async () =>
-    Object.entries(items).map(([id, v]) => ({ Id: id, Names: [`/${id}`], Image: 'img', Labels: {}, State: 'running', Status: 'Up', Created: 0, NetworkSettings: { Networks: v.list } }));
+    Object.entries(items).map(([id, v]) => ({
+      Id: id,
+      Names: [`/${id}`],
+      Image: 'img',
+      Labels: {},
+      State: 'running',
+      Status: 'Up',
+      Created: 0,
+      NetworkSettings: { Networks: v.list },
+    }));
   docker.getContainer = (id: string) => ({
     inspect: async () => {
       inspected.push(id);

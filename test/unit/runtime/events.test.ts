@@ -29,7 +29,10 @@ describe('runtime/events', () => {
     stream.write(line.slice(10) + line.slice(0, 5));
     stream.write(line.slice(5));
     await pollUntil(() => (got.length === 2 ? true : undefined), { timeoutMs: 1000, what: 'two events' });
-    assert.deepStrictEqual(got.map((e) => e.Action), ['start', 'start']);
+    assert.deepStrictEqual(
+      got.map((e) => e.Action),
+      ['start', 'start'],
+    );
     assert.ok(Math.abs(since() - Date.now() / 1000) < 5, 'since is about now');
   });
 

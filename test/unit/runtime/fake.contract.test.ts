@@ -131,7 +131,9 @@ describe('runtime: FakeRuntime (no engine)', () => {
       const rt = new FakeRuntime({
         clock,
         images: [TEST_IMAGE],
-        behaviour: () => ({ exec: (cmd) => (cmd[0] === 'probe' ? (healthy ? { exitCode: 0, output: 'ok\n' } : { exitCode: 1, output: '', durationMs: 5000 }) : undefined) }),
+        behaviour: () => ({
+          exec: (cmd) => (cmd[0] === 'probe' ? (healthy ? { exitCode: 0, output: 'ok\n' } : { exitCode: 1, output: '', durationMs: 5000 }) : undefined),
+        }),
       });
       const id = await rt.createContainer(spec('probed'));
       await rt.startContainer(id);
@@ -150,7 +152,11 @@ describe('runtime: FakeRuntime (no engine)', () => {
     it('an engine that is down fails every call E_ENGINE and breaks subscriptions; failNext fails one call', async () => {
       const rt = new FakeRuntime({ images: [TEST_IMAGE] });
       const errors: Error[] = [];
-      rt.subscribe({}, () => undefined, (e) => errors.push(e));
+      rt.subscribe(
+        {},
+        () => undefined,
+        (e) => errors.push(e),
+      );
       rt.setEngineDown(true);
       await assert.rejects(rt.listContainers({}), (e: unknown) => isBerthError(e, 'E_ENGINE') && /cannot list containers: cannot reach/.test(e.message));
       await Promise.resolve();
@@ -159,7 +165,10 @@ describe('runtime: FakeRuntime (no engine)', () => {
       rt.failNext('createContainer', new Error('boom'));
       await assert.rejects(rt.createContainer(spec('x')), /boom/);
       rt.failNext('removeContainer');
-      await assert.rejects(rt.removeContainer('x'), (e: unknown) => isBerthError(e, 'E_ENGINE') && e.message === 'cannot remove container "x": injected failure');
+      await assert.rejects(
+        rt.removeContainer('x'),
+        (e: unknown) => isBerthError(e, 'E_ENGINE') && e.message === 'cannot remove container "x": injected failure',
+      );
       await rt.createContainer(spec('x'));
     });
 
@@ -171,7 +180,10 @@ describe('runtime: FakeRuntime (no engine)', () => {
       await rt.pullImage('app:1', (p) => progress.push(p.status));
       assert.strictEqual(await rt.hasImage('app:1'), true);
       assert.strictEqual(progress[progress.length - 1], 'Status: Downloaded newer image for app:1');
-      await assert.rejects(rt.pullImage('app:2'), (e: unknown) => isBerthError(e, 'E_PULL') && e.message.includes('"app:2"') && e.message.includes('manifest unknown'));
+      await assert.rejects(
+        rt.pullImage('app:2'),
+        (e: unknown) => isBerthError(e, 'E_PULL') && e.message.includes('"app:2"') && e.message.includes('manifest unknown'),
+      );
     });
 
     it('status lines follow docker ps', async () => {
@@ -193,10 +205,13 @@ describe('runtime: FakeRuntime (no engine)', () => {
       await rt.createNetwork('n1', { [LABEL.instance]: instance });
       await rt.createVolume('v1', { [LABEL.instance]: instance });
       await Promise.resolve();
-      assert.deepStrictEqual(all.map((e) => [e.type, e.action, e.labels]), [
-        ['network', 'create', {}],
-        ['volume', 'create', {}],
-      ]);
+      assert.deepStrictEqual(
+        all.map((e) => [e.type, e.action, e.labels]),
+        [
+          ['network', 'create', {}],
+          ['volume', 'create', {}],
+        ],
+      );
     });
   });
 });

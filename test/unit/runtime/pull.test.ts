@@ -28,13 +28,12 @@ describe('runtime/docker pullImage (replayed engine stream)', () => {
       { errorDetail: { message: 'manifest for team/app:v2 not found' }, error: 'manifest for team/app:v2 not found' },
     ]);
     const progress: PullProgress[] = [];
-    await assert.rejects(rt.pullImage('team/app:v2', (p) => progress.push(p)), (e: unknown) => {
-      return (
-        isBerthError(e, 'E_PULL') &&
-        e.message === 'cannot pull image "team/app:v2": manifest for team/app:v2 not found' &&
-        e.hint === PULL_HINT
-      );
-    });
+    await assert.rejects(
+      rt.pullImage('team/app:v2', (p) => progress.push(p)),
+      (e: unknown) => {
+        return isBerthError(e, 'E_PULL') && e.message === 'cannot pull image "team/app:v2": manifest for team/app:v2 not found' && e.hint === PULL_HINT;
+      },
+    );
     assert.deepStrictEqual(pulled, ['team/app:v2']);
     assert.deepStrictEqual(progress[1], { status: 'Downloading', id: 'l1', current: 10, total: 100 });
   });

@@ -70,7 +70,10 @@ describe('runtime/streams', () => {
     it('reports a bad line instead of throwing', () => {
       const bad: string[] = [];
       const values: unknown[] = [];
-      const j = new JsonLines((v) => values.push(v), (line) => bad.push(line));
+      const j = new JsonLines(
+        (v) => values.push(v),
+        (line) => bad.push(line),
+      );
       j.push('{"ok":true}\nnot json\n');
       assert.deepStrictEqual(values, [{ ok: true }]);
       assert.deepStrictEqual(bad, ['not json']);

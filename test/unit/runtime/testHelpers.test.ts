@@ -35,11 +35,27 @@ describe('test helpers (no engine)', () => {
     const oldNamed = uniqueInstance('a', now - 2 * HOUR);
     const youngNamed = uniqueInstance('b', now - 60_000);
     const cases: Array<[string, Parameters<typeof findStaleInstances>[0], string[]]> = [
-      ['an old name, only a network left', { containers: [], networks: [{ id: 'n', name: 'n', labels: { 'io.berth.instance': oldNamed } }], volumes: [] }, [oldNamed]],
+      [
+        'an old name, only a network left',
+        { containers: [], networks: [{ id: 'n', name: 'n', labels: { 'io.berth.instance': oldNamed } }], volumes: [] },
+        [oldNamed],
+      ],
       ['a young name with an old-looking container', { containers: [container(youngNamed, 5 * HOUR)], networks: [], volumes: [] }, []],
-      ['a foreign name whose containers are all old', { containers: [container('t-foreign', 2 * HOUR), container('t-foreign', 3 * HOUR)], networks: [], volumes: [] }, ['t-foreign']],
-      ['a foreign name with one young container', { containers: [container('t-foreign', 2 * HOUR), container('t-foreign', 60_000)], networks: [], volumes: [] }, []],
-      ['a foreign name with only a volume (age unknown)', { containers: [], networks: [], volumes: [{ name: 'v', mountpoint: '/', labels: { 'io.berth.instance': 't-foreign' } }] }, []],
+      [
+        'a foreign name whose containers are all old',
+        { containers: [container('t-foreign', 2 * HOUR), container('t-foreign', 3 * HOUR)], networks: [], volumes: [] },
+        ['t-foreign'],
+      ],
+      [
+        'a foreign name with one young container',
+        { containers: [container('t-foreign', 2 * HOUR), container('t-foreign', 60_000)], networks: [], volumes: [] },
+        [],
+      ],
+      [
+        'a foreign name with only a volume (age unknown)',
+        { containers: [], networks: [], volumes: [{ name: 'v', mountpoint: '/', labels: { 'io.berth.instance': 't-foreign' } }] },
+        [],
+      ],
       ['not a test instance', { containers: [container('prod', 10 * HOUR)], networks: [], volumes: [] }, []],
     ];
     for (const [name, objects, want] of cases) {

@@ -171,9 +171,7 @@ spec:
       - downwardAPI:
           items: [{path: labels, fieldRef: {fieldPath: metadata.labels}}]
 `,
-    problems: [
-      `t.yaml:17:9: warning: spec.volumes[0].projected.sources[0].serviceAccountToken: field "serviceAccountToken" ${IGNORED}`,
-    ],
+    problems: [`t.yaml:17:9: warning: spec.volumes[0].projected.sources[0].serviceAccountToken: field "serviceAccountToken" ${IGNORED}`],
   },
 ];
 
@@ -194,8 +192,20 @@ describe('schema: fields with no meaning on one Docker host', () => {
 describe('schema: matches (wildcard paths over a document)', () => {
   const body = { spec: { containers: [{ name: 'a', securityContext: { x: 1, y: 2 } }, { name: 'b' }], volumes: { notAList: 1 } } };
   const CASES: [string[], (string | number)[][]][] = [
-    [['spec', 'containers', '[]', 'name'], [['spec', 'containers', 0, 'name'], ['spec', 'containers', 1, 'name']]],
-    [['spec', 'containers', '[]', 'securityContext', '*'], [['spec', 'containers', 0, 'securityContext', 'x'], ['spec', 'containers', 0, 'securityContext', 'y']]],
+    [
+      ['spec', 'containers', '[]', 'name'],
+      [
+        ['spec', 'containers', 0, 'name'],
+        ['spec', 'containers', 1, 'name'],
+      ],
+    ],
+    [
+      ['spec', 'containers', '[]', 'securityContext', '*'],
+      [
+        ['spec', 'containers', 0, 'securityContext', 'x'],
+        ['spec', 'containers', 0, 'securityContext', 'y'],
+      ],
+    ],
     [['spec', 'volumes', '[]'], []], // '[]' matches list items only
     [['spec', 'missing'], []],
     [[], [[]]],
@@ -213,7 +223,19 @@ const FILES = new Map(fs.readdirSync(DIR).map((f) => [f, JSON.parse(fs.readFileS
 
 /** The schema object(s) each anchor of the table stands for. */
 const ANCHOR_SCHEMAS: Record<Anchor, string[]> = {
-  object: ['namespace.json#', 'pod.json#', 'deployment.json#', 'statefulset.json#', 'service.json#', 'persistentvolumeclaim.json#', 'daemonset.json#', 'ingress.json#', 'ingressclass.json#', 'job.json#', 'cronjob.json#'],
+  object: [
+    'namespace.json#',
+    'pod.json#',
+    'deployment.json#',
+    'statefulset.json#',
+    'service.json#',
+    'persistentvolumeclaim.json#',
+    'daemonset.json#',
+    'ingress.json#',
+    'ingressclass.json#',
+    'job.json#',
+    'cronjob.json#',
+  ],
   metadata: ['defs.json#/$defs/ObjectMeta'],
   podSpec: ['defs.json#/$defs/PodSpec'],
   container: ['defs.json#/$defs/Container'],

@@ -26,7 +26,7 @@ metadata:
   name: team.a
 `,
     errors: [
-      "t.yaml:4:9: metadata.name: invalid value \"team.a\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.pattern]",
+      't.yaml:4:9: metadata.name: invalid value "team.a": must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters [schema.pattern]',
     ],
   },
   {
@@ -41,7 +41,7 @@ spec:
     image: nginx
 `,
     errors: [
-      "t.yaml:7:11: spec.containers[0].name: invalid value \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.length]",
+      't.yaml:7:11: spec.containers[0].name: invalid value "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa": must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters [schema.length]',
     ],
   },
   {
@@ -108,7 +108,7 @@ spec:
 `,
     errors: [
       `t.yaml:11:11: spec.ports[1].name: invalid value "${'m'.repeat(64)}": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.length]`,
-      "t.yaml:13:15: spec.ports[2].protocol: invalid value \"SCTP\": must be TCP or UDP: berth's Service proxy carries TCP and UDP, not SCTP (an SCTP containerPort with a hostPort is published directly) [schema.enum]",
+      't.yaml:13:15: spec.ports[2].protocol: invalid value "SCTP": must be TCP or UDP: berth\'s Service proxy carries TCP and UDP, not SCTP (an SCTP containerPort with a hostPort is published directly) [schema.enum]',
       "t.yaml:25:13: spec.containers[0].ports[0].name: invalid value \"metrics-and-health\": must be a port name: at most 15 lowercase letters, digits and '-', with at least one letter, not starting or ending with '-' and without '--' [schema.length]",
     ],
   },
@@ -281,7 +281,7 @@ spec:
 `,
     errors: [
       't.yaml:9:32: spec.updateStrategy.rollingUpdate.partition: invalid value -1: must be at least 0 [schema.range]',
-      "t.yaml:15:22: spec.volumeClaimTemplates[0].metadata.name: invalid value \"Data\": must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit, at most 63 characters [schema.pattern]",
+      't.yaml:15:22: spec.volumeClaimTemplates[0].metadata.name: invalid value "Data": must be a DNS-1123 label: lowercase letters, digits and \'-\', starting and ending with a letter or digit, at most 63 characters [schema.pattern]',
     ],
   },
   {

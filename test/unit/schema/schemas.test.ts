@@ -76,7 +76,10 @@ describe('schema: the schema files', () => {
     try {
       fs.copyFileSync(path.join(DIR, 'defs.json'), path.join(tmp, 'defs.json'));
       const set = loadSchemaSet(tmp);
-      assert.throws(() => set.validator('Pod'), (err: unknown) => isBerthError(err, 'E_IO') && /pod\.json/.test(String((err as Error & { hint?: string }).hint)));
+      assert.throws(
+        () => set.validator('Pod'),
+        (err: unknown) => isBerthError(err, 'E_IO') && /pod\.json/.test(String((err as Error & { hint?: string }).hint)),
+      );
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
     }

@@ -33,7 +33,9 @@ describe('schema: translateErrors', () => {
       ],
       { cpu: 'x' },
     );
-    assert.deepEqual(issues, [{ path: ['cpu'], at: { path: ['cpu'], part: 'value' }, code: 'schema.format', message: 'invalid value "x": must be a quantity like 100m or 64Mi' }]);
+    assert.deepEqual(issues, [
+      { path: ['cpu'], at: { path: ['cpu'], part: 'value' }, code: 'schema.format', message: 'invalid value "x": must be a quantity like 100m or 64Mi' },
+    ]);
   });
 
   it('says one sentence per location when several keywords fail with the same x-message', () => {
@@ -45,13 +47,23 @@ describe('schema: translateErrors', () => {
       ],
       { name: 'A'.repeat(70) },
     );
-    assert.deepEqual(issues.map((i) => i.message), [`invalid value "${'A'.repeat(70)}": must be a DNS-1123 label`]);
+    assert.deepEqual(
+      issues.map((i) => i.message),
+      [`invalid value "${'A'.repeat(70)}": must be a DNS-1123 label`],
+    );
   });
 
   it('drops `if` errors (the `then` error says it all) and locates a missing field at its parent', () => {
     const issues = translateErrors(
       [
-        err({ keyword: 'required', instancePath: '/spec', schemaPath: '#/then/required', params: { missingProperty: 'externalName' }, parentSchema: {}, data: {} }),
+        err({
+          keyword: 'required',
+          instancePath: '/spec',
+          schemaPath: '#/then/required',
+          params: { missingProperty: 'externalName' },
+          parentSchema: {},
+          data: {},
+        }),
         err({ keyword: 'if', instancePath: '/spec', schemaPath: '#/if', params: { failingKeyword: 'then' }, data: {} }),
       ],
       { spec: {} },
@@ -93,7 +105,13 @@ describe('schema: checkHeader', () => {
     [{ apiVersion: 'apps/v1', kind: 'Deployment' }, 'Deployment', []],
     [{ apiVersion: 'v1', kind: 'PersistentVolumeClaim' }, 'PersistentVolumeClaim', []],
     [{ apiVersion: 'extensions/v1beta1', kind: 'Deployment' }, 'Deployment', ['apiVersion "extensions/v1beta1" does not serve kind Deployment (use apps/v1)']],
-    [{ apiVersion: 'v1', kind: 'deployment' }, undefined, [`unknown kind "deployment" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob`]],
+    [
+      { apiVersion: 'v1', kind: 'deployment' },
+      undefined,
+      [
+        `unknown kind "deployment" (did you mean "Deployment"?): berth supports Namespace, ConfigMap, Secret, PersistentVolumeClaim, Service, Pod, Deployment, StatefulSet, DaemonSet, Ingress, IngressClass, Job, CronJob`,
+      ],
+    ],
     [{ apiVersion: 'v1', kind: 'Ingress' }, 'Ingress', ['apiVersion "v1" does not serve kind Ingress (use networking.k8s.io/v1)']],
     [{ apiVersion: 2, kind: 'Pod' }, 'Pod', ['apiVersion 2 does not serve kind Pod (use v1)']],
     ['just a string', undefined, ['must be a mapping of fields (apiVersion, kind, metadata, ...)']],

@@ -32,10 +32,7 @@ const CASES: Case[] = [
     fixture: 'pod-security-context.yaml',
     documents: 2,
     // runAsUser/runAsGroup are honoured (docs/pod-features.md); fsGroup is not.
-    warnings: [
-      '18:5 spec.securityContext.fsGroup [schema.ignored-field]',
-      '68:5 spec.containers[0].lifecycle [schema.ignored-field]',
-    ],
+    warnings: ['18:5 spec.securityContext.fsGroup [schema.ignored-field]', '68:5 spec.containers[0].lifecycle [schema.ignored-field]'],
   },
   {
     fixture: 'exported-deployment.yaml',
@@ -50,7 +47,10 @@ const CASES: Case[] = [
   {
     fixture: 'daemonset-fluentd.yaml',
     documents: 1,
-    warnings: ['18:7 spec.template.spec.tolerations [schema.ignored-field]', '29:11 spec.template.spec.containers[0].resources.requests [schema.requests-only]'],
+    warnings: [
+      '18:7 spec.template.spec.tolerations [schema.ignored-field]',
+      '29:11 spec.template.spec.containers[0].resources.requests [schema.requests-only]',
+    ],
   },
   { fixture: 'ingress-examples.yaml', documents: 5, warnings: ['86:3 spec.parameters [schema.ignored-field]'] },
 ];

@@ -27,7 +27,10 @@ describe('Secret volume files: planned on the tmpfs, one directory per pod', () 
     const { create, writes } = planned('/dev/shm/berth');
     assert.match(writes[0]!.dir, /^\/dev\/shm\/berth\/unit\/default\/p\/creds-[0-9a-f]{8,16}$/);
     assert.equal(writes[0]!.secret, true);
-    assert.deepEqual(create.containers[0]!.mounts.map((m) => [m.type, m.source, m.readOnly]), [['bind', writes[0]!.dir, true]]);
+    assert.deepEqual(
+      create.containers[0]!.mounts.map((m) => [m.type, m.source, m.readOnly]),
+      [['bind', writes[0]!.dir, true]],
+    );
   });
 
   it('the directory name is no fingerprint of the value alone: the pod spec hash names it', () => {

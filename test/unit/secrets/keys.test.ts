@@ -34,7 +34,10 @@ describe('age identities: where berth finds them', () => {
   });
 
   it('a line that is not an identity is refused with its line number, never its content', () => {
-    assert.throws(() => parseKeyFile('# c\nAGE-SECRET-KEY-1QQQ\nnot-a-key-sentinel\n', 'k.txt'), (e: Error) => /k\.txt:3: not an age identity/.test(e.message) && !e.message.includes('sentinel'));
+    assert.throws(
+      () => parseKeyFile('# c\nAGE-SECRET-KEY-1QQQ\nnot-a-key-sentinel\n', 'k.txt'),
+      (e: Error) => /k\.txt:3: not an age identity/.test(e.message) && !e.message.includes('sentinel'),
+    );
     assert.throws(() => parseKeyFile('AGE-PLUGIN-YUBIKEY-1XYZ\n', 'k.txt'), /plugin identity \(not supported\)/);
   });
 });

@@ -65,7 +65,12 @@ describe('sops: test vectors of the sops project', () => {
 
   it('writes values sops reads back (type, empty value)', () => {
     const key = Buffer.alloc(32, 7);
-    for (const v of ['x', 42, 1.25, true, false]) assert.deepEqual(decryptValue(encryptValue(v, key, 'a:b:'), key, 'a:b:').ok && decryptValue(encryptValue(v, key, 'a:b:'), key, 'a:b:'), { ok: true, value: v, type: typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int' : 'float' });
+    for (const v of ['x', 42, 1.25, true, false])
+      assert.deepEqual(decryptValue(encryptValue(v, key, 'a:b:'), key, 'a:b:').ok && decryptValue(encryptValue(v, key, 'a:b:'), key, 'a:b:'), {
+        ok: true,
+        value: v,
+        type: typeof v === 'string' ? 'str' : typeof v === 'boolean' ? 'bool' : Number.isInteger(v) ? 'int' : 'float',
+      });
     assert.equal(encryptValue('', key, 'a:'), '');
   });
 });
@@ -161,7 +166,12 @@ describe('sops: files whose data key the age CLI wrapped', () => {
     assert.equal((r.docs[0]!.body.metadata as { labels: Record<string, string> }).labels.tier_unencrypted, 'backend');
   });
 
-  for (const rule of [{ encrypted_regex: '^(data|stringData)$' }, { unencrypted_regex: '^(apiVersion|kind|metadata|type)$' }, { encrypted_suffix: 'Data' }, { unencrypted_suffix: '_unencrypted' }]) {
+  for (const rule of [
+    { encrypted_regex: '^(data|stringData)$' },
+    { unencrypted_regex: '^(apiVersion|kind|metadata|type)$' },
+    { encrypted_suffix: 'Data' },
+    { unencrypted_suffix: '_unencrypted' },
+  ]) {
     it(`rule ${Object.keys(rule)[0]}: decrypts, and the MAC covers values in clear`, async () => {
       const enc = sopsEncrypt(SECRET, { recipients: [alice.recipient], rule });
       const ok = await open(enc, [alice.identity]);
@@ -194,7 +204,11 @@ describe('sops: files whose data key the age CLI wrapped', () => {
 
   it('a commit berth cannot decrypt fails validation with FILE:LINE and why', async () => {
     dir = await makeTree({ 'secret.yaml': sopsEncrypt(SECRET, { recipients: [bob.recipient] }) });
-    const v = await validateDirectory(dir, { allowHostPath: [], allowPrivileged: false, sops: { kind: 'decrypt', keyring: await keyringOf([alice.identity]) } });
+    const v = await validateDirectory(dir, {
+      allowHostPath: [],
+      allowPrivileged: false,
+      sops: { kind: 'decrypt', keyring: await keyringOf([alice.identity]) },
+    });
     assert.ok(!v.ok);
     const p = v.problems[0]!;
     assert.match(`${p.file}:${p.line}: ${p.message}`, /^secret\.yaml:\d+: cannot decrypt: encrypted for another key/);
@@ -202,7 +216,11 @@ describe('sops: files whose data key the age CLI wrapped', () => {
 
   it('a decrypted Secret passes the schema and becomes desired state', async () => {
     dir = await makeTree({ 'secret.yaml': sopsEncrypt(SECRET, { recipients: [alice.recipient] }) });
-    const v = await validateDirectory(dir, { allowHostPath: [], allowPrivileged: false, sops: { kind: 'decrypt', keyring: await keyringOf([alice.identity]) } });
+    const v = await validateDirectory(dir, {
+      allowHostPath: [],
+      allowPrivileged: false,
+      sops: { kind: 'decrypt', keyring: await keyringOf([alice.identity]) },
+    });
     assert.ok(v.ok, JSON.stringify(!v.ok && v.problems));
   });
 });

@@ -29,15 +29,23 @@ describe('instance lock', () => {
 
   it('the repo lock admits one operator per state directory, whatever its instance, and names the holder', async () => {
     const a = await acquireRepoLock(dir, 'a', 'run');
-    await assert.rejects(acquireRepoLock(dir, 'b', 'run'), (err: unknown) =>
-      isBerthError(err, 'E_LOCKED') && err.message.includes(`state directory ${dir} is already used by \`berth run\` for instance "a" (pid ${process.pid},`) && /own --state-dir/.test(err.hint ?? ''));
+    await assert.rejects(
+      acquireRepoLock(dir, 'b', 'run'),
+      (err: unknown) =>
+        isBerthError(err, 'E_LOCKED') &&
+        err.message.includes(`state directory ${dir} is already used by \`berth run\` for instance "a" (pid ${process.pid},`) &&
+        /own --state-dir/.test(err.hint ?? ''),
+    );
     await a.release();
     await (await acquireRepoLock(dir, 'b', 'run')).release();
   });
 
   it('names the other host holding a lock', async () => {
     await writeFile(path.join(dir, 'a.lock'), JSON.stringify({ pid: 1, host: 'elsewhere', command: 'run', since: 'then' }));
-    await assert.rejects(acquireInstanceLock(dir, 'a', 'apply'), (err: unknown) => isBerthError(err, 'E_LOCKED') && /instance "a" is locked by host elsewhere \(pid 1\)/.test(err.message));
+    await assert.rejects(
+      acquireInstanceLock(dir, 'a', 'apply'),
+      (err: unknown) => isBerthError(err, 'E_LOCKED') && /instance "a" is locked by host elsewhere \(pid 1\)/.test(err.message),
+    );
   });
 
   it('takes over a stale lock whose process is gone', async () => {

@@ -11,7 +11,10 @@ describe('validate: problems per file', () => {
     const out = capPerFile([...many, problem('b.yaml', 1)]);
     assert.equal(out.length, MAX_PER_FILE + 2);
     const more = out[MAX_PER_FILE];
-    assert.deepEqual([more.file, more.line, more.severity, more.message], ['a.yaml', 51, 'error', '23 more problem(s) in this file not shown (23 error(s)); fix the ones above first']);
+    assert.deepEqual(
+      [more.file, more.line, more.severity, more.message],
+      ['a.yaml', 51, 'error', '23 more problem(s) in this file not shown (23 error(s)); fix the ones above first'],
+    );
     assert.deepEqual(out[MAX_PER_FILE + 1], problem('b.yaml', 1), 'the next file is untouched');
   });
 
@@ -21,8 +24,14 @@ describe('validate: problems per file', () => {
   });
 
   it('the count of warnings alone is a warning: it does not make the file invalid', () => {
-    const out = capPerFile(Array.from({ length: 3 }, (_, i) => problem('a.yaml', i + 1, 'warning')), 2);
-    assert.deepEqual(out.map((p) => p.severity), ['warning', 'warning', 'warning']);
+    const out = capPerFile(
+      Array.from({ length: 3 }, (_, i) => problem('a.yaml', i + 1, 'warning')),
+      2,
+    );
+    assert.deepEqual(
+      out.map((p) => p.severity),
+      ['warning', 'warning', 'warning'],
+    );
     assert.match(out[2].message, /^1 more problem\(s\) in this file not shown \(0 error\(s\)\)/);
   });
 });

@@ -10,7 +10,10 @@ const UDP = `   sl  local_address rem_address   st tx_queue rx_queue tr tm->when
 
 describe('proxy/kernel: parseSockets', () => {
   it('TCP: listening sockets only (not established ones), port from hex', () => {
-    assert.deepEqual(parseSockets(TCP, 'TCP'), [{ protocol: 'TCP', port: 31500 }, { protocol: 'TCP', port: 8080 }]);
+    assert.deepEqual(parseSockets(TCP, 'TCP'), [
+      { protocol: 'TCP', port: 31500 },
+      { protocol: 'TCP', port: 8080 },
+    ]);
   });
   it('UDP: bound sockets', () => assert.deepEqual(parseSockets(UDP, 'UDP'), [{ protocol: 'UDP', port: 53 }]));
   it('an empty or missing file: none', () => assert.deepEqual(parseSockets('', 'TCP'), []));
@@ -30,7 +33,12 @@ describe('proxy/kernel: conntrack', () => {
   it("NAT'd flows only, with the endpoint they go to", () => {
     assert.deepEqual(
       parseConntrack(CT).map((f) => `${f.protocol} ${f.state || '-'} ${f.port} -> ${f.endpoint}`),
-      ['TCP ESTABLISHED 31750 -> 172.18.0.2:8080', 'TCP TIME_WAIT 31750 -> 172.18.0.2:8080', 'TCP FIN_WAIT 31750 -> 172.18.0.3:8080', 'UDP - 53 -> 172.18.0.2:5353'],
+      [
+        'TCP ESTABLISHED 31750 -> 172.18.0.2:8080',
+        'TCP TIME_WAIT 31750 -> 172.18.0.2:8080',
+        'TCP FIN_WAIT 31750 -> 172.18.0.3:8080',
+        'UDP - 53 -> 172.18.0.2:5353',
+      ],
     );
   });
   it('open connections: TCP not yet over (TIME_WAIT is), through the given ports only', () => {

@@ -10,7 +10,11 @@ const tcp = (port: number, endpoints: string[], address = '0.0.0.0'): KernelList
 });
 
 /** The lines of a rendered script that contain `needle`, trimmed. */
-const linesWith = (script: string, needle: string) => script.split('\n').map((l) => l.trim()).filter((l) => l.includes(needle));
+const linesWith = (script: string, needle: string) =>
+  script
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.includes(needle));
 
 describe('proxy/kernel: renderRuleset', () => {
   it('replaces the table whole in one script: create (so delete cannot fail), delete, declare', () => {
@@ -26,8 +30,14 @@ describe('proxy/kernel: renderRuleset', () => {
 
   it('a listener on one address goes to the address map; UDP is its own protocol', () => {
     const s = renderRuleset('berth_x', 'host', [tcp(80, ['10.1.0.2:8080'], '192.0.2.7'), { ...tcp(53, ['10.1.0.2:5353']), protocol: 'UDP' }]);
-    assert.deepEqual(linesWith(s, 'elements'), ['elements = { udp . 53 : goto svc_udp_53 }', 'elements = { 192.0.2.7 . tcp . 80 : goto svc_tcp_192_0_2_7_80 }']);
-    assert.deepEqual(linesWith(s, 'dnat').map((l) => l.split(' ')[2]), ['tcp', 'udp']);
+    assert.deepEqual(linesWith(s, 'elements'), [
+      'elements = { udp . 53 : goto svc_udp_53 }',
+      'elements = { 192.0.2.7 . tcp . 80 : goto svc_tcp_192_0_2_7_80 }',
+    ]);
+    assert.deepEqual(
+      linesWith(s, 'dnat').map((l) => l.split(' ')[2]),
+      ['tcp', 'udp'],
+    );
   });
 
   it('a listener without endpoints gets no rule (the port refuses, as nothing listens)', () => {
@@ -38,21 +48,27 @@ describe('proxy/kernel: renderRuleset', () => {
 
   it('host: prerouting and output (localhost too), masquerade of 127.0.0.1 only, the localnet guard', () => {
     const s = renderRuleset('berth_x', 'host', [tcp(30080, ['10.1.0.2:8080'])]);
-    assert.deepEqual(linesWith(s, 'type ').filter((l) => l.startsWith('type')), [
-      'type inet_proto . inet_service : verdict',
-      'type ipv4_addr . inet_proto . inet_service : verdict',
-      'type nat hook prerouting priority dstnat - 1; policy accept;',
-      'type nat hook output priority -101; policy accept;',
-      'type nat hook postrouting priority srcnat - 1; policy accept;',
-      'type filter hook prerouting priority raw; policy accept;',
-    ]);
+    assert.deepEqual(
+      linesWith(s, 'type ').filter((l) => l.startsWith('type')),
+      [
+        'type inet_proto . inet_service : verdict',
+        'type ipv4_addr . inet_proto . inet_service : verdict',
+        'type nat hook prerouting priority dstnat - 1; policy accept;',
+        'type nat hook output priority -101; policy accept;',
+        'type nat hook postrouting priority srcnat - 1; policy accept;',
+        'type filter hook prerouting priority raw; policy accept;',
+      ],
+    );
     assert.deepEqual(linesWith(s, 'masquerade'), ['ip saddr 127.0.0.0/8 oifname != "lo" masquerade']);
     assert.deepEqual(linesWith(s, 'drop'), ['iifname != "lo" ip daddr 127.0.0.0/8 drop']);
   });
 
   it('anchor: prerouting only, every DNAT masqueraded so replies pass the anchor', () => {
     const s = renderRuleset('berth_x', 'anchor', [tcp(80, ['10.1.0.2:8080'])]);
-    assert.deepEqual(linesWith(s, 'hook'), ['type nat hook prerouting priority dstnat - 1; policy accept;', 'type nat hook postrouting priority srcnat - 1; policy accept;']);
+    assert.deepEqual(linesWith(s, 'hook'), [
+      'type nat hook prerouting priority dstnat - 1; policy accept;',
+      'type nat hook postrouting priority srcnat - 1; policy accept;',
+    ]);
     assert.deepEqual(linesWith(s, 'masquerade'), ['ct status dnat masquerade']);
   });
 

@@ -15,12 +15,23 @@ const listener = (over: Partial<ListenerState> = {}): ListenerState => ({
   rejected: 0,
   ...over,
 });
-const state = (listeners: ListenerState[]): KernelState => ({ format: KERNEL_FORMAT, mode: 'kernel', table: 'berth_x', where: 'host', generation: 4, appliedAt: '', listeners });
+const state = (listeners: ListenerState[]): KernelState => ({
+  format: KERNEL_FORMAT,
+  mode: 'kernel',
+  table: 'berth_x',
+  where: 'host',
+  generation: 4,
+  appliedAt: '',
+  listeners,
+});
 
 describe('proxy/kernel: kernelStatus', () => {
   it('live rules: listeners with connections per endpoint and connections counted by their chain', () => {
     const s = kernelStatus(state([listener()]), true, { '10.1.0.2:8080': 2 }, () => 7);
-    assert.deepEqual([s.running, s.appliedGeneration, s.listeners[0].bound, s.listeners[0].forwarded, s.listeners[0].endpoints[0].connections], [true, 4, true, 7, 2]);
+    assert.deepEqual(
+      [s.running, s.appliedGeneration, s.listeners[0].bound, s.listeners[0].forwarded, s.listeners[0].endpoints[0].connections],
+      [true, 4, true, 7, 2],
+    );
   });
   it('an endpoint that left the rules with connections open is draining', () => {
     assert.deepEqual(kernelStatus(state([listener()]), true, { '10.1.0.9:8080': 1 }, () => 0).draining, [{ endpoint: '10.1.0.9:8080', connections: 1 }]);
