@@ -4,7 +4,7 @@
  * a later stage only sees what the earlier one accepted.
  */
 import { loadManifestPaths, loadManifests } from '../manifests';
-import type { LoadLimits, LoadResult } from '../manifests/types';
+import type { LoadLimits, LoadResult, ManifestDoc } from '../manifests/types';
 import type { SopsMode } from '../secrets/sops/open';
 import { validateDocuments } from '../schema';
 import { buildDesiredState, type ModelOptions } from '../model';
@@ -32,8 +32,8 @@ export async function validatePaths(paths: readonly string[], opts: ValidateOpti
   return validateLoaded(await loadManifestPaths(paths, opts.limits, { sops: opts.sops }), opts);
 }
 
-function validateLoaded(loaded: LoadResult, opts: ValidateOptions): ValidationOutcome {
-  const checked = validateDocuments(loaded.docs);
+async function validateLoaded(loaded: LoadResult, opts: ValidateOptions): Promise<ValidationOutcome> {
+  const checked = await checkSchemas(loaded.docs);
   const built = buildDesiredState(checked.valid, opts);
   // Model problems about documents that failed the schema would be noise: those documents
   // never reach the model, so every model problem is about an accepted document.
@@ -41,4 +41,23 @@ function validateLoaded(loaded: LoadResult, opts: ValidateOptions): ValidationOu
   const documents = loaded.docs.length;
   if (hasErrors(problems)) return { ok: false, problems, documents };
   return { ok: true, desired: built.desired, warnings: problems, documents };
+}
+
+/** Documents schema-checked at a time before the event loop is served again. */
+const SCHEMA_SLICE = 50;
+
+/**
+ * The schema checks in slices: in the operator, validating a commit of 500 files is one
+ * long stretch of CPU otherwise, and the API (status, dashboard) would wait for all of it.
+ */
+async function checkSchemas(docs: readonly ManifestDoc[]): Promise<{ valid: ManifestDoc[]; problems: Problem[] }> {
+  const valid: ManifestDoc[] = [];
+  const problems: Problem[] = [];
+  for (let i = 0; i < docs.length; i += SCHEMA_SLICE) {
+    const part = validateDocuments(docs.slice(i, i + SCHEMA_SLICE));
+    valid.push(...part.valid);
+    problems.push(...part.problems);
+    if (i + SCHEMA_SLICE < docs.length) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return { valid, problems: sortProblems(problems) };
 }
