@@ -15,6 +15,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { DOCKER_DEFAULT_CAPABILITIES } from '../../src/model/policy';
 import { KINDS } from '../../src/model/types';
 import { INERT_KIND_NAMES } from '../../src/schema/inert';
 import { validatePaths } from '../../src/validate';
@@ -43,29 +44,12 @@ const NOT_VALID: Record<string, string> = {
 
 /** Rejections the pod-spec branch of issue 11 addresses (helper `pods`), by the sentence berth says. */
 const POD_FEATURES = /grpc probes|resourceFieldRef|downwardAPI|projected|serviceAccountToken|restartPolicy/;
-/** Docker's default capabilities: adding one of them is lifted by the pods branch; any other stays behind --allow-privileged. */
-const DOCKER_DEFAULT_CAPS = new Set([
-  'CHOWN',
-  'DAC_OVERRIDE',
-  'FSETID',
-  'FOWNER',
-  'MKNOD',
-  'NET_RAW',
-  'SETGID',
-  'SETUID',
-  'SETFCAP',
-  'SETPCAP',
-  'NET_BIND_SERVICE',
-  'SYS_CHROOT',
-  'KILL',
-  'AUDIT_WRITE',
-]);
 
 function capabilityOwner(e: string): string | undefined {
   const m = /capabilities\.add \[([^\]]*)\]/.exec(e);
   if (!m) return undefined;
   const caps = m[1].split(',').map((c) => c.trim().replace(/^CAP_/, ''));
-  return caps.every((c) => DOCKER_DEFAULT_CAPS.has(c)) ? 'pods' : "kept: a capability beyond Docker's defaults needs --allow-privileged";
+  return caps.every((c) => DOCKER_DEFAULT_CAPABILITIES.has(c)) ? 'pods' : "kept: a capability beyond Docker's defaults needs --allow-privileged";
 }
 
 /** Which branch of issue 11 a rejection belongs to, when another branch is adding what it lacks. */

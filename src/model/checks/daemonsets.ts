@@ -5,27 +5,15 @@
  */
 import type { Problem } from '../../util/problems';
 import { problemAt, type Located, type Rule } from '../located';
-import type { DaemonSetResource, IntOrString } from '../types';
-
-function isZero(v: IntOrString): boolean {
-  return v === 0 || (typeof v === 'string' && /^0+%$/.test(v));
-}
+import type { DaemonSetResource } from '../types';
+import { isZero, neverProgresses } from './workloads';
 
 function daemonSetProblems(e: Located<DaemonSetResource>): Problem[] {
   const s = e.resource.updateStrategy;
   if (s.type !== 'RollingUpdate') return [];
   const path = ['spec', 'updateStrategy', 'rollingUpdate'];
-  if (isZero(s.maxSurge) && isZero(s.maxUnavailable)) {
-    return [
-      problemAt(
-        e.doc,
-        [...path, 'maxUnavailable'],
-        'error',
-        'strategy.invalid',
-        'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)',
-      ),
-    ];
-  }
+  const stalled = neverProgresses(e, path, s);
+  if (stalled.length > 0) return stalled;
   const hostPort = e.resource.template.spec.containers.some((c) => c.ports.some((p) => p.hostPort !== undefined));
   if (!isZero(s.maxSurge) && hostPort) {
     return [

@@ -36,8 +36,22 @@ function serviceNameRefers(m: ModelIndex, e: Located<StatefulSetResource>): Prob
   ];
 }
 
-function isZero(v: IntOrString): boolean {
+export function isZero(v: IntOrString): boolean {
   return v === 0 || (typeof v === 'string' && /^0+%$/.test(v));
+}
+
+/** A rolling update with maxSurge and maxUnavailable both 0 could never make progress (Deployment, DaemonSet). */
+export function neverProgresses(e: Pick<Located, 'doc'>, path: string[], s: { maxSurge: IntOrString; maxUnavailable: IntOrString }): Problem[] {
+  if (!isZero(s.maxSurge) || !isZero(s.maxUnavailable)) return [];
+  return [
+    problemAt(
+      e.doc,
+      [...path, 'maxUnavailable'],
+      'error',
+      'strategy.invalid',
+      'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)',
+    ),
+  ];
 }
 
 function percentOver100(v: IntOrString): boolean {
@@ -48,17 +62,8 @@ function rollingUpdateProgresses(e: Located<DeploymentResource>): Problem[] {
   const s = e.resource.strategy;
   if (s.type !== 'RollingUpdate') return [];
   const path = ['spec', 'strategy', 'rollingUpdate'];
-  if (isZero(s.maxSurge) && isZero(s.maxUnavailable)) {
-    return [
-      problemAt(
-        e.doc,
-        [...path, 'maxUnavailable'],
-        'error',
-        'strategy.invalid',
-        'maxUnavailable may not be 0 when maxSurge is 0 (the rollout could never make progress)',
-      ),
-    ];
-  }
+  const stalled = neverProgresses(e, path, s);
+  if (stalled.length > 0) return stalled;
   if (percentOver100(s.maxUnavailable)) {
     return [
       problemAt(e.doc, [...path, 'maxUnavailable'], 'error', 'strategy.invalid', `maxUnavailable "${String(s.maxUnavailable)}" may not be more than 100%`),
