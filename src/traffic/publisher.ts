@@ -144,8 +144,11 @@ export class EndpointPublisher {
   private async anchorNamespaces(desired: DesiredState, observed: readonly ObservedPod[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const seen = new Set<string>();
+    // Anchors by Service, in one pass over the pods (a search per Service is Services x pods at every look).
+    const anchors = new Map<string, ObservedPod['infra']>();
+    for (const p of observed) if (p.kind === 'Service' && !anchors.has(`${p.namespace}/${p.owner}`)) anchors.set(`${p.namespace}/${p.owner}`, p.infra);
     for (const svc of desired.services.filter(isAnchored)) {
-      const anchor = observed.find((p) => p.kind === 'Service' && p.owner === svc.meta.name && p.namespace === svc.meta.namespace)?.infra;
+      const anchor = anchors.get(`${svc.meta.namespace}/${svc.meta.name}`);
       if (!anchor || anchor.state !== 'running') continue;
       seen.add(anchor.id);
       const pid = await this.anchorPids.pidOf(anchor.id);
