@@ -4,9 +4,9 @@
  * Healthy (Suspended when suspended): the runs it makes are its Jobs' business, and a failed
  * run does not make the commit that declared the CronJob bad (docs/jobs.md).
  */
-import type { HealthCode } from '../api/types';
-import { resourceKey, type CronJobResource, type JobResource } from '../model/types';
-import type { JobStatus } from '../jobs/status';
+import type { HealthCode } from './types';
+import { resourceKey, type CronJobResource, type JobResource } from '../model';
+import type { JobStatus } from '../jobs';
 import type { WorkloadHealth } from './workload';
 
 export function completionsText(s: Pick<JobStatus, 'succeeded' | 'completions'>): string {

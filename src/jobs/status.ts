@@ -15,9 +15,9 @@
  *   active ones are removed (as Kubernetes deletes them).
  * A finished Job stays finished (its record), whatever happens to its pods afterwards.
  */
-import { resourceKey, type JobResource } from '../model/types';
-import type { ObservedPod } from '../observe/types';
-import { observedKey } from '../plan/pair';
+import { resourceKey, type JobResource } from '../model';
+import type { ObservedPod } from '../observe';
+import { observedKey } from '../observe';
 
 export type JobPhase = 'Running' | 'Suspended' | 'Complete' | 'Failed';
 export type JobFailure = 'BackoffLimitExceeded' | 'DeadlineExceeded';

@@ -3,11 +3,11 @@
  * guard, top-level mapping check, and `*List` flattening. Pure: no I/O.
  */
 import { Composer, type ScalarTag, type Tags, isMap, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type YAMLError } from 'yaml';
-import { messageOf } from '../util/errors';
-import type { Problem, Severity } from '../util/problems';
-import { makeLocate, nodeAt, positionOf } from './locate';
+import { messageOf } from '../util';
+import type { Problem, Severity } from '../util';
+import { makeLocate, nodeAt } from './locate';
 import { firstComplexKey, toPlain } from './plain';
-import { FILE_START, fileProblem } from './problem';
+import { FILE_START, fileProblem, positionOf } from '../util';
 import type { ManifestDoc, Position } from './types';
 
 export interface ParseLimits {

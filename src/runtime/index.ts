@@ -4,3 +4,4 @@ export { resolveEngineAddress, describeAddress, DEFAULT_SOCKET } from './address
 export type { EngineAddress, EngineAddressOptions } from './address';
 export { ENGINE_HINT } from './errors';
 export { labelFilter, normalizeImageRef } from './mapping';
+export { PAUSE_SCRIPT, findBusybox, importBusyboxImage } from './busyboxImage';

@@ -4,8 +4,8 @@
  * a warning naming the field, nothing at all (fields a cluster writes, like `uid`), or an
  * error for a source berth cannot provide (an `nfs` volume).
  */
-import type { Kind } from '../model/types';
-import type { PathSegment } from '../manifests/types';
+import type { Kind } from '../model';
+import type { PathSegment } from '../manifests';
 
 export type Treatment = 'ignored' | 'requests-only' | 'quiet' | 'unsupported';
 

@@ -4,8 +4,8 @@
  * mean nothing on one Docker host. Every finding is a located Problem; a document with no
  * error among them is valid.
  */
-import type { ManifestDoc, PathSegment } from '../manifests/types';
-import { fieldPath, hasErrors, sortProblems, type Problem, type Severity } from '../util/problems';
+import type { ManifestDoc, PathSegment } from '../manifests';
+import { fieldPath, hasErrors, sortProblems, type Problem, type Severity } from '../util';
 import { schemaSet } from './compile';
 import { fieldNotices } from './ignored';
 import { checkHeader } from './kinds';

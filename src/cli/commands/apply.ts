@@ -5,7 +5,7 @@ import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 
 interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
