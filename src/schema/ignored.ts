@@ -87,13 +87,6 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('statefulSetSpec', 'revisionHistoryLimit', 'ordinals'),
   ...ignored('namespaceSpec', 'finalizers'),
   ...ignored('jobSpec', 'selector', 'manualSelector', 'podReplacementPolicy', 'managedBy'),
-  ...rules('unsupported', 'this Job field is not supported by berth yet (see docs/jobs.md)')(
-    'jobSpec',
-    'podFailurePolicy',
-    'successPolicy',
-    'backoffLimitPerIndex',
-    'maxFailedIndexes',
-  ),
   ...ignored('daemonSetSpec', 'revisionHistoryLimit'),
   ...ignored('ingressClassSpec', 'parameters'),
 ];
