@@ -93,7 +93,7 @@ export type ProjectedSource =
   | { type: 'configMap'; name: string; items?: { key: string; path: string }[]; optional: boolean }
   | { type: 'secret'; name: string; items?: { key: string; path: string }[]; optional: boolean }
   | { type: 'downwardAPI'; items: DownwardAPIItem[] };
-// serviceAccountToken and clusterTrustBundle sources come from a Kubernetes API that a Docker
+// serviceAccountToken, clusterTrustBundle and podCertificate sources come from a Kubernetes API that a Docker
 // host does not have: schema/ignored.ts warns about them, and they are left out here.
 
 export interface EnvFromSource {
