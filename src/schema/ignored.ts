@@ -58,7 +58,11 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('podSpec', 'automountServiceAccountToken', 'dnsPolicy', 'dnsConfig', 'imagePullSecrets', 'runtimeClassName'),
   ...ignored('podSpec', 'preemptionPolicy', 'enableServiceLinks', 'shareProcessNamespace', 'readinessGates', 'overhead'),
   ...ignored('podSpec', 'activeDeadlineSeconds', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostUsers', 'os'),
-  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN', 'securityContext.fsGroup'),
+  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN'),
+  ...rules('ignored', 'not applied: Docker has no per-volume group ownership, so volumes keep their owner (docs/pod-features.md)')(
+    'podSpec',
+    'securityContext.fsGroup',
+  ),
   ...ignored('podSpec', 'securityContext.fsGroupChangePolicy', 'securityContext.supplementalGroupsPolicy', 'securityContext.sysctls'),
   ...ignored('podSpec', 'securityContext.seLinuxOptions', 'securityContext.seLinuxChangePolicy', 'securityContext.appArmorProfile'),
   ...ignored('podSpec', 'securityContext.windowsOptions'),
