@@ -10,6 +10,7 @@ import { schemaSet } from './compile';
 import { fieldNotices } from './ignored';
 import { checkHeader } from './kinds';
 import { inertWarning, isInertKind } from './inert';
+import { nullsAsAbsent } from './nulls';
 import { translateErrors, type SchemaIssue } from './translate';
 
 export interface SchemaValidation {
@@ -25,7 +26,8 @@ export interface SchemaValidation {
 export function validateDocuments(docs: ManifestDoc[]): SchemaValidation {
   const valid: ManifestDoc[] = [];
   const problems: Problem[] = [];
-  for (const doc of docs) {
+  for (const written of docs) {
+    const doc = { ...written, body: nullsAsAbsent(written.body) as Record<string, unknown> };
     const found = validateDocument(doc);
     problems.push(...found);
     if (!hasErrors(found) && !isInertKind(doc.body.kind)) valid.push(doc);

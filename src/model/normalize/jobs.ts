@@ -11,6 +11,7 @@ import type { CronJobResource, JobResource, JobSpec } from '../types';
 import { normalizeMeta } from './meta';
 import { normalizeTemplate } from './pod';
 import { parseSchedule, timeZoneProblem } from '../schedule';
+import { normalizeJobPolicies } from './jobPolicies';
 
 function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegment[]): JobSpec {
   const spec = obj(raw);
@@ -44,6 +45,7 @@ function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegme
   if (deadline !== undefined) out.activeDeadlineSeconds = deadline;
   const ttl = num(spec.ttlSecondsAfterFinished);
   if (ttl !== undefined) out.ttlSecondsAfterFinished = ttl;
+  normalizeJobPolicies(p, spec, path, out, given);
   return out;
 }
 
