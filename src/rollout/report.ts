@@ -57,9 +57,13 @@ export async function failureDetails(runtime: Runtime, instance: string, desired
   return details;
 }
 
-/** Replaces every Secret value of the desired state (decoded, 4+ characters) with (secret). */
+/**
+ * Replaces every Secret value of the desired state (decoded, 4+ characters), and every value
+ * that was encrypted in git (sops), with (secret).
+ */
 export function secretRedactor(desired: DesiredState): (text: string) => string {
   const values = desired.secrets.flatMap((s) => Object.values(s.data).map((b64) => Buffer.from(b64, 'base64').toString('utf8')));
+  values.push(...(desired.sealed?.values ?? []));
   // Shorter values would blank ordinary words of a log line.
   return scrubber(values.filter((v) => v.length >= 4));
 }
