@@ -428,10 +428,6 @@ export interface SealedMaterial {
   keys: string[];
 }
 
-export function isSealed(d: DesiredState, key: string): boolean {
-  return d.sealed?.keys.includes(key) ?? false;
-}
-
 export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: string } }): string {
   return r.kind === 'Namespace' ? `Namespace/${r.meta.name}` : `${r.kind}/${r.meta.namespace}/${r.meta.name}`;
 }
