@@ -1,8 +1,9 @@
 /**
  * The instance's key for the digests of Secret data in pod hashes (model/sealed.ts):
  * `<state-dir>/spec-hash-key-<instance>`, 32 random bytes in hex, mode 0600, made by the
- * first command that plans (diff, apply, run, rollout). Made with link(2), which never
- * replaces a file, so two commands starting at once agree on one key.
+ * first command that reads manifests for the instance (diff, apply, delete, run, rollout).
+ * Made with link(2), which never replaces a file, so two commands starting at once agree on
+ * one key.
  *
  * Losing it (a new state directory) changes the hash of every pod that uses a Secret: those
  * pods are replaced once, by the ordinary rolling rules. Nothing else depends on it; observed
