@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { BerthError } from '../util';
 import type { ValidateOptions } from '../validate';
-import { loadAgeKeyring } from '../secrets';
+import { instanceHashKey, loadAgeKeyring } from '../secrets';
 import type { SopsMode } from '../secrets';
 
 /** Options every engine-facing command shares. */
@@ -77,8 +77,13 @@ export interface SecretOptions {
  * The policy plus how sops files are opened. Without any identity, `structure` (berth
  * validate) checks what it can and warns; `refuse` (everything that applies) rejects.
  */
-export async function policyWithSecrets(raw: PolicyOptions & Partial<SecretOptions>, noKey: 'structure' | 'refuse'): Promise<ValidateOptions> {
+export async function policyWithSecrets(
+  raw: PolicyOptions & Partial<SecretOptions> & Partial<Pick<EngineOptions, 'instance' | 'stateDir'>>,
+  noKey: 'structure' | 'refuse',
+): Promise<ValidateOptions> {
   const keyring = await loadAgeKeyring({ keyFiles: raw.ageKeyFile ?? [], env: process.env });
   const sops: SopsMode = keyring.identities.length === 0 && noKey === 'structure' ? { kind: 'structure' } : { kind: 'decrypt', keyring };
-  return { ...validateOptions(raw), sops };
+  // Commands that plan for an instance hash Secret data with its key (model/sealed.ts).
+  const eng = raw.instance !== undefined && raw.stateDir !== undefined ? engineOptions({ instance: raw.instance, stateDir: raw.stateDir }) : undefined;
+  return { ...validateOptions(raw), sops, ...(eng ? { hashKey: await instanceHashKey(eng.stateDir, eng.instance) } : {}) };
 }

@@ -19,8 +19,9 @@ export async function parseSopsText(file: string, text: string, limits: ParseLim
   const composed = composeDocuments(file, text);
   if (!composed.ok) return { docs: [], problems: [composed.problem], limitReached: false };
   const syntaxOk = composed.docs.every((d) => d.errors.length === 0);
-  const opened = syntaxOk ? await openSopsDocuments(file, composed.docs, composed.lines, mode) : [];
-  if (hasErrors(opened)) return { docs: [], problems: opened, limitReached: false };
+  const opened = syntaxOk ? await openSopsDocuments(file, composed.docs, composed.lines, mode) : { problems: [], sealed: [] };
+  if (hasErrors(opened.problems)) return { docs: [], problems: opened.problems, limitReached: false };
   const parsed = readComposedDocuments(file, composed.docs, composed.lines, limits);
-  return { ...parsed, problems: [...opened, ...parsed.problems] };
+  const docs = parsed.docs.map((d) => ({ ...d, sealedValues: opened.sealed[d.docIndex] ?? [] }));
+  return { ...parsed, docs, problems: [...opened.problems, ...parsed.problems] };
 }

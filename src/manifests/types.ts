@@ -24,6 +24,11 @@ export interface ManifestDoc {
    * mapping entry (the usual place for "unknown field"), `'value'` at its value.
    */
   locate(path: readonly PathSegment[], at?: 'key' | 'value'): Position;
+  /**
+   * Set when the document comes from a sops file: the plaintexts of the values that were
+   * encrypted in git (empty when nothing was decrypted), redacted wherever berth prints.
+   */
+  sealedValues?: readonly string[];
 }
 
 export interface LoadLimits {

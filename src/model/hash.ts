@@ -1,11 +1,13 @@
 /**
  * Stage 4: content hashes. A pod template's hash covers its labels, annotations and spec
  * (not replicas, not strategy) plus the data of every ConfigMap and Secret it references,
- * so a change to any of them, and only to them, replaces the pods.
+ * so a change to any of them, and only to them, replaces the pods. The data of Secrets and
+ * sealed ConfigMaps enters through its keyed digest when the desired state has one
+ * (sealed.ts), never as the values.
  */
 import { createHash } from 'node:crypto';
 import { referencedObjects } from './refs';
-import type { ConfigMapResource, DesiredState, JobSpec, PodTemplate, SecretResource } from './types';
+import { resourceKey, type ConfigMapResource, type DesiredState, type JobSpec, type PodTemplate, type SecretResource } from './types';
 
 /** JSON with object keys sorted and `undefined` members left out: equal values, equal text. */
 export function canonicalJson(value: unknown): string {
@@ -28,12 +30,14 @@ export function shortHash(text: string): string {
 interface Lookup {
   configMap(namespace: string, name: string): ConfigMapResource | undefined;
   secret(namespace: string, name: string): SecretResource | undefined;
+  digest(r: ConfigMapResource | SecretResource): string | undefined;
 }
 
 function lookupOf(desired: DesiredState): Lookup {
   const cms = new Map(desired.configMaps.map((c) => [`${c.meta.namespace}/${c.meta.name}`, c]));
   const secs = new Map(desired.secrets.map((s) => [`${s.meta.namespace}/${s.meta.name}`, s]));
-  return { configMap: (ns, n) => cms.get(`${ns}/${n}`), secret: (ns, n) => secs.get(`${ns}/${n}`) };
+  const digests = desired.contentDigests ?? {};
+  return { configMap: (ns, n) => cms.get(`${ns}/${n}`), secret: (ns, n) => secs.get(`${ns}/${n}`), digest: (r) => digests[resourceKey(r)] };
 }
 
 /** Absent (optional) references still count: their later appearance must change the hash. */
@@ -44,13 +48,13 @@ function hashWith(template: PodTemplate, namespace: string, lookup: Lookup): str
   const configMaps = Object.fromEntries(
     refs.configMaps.map((n) => {
       const cm = lookup.configMap(namespace, n);
-      return [n, cm ? { data: cm.data, binaryData: cm.binaryData } : ABSENT];
+      return [n, cm ? (lookup.digest(cm) ?? { data: cm.data, binaryData: cm.binaryData }) : ABSENT];
     }),
   );
   const secrets = Object.fromEntries(
     refs.secrets.map((n) => {
       const s = lookup.secret(namespace, n);
-      return [n, s ? { data: s.data } : ABSENT];
+      return [n, s ? (lookup.digest(s) ?? { data: s.data }) : ABSENT];
     }),
   );
   const content = { template: { labels: template.labels, annotations: template.annotations, spec: template.spec }, configMaps, secrets };

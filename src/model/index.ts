@@ -11,6 +11,7 @@ import { collectNamespaces } from './namespaces';
 import { normalizeDocs } from './normalize';
 import { assignNodePorts } from './nodeports';
 import { policyProblems } from './policy';
+import { contentDigests, sealedMaterial } from './sealed';
 import type { Problem } from '../util';
 import { emptyDesiredState, type DesiredState, type Resource } from './types';
 
@@ -25,6 +26,8 @@ export { preferredNodePort } from './nodeports';
 export interface ModelOptions {
   allowHostPath: string[];
   allowPrivileged: boolean;
+  /** The instance's key for digests of Secret data in pod hashes (secrets/hashKey.ts); every command that applies gives it. */
+  hashKey?: Buffer;
 }
 
 function collect(entries: readonly Located[]): DesiredState {
@@ -67,6 +70,9 @@ export function buildDesiredState(docs: ManifestDoc[], opts: ModelOptions): { de
   const problems = [...normalized.problems, ...duplicateProblems(duplicates), ...ns.problems, ...runRules(index)];
   problems.push(...fillNodePorts(kept, desired, new Set(hostClaims(index).map((c) => c.port))));
   problems.push(...policyProblems(index.pods, opts));
+  const sealed = sealedMaterial(kept);
+  if (sealed) desired.sealed = sealed;
+  if (opts.hashKey) desired.contentDigests = contentDigests(desired, opts.hashKey);
   assignHashes(desired);
   return { desired, problems };
 }

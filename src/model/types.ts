@@ -433,6 +433,22 @@ export interface DesiredState {
   daemonSets: DaemonSetResource[];
   ingresses: IngressResource[];
   ingressClasses: IngressClassResource[];
+  /** What came from sops files (absent: none did). */
+  sealed?: SealedMaterial;
+  /**
+   * resourceKey -> HMAC of the data of each Secret and sealed ConfigMap, keyed with the
+   * instance's key (secrets/hashKey.ts): what pod hashes cover instead of the values, so a
+   * label is no fingerprint of a Secret. Absent when no key was given (nothing is applied).
+   */
+  contentDigests?: Record<string, string>;
+}
+
+/** Resources read from sops files, and the plaintexts that were encrypted in git. */
+export interface SealedMaterial {
+  /** Redacted wherever berth prints, like Secret values. */
+  values: string[];
+  /** resourceKey of every resource read from a sops file. */
+  keys: string[];
 }
 
 export function resourceKey(r: { kind: Kind; meta: { namespace: string; name: string } }): string {

@@ -99,7 +99,6 @@ export function downwardFiles(vol: DownwardVolume, pod: DesiredPod, ctx: PlanCon
     for (const src of vol.sources) {
       if (src.type === 'downwardAPI') files.push(...itemFiles(src.items, vol.defaultMode, pod, ctx, where));
       else {
-        secret ||= src.type === 'secret';
         const as = src.type === 'secret' ? { type: 'secret' as const, secretName: src.name } : { type: 'configMap' as const, configMapName: src.name };
         const set = volumeFiles(
           { ...as, name: vol.name, defaultMode: vol.defaultMode, optional: src.optional, ...(src.items ? { items: src.items } : {}) },
@@ -108,6 +107,7 @@ export function downwardFiles(vol: DownwardVolume, pod: DesiredPod, ctx: PlanCon
           lookup,
           warn,
         );
+        secret ||= set.secret;
         files.push(...set.files);
       }
     }

@@ -1,8 +1,9 @@
 /**
  * A container's environment, resolved as kubelet does: `envFrom` sources in order, then
  * `env` entries in order (later definitions win); `$(VAR)` in `value`s refers to variables
- * defined before it. Values that come from a Secret (directly, via envFrom, or by expanding
- * a secret variable) are marked so nothing ever prints them.
+ * defined before it. Values that come from a Secret or a ConfigMap read from a sops file
+ * (directly, via envFrom, or by expanding a secret variable) are marked so nothing ever
+ * prints them.
  */
 import type { Container, EnvVar } from '../model';
 import { expandVars } from './expansion';
@@ -21,7 +22,7 @@ export interface ResolvedEnv {
   vars: Map<string, EnvValue>;
   /** `KEY=value` for ContainerCreateSpec.env */
   env: string[];
-  /** Names whose value came from a Secret. */
+  /** Names whose value came from a Secret (or a sealed ConfigMap). */
   secretEnv: string[];
 }
 
@@ -61,6 +62,7 @@ function addEnvFrom(vars: Map<string, EnvValue>, src: Container['envFrom'][numbe
   if (src.configMapRef) {
     label = `ConfigMap ${ns}/${src.configMapRef.name}`;
     data = lookup.configMap(ns, src.configMapRef.name)?.data;
+    secret = lookup.sealedConfigMap(ns, src.configMapRef.name);
     if (!data && !src.configMapRef.optional) warn(`envFrom: ${label} not found; skipped`);
   } else if (src.secretRef) {
     secret = true;
@@ -86,7 +88,7 @@ function resolveOne(e: EnvVar, pod: DesiredPod, vars: ReadonlyMap<string, EnvVal
     const ref = from.configMapKeyRef;
     const value = lookup.configMap(pod.namespace, ref.name)?.data[ref.key];
     if (value === undefined && !ref.optional) warn(`key ${ref.key} of ConfigMap ${pod.namespace}/${ref.name} not found; unset`);
-    return value === undefined ? undefined : { value, secret: false };
+    return value === undefined ? undefined : { value, secret: lookup.sealedConfigMap(pod.namespace, ref.name) };
   }
   if (from?.secretKeyRef) {
     const ref = from.secretKeyRef;

@@ -7,7 +7,8 @@
  * removed with the pod (secrets/tmpfs.ts). The pod's spec hash, not a hash of the content,
  * names it: a path shown by `docker inspect` must not be a fingerprint of the secret alone.
  * Secret files get mode 0400, ConfigMap files the volume's defaultMode; `items` select and
- * rename keys.
+ * rename keys. A ConfigMap read from a sops file was a secret in git: its files go where
+ * Secret files go (with its defaultMode), never to persistent disk.
  */
 import type { Volume } from '../model';
 import { sha256 } from './names';
@@ -34,12 +35,13 @@ export function volumeFiles(
   warn: (m: string) => void,
 ): FileSet {
   const namespace = pod.namespace;
-  const secret = vol.type === 'secret';
+  const isSecret = vol.type === 'secret';
   const name = vol.type === 'secret' ? vol.secretName : vol.configMapName;
-  const kind = secret ? 'Secret' : 'ConfigMap';
-  const data = secret ? secretData(lookup, namespace, name) : configMapData(lookup, namespace, name);
+  const kind = isSecret ? 'Secret' : 'ConfigMap';
+  const data = isSecret ? secretData(lookup, namespace, name) : configMapData(lookup, namespace, name);
   if (!data && !vol.optional) warn(`volume ${vol.name}: ${kind} ${namespace}/${name} not found; mounted empty`);
-  const mode = secret ? SECRET_FILE_MODE : vol.defaultMode;
+  const mode = isSecret ? SECRET_FILE_MODE : vol.defaultMode;
+  const secret = isSecret || lookup.sealedConfigMap(namespace, name);
   const files: FileEntry[] = [];
   const wanted =
     vol.items ??

@@ -4,14 +4,18 @@ import type { ConfigMapResource, DesiredState, SecretResource } from '../model';
 export interface ConfigLookup {
   configMap(namespace: string, name: string): ConfigMapResource | undefined;
   secret(namespace: string, name: string): SecretResource | undefined;
+  /** A ConfigMap read from a sops file: its values are treated as a Secret's (env redacted, files on the tmpfs). */
+  sealedConfigMap(namespace: string, name: string): boolean;
 }
 
 export function configLookup(desired: DesiredState): ConfigLookup {
   const cms = new Map(desired.configMaps.map((c) => [`${c.meta.namespace}/${c.meta.name}`, c]));
   const secrets = new Map(desired.secrets.map((s) => [`${s.meta.namespace}/${s.meta.name}`, s]));
+  const sealed = new Set(desired.sealed?.keys ?? []);
   return {
     configMap: (ns, name) => cms.get(`${ns}/${name}`),
     secret: (ns, name) => secrets.get(`${ns}/${name}`),
+    sealedConfigMap: (ns, name) => sealed.has(`ConfigMap/${ns}/${name}`),
   };
 }
 

@@ -42,9 +42,14 @@ export interface TerminationRecord {
 /** Extra time after the deadline before the reaper forces what Docker's own stop should have done. */
 export const REAP_SLACK_MS = 2000;
 
-/** Pods whose containers are in the ledger are terminating; the rest are live. Pure. */
+/**
+ * Pods whose containers are in the ledger are terminating; so are pods whose every container
+ * the engine is removing already (state `removing`): a second remover is told "already in
+ * progress", takes it as done and drops the record while the list still shows the container,
+ * and the pod must not look like a live pod to remove once more (that was reported as a
+ * repaired drift). The rest are live. Pure.
+ */
 export function splitTerminating(observed: ObservedState, records: readonly TerminationRecord[]): ObservedState {
-  if (records.length === 0) return { ...observed, terminating: [] };
   const byContainer = new Map<string, TerminationRecord>();
   for (const r of records) for (const id of r.containerIds) byContainer.set(id, r);
   const live: ObservedPod[] = [];
@@ -54,6 +59,7 @@ export function splitTerminating(observed: ObservedState, records: readonly Term
       .map((c) => byContainer.get(c.id))
       .find((x) => x !== undefined);
     if (r) terminating.push({ ...p, since: r.since, deadline: r.deadline });
+    else if (allContainers(p).every((c) => c.state === 'removing')) terminating.push({ ...p, since: 0, deadline: 0 });
     else live.push(p);
   }
   return { ...observed, pods: live, terminating };

@@ -15,6 +15,11 @@ export function scrubber(values: readonly string[]): (text: string) => string {
   return (text) => longestFirst.reduce((acc, v) => acc.split(v).join(REDACTED), text);
 }
 
+/** Every string inside a JSON-safe value through `redact` (before serialising: escapes would hide a value). */
+export function scrubStrings<T>(value: T, redact: (text: string) => string): T {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v))) as T;
+}
+
 export function redactContainer(spec: ContainerCreateSpec): ContainerCreateSpec {
   const secretNames = new Set(spec.secretEnv ?? []);
   if (secretNames.size === 0) return spec;
@@ -62,9 +67,13 @@ export function splitEnv(entry: string): [string, string] {
   return i < 0 ? [entry, ''] : [entry.slice(0, i), entry.slice(i + 1)];
 }
 
-/** Replaces every Secret value of the desired state (decoded, 4+ characters) with (secret). */
+/**
+ * Replaces every Secret value of the desired state (decoded, 4+ characters), and every value
+ * that was encrypted in git (sops), with (secret).
+ */
 export function secretRedactor(desired: DesiredState): (text: string) => string {
   const values = desired.secrets.flatMap((s) => Object.values(s.data).map((b64) => Buffer.from(b64, 'base64').toString('utf8')));
+  values.push(...(desired.sealed?.values ?? []));
   // Shorter values would blank ordinary words of a log line.
   return scrubber(values.filter((v) => v.length >= 4));
 }

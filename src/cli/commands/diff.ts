@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { observe } from '../../observe';
 import { plan, renderPlan } from '../../plan';
-import { planToJSON } from '../../secrets';
+import { planToJSON, scrubStrings, secretRedactor } from '../../secrets';
 import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, policyWithSecrets, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
 import { serviceAnchorsAvailable } from '../../services';
@@ -50,10 +50,13 @@ export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>
           serviceAnchors: serviceAnchorsAvailable(),
           jobs,
         });
-        if (raw.output === 'json') process.stdout.write(JSON.stringify(planToJSON(p), null, 2) + '\n');
+        // Env values and files of Secrets are redacted by the planner; values that were
+        // encrypted in git may also stand in other places (a sops-encrypted Deployment's env).
+        const redact = secretRedactor(desired);
+        if (raw.output === 'json') process.stdout.write(JSON.stringify(scrubStrings(planToJSON(p), redact), null, 2) + '\n');
         else {
-          for (const w of p.warnings) process.stderr.write(`warning: ${w}\n`);
-          process.stdout.write(p.actions.length ? renderPlan(p, { verbose: raw.verbose }) : 'no changes\n');
+          for (const w of p.warnings) process.stderr.write(`warning: ${redact(w)}\n`);
+          process.stdout.write(p.actions.length ? redact(renderPlan(p, { verbose: raw.verbose })) : 'no changes\n');
         }
         return p.actions.length ? EXIT.failed : EXIT.ok;
       }),

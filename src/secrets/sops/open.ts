@@ -16,6 +16,17 @@ import { dropSopsKey, leavesOf, sopsNodeOf, type Leaf } from './tree';
 
 export type SopsMode = { kind: 'decrypt'; keyring: AgeKeyring } | { kind: 'structure' };
 
+/**
+ * What opening gave: the problems (errors mean: use none of the documents) and, per
+ * document, the plaintexts of its encrypted values, which berth redacts wherever it prints.
+ */
+export interface Opened {
+  problems: Problem[];
+  sealed: string[][];
+}
+
+type DocLeaf = Leaf & { doc: number };
+
 /** getsops/sops `MACOnlyEncryptedInitialization` (sha256 of "sops"). */
 const MAC_ONLY_ENCRYPTED_INIT = Buffer.from('8a3fd2ad54ce66527b1034f3d147be0b0b975b3bf44f72c6fdadec8176f27d69', 'hex');
 
@@ -26,31 +37,33 @@ interface Ctx {
   metaNode: Node;
 }
 
-/** Decrypt (or check) the documents of one sops file; errors mean: use none of them. */
-export async function openSopsDocuments(file: string, docs: Document[], lines: LineCounter, mode: SopsMode): Promise<Problem[]> {
+/** Decrypt (or check) the documents of one sops file. */
+export async function openSopsDocuments(file: string, docs: Document[], lines: LineCounter, mode: SopsMode): Promise<Opened> {
+  const failed = (p: Problem): Opened => ({ problems: [p], sealed: [] });
   const metaNode = docs[0] ? sopsNodeOf(docs[0]) : undefined;
-  if (!metaNode) return [fileProblem(file, { line: 1, col: 1 }, 'sops.metadata', 'sops metadata (the top-level sops key) must be in the first document')];
+  if (!metaNode) return failed(fileProblem(file, { line: 1, col: 1 }, 'sops.metadata', 'sops metadata (the top-level sops key) must be in the first document'));
   const read = readMetadata((metaNode as YAMLMap).toJSON());
-  if (!read.ok) return [problemAt(file, lines, metaNode, 'sops.metadata', read.reason, ['sops', ...(read.field ? [read.field] : [])])];
+  if (!read.ok) return failed(problemAt(file, lines, metaNode, 'sops.metadata', read.reason, ['sops', ...(read.field ? [read.field] : [])]));
   const ctx: Ctx = { file, lines, meta: read.meta, metaNode };
-  const leaves: Leaf[][] = [];
-  for (const doc of docs) {
+  const leaves: DocLeaf[] = [];
+  for (const [i, doc] of docs.entries()) {
     const walked = leavesOf(doc);
-    if (!walked.ok) return [problemAt(file, lines, walked.node ?? metaNode, 'sops.structure', walked.reason, walked.at)];
-    leaves.push(walked.leaves);
+    if (!walked.ok) return failed(problemAt(file, lines, walked.node ?? metaNode, 'sops.structure', walked.reason, walked.at));
+    leaves.push(...walked.leaves.map((l) => ({ ...l, doc: i })));
   }
-  const problems = mode.kind === 'decrypt' ? await decryptAll(ctx, leaves.flat(), mode.keyring) : checkStructure(ctx, leaves.flat());
+  const sealed: string[][] = docs.map(() => []);
+  const problems = mode.kind === 'decrypt' ? await decryptAll(ctx, leaves, mode.keyring, sealed) : checkStructure(ctx, leaves);
   if (!problems.some((p) => p.severity === 'error')) for (const doc of docs) dropSopsKey(doc);
-  return problems;
+  return { problems, sealed };
 }
 
-async function decryptAll(ctx: Ctx, leaves: Leaf[], keyring: AgeKeyring): Promise<Problem[]> {
+async function decryptAll(ctx: Ctx, leaves: DocLeaf[], keyring: AgeKeyring, sealed: string[][]): Promise<Problem[]> {
   if (ctx.meta.age.length === 0) return [noAge(ctx)];
   const dataKey = await unwrapDataKey(ctx.meta.age, keyring);
   if (!dataKey.ok) return [problemAt(ctx.file, ctx.lines, ctx.metaNode, 'sops.no-key', `cannot decrypt: ${dataKey.reason}`, ['sops', 'age'])];
   const hash = createHash('sha512');
   if (ctx.meta.macOnlyEncrypted) hash.update(MAC_ONLY_ENCRYPTED_INIT);
-  const plain: { leaf: Leaf; value: SopsScalar }[] = [];
+  const plain: { leaf: DocLeaf; value: SopsScalar }[] = [];
   for (const leaf of leaves) {
     const encrypted = shouldBeEncrypted(ctx.meta.rule, leaf.keys);
     const value = encrypted ? decryptLeaf(leaf, dataKey.key) : clearValue(leaf);
@@ -67,7 +80,10 @@ async function decryptAll(ctx: Ctx, leaves: Leaf[], keyring: AgeKeyring): Promis
     ];
   }
   // Only once the whole file is authenticated does any plaintext enter the documents.
-  for (const { leaf, value } of plain) leaf.node.value = value;
+  for (const { leaf, value } of plain) {
+    leaf.node.value = value;
+    sealed[leaf.doc]!.push(valueBytes(value).toString('utf8'));
+  }
   return [];
 }
 

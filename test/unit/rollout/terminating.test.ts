@@ -48,6 +48,12 @@ describe('rollout: terminating pods (pure rules and the ledger)', () => {
     assert.deepEqual([split.pods.length, split.terminating?.length], [1, 0]);
   });
 
+  it('a pod the engine is removing already is going, not live, even without a record (its removal is never planned twice)', () => {
+    const observed: ObservedState = { networks: [], volumes: [], pods: [pod('a', c('1', 'removing')), pod('b', c('2', 'removing'), c('3'))] };
+    const split = splitTerminating(observed, []);
+    assert.deepEqual([split.pods.map((p) => p.name), split.terminating?.map((p) => p.name)], [['b'], ['a']]);
+  });
+
   const reap: [string, ContainerSummary[], number, string][] = [
     ['still running before the deadline: keep', [c('1')], 5000, 'keep'],
     ['stopped before the deadline: remove', [c('1', 'exited')], 5000, 'remove'],

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { loadManifests } from '../../../src/manifests';
 import { ageModule, keyringOf, unwrapDataKey, type AgeKeyring } from '../../../src/secrets/sops/age';
 import { decryptValue, encryptValue, formatNumber } from '../../../src/secrets/sops/cipher';
+import { DEFAULT_UNENCRYPTED_SUFFIX, shouldBeEncrypted } from '../../../src/secrets/sops/metadata';
 import type { SopsMode } from '../../../src/secrets/sops/open';
 import { validateDirectory } from '../../../src/validate';
 import { ageKeygen, sopsEncrypt, type AgeKey } from '../../helpers/sops';
@@ -57,6 +58,20 @@ describe('sops: test vectors of the sops project', () => {
     const other = await keyringOf([MOCK_OTHER_IDENTITY]);
     const r = await unwrapDataKey([{ recipient: 'age1lzd99uklcjnc0e7d860axevet2cz99ce9pq6tzuzd05l5nr28ams36nvun', enc: MOCK_ENCRYPTED_KEY }], other);
     assert.ok(!r.ok && /encrypted for another key: .*age1lzd99/.test(r.reason));
+  });
+
+  it('sops_test.go TestUnencryptedSuffix: a key ending in _unencrypted keeps its whole subtree in clear', () => {
+    const rule = { kind: 'unencrypted_suffix' as const, suffix: DEFAULT_UNENCRYPTED_SUFFIX };
+    assert.deepEqual(
+      [['foo_unencrypted'], ['bar_unencrypted', 'foo'], ['foo'], ['baz', 'bar']].map((keys) => shouldBeEncrypted(rule, keys)),
+      [false, false, true, true],
+    );
+    // encrypted_regex selects a subtree the same way: every value below data/stringData.
+    const re = { kind: 'encrypted_regex' as const, re: /^(data|stringData)$/ };
+    assert.deepEqual(
+      [['stringData', 'password'], ['metadata', 'name'], ['kind']].map((keys) => shouldBeEncrypted(re, keys)),
+      [true, false, false],
+    );
   });
 
   it('formats numbers for the MAC as Go does (Itoa, FormatFloat f -1)', () => {
