@@ -24,7 +24,7 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
-import { openLogs } from '../logs';
+import { openLogs, scrubbed } from '../logs';
 import { secretRedactor } from '../rollout/report';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import { ProgressStore } from '../rollout/progress';
@@ -252,10 +252,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         const look = dashboard.lastLook();
         // Before the first look the Secrets are not known: nothing to scrub with, so no lines (fail closed).
         if (!look) return Promise.reject(new Error('logs are served once berth has looked at its pods, a moment after it starts'));
-        const redact = secretRedactor(look.desired);
-        return openLogs(runtime, { ...req, instance: opts.instance }, (e) =>
-          onEvent(e.type === 'line' ? { ...e, line: { ...e.line, text: redact(e.line.text) } } : e),
-        );
+        return openLogs(runtime, { ...req, instance: opts.instance }, scrubbed(secretRedactor(look.desired), onEvent));
       },
     });
     closers.push({ close: () => api.close() });
