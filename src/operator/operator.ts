@@ -25,6 +25,8 @@ import { every } from './probeLoop';
 import { during } from '../util/activity';
 import { EndpointPublisher } from '../traffic/publisher';
 import { openLogs, scrubbed } from '../logs';
+import { describe, renderDescribed } from '../cli/describe';
+import { scrubStrings } from '../plan/redact';
 import { secretRedactor } from '../rollout/report';
 import { serviceAnchorsAvailable } from '../traffic/anchors';
 import { ProgressStore } from '../rollout/progress';
@@ -253,6 +255,18 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         // Before the first look the Secrets are not known: nothing to scrub with, so no lines (fail closed).
         if (!look) return Promise.reject(new Error('logs are served once berth has looked at its pods, a moment after it starts'));
         return openLogs(runtime, { ...req, instance: opts.instance }, scrubbed(secretRedactor(look.desired), onEvent));
+      },
+      // The details view of the page: what `berth describe` computes, scrubbed whole (a probe's output may quote a value).
+      describe: async (req) => {
+        const look = dashboard.lastLook();
+        if (!look) throw new Error('details are served once berth has looked at its pods, a moment after it starts');
+        const now = Date.now();
+        const readySince = (namespace: string, pod: string) => look.views.find((v) => v.namespace === namespace && v.name === pod)?.readySince;
+        const described = scrubStrings(
+          await describe(runtime, { instance: opts.instance, stateDir: opts.stateDir }, req, now, { readySince }),
+          secretRedactor(look.desired),
+        );
+        return { described, text: renderDescribed(described, now) };
       },
     });
     closers.push({ close: () => api.close() });

@@ -14,6 +14,11 @@ export function scrubber(values: readonly string[]): (text: string) => string {
   return (text) => longestFirst.reduce((acc, v) => acc.split(v).join(REDACTED), text);
 }
 
+/** Every string of a JSON value through `redact` (an API answer scrubbed whole). */
+export function scrubStrings<T>(value: T, redact: (text: string) => string): T {
+  return JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v))) as T;
+}
+
 export function redactContainer(spec: ContainerCreateSpec): ContainerCreateSpec {
   const secretNames = new Set(spec.secretEnv ?? []);
   if (secretNames.size === 0) return spec;

@@ -14,6 +14,7 @@ import { fenceposts } from '../../rollout/strategy';
 import { secondsLeft } from '../../rollout/terminating';
 import { referencedObjects } from '../../model/refs';
 import { secretRedactor } from '../../rollout/report';
+import { scrubStrings } from '../../plan/redact';
 import type { ResourceStatus, StatusSnapshot } from '../types';
 import type { AppView, ContainerNode, NodeState, PodNode, RolloutBounds, TemplateNode, WorkloadNode } from './types';
 import { configNodes, serviceNodes } from './services';
@@ -56,11 +57,7 @@ export function buildAppView(i: ViewInputs): AppView {
     at: new Date(i.now).toISOString(),
   };
   // Belt and braces: a probe's output or an error could quote a Secret's value.
-  return i.look ? scrubView(view, secretRedactor(i.look.desired)) : view;
-}
-
-function scrubView(view: AppView, redact: (text: string) => string): AppView {
-  return JSON.parse(JSON.stringify(view, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v))) as AppView;
+  return i.look ? scrubStrings(view, secretRedactor(i.look.desired)) : view;
 }
 
 function appState(s: StatusSnapshot, workloads: readonly WorkloadNode[]): AppView['app'] {

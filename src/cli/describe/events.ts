@@ -107,6 +107,16 @@ export function podEvents(pods: readonly PodInfo[], now: number): DescribeEvent[
   return out;
 }
 
+/** Pods ready since a time the operator's probe loop saw (the engine keeps no such event; `berth describe` alone knows none). */
+export function readyEvents(pods: readonly PodInfo[], readySince: (p: PodInfo) => number | undefined): DescribeEvent[] {
+  return pods.flatMap((p) => {
+    const since = p.terminating ? undefined : readySince(p);
+    return since === undefined
+      ? []
+      : [{ time: since, type: 'Normal' as const, reason: 'Ready', object: `pod/${p.name}`, message: 'Every container runs and passes its readiness probe' }];
+  });
+}
+
 /** Oldest first; same time: in the order given (the engine's order). */
 export function sortEvents(events: readonly DescribeEvent[]): DescribeEvent[] {
   return events

@@ -102,6 +102,7 @@ export function renderDescribed(d: Described, now: number): string {
     out += field('Owner', pod.kind === 'Pod' ? '<none>' : `${pod.kind}/${pod.owner}`);
     out += field('Created', `${new Date(pod.createdAt).toISOString()} (${age(pod.createdAt, now)} ago)`);
     out += field('IP', pod.ip || '<none>') + field('Template', pod.specHash) + field('Revision', pod.revision);
+    out += field('Endpoint of', d.services?.length ? d.services.map((s) => `service/${s}`).join(', ') : '<none>');
     if (pod.terminating)
       out += field(
         'Terminating',

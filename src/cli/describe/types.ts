@@ -68,4 +68,6 @@ export interface Described {
   /** Services: the pods that answer, and the host listeners (NodePort, LoadBalancer, anchors). */
   endpoints?: string[];
   listeners?: EndpointRow[];
+  /** A pod: the Services whose endpoints it is in. */
+  services?: string[];
 }

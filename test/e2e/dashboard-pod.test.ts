@@ -1,0 +1,121 @@
+/**
+ * The dashboard in Chromium against `berth run` on a real engine, continued: a pod's details
+ * view (what `berth describe` computes: conditions, probes, the Services it is an endpoint
+ * of, events as they happen), and the rollback button (refused without the API token; with
+ * it, a revert commit pushed and rolled out).
+ */
+import * as assert from 'node:assert/strict';
+import { LABEL } from '../../src/runtime/types';
+import { pollUntil } from '../../src/util/eventually';
+import { openBrowser, screenshot, type TestBrowser } from '../helpers/browser';
+import { commitAndPush, commitFiles, git, makeBareWithClone, makeRepo, tempDir } from '../helpers/gitRepo';
+import { containersOf, E2EEnv, NEVER_POLL } from '../helpers/operator';
+import { deployment } from './fixtures';
+
+const SERVICE = `apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080 }]
+`;
+
+describe('e2e: the dashboard in Chromium, pod details and rollback', function () {
+  this.timeout(120_000);
+  const env = new E2EEnv('dash-pod');
+  let browser: TestBrowser;
+  before(async () => {
+    await env.prepare();
+    browser = await openBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    assert.deepEqual(browser?.blocked ?? [], [], 'the page asked for something not served by berth');
+  });
+  afterEach(() => env.cleanup());
+
+  it("a pod's details: Ready, its probe, the Service it is an endpoint of, its events; a probe that starts failing shows at once", async () => {
+    const repo = await makeRepo();
+    const sha = await commitFiles(repo, { 'web.yaml': deployment({ readyAfter: 1 }), 'svc.yaml': SERVICE }, 'web behind a Service');
+    const instance = env.instance();
+    const op = await env.start({ repo, instance, stateDir: await env.stateDir(), poll: NEVER_POLL });
+    await op.waitFor(sha, 'succeeded', 30_000);
+    const page = await browser.page(`${op.url}/`);
+    const button = page.locator('[data-workload="Deployment/default/web"] [data-describe]').first();
+    const pod = (await button.getAttribute('data-describe', { timeout: 15_000 }))!;
+    await button.click();
+    const panel = page.locator(`[data-details="default/${pod}"]`);
+    await panel.locator('[data-condition="Ready"][data-status="True"]').waitFor({ timeout: 15_000 });
+    assert.match(await panel.locator('[data-endpoint-of]').innerText(), /^service\/web$/);
+    assert.match(await panel.locator('[data-container="main"] .probe').innerText(), /readiness exec \[test -f \/tmp\/ready\]/);
+    const reasons = async () => panel.locator('[data-event]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-event')));
+    const seen = await reasons();
+    for (const r of ['Applied', 'Created', 'Started', 'Ready']) assert.ok(seen.includes(r), `no ${r} event in ${seen.join(', ')}`);
+    // The same answer `berth describe` prints, beside the view.
+    assert.match(
+      await panel
+        .locator('.describe-text')
+        .textContent()
+        .then((t) => t ?? ''),
+      /^Endpoint of:\s+service\/web$/m,
+    );
+    await screenshot(page, 'dashboard-details');
+
+    // The readiness probe starts failing: the view is fetched again when the server pushes the change.
+    const [c] = (await containersOf(env.runtime, instance)).filter((x) => x.labels[LABEL.pod] === pod && x.labels[LABEL.container] === 'main');
+    await env.runtime.exec(c!.id, ['rm', '/tmp/ready'], 5_000);
+    await panel.locator('[data-condition="Ready"][data-status="False"]').waitFor({ timeout: 20_000 });
+    await panel.locator('[data-event="Unhealthy"]').waitFor({ timeout: 5_000 });
+    assert.match(await panel.locator('[data-event="Unhealthy"]').innerText(), /Readiness probe failed/);
+    assert.match(await panel.locator('[data-container="main"] .probe .failing').innerText(), /fails/);
+    await page.close();
+  });
+
+  it('its rollback button: refused without the token (nothing pushed); with it, a revert commit on the branch, then rolled out', async () => {
+    const dir = await tempDir('berth-token-');
+    const token = 'test-token-rollback-0123456789';
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${dir}/token`, `${token}\n`);
+    const { origin, clone, sha: v1 } = await makeBareWithClone({ files: { 'web.yaml': deployment({ replicas: 1 }) }, message: 'web: v1' });
+    const instance = env.instance();
+    const op = await env.start({
+      repo: origin,
+      instance,
+      stateDir: await env.stateDir(),
+      poll: NEVER_POLL,
+      extra: ['--write-back', '--api-token-file', `${dir}/token`],
+    });
+    await op.waitFor(v1!, 'succeeded', 30_000);
+    const hashes = async () =>
+      [...new Set((await containersOf(env.runtime, instance)).filter((c) => c.state === 'running').map((c) => c.labels[LABEL.specHash]!))].join();
+    const v1Hash = await hashes();
+    const v2 = await commitAndPush(clone, { 'web.yaml': deployment({ replicas: 1, version: 'v2' }) }, 'web: v2');
+    await op.post('/api/v1/sync', '', { authorization: `Bearer ${token}` });
+    await op.waitFor(v2, 'succeeded', 30_000);
+
+    const page = await browser.page(`${op.url}/`);
+    await page.click('[data-tab="revisions"]');
+    const rollBackTo = async () => {
+      const row = page.locator(`tr[data-revision="${v1}"] ~ tr.rollback`).first();
+      await row.locator('button.link').first().click({ timeout: 10_000 });
+      await row.locator('button', { hasText: 'Deployment web' }).click();
+    };
+    await rollBackTo();
+    const refused = page.locator('.answer.refused');
+    await refused.waitFor({ timeout: 5_000 });
+    assert.equal(await refused.getAttribute('data-answer-status'), '401');
+    assert.equal((await git(origin, 'rev-parse', 'refs/heads/main')).trim(), v2, 'a refused rollback pushed a commit');
+
+    await page.fill('[data-token-input]', token);
+    await rollBackTo();
+    await page.locator('.answer.ok').waitFor({ timeout: 15_000 });
+    const head = (await git(origin, 'rev-parse', 'refs/heads/main')).trim();
+    assert.notEqual(head, v2);
+    assert.match(await git(origin, 'log', '-1', '--format=%B', head), /Berth-Undo-Of: /);
+    await op.waitFor(head, 'succeeded', 30_000);
+    await pollUntil(async () => ((await hashes()) === v1Hash ? true : undefined), { timeoutMs: 20_000, what: "v1's template running again" });
+    // The revert commit is on the page, running.
+    await page.locator(`tr[data-revision="${head}"] .tag`, { hasText: 'running' }).waitFor({ timeout: 15_000 });
+    await page.close();
+  });
+});
