@@ -71,6 +71,32 @@ describe('e2e: the dashboard in Chromium, pod details and rollback', function ()
     await page.close();
   });
 
+  it('its pause button: drift stays while self-heal is paused; resumed, it is repaired', async () => {
+    const repo = await makeRepo();
+    const sha = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 1 }) }, 'web');
+    const instance = env.instance();
+    const op = await env.start({ repo, instance, stateDir: await env.stateDir(), poll: NEVER_POLL });
+    await op.waitFor(sha, 'succeeded', 30_000);
+    const page = await browser.page(`${op.url}/`);
+    await page.locator('[data-workload="Deployment/default/web"] [data-pod]').first().waitFor({ timeout: 15_000 });
+    await page.click('[data-action="self-heal"]');
+    await page.locator('.answer.ok').waitFor({ timeout: 5_000 });
+    await page.locator('[data-action="self-heal"]', { hasText: 'Resume self-heal' }).waitFor({ timeout: 5_000 });
+    assert.match(await page.locator('.actions').innerText(), /self-heal paused/);
+    const [c] = await containersOf(env.runtime, instance);
+    await env.runtime.removeContainer(c!.id);
+    const passes = await op.metric('berth_pass_duration_seconds_count');
+    await page.click('[data-action="sync"]');
+    await pollUntil(async () => ((await op.metric('berth_pass_duration_seconds_count')) > passes ? true : undefined), { timeoutMs: 15_000, what: 'a pass' });
+    await page.locator('[data-workload="Deployment/default/web"] [data-pod]').first().waitFor({ state: 'detached', timeout: 15_000 });
+    assert.deepEqual(await containersOf(env.runtime, instance), [], 'drift was repaired while self-heal was paused');
+    await page.click('[data-action="self-heal"]');
+    await page.locator('[data-action="self-heal"]', { hasText: 'Pause self-heal' }).waitFor({ timeout: 5_000 });
+    await page.locator('[data-workload="Deployment/default/web"] [data-pod]').first().waitFor({ timeout: 20_000 });
+    assert.ok((await containersOf(env.runtime, instance)).some((x) => x.state === 'running'));
+    await page.close();
+  });
+
   it('its rollback button: refused without the token (nothing pushed); with it, a revert commit on the branch, then rolled out', async () => {
     const dir = await tempDir('berth-token-');
     const token = 'test-token-rollback-0123456789';

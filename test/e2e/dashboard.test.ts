@@ -12,6 +12,7 @@ import { openBrowser, screenshot, type TestBrowser } from '../helpers/browser';
 import { pollUntil } from '../../src/util/eventually';
 import { deployment, invalidDeployment, invalidLine } from './fixtures';
 import { TEST_IMAGE } from '../helpers/testImage';
+import { engineArgs, runCli } from '../helpers/cli';
 
 const PLANTED = 'planted-S3cret-value-9f2e';
 
@@ -230,11 +231,20 @@ describe('e2e: the dashboard in Chromium', function () {
     await page.locator('[data-workload="Deployment/default/api"] [data-pod] a').first().click();
     await page.locator('[data-logs] pre div').first().waitFor({ timeout: 15_000 });
     texts.push(await page.locator('[data-logs]').innerText());
+    const pod = await page.locator('[data-workload="Deployment/default/api"] [data-describe]').first().getAttribute('data-describe');
+    await page.click(`[data-describe="${pod}"]`);
+    await page.locator('[data-details] [data-event]').first().waitFor({ timeout: 15_000 });
+    texts.push(await page.locator('[data-details]').innerText());
     await page.click('[data-tab="revisions"]');
     texts.push(await page.content());
-    for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics'])
+    for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics', `/api/v1/describe?kind=Pod&name=${pod}`])
       texts.push(await (await fetch(op.url + p)).text());
     texts.push(await firstEvent(`${op.url}/api/v1/events`));
+    // berth logs scrubs as the API does, with the values of the commit the pods carry (berth's clone).
+    const cli = await runCli(engineArgs(['logs', 'deployment/api'], op.args.instance, op.args.stateDir));
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /started with \(secret\)$/m);
+    texts.push(cli.stdout, cli.stderr);
     for (const t of texts) {
       assert.ok(!t.includes(PLANTED), 'the Secret value is shown');
       assert.ok(!t.includes(b64), 'the Secret value is shown base64-encoded');

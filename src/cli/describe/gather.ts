@@ -15,7 +15,7 @@ import { BerthError } from '../../util/errors';
 import type { EngineOptions } from '../options';
 import { gather } from '../get/gather';
 import { podConditions, workloadConditions } from './conditions';
-import { engineEvent, journalEvents, podEvents, readyEvents, sortEvents } from './events';
+import { engineEvent, inspectEvents, journalEvents, podEvents, readyEvents, sortEvents } from './events';
 import type { ContainerInfo, DescribeEvent, DescribeKind, Described, PodInfo } from './types';
 
 export interface DescribeRequest {
@@ -77,7 +77,8 @@ async function allEvents(
 ): Promise<DescribeEvent[]> {
   const [engine, records] = await Promise.all([rt.pastEvents(scope, ALL_KEPT), new Journal(eng.stateDir).read()]);
   const revisions = new Set(pods.map((p) => p.revision));
-  const fromEngine = engine.map(engineEvent).filter((e): e is DescribeEvent => e !== undefined);
+  const kept = engine.map(engineEvent).filter((e): e is DescribeEvent => e !== undefined);
+  const fromEngine = [...kept, ...inspectEvents(pods, kept)];
   const ready = known ? readyEvents(pods, (p) => known.readySince(p.namespace, p.name)) : [];
   return sortEvents([...journalEvents(records, revisions, eng.instance), ...fromEngine, ...ready, ...podEvents(pods, now)]);
 }
@@ -110,6 +111,7 @@ async function containerInfo(rt: Runtime, c: ContainerSummary, ip: string, probe
     id: c.id,
     image: c.image,
     state: d.state,
+    createdAt: c.createdAt * 1000,
     startedAt: d.startedAt,
     finishedAt: d.finishedAt,
     exitCode: d.exitCode,

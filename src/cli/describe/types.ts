@@ -11,6 +11,8 @@ export interface ContainerInfo {
   id: string;
   image: string;
   state: ContainerState;
+  /** Unix ms. */
+  createdAt: number;
   startedAt?: string;
   finishedAt?: string;
   exitCode: number;
