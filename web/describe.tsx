@@ -16,28 +16,33 @@ type Answer = { type: 'loading' } | { type: 'ok'; described: Described; text: st
 
 export function Details({ namespace, pod, changed, onClose }: { namespace: string; pod: string; changed: string; onClose(): void }) {
   const [answer, setAnswer] = useState<Answer>({ type: 'loading' });
-  const last = useRef(0);
-  useEffect(() => setAnswer({ type: 'loading' }), [namespace, pod]);
+  // One fetch at a time: a change pushed while one is in flight asks for one more after it
+  // (cancelling it instead would never show an answer when pushes come faster than it).
+  const loader = useRef({ target: { namespace, pod }, inFlight: false, again: false, last: 0 });
   useEffect(() => {
-    let cancelled = false;
-    const load = async () => {
-      last.current = Date.now();
-      const q = new URLSearchParams({ kind: 'Pod', namespace, name: pod });
-      try {
-        const res = await fetch(`api/v1/describe?${q}`);
-        const body = (await res.json()) as { described: Described; text: string; error?: string };
-        if (!cancelled)
-          setAnswer(res.ok ? { type: 'ok', described: body.described, text: body.text } : { type: 'error', message: body.error ?? `HTTP ${res.status}` });
-      } catch (err) {
-        if (!cancelled) setAnswer({ type: 'error', message: `berth did not answer: ${String(err)}` });
+    loader.current.target = { namespace, pod };
+    setAnswer({ type: 'loading' });
+  }, [namespace, pod]);
+  useEffect(() => {
+    const l = loader.current;
+    const load = async (): Promise<void> => {
+      if (l.inFlight) {
+        l.again = true;
+        return;
       }
+      l.inFlight = true;
+      l.again = false;
+      l.last = Date.now();
+      const asked = l.target;
+      const got = await fetchDetails(asked.namespace, asked.pod);
+      l.inFlight = false;
+      // The answer for a pod no longer shown is dropped; `again` fetches the one shown.
+      if (asked === l.target) setAnswer(got);
+      else l.again = true;
+      if (l.again) setTimeout(() => void load(), MIN_GAP_MS);
     };
-    const wait = Math.max(0, last.current + MIN_GAP_MS - Date.now());
-    const timer = setTimeout(() => void load(), wait);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
+    const timer = setTimeout(() => void load(), Math.max(0, l.last + MIN_GAP_MS - Date.now()));
+    return () => clearTimeout(timer);
   }, [namespace, pod, changed]);
   return (
     <div class="details-panel" data-details={`${namespace}/${pod}`}>
@@ -52,6 +57,17 @@ export function Details({ namespace, pod, changed, onClose }: { namespace: strin
       {answer.type === 'ok' && <Body d={answer.described} text={answer.text} />}
     </div>
   );
+}
+
+async function fetchDetails(namespace: string, pod: string): Promise<Answer> {
+  const q = new URLSearchParams({ kind: 'Pod', namespace, name: pod });
+  try {
+    const res = await fetch(`api/v1/describe?${q}`);
+    const body = (await res.json()) as { described: Described; text: string; error?: string };
+    return res.ok ? { type: 'ok', described: body.described, text: body.text } : { type: 'error', message: body.error ?? `HTTP ${res.status}` };
+  } catch (err) {
+    return { type: 'error', message: `berth did not answer: ${String(err)}` };
+  }
 }
 
 function Body({ d, text }: { d: Described; text: string }) {

@@ -5,12 +5,40 @@
  * it, a revert commit pushed and rolled out).
  */
 import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
 import { LABEL } from '../../src/runtime/types';
 import { pollUntil } from '../../src/util/eventually';
 import { openBrowser, screenshot, type TestBrowser } from '../helpers/browser';
 import { commitAndPush, commitFiles, git, makeBareWithClone, makeRepo, tempDir } from '../helpers/gitRepo';
 import { containersOf, E2EEnv, NEVER_POLL } from '../helpers/operator';
 import { deployment } from './fixtures';
+
+/** A port of the NodePort range nothing listens on now. */
+async function freeNodePort(): Promise<number> {
+  for (;;) {
+    const port = 30000 + Math.floor(Math.random() * 2768);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer().once('error', () => resolve(false));
+      s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** A connection to the echo server through the node port, kept open once it has echoed a line. */
+async function openEcho(port: number): Promise<net.Socket> {
+  return pollUntil(
+    () =>
+      new Promise<net.Socket | undefined>((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.once('error', () => resolve(undefined));
+        s.once('data', () => resolve(s));
+        s.once('close', () => resolve(undefined));
+        s.write('hello\n');
+      }),
+    { timeoutMs: 15_000, what: `an echo through node port ${port}` },
+  );
+}
 
 const SERVICE = `apiVersion: v1
 kind: Service
@@ -59,6 +87,7 @@ describe('e2e: the dashboard in Chromium, pod details and rollback', function ()
         .then((t) => t ?? ''),
       /^Endpoint of:\s+service\/web$/m,
     );
+    await panel.locator('table.events').scrollIntoViewIfNeeded();
     await screenshot(page, 'dashboard-details');
 
     // The readiness probe starts failing: the view is fetched again when the server pushes the change.
@@ -94,6 +123,36 @@ describe('e2e: the dashboard in Chromium, pod details and rollback', function ()
     await page.locator('[data-action="self-heal"]', { hasText: 'Pause self-heal' }).waitFor({ timeout: 5_000 });
     await page.locator('[data-workload="Deployment/default/web"] [data-pod]').first().waitFor({ timeout: 20_000 });
     assert.ok((await containersOf(env.runtime, instance)).some((x) => x.state === 'running'));
+    await page.close();
+  });
+
+  it("a Service's endpoints with the connections open through berth's proxy", async () => {
+    const nodePort = await freeNodePort();
+    const echo = deployment({ replicas: 1 }).replace(/command: \[sh, -c, ".*"\]/, 'command: [nc, -ll, -p, "8080", -e, cat]');
+    const svc = `apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  type: NodePort
+  selector: { app: web }
+  ports: [{ port: 80, targetPort: 8080, nodePort: ${nodePort} }]
+`;
+    const repo = await makeRepo();
+    const sha = await commitFiles(repo, { 'web.yaml': echo, 'svc.yaml': svc }, 'an echo server behind a NodePort');
+    const op = await env.start({ repo, instance: env.instance(), stateDir: await env.stateDir(), poll: NEVER_POLL, extra: ['--proxy-mode', 'userspace'] });
+    await op.waitFor(sha, 'succeeded', 30_000);
+    const page = await browser.page(`${op.url}/`);
+    const endpoint = page.locator('[data-service="default/web"] [data-endpoint]').first();
+    await endpoint.waitFor({ timeout: 15_000 });
+    // Two connections held open, each answered once (the echo went through).
+    const sockets = await Promise.all([openEcho(nodePort), openEcho(nodePort)]);
+    try {
+      await page.locator('[data-service="default/web"] [data-endpoint]', { hasText: '2 open connection(s)' }).waitFor({ timeout: 20_000 });
+      assert.match(await endpoint.innerText(), /ready/);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+    }
+    await page.locator('[data-service="default/web"] [data-endpoint]', { hasText: '0 open connection(s)' }).waitFor({ timeout: 20_000 });
     await page.close();
   });
 
