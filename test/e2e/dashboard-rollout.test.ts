@@ -105,7 +105,7 @@ describe('e2e: a rollout on the dashboard in Chromium', function () {
     await op.waitFor(v1, 'succeeded', 30_000);
     const page = await browser.page(`${op.url}/`);
     await page.locator(`${W} [data-pod]`).first().waitFor({ timeout: 15_000 });
-    const v2 = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 1, crash: true }) }, 'web: v2 crashes');
+    const v2 = await commitFiles(repo, { 'web.yaml': deployment({ replicas: 1, crash: true, progressDeadlineSeconds: 15 }) }, 'web: v2 crashes');
     await op.waitFor(v2, 'failed', 60_000);
     // Why the head is not what runs, in words, at the top of the page.
     await page.locator('.summary', { hasText: `head ${v2.slice(0, 8)}` }).waitFor({ timeout: 15_000 });

@@ -223,8 +223,14 @@ describe('e2e: the dashboard in Chromium', function () {
     await page.locator('[data-config="Secret/default/creds"]').waitFor({ timeout: 15_000 });
     await page.locator('[data-endpoint]').first().waitFor({ timeout: 15_000 });
     assert.match(await page.locator('[data-config="Secret/default/creds"]').innerText(), /password/);
+    // The pods that use it.
+    assert.match(await page.locator('[data-config="Secret/default/creds"]').innerText(), /pods: api-\S+/);
     // The engine's stats reach the page (sampled every 5 s): CPU and memory beside the container.
     assert.match(await page.locator('[data-usage]').first().innerText({ timeout: 20_000 }), /cpu \d+m\s+mem \d/);
+    // Its small history graph grows a point at each sample.
+    const points = async () =>
+      ((await page.locator('[data-usage] svg.spark polyline').first().getAttribute('points')) ?? '').trim().split(/\s+/).filter(Boolean).length;
+    await pollUntil(async () => ((await points()) >= 2 ? true : undefined), { timeoutMs: 20_000, what: 'two samples in the history graph' });
     await screenshot(page, 'dashboard-tree');
     const b64 = Buffer.from(PLANTED).toString('base64');
     const texts = [await page.content(), await page.innerText('body')];
