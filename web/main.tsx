@@ -4,6 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { WorkloadNode } from '../src/api/view/types';
 import { act, saveToken, savedToken, short, subscribe, type ActionAnswer, type DashboardSnapshot } from './api';
 import { NodeStatus } from './badges';
+import { Details } from './describe';
 import { Logs } from './logs';
 import { Revisions } from './revisions';
 import { Tree } from './tree';
@@ -16,6 +17,7 @@ function App() {
   const [tab, setTab] = useState<Tab>('app');
   const [answer, setAnswer] = useState<ActionAnswer | undefined>();
   const [logsOf, setLogsOf] = useState<{ namespace: string; target: string } | undefined>();
+  const [detailsOf, setDetailsOf] = useState<{ namespace: string; pod: string } | undefined>();
   useEffect(() => subscribe(setSnap, setConnected), []);
   if (!snap) return <p class="loading">connecting to berth…</p>;
   const { view, revisions } = snap;
@@ -66,10 +68,16 @@ function App() {
         </button>
       </nav>
       {tab === 'app' ? (
-        <Tree view={view} onLogs={(namespace, target) => setLogsOf({ namespace, target })} onRestart={restart} />
+        <Tree
+          view={view}
+          onLogs={(namespace, target) => setLogsOf({ namespace, target })}
+          onRestart={restart}
+          onDetails={(namespace, pod) => setDetailsOf({ namespace, pod })}
+        />
       ) : (
         <Revisions revisions={revisions} running={view.app.running} workloads={view.workloads} now={now} onRollback={rollback} />
       )}
+      {detailsOf && <Details namespace={detailsOf.namespace} pod={detailsOf.pod} changed={view.at} onClose={() => setDetailsOf(undefined)} />}
       {logsOf && <Logs namespace={logsOf.namespace} target={logsOf.target} onClose={() => setLogsOf(undefined)} />}
     </div>
   );

@@ -9,16 +9,18 @@ export interface TreeProps {
   /** Show logs of `target` (`pod/NAME`, `deployment/NAME`, `statefulset/NAME`). */
   onLogs(namespace: string, target: string): void;
   onRestart(w: WorkloadNode): void;
+  /** Show a pod's details (what `berth describe pod/NAME` shows). */
+  onDetails(namespace: string, pod: string): void;
 }
 
-export function Tree({ view, onLogs: onPod, onRestart }: TreeProps) {
+export function Tree({ view, onLogs: onPod, onRestart, onDetails }: TreeProps) {
   if (view.workloads.length === 0 && view.services.length === 0) return <p class="empty">Nothing applied yet.</p>;
   return (
     <div class="tree">
       <section>
         <h2>Workloads</h2>
         {view.workloads.map((w) => (
-          <Workload key={`${w.kind}/${w.namespace}/${w.name}`} w={w} onPod={onPod} onRestart={onRestart} view={view} />
+          <Workload key={`${w.kind}/${w.namespace}/${w.name}`} w={w} onPod={onPod} onRestart={onRestart} onDetails={onDetails} view={view} />
         ))}
       </section>
       {view.services.length > 0 && (
@@ -41,7 +43,19 @@ export function Tree({ view, onLogs: onPod, onRestart }: TreeProps) {
   );
 }
 
-function Workload({ w, onPod, onRestart, view }: { w: WorkloadNode; onPod: TreeProps['onLogs']; onRestart: TreeProps['onRestart']; view: AppView }) {
+function Workload({
+  w,
+  onPod,
+  onRestart,
+  onDetails,
+  view,
+}: {
+  w: WorkloadNode;
+  onPod: TreeProps['onLogs'];
+  onRestart: TreeProps['onRestart'];
+  onDetails: TreeProps['onDetails'];
+  view: AppView;
+}) {
   const key = `${w.kind}/${w.namespace}/${w.name}`;
   const total = view.usage.workloads.find((u) => u.workload === key);
   const use = new Map(view.usage.containers.filter((u) => u.workload === key).map((u) => [`${u.pod}/${u.container}`, u]));
@@ -66,7 +80,7 @@ function Workload({ w, onPod, onRestart, view }: { w: WorkloadNode; onPod: TreeP
       {w.restartedAt && <div class="meta">restarted at {w.restartedAt}</div>}
       <div class="children">
         {w.templates.map((t) => (
-          <Template key={t.hash} t={t} onPod={onPod} use={use} />
+          <Template key={t.hash} t={t} onPod={onPod} onDetails={onDetails} use={use} />
         ))}
       </div>
     </div>
@@ -97,7 +111,7 @@ function Bounds({ w }: { w: WorkloadNode }) {
 
 type Uses = Map<string, ContainerUsage>;
 
-function Template({ t, onPod, use }: { t: TemplateNode; onPod: TreeProps['onLogs']; use: Uses }) {
+function Template({ t, onPod, onDetails, use }: { t: TemplateNode; onPod: TreeProps['onLogs']; onDetails: TreeProps['onDetails']; use: Uses }) {
   return (
     <div class={`node template ${t.current ? 'current' : 'old'}`} data-template={t.hash}>
       <div class="head">
@@ -106,14 +120,14 @@ function Template({ t, onPod, use }: { t: TemplateNode; onPod: TreeProps['onLogs
       </div>
       <div class="children">
         {t.pods.map((p) => (
-          <Pod key={p.name} p={p} onPod={onPod} use={use} />
+          <Pod key={p.name} p={p} onPod={onPod} onDetails={onDetails} use={use} />
         ))}
       </div>
     </div>
   );
 }
 
-function Pod({ p, onPod, use }: { p: PodNode; onPod: TreeProps['onLogs']; use: Uses }) {
+function Pod({ p, onPod, onDetails, use }: { p: PodNode; onPod: TreeProps['onLogs']; onDetails: TreeProps['onDetails']; use: Uses }) {
   const terminating = p.terminatingSecondsLeft !== undefined;
   return (
     <div class={`node pod ${terminating ? 'terminating' : p.health}`} data-pod={p.name}>
@@ -124,7 +138,15 @@ function Pod({ p, onPod, use }: { p: PodNode; onPod: TreeProps['onLogs']; use: U
         </a>{' '}
         {terminating ? <span class="badge terminating">terminating · {p.terminatingSecondsLeft} s left</span> : <NodeStatus s={p} />}
         {p.restarts > 0 && <span class="meta"> {p.restarts} restart(s)</span>}
-        {p.exitCode !== undefined && <span class="meta"> exit code {p.exitCode}</span>}
+        {p.exitCode !== undefined && <span class="meta"> exit code {p.exitCode}</span>}{' '}
+        <button
+          class="small link"
+          data-describe={p.name}
+          onClick={() => onDetails(p.namespace, p.name)}
+          title="conditions, probes, endpoints, events (berth describe)"
+        >
+          details
+        </button>
       </div>
       <div class="children">
         {p.containers.map((c) => (

@@ -12,6 +12,7 @@ import { ACTION_ROUTES, handleAction, type ActionDeps, type ActionRoute } from '
 import type { SnapshotStream } from './events';
 import type { DashboardSnapshot } from './view/types';
 import { serveLogs, type LogOpener } from './logs';
+import { serveDescribe, type Describer } from './describe';
 
 export const MAX_WEBHOOK_BODY = 1024 * 1024;
 
@@ -36,6 +37,8 @@ export interface ApiDeps {
   apiToken?: string;
   /** Log streams of the instance's pods (GET /api/v1/logs); absent: that route answers 501. */
   openLogs?: LogOpener;
+  /** `berth describe` of the instance's objects (GET /api/v1/describe); absent: 501. */
+  describe?: Describer;
 }
 
 export interface ApiServer {
@@ -104,6 +107,8 @@ async function route(req: http.IncomingMessage, res: http.ServerResponse, deps: 
       return;
     case 'GET /api/v1/logs':
       return serveLogs(req, res, url, deps.openLogs);
+    case 'GET /api/v1/describe':
+      return serveDescribe(res, url, deps.describe);
     case 'POST /hooks/git':
       return webhook(req, res, deps);
     case 'GET /metrics': {

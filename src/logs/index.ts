@@ -1,3 +1,4 @@
 export { openLogs, type ContainerRef, type LogEvent, type LogRequest, type LogSession } from './session';
 export { formatLogLine, mergeByTime, parseSince, type LineFormat, type PodLogLine } from './format';
-export { defaultTail, parseLogTarget, resourceWord, selects, type LogSelector, type LogTarget, type LogTargetKind } from './target';
+export { defaultTail, parseLogTarget, resourceWord, selectorLabels, selects, type LogSelector, type LogTarget, type LogTargetKind } from './target';
+export { scrubbed, type Redact } from './scrub';

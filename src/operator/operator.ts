@@ -24,8 +24,9 @@ import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { during } from '../util';
 import { EndpointPublisher } from '../services';
-import { openLogs } from '../logs';
-import { secretRedactor } from '../secrets';
+import { openLogs, scrubbed } from '../logs';
+import type { DescribeRequest, Described, OperatorKnowledge } from '../cli';
+import { scrubStrings, secretRedactor } from '../secrets';
 import { serviceAnchorsAvailable } from '../services';
 import { ProgressStore } from '../rollout';
 import type { Applier } from '../rollout';
@@ -74,6 +75,16 @@ export interface OperatorOptions {
   notifications?: Omit<NotifierOptions, 'source' | 'log'>;
   /** Who forwards Service traffic (resolved `--proxy-mode`; default userspace). */
   proxyModes?: ForwardingModes;
+  /**
+   * `berth describe` for the page's details view. The CLI owns describe and passes it in, so
+   * the operator does not import the CLI (which starts the operator); without it, no details.
+   */
+  describer?: Describer;
+}
+
+export interface Describer {
+  describe(req: DescribeRequest, now: number, known: OperatorKnowledge): Promise<Described>;
+  render(d: Described, now: number): string;
 }
 
 export interface Operator {
@@ -252,10 +263,17 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         const look = dashboard.lastLook();
         // Before the first look the Secrets are not known: nothing to scrub with, so no lines (fail closed).
         if (!look) return Promise.reject(new Error('logs are served once berth has looked at its pods, a moment after it starts'));
-        const redact = secretRedactor(look.desired);
-        return openLogs(runtime, { ...req, instance: opts.instance }, (e) =>
-          onEvent(e.type === 'line' ? { ...e, line: { ...e.line, text: redact(e.line.text) } } : e),
-        );
+        return openLogs(runtime, { ...req, instance: opts.instance }, scrubbed(secretRedactor(look.desired), onEvent));
+      },
+      // The details view of the page: what `berth describe` computes, scrubbed whole (a probe's output may quote a value).
+      describe: async (req) => {
+        const look = dashboard.lastLook();
+        if (!look) throw new Error('details are served once berth has looked at its pods, a moment after it starts');
+        if (!opts.describer) throw new Error('details are not served by this operator');
+        const now = Date.now();
+        const readySince = (namespace: string, pod: string) => look.views.find((v) => v.namespace === namespace && v.name === pod)?.readySince;
+        const described = scrubStrings(await opts.describer.describe(req, now, { readySince }), secretRedactor(look.desired));
+        return { described, text: opts.describer.render(described, now) };
       },
     });
     closers.push({ close: () => api.close() });

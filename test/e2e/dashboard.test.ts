@@ -12,6 +12,7 @@ import { openBrowser, screenshot, type TestBrowser } from '../helpers/browser';
 import { pollUntil } from '../../src/util/eventually';
 import { deployment, invalidDeployment, invalidLine } from './fixtures';
 import { TEST_IMAGE } from '../helpers/testImage';
+import { engineArgs, runCli } from '../helpers/cli';
 
 const PLANTED = 'planted-S3cret-value-9f2e';
 
@@ -222,19 +223,34 @@ describe('e2e: the dashboard in Chromium', function () {
     await page.locator('[data-config="Secret/default/creds"]').waitFor({ timeout: 15_000 });
     await page.locator('[data-endpoint]').first().waitFor({ timeout: 15_000 });
     assert.match(await page.locator('[data-config="Secret/default/creds"]').innerText(), /password/);
+    // The pods that use it.
+    assert.match(await page.locator('[data-config="Secret/default/creds"]').innerText(), /pods: api-\S+/);
     // The engine's stats reach the page (sampled every 5 s): CPU and memory beside the container.
     assert.match(await page.locator('[data-usage]').first().innerText({ timeout: 20_000 }), /cpu \d+m\s+mem \d/);
+    // Its small history graph grows a point at each sample.
+    const points = async () =>
+      ((await page.locator('[data-usage] svg.spark polyline').first().getAttribute('points')) ?? '').trim().split(/\s+/).filter(Boolean).length;
+    await pollUntil(async () => ((await points()) >= 2 ? true : undefined), { timeoutMs: 20_000, what: 'two samples in the history graph' });
     await screenshot(page, 'dashboard-tree');
     const b64 = Buffer.from(PLANTED).toString('base64');
     const texts = [await page.content(), await page.innerText('body')];
     await page.locator('[data-workload="Deployment/default/api"] [data-pod] a').first().click();
     await page.locator('[data-logs] pre div').first().waitFor({ timeout: 15_000 });
     texts.push(await page.locator('[data-logs]').innerText());
+    const pod = await page.locator('[data-workload="Deployment/default/api"] [data-describe]').first().getAttribute('data-describe');
+    await page.click(`[data-describe="${pod}"]`);
+    await page.locator('[data-details] [data-event]').first().waitFor({ timeout: 15_000 });
+    texts.push(await page.locator('[data-details]').innerText());
     await page.click('[data-tab="revisions"]');
     texts.push(await page.content());
-    for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics'])
+    for (const p of ['/', '/assets/app.js', '/api/v1/view', '/api/v1/status', '/api/v1/revisions', '/metrics', `/api/v1/describe?kind=Pod&name=${pod}`])
       texts.push(await (await fetch(op.url + p)).text());
     texts.push(await firstEvent(`${op.url}/api/v1/events`));
+    // berth logs scrubs as the API does, with the values of the commit the pods carry (berth's clone).
+    const cli = await runCli(engineArgs(['logs', 'deployment/api'], op.args.instance, op.args.stateDir));
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, /started with \(secret\)$/m);
+    texts.push(cli.stdout, cli.stderr);
     for (const t of texts) {
       assert.ok(!t.includes(PLANTED), 'the Secret value is shown');
       assert.ok(!t.includes(b64), 'the Secret value is shown base64-encoded');

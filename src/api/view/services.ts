@@ -45,20 +45,27 @@ function serviceState(svc: ServiceResource, endpoints: readonly EndpointNode[]):
   return { health, message: endpoints.length === 0 ? 'no pod matches the selector' : message, sync: 'Synced', syncReason: '' };
 }
 
-/** Pod IP -> open connections through the proxy's listeners of this Service (draining ones included). */
+/**
+ * Pod IP -> open connections through the proxy's listeners of this Service (draining ones
+ * included). The proxy counts per endpoint (`ip:port`), whichever listener took the
+ * connection: every listener of the endpoint reports that same count, so each endpoint is
+ * counted once, not once per listener (a NodePort Service has two: node port and ClusterIP).
+ */
 function connectionsOf(svc: ServiceResource, proxy: ProxyStatus | undefined): Map<string, number> {
   const out = new Map<string, number>();
   if (!proxy) return out;
   const id = `${svc.meta.namespace}/${svc.meta.name}`;
+  const perEndpoint = new Map<string, number>();
   for (const l of proxy.listeners.filter((x) => x.service === id)) {
-    for (const e of l.endpoints) out.set(e.ip, (out.get(e.ip) ?? 0) + e.connections);
+    for (const e of l.endpoints) perEndpoint.set(`${e.ip}:${e.port}`, e.connections);
   }
-  for (const d of proxy.draining) {
-    const ip = d.endpoint.slice(0, d.endpoint.lastIndexOf(':'));
-    if (out.has(ip)) out.set(ip, out.get(ip)! + d.connections);
-  }
+  const ips = new Set([...perEndpoint.keys()].map(ipOf));
+  for (const d of proxy.draining) if (ips.has(ipOf(d.endpoint))) perEndpoint.set(d.endpoint, d.connections);
+  for (const [endpoint, n] of perEndpoint) out.set(ipOf(endpoint), (out.get(ipOf(endpoint)) ?? 0) + n);
   return out;
 }
+
+const ipOf = (endpoint: string): string => endpoint.slice(0, endpoint.lastIndexOf(':'));
 
 export function configNodes(desired: DesiredState, workloads: readonly WorkloadNode[]): ConfigNode[] {
   const node = (kind: 'ConfigMap' | 'Secret', namespace: string, name: string, keys: string[]): ConfigNode => {

@@ -4,13 +4,14 @@
  * live in src/logs (the API streams the same); this file is flags and printing.
  */
 import { Argument, type Command } from 'commander';
-import { defaultTail, formatLogLine, openLogs, parseLogTarget, parseSince, type LogEvent } from '../../logs';
+import { defaultTail, formatLogLine, openLogs, parseLogTarget, parseSince, scrubbed, type LogEvent } from '../../logs';
 import { BerthError } from '../../util';
-import { addEngineOptions, engineOptions } from '../options';
+import { logRedactor } from '../logSecrets';
+import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 
-interface LogsRaw {
+interface LogsRaw extends PolicyOptions {
   instance: string;
   stateDir: string;
   namespace: string;
@@ -20,6 +21,9 @@ interface LogsRaw {
   since?: string;
   timestamps: boolean;
   prefix: boolean;
+  manifests?: string;
+  repo?: string;
+  path?: string;
 }
 
 export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -33,8 +37,11 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
     .option('--tail <n>', 'last N lines per container (default: all for a pod, 10 for a workload; -1: all)')
     .option('--since <duration>', 'only lines newer than this, e.g. 30s, 5m, 1h')
     .option('--timestamps', "print each line's time, as the engine recorded it", false)
-    .option('--prefix', 'prefix every line with [pod/NAME/CONTAINER] (always on for a workload)', false);
-  addEngineOptions(cmd).action((targetText: string, raw: LogsRaw) =>
+    .option('--prefix', 'prefix every line with [pod/NAME/CONTAINER] (always on for a workload)', false)
+    .option('--manifests <dir>', 'the Secret values to hide are those of this directory (what `berth apply` applied)')
+    .option('--repo <path>', "read the pods' commits, for their Secret values, from this repository instead of berth's clone")
+    .option('--path <dir>', "the manifests folder inside the repository (the operator's --path)");
+  addEngineOptions(addPolicyOptions(cmd)).action((targetText: string, raw: LogsRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const target = parseLogTarget(targetText);
@@ -42,7 +49,11 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
       const since = raw.since === undefined ? undefined : parseSince(raw.since);
       if (raw.since !== undefined && since === undefined)
         throw new BerthError('E_USAGE', `invalid --since "${raw.since}"`, 'a duration such as 30s, 5m, 1h30m');
+      const policy = await policyWithSecrets(raw, 'refuse');
       return withEngine(eng, 'logs', false, async (rt) => {
+        const selection = { namespace: raw.namespace, target, container: raw.container };
+        // Every line goes through the same scrubbing as the API's (src/logs/scrub.ts).
+        const redact = await logRedactor(rt, eng, selection, { manifests: raw.manifests, repo: raw.repo, path: raw.path, policy });
         let format = { prefix: raw.prefix || target.kind !== 'Pod', container: raw.prefix, timestamps: raw.timestamps };
         const print = (e: LogEvent): void => {
           if (e.type === 'line') process.stdout.write(formatLogLine(e, format) + '\n');
@@ -56,14 +67,12 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
           rt,
           {
             instance: eng.instance,
-            namespace: raw.namespace,
-            target,
-            container: raw.container,
+            ...selection,
             follow: raw.follow,
             tail,
             sinceSeconds: since === undefined ? undefined : Date.now() / 1000 - since,
           },
-          (e) => (opened ? print(e) : pending.push(e)),
+          scrubbed(redact, (e) => (opened ? print(e) : pending.push(e))),
         );
         const perPod = new Map<string, number>();
         for (const s of session.selected) perPod.set(s.pod, (perPod.get(s.pod) ?? 0) + 1);

@@ -8,6 +8,7 @@ import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../
 import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
+import { describe, renderDescribed } from '../describe';
 import { readApiToken } from '../../api';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOptions';
@@ -90,6 +91,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           ...(raw.apiTokenFile ? { apiToken: await readApiToken(raw.apiTokenFile) } : {}),
           notifications,
           proxyModes: await resolveProxyModes(raw.proxyMode),
+          describer: { describe: (req, now, known) => describe(runtime, eng, req, now, known), render: renderDescribed },
         },
         log,
       );

@@ -108,6 +108,40 @@ export function podEvents(pods: readonly PodInfo[], now: number): DescribeEvent[
   return out;
 }
 
+/**
+ * The last Created, Started and Exited of each container from inspect, where the engine no
+ * longer keeps its event: it keeps 256 for the whole engine, and every probe's exec is
+ * three of them, so on a busy engine a pod's own events are gone within seconds.
+ */
+export function inspectEvents(pods: readonly PodInfo[], kept: readonly DescribeEvent[]): DescribeEvent[] {
+  const out: DescribeEvent[] = [];
+  const has = (object: string, reason: string, atLeast: number) => kept.some((e) => e.object === object && e.reason === reason && e.time >= atLeast - 1000);
+  for (const p of pods) {
+    for (const c of p.containers) {
+      const object = `pod/${p.name}/${c.name}`;
+      const ev = (time: number, type: 'Normal' | 'Warning', reason: string, message: string) =>
+        out.push({ time, type, reason, object, message: `${message} (inspect)` });
+      if (!has(object, 'Created', c.createdAt)) ev(c.createdAt, 'Normal', 'Created', `Created container ${c.name}`);
+      const started = c.startedAt ? Date.parse(c.startedAt) : undefined;
+      if (started !== undefined && !has(object, 'Started', started)) ev(started, 'Normal', 'Started', `Started container ${c.name}`);
+      const finished = c.finishedAt ? Date.parse(c.finishedAt) : undefined;
+      if (c.state !== 'running' && finished !== undefined && !has(object, 'Exited', finished))
+        ev(finished, c.exitCode ? 'Warning' : 'Normal', 'Exited', `Container ${c.name} exited with code ${c.exitCode}${c.exitCode === 137 ? ' (killed)' : ''}`);
+    }
+  }
+  return out;
+}
+
+/** Pods ready since a time the operator's probe loop saw (the engine keeps no such event; `berth describe` alone knows none). */
+export function readyEvents(pods: readonly PodInfo[], readySince: (p: PodInfo) => number | undefined): DescribeEvent[] {
+  return pods.flatMap((p) => {
+    const since = p.terminating ? undefined : readySince(p);
+    return since === undefined
+      ? []
+      : [{ time: since, type: 'Normal' as const, reason: 'Ready', object: `pod/${p.name}`, message: 'Every container runs and passes its readiness probe' }];
+  });
+}
+
 /** Oldest first; same time: in the order given (the engine's order). */
 export function sortEvents(events: readonly DescribeEvent[]): DescribeEvent[] {
   return events

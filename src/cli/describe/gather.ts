@@ -15,13 +15,18 @@ import { BerthError } from '../../util';
 import type { EngineOptions } from '../options';
 import { gather } from '../get/gather';
 import { podConditions, workloadConditions } from './conditions';
-import { engineEvent, journalEvents, podEvents, sortEvents } from './events';
+import { engineEvent, inspectEvents, journalEvents, podEvents, readyEvents, sortEvents } from './events';
 import type { ContainerInfo, DescribeEvent, DescribeKind, Described, PodInfo } from './types';
 
 export interface DescribeRequest {
   kind: DescribeKind;
   namespace: string;
   name: string;
+}
+
+/** What a running operator knows beyond the engine: since when a pod has been ready (its probe loop). */
+export interface OperatorKnowledge {
+  readySince(namespace: string, pod: string): number | undefined;
 }
 
 const WORDS: Record<DescribeKind, string> = {
@@ -35,7 +40,7 @@ const WORDS: Record<DescribeKind, string> = {
 /** Events since the epoch: as far back as the engine keeps them. */
 const ALL_KEPT = 1;
 
-export async function describe(rt: Runtime, eng: EngineOptions, req: DescribeRequest, now: number): Promise<Described> {
+export async function describe(rt: Runtime, eng: EngineOptions, req: DescribeRequest, now: number, known?: OperatorKnowledge): Promise<Described> {
   const notFound = () => new BerthError('E_NOT_FOUND', `${WORDS[req.kind]} "${req.name}" not found in namespace "${req.namespace}"`);
   if (req.kind === 'Service') return describeService(rt, eng, req, notFound);
   const ledger = await new TerminationLedger(eng.stateDir, eng.instance).list();
@@ -49,16 +54,33 @@ export async function describe(rt: Runtime, eng: EngineOptions, req: DescribeReq
     [LABEL.namespace]: req.namespace,
     ...(req.kind === 'Pod' ? { [LABEL.pod]: req.name } : { [LABEL.kind]: req.kind, [LABEL.owner]: req.name }),
   };
-  const events = await allEvents(rt, eng, scope, pods, now);
+  const events = await allEvents(rt, eng, scope, pods, now, known);
   const conditions = req.kind === 'Pod' ? podConditions(pods[0]) : workloadConditions(pods);
-  return { kind: req.kind, namespace: req.namespace, name: req.name, pods, conditions, events };
+  const described: Described = { kind: req.kind, namespace: req.namespace, name: req.name, pods, conditions, events };
+  if (req.kind === 'Pod') described.services = await servicesOf(rt, eng, req.namespace, req.name, now);
+  return described;
 }
 
-async function allEvents(rt: Runtime, eng: EngineOptions, scope: Labels, pods: readonly PodInfo[], now: number): Promise<DescribeEvent[]> {
+/** The Services whose endpoints a pod is in, as `berth get endpoints` lists them. */
+async function servicesOf(rt: Runtime, eng: EngineOptions, namespace: string, pod: string, now: number): Promise<string[]> {
+  const rows = await gather(rt, eng, 'services', namespace, now);
+  return (rows.services ?? []).filter((s) => s.endpoints.includes(pod)).map((s) => s.name);
+}
+
+async function allEvents(
+  rt: Runtime,
+  eng: EngineOptions,
+  scope: Labels,
+  pods: readonly PodInfo[],
+  now: number,
+  known?: OperatorKnowledge,
+): Promise<DescribeEvent[]> {
   const [engine, records] = await Promise.all([rt.pastEvents(scope, ALL_KEPT), new Journal(eng.stateDir).read()]);
   const revisions = new Set(pods.map((p) => p.revision));
-  const fromEngine = engine.map(engineEvent).filter((e): e is DescribeEvent => e !== undefined);
-  return sortEvents([...journalEvents(records, revisions, eng.instance), ...fromEngine, ...podEvents(pods, now)]);
+  const kept = engine.map(engineEvent).filter((e): e is DescribeEvent => e !== undefined);
+  const fromEngine = [...kept, ...inspectEvents(pods, kept)];
+  const ready = known ? readyEvents(pods, (p) => known.readySince(p.namespace, p.name)) : [];
+  return sortEvents([...journalEvents(records, revisions, eng.instance), ...fromEngine, ...ready, ...podEvents(pods, now)]);
 }
 
 async function podInfo(rt: Runtime, instance: string, p: ObservedPod, ledger: readonly TerminationRecord[]): Promise<PodInfo> {
@@ -89,6 +111,7 @@ async function containerInfo(rt: Runtime, c: ContainerSummary, ip: string, probe
     id: c.id,
     image: c.image,
     state: d.state,
+    createdAt: c.createdAt * 1000,
     startedAt: d.startedAt,
     finishedAt: d.finishedAt,
     exitCode: d.exitCode,

@@ -1,3 +1,3 @@
-export { describe, type DescribeRequest } from './gather';
+export { describe, type DescribeRequest, type OperatorKnowledge } from './gather';
 export { renderDescribed, formatProbe, age } from './render';
 export type { Described, DescribeKind } from './types';

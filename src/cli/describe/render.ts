@@ -1,5 +1,6 @@
 /** `berth describe` as text, in kubectl describe's layout. Pure. */
-import { shortSha } from '../../util';
+// A file of its own, not util's index: this module is bundled into the page (web/describe.tsx), and the index pulls in Node's modules.
+import { shortSha } from '../../util/sha';
 import type { Probe } from '../../model';
 import { tableLines } from '../table';
 import { podReady } from './conditions';
@@ -103,6 +104,7 @@ export function renderDescribed(d: Described, now: number): string {
     out += field('Owner', pod.kind === 'Pod' ? '<none>' : `${pod.kind}/${pod.owner}`);
     out += field('Created', `${new Date(pod.createdAt).toISOString()} (${age(pod.createdAt, now)} ago)`);
     out += field('IP', pod.ip || '<none>') + field('Template', pod.specHash) + field('Revision', pod.revision);
+    out += field('Endpoint of', d.services?.length ? d.services.map((s) => `service/${s}`).join(', ') : '<none>');
     if (pod.terminating)
       out += field(
         'Terminating',

@@ -11,6 +11,8 @@ export interface ContainerInfo {
   id: string;
   image: string;
   state: ContainerState;
+  /** Unix ms. */
+  createdAt: number;
   startedAt?: string;
   finishedAt?: string;
   exitCode: number;
@@ -68,4 +70,6 @@ export interface Described {
   /** Services: the pods that answer, and the host listeners (NodePort, LoadBalancer, anchors). */
   endpoints?: string[];
   listeners?: EndpointRow[];
+  /** A pod: the Services whose endpoints it is in. */
+  services?: string[];
 }

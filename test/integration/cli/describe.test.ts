@@ -101,11 +101,14 @@ describe('berth describe (real engine)', function () {
     assert.match(k.stdout, /Warning\s+Exited\s+pod\/unready\/app\s+Container app exited with code 137 \(killed\)/);
   });
 
-  it('service: the pods that answer to its name', async () => {
+  it('service: the pods that answer to its name; each of them names the Service it is an endpoint of', async () => {
     const r = await h.cli('describe', ['svc/talk']);
     assert.equal(r.code, 0, describeRun(r));
     const endpoints = /^Endpoints:\s+(.*)$/m.exec(r.stdout)?.[1].split(', ').sort();
     assert.deepEqual(endpoints, names(await h.livePodsOf('talk')).sort());
+    const pod = await h.cli('describe', [`pod/${endpoints![0]}`]);
+    assert.match(pod.stdout, /^Endpoint of:\s+service\/talk$/m);
+    assert.match((await h.cli('describe', ['pod/unready'])).stdout, /^Endpoint of:\s+<none>$/m);
   });
 
   it('nothing there: exit 1 with kubectl NotFound; a kind it cannot describe: exit 2', async () => {

@@ -7,6 +7,7 @@ import { plan } from '../../../src/plan';
 import { converged } from '../plan/helpers';
 import { ctx, deployment, desired, secret, service, container, podSpec } from '../plan/fixtures';
 import type { StatusSnapshot } from '../../../src/api/types';
+import type { ProxyStatus } from '../../../src/services';
 
 const NOW = 1_700_000_000_000;
 
@@ -76,6 +77,34 @@ describe('api view: the application tree', () => {
       ['ready', 'ready'],
     );
     assert.deepEqual([v.app.sync, v.app.health], ['Synced', 'Healthy']);
+  });
+
+  it('open connections per endpoint, counted once though every listener of the Service (node port, ClusterIP) reports them', () => {
+    const d = app();
+    const o = running(d);
+    const ip = buildAppView(inputs(d, o, views(o))).services[0]!.endpoints[0]!.ip;
+    const listener = (port: number, source: string) =>
+      ({
+        protocol: 'TCP',
+        address: '0.0.0.0',
+        port,
+        service: 'default/web',
+        servicePort: 80,
+        source,
+        endpoints: [{ ip, port: 8080, pod: 'default/x', connections: 2 }],
+        bound: true,
+        forwarded: 2,
+        rejected: 0,
+      }) as unknown as ProxyStatus['listeners'][number];
+    const services: ProxyStatus = {
+      running: true,
+      publishedGeneration: 1,
+      appliedGeneration: 1,
+      listeners: [listener(31001, 'nodePort'), listener(80, 'clusterIP')],
+      draining: [{ endpoint: `${ip}:9090`, connections: 1 }],
+    };
+    const v = buildAppView(inputs(d, o, views(o), { status: status({ services }) }));
+    assert.equal(v.services[0]!.endpoints.find((e) => e.ip === ip)!.connections, 3, 'two through the listeners, one draining on an old port');
   });
 
   it("a rollout in progress: the old template's pods under it, the declared one missing, out of sync with the reason", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { workloadConditions, podConditions } from '../../../src/cli/describe/conditions';
-import { engineEvent, journalEvents, podEvents, sortEvents } from '../../../src/cli/describe/events';
+import { engineEvent, inspectEvents, journalEvents, podEvents, readyEvents, sortEvents } from '../../../src/cli/describe/events';
 import { formatProbe } from '../../../src/cli/describe/render';
 import type { ContainerInfo, PodInfo } from '../../../src/cli/describe/types';
 import { parseDescribeArgs } from '../../../src/cli/commands/describe';
@@ -15,6 +15,7 @@ const container = (over: Partial<ContainerInfo> = {}): ContainerInfo => ({
   id: 'c1',
   image: 'img',
   state: 'running',
+  createdAt: 1_000,
   exitCode: 0,
   oomKilled: false,
   error: '',
@@ -86,6 +87,37 @@ describe('cli/describe: events, conditions, probes (pure)', () => {
       ['Terminating', 'Started', 'Unhealthy'],
     );
     assert.equal(es[2].message, 'Readiness probe failed (checked now): HTTP 503');
+  });
+
+  it('Created, Started, Exited from inspect where the engine no longer keeps the event, not twice where it does', () => {
+    const exited = pod('web-1', 'h', {
+      containers: [container({ state: 'exited', startedAt: '2026-12-01T10:00:02.000Z', finishedAt: '2026-12-01T10:00:05.000Z', exitCode: 3 })],
+    });
+    const words = (es: ReturnType<typeof inspectEvents>) => es.map((e) => `${e.type} ${e.reason} ${e.object}: ${e.message}`);
+    assert.deepEqual(words(inspectEvents([exited], [])), [
+      'Normal Created pod/web-1/app: Created container app (inspect)',
+      'Normal Started pod/web-1/app: Started container app (inspect)',
+      'Warning Exited pod/web-1/app: Container app exited with code 3 (inspect)',
+    ]);
+    const kept = [{ time: Date.parse('2026-12-01T10:00:02.000Z'), type: 'Normal' as const, reason: 'Started', object: 'pod/web-1/app', message: '' }];
+    assert.deepEqual(
+      inspectEvents([exited], kept).map((e) => e.reason),
+      ['Created', 'Exited'],
+    );
+    // An older Started (a run before a restart) is not this run's.
+    assert.deepEqual(
+      inspectEvents([exited], [{ ...kept[0]!, time: 0 }]).map((e) => e.reason),
+      ['Created', 'Started', 'Exited'],
+    );
+  });
+
+  it('Ready events where the operator knows since when, never for a terminating pod', () => {
+    const going = pod('web-2', 'h', { terminating: { since: 5, deadline: 10 } });
+    const es = readyEvents([pod('web-1', 'h'), going, pod('web-3', 'h')], (p) => (p.name === 'web-3' ? undefined : 42));
+    assert.deepEqual(
+      es.map((e) => [e.time, e.reason, e.object]),
+      [[42, 'Ready', 'pod/web-1']],
+    );
   });
 
   it('conditions: Available counts ready pods; Progressing says when several templates run', () => {
