@@ -132,7 +132,9 @@ async function untilSucceeded(op: Operator, sha: string, t0: number, timeoutMs: 
       return list.find((r) => r.sha === sha && ['succeeded', 'failed', 'rejected', 'superseded'].includes(r.status));
     },
     { timeoutMs, intervalMs: 100, what: `an outcome for ${sha.slice(0, 8)}` },
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; the operator ${op.ended ?? 'runs'}; it said:\n${op.tail()}`);
+  });
   if (rev.status !== 'succeeded') throw new Error(`${sha.slice(0, 8)} ended ${rev.status}: ${rev.reason ?? ''}\n${op.tail()}`);
   return (performance.now() - t0) / 1000;
 }
