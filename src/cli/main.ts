@@ -2,11 +2,12 @@
 // The flags: a young generation of 1 MB semi-spaces, and an old generation capped at 256 MB.
 // berth keeps little (about 30 MB of live heap at 500 pods, a third of it code) but allocates
 // steadily (engine lists, probes, validation of a commit). With Node's default 16 MB
-// semi-spaces that garbage alone held the RSS near 120 MB; and V8 lets the old generation grow
-// to 4x the live heap before a full GC when its limit is large (the default here, ~4 GB), 1.3x
-// when the limit is 256 MB or less (V8's heap controller), so the cap is what keeps garbage from
-// piling up: 178 MB RSS after 10 commits at 500 pods without it, 114 MB with it. 256 MB is 8x
-// the live heap at 500 pods. Measured: `npm run bench -- scale --operator`.
+// semi-spaces that garbage alone held the RSS near 120 MB. And V8's heap controller lets the
+// old generation grow to up to 4x the live heap before the next full GC when its limit is
+// large (Node's default: several GB on a big machine), about 1.3x when the limit is 256 MB or
+// less: the cap is what keeps garbage from piling up (500 pods, 10 commits: 178 MB RSS without
+// it, 114 MB with it). 256 MB is 8x the live heap at 500 pods. Measured: `npm run bench --
+// scale --operator` and the same operator restarted with and without the flag.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
