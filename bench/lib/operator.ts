@@ -52,6 +52,13 @@ export class Operator {
     return this.child?.pid;
   }
 
+  /** How the operator process ended (`exited 1`, `killed by SIGKILL`), undefined while it runs. */
+  get ended(): string | undefined {
+    const c = this.child;
+    if (!c || (c.exitCode === null && c.signalCode === null)) return undefined;
+    return c.signalCode ? `killed by ${c.signalCode}` : `exited ${c.exitCode}`;
+  }
+
   /** The last `chars` characters the operator printed. */
   tail(chars = 3000): string {
     return this.out.slice(-chars);

@@ -29,7 +29,7 @@ export const DEFAULT_N = 50;
 const INSTANCE = 'bench-scale';
 const PROJECT = 'bench-scale';
 const GRACE_SECONDS = 2;
-const POOL = 8;
+export const POOL = 8;
 const PORT = 8080;
 
 /**
@@ -57,7 +57,7 @@ export function apps(n: number, changed = false): App[] {
 }
 
 /** The command of every container: a page with its name, busybox httpd in the foreground as PID 1. */
-function command(name: string): string[] {
+export function command(name: string): string[] {
   return ['sh', '-c', `mkdir -p /www && echo ${name} > /www/index.html && exec httpd -f -p ${PORT} -h /www`];
 }
 
@@ -107,7 +107,7 @@ export function composeFile(list: readonly App[]): string {
 }
 
 /** `fn` over `items`, at most `limit` at a time; results in order. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

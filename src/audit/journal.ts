@@ -2,7 +2,8 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BerthError, messageOf } from '../util';
 import { fsyncDir } from '../util';
-import { lastGood, latestStatus, mergeRecords } from './history';
+import { lastGood, mergeRecords } from './history';
+import { StatusIndex } from './statusIndex';
 import { type HistoryEntry, REVISION_STATUSES, type RevisionRecord, type RevisionStatus } from './types';
 
 /** A journal line that could not be used (a torn write after a crash, or garbage). */
@@ -26,9 +27,11 @@ export const JOURNAL_FILE = 'journal.jsonl';
 export class Journal {
   readonly path: string;
   private queue: Promise<void> = Promise.resolve();
+  private readonly statuses: StatusIndex;
 
   constructor(stateDir: string) {
     this.path = join(stateDir, JOURNAL_FILE);
+    this.statuses = new StatusIndex(this.path, parseJournal);
   }
 
   /** Append one record; resolves once it is on disk. Appends from one process are serialised. */
@@ -85,8 +88,10 @@ export class Journal {
     return lastGood(await this.read());
   }
 
+  /** The latest status of `sha`, read incrementally (statusIndex.ts): the operator asks at every pass. */
   async statusOf(sha: string): Promise<RevisionStatus | undefined> {
-    return latestStatus(await this.read(), sha);
+    await this.queue; // appends of this process first
+    return this.statuses.statusOf(sha);
   }
 }
 

@@ -119,10 +119,10 @@ export class GitSource {
         return { type: 'unreachable', error: redactUrl(messageOf(err).trim()) };
       }
       if (remote === undefined) return { type: 'branch-missing' };
-      if (remote !== previous) {
-        const refspec = `+refs/heads/${this.branch}:${ref}`;
-        await runGit(this.git, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', REMOTE, refspec]);
-      }
+      // Unchanged (every no-op pass asked through a trigger): two git processes, not three.
+      if (remote === previous) return { type: 'unchanged', sha: remote };
+      const refspec = `+refs/heads/${this.branch}:${ref}`;
+      await runGit(this.git, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', REMOTE, refspec]);
       return await this.classify(previous, await refSha(this.git, ref));
     } catch (err) {
       return { type: 'unreachable', error: redactUrl(messageOf(err).trim()) };

@@ -7,7 +7,14 @@
  * loaded from a .proto file: HealthCheckRequest { string service = 1; } and
  * HealthCheckResponse { ServingStatus status = 1; }.
  */
-import * as grpc from '@grpc/grpc-js';
+import type * as GrpcJs from '@grpc/grpc-js';
+
+/** @grpc/grpc-js on the first gRPC probe: loaded at start it is ~2.5 MB of heap of every berth process, and few pods have gRPC probes. */
+let grpcModule: typeof GrpcJs | undefined;
+function grpcJs(): typeof GrpcJs {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose, see above
+  return (grpcModule ??= require('@grpc/grpc-js') as typeof GrpcJs);
+}
 
 export type GrpcProbeResult = { ok: true } | { ok: false; reason: string };
 
@@ -64,6 +71,7 @@ export function grpcProbe(host: string, port: number, service: string, timeoutMs
   if (!host) return Promise.resolve({ ok: false, reason: 'pod has no IP address' });
   const address = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const what = `grpc ${address}${service ? ` service "${service}"` : ''}`;
+  const grpc = grpcJs();
   const client = new grpc.Client(address, grpc.credentials.createInsecure());
   return new Promise<GrpcProbeResult>((resolve) => {
     client.makeUnaryRequest(
@@ -82,8 +90,8 @@ export function grpcProbe(host: string, port: number, service: string, timeoutMs
   }).finally(() => client.close());
 }
 
-function describeGrpcError(err: grpc.ServiceError): string {
-  const code = grpc.status[err.code] ?? String(err.code);
+function describeGrpcError(err: GrpcJs.ServiceError): string {
+  const code = grpcJs().status[err.code] ?? String(err.code);
   return `rpc error: code = ${code} desc = ${err.details || err.message}`;
 }
 

@@ -5,7 +5,7 @@
  * go through the rollout's secret redactor first.
  */
 import pino from 'pino';
-import pretty from 'pino-pretty';
+import type PinoPretty from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
@@ -23,6 +23,9 @@ export function createLogger(opts: { level?: string; instance: string; destinati
   if (opts.format === 'pretty') {
     // Synchronous, in this thread: no worker, and nothing lost when berth exits.
     const colorize = !opts.destination && process.stderr.isTTY === true;
+    // Loaded only for this format: an operator logging JSON does not carry pino-pretty (~1 MB of heap).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose
+    const pretty = require('pino-pretty') as typeof PinoPretty;
     return pino(
       options,
       pretty({ destination: opts.destination ?? 2, sync: true, colorize, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,instance', singleLine: true }),
