@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { Action, CreatePodAction, RemovePodAction } from '../plan';
 import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../runtime';
-import { isBerthError, BerthError, messageOf } from '../util';
+import { ignoring, isBerthError, BerthError, messageOf } from '../util';
 import type { ImageEnsurer } from './images';
 import { pathExists } from '../util';
 import { judgeImageUser } from '../plan';
@@ -43,7 +43,7 @@ export async function executeAction(deps: ExecuteDeps, a: Action): Promise<void>
         for (const id of a.containerIds) await rt.startContainer(id);
         return;
       case 'set-aliases':
-        await ignore('E_NOT_FOUND', rt.disconnectNetwork(a.network, a.container));
+        await ignoring('E_NOT_FOUND', rt.disconnectNetwork(a.network, a.container));
         return await rt.connectNetwork(a.network, a.container, a.aliases);
     }
   } catch (err) {
@@ -133,7 +133,9 @@ async function createReplacingLeftover(rt: Runtime, spec: ContainerCreateSpec): 
 
 async function removePod(rt: Runtime, a: RemovePodAction): Promise<void> {
   const [infra, apps] = splitInfra(a.containerIds);
-  await Promise.all(apps.map((id) => rt.stopContainer(id, a.graceSeconds)));
+  // A container already gone is stopped: dockerd can list one it no longer knows ("Removal In
+  // Progress" that never ends), and a pass must not fail on it for ever.
+  await Promise.all(apps.map((id) => ignoring('E_NOT_FOUND', rt.stopContainer(id, a.graceSeconds))));
   for (const id of [...apps, ...infra]) await rt.removeContainer(id);
   for (const v of a.volumes) await rt.removeVolume(v);
 }
@@ -160,14 +162,6 @@ async function writeFiles(dir: string, files: { path: string; contentBase64: str
     await chmod(target, f.mode); // writeFile's mode is filtered by the umask
   }
   await rename(tmp, dir);
-}
-
-async function ignore(code: 'E_CONFLICT' | 'E_NOT_FOUND', p: Promise<void>): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    if (!isBerthError(err, code)) throw err;
-  }
 }
 
 function describeTarget(a: Action): string {

@@ -7,7 +7,7 @@
  */
 import type { RemovePodAction } from '../plan';
 import type { ContainerSummary, Labels, Runtime } from '../runtime';
-import { isBerthError, messageOf } from '../util';
+import { ignoring, messageOf } from '../util';
 import { observe } from '../observe';
 import type { ObservedState } from '../observe';
 import { allContainers, reapDecision, secondsLeft, splitTerminating, type TerminationLedger, type TerminationRecord } from './terminating';
@@ -151,7 +151,7 @@ export class Terminator {
     const [apps, infra] = r.containerIds.length > 1 ? [r.containerIds.slice(0, -1), r.containerIds.slice(-1)] : [r.containerIds, []];
     const sidecars = new Set(r.sidecarIds ?? []);
     const left = () => secondsLeft(r.deadline, this.deps.now());
-    const stop = (ids: string[]) => Promise.all(ids.map((id) => ignoreMissing(this.deps.runtime.stopContainer(id, left()))));
+    const stop = (ids: string[]) => Promise.all(ids.map((id) => ignoring('E_NOT_FOUND', this.deps.runtime.stopContainer(id, left()))));
     await stop(apps.filter((id) => !sidecars.has(id)));
     await stop(apps.filter((id) => sidecars.has(id)));
     await stop(infra);
@@ -183,12 +183,4 @@ function withoutReaped(o: ObservedState, reaped: readonly TerminationRecord[]): 
   const gone = new Set(reaped.flatMap((r) => r.containerIds));
   const remains = (c: ContainerSummary) => !gone.has(c.id);
   return { ...o, pods: o.pods.filter((p) => allContainers(p).every(remains)) };
-}
-
-async function ignoreMissing(p: Promise<void>): Promise<void> {
-  try {
-    await p;
-  } catch (err) {
-    if (!isBerthError(err, 'E_NOT_FOUND')) throw err;
-  }
 }

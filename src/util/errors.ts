@@ -32,6 +32,15 @@ export function isBerthError(err: unknown, code?: ErrorCode): err is BerthError 
   return err instanceof BerthError && (code === undefined || err.code === code);
 }
 
+/** Awaits `p`; a BerthError with `code` is an expected answer (a container already gone), anything else is thrown. */
+export async function ignoring(code: ErrorCode, p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (!isBerthError(err, code)) throw err;
+  }
+}
+
 /** The message of anything thrown, without a stack trace. */
 export function messageOf(err: unknown): string {
   if (err instanceof Error) return err.message;

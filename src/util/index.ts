@@ -2,7 +2,7 @@
 export { currentActivity, during } from './activity';
 export { fsyncDir, writeFileAtomic } from './atomicFile';
 export { inParallel } from './concurrency';
-export { BerthError, isBerthError, messageOf, type ErrorCode } from './errors';
+export { BerthError, ignoring, isBerthError, messageOf, type ErrorCode } from './errors';
 export { pollUntil, sleep } from './eventually';
 export { hostNode } from './host';
 export { LOG_FORMATS, correlationId, createLogger, defaultLogFormat, type LogFormat, type Logger } from './log';
