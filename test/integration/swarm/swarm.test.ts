@@ -48,7 +48,7 @@ kind: Deployment
 metadata: { name: ${name} }
 spec:
   replicas: ${opts.replicas}
-  progressDeadlineSeconds: 60
+  progressDeadlineSeconds: 300
   strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
   selector: { matchLabels: { app: ${name} } }
   template:
@@ -65,7 +65,7 @@ ${opts.extra ?? ''}${svc}`;
 }
 
 describe('swarm engine on a 3-node swarm', function () {
-  this.timeout(300_000);
+  this.timeout(600_000);
   let swarm: TestSwarm;
   let client: SwarmClient;
   let instance: string;
@@ -92,7 +92,9 @@ describe('swarm engine on a 3-node swarm', function () {
 
   const applier = (): SwarmApplier => new SwarmApplier(client, { instance, prune: true });
   const nodeOf = async (owner: string): Promise<string[]> =>
-    (await client.listTasks({ [LABEL.instance]: instance, [LABEL.owner]: owner })).filter((t) => t.state === 'running').map((t) => t.nodeId);
+    (await client.listTasks({ [LABEL.instance]: instance, [LABEL.owner]: owner }))
+      .filter((t) => t.state === 'running' && t.desiredState === 'running')
+      .map((t) => t.nodeId);
 
   it('runs the repo-template unchanged: web behind its NodePort, the StatefulSet one service per ordinal', async () => {
     const desired = await desiredOf(path.join(REPO_ROOT, 'repo-template'));
@@ -195,7 +197,7 @@ spec:
           const on = await nodeOf('move');
           return on.length === 3 && !on.includes(n3) ? true : undefined;
         },
-        { timeoutMs: 120_000, intervalMs: 500, what: '3 tasks running on nodes 1 and 2' },
+        { timeoutMs: 300_000, intervalMs: 500, what: '3 tasks running on nodes 1 and 2' },
       );
     } finally {
       await swarm.startNode(3);
