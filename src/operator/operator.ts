@@ -12,6 +12,8 @@ import { PassQueue, type PassResult } from '../reconciler/queue';
 import type { Validation, WriteBack } from '../reconciler/types';
 import type { DesiredState } from '../model/types';
 import { EngineApplier } from '../rollout/applier';
+import { SwarmApplier } from '../swarm';
+import type { SwarmClient } from '../runtime/swarm/client';
 import type { Runtime } from '../runtime/types';
 import { LABEL } from '../runtime/types';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state/lock';
@@ -74,6 +76,8 @@ export interface OperatorOptions {
   notifications?: Omit<NotifierOptions, 'source' | 'log'>;
   /** Who forwards Service traffic (resolved `--proxy-mode`; default userspace). */
   proxyModes?: ForwardingModes;
+  /** `--engine swarm`: services on this manager instead of containers on one host (docs/swarm.md). */
+  swarm?: SwarmClient;
 }
 
 export interface Operator {
@@ -146,7 +150,16 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       // A pod gone or a readiness change is what a waiting rollout step waits for: look at once.
       onWake: (reason) => queue?.trigger(reason),
     });
-    const applier = restartingApplier(engineApplier, controls);
+    const applier = restartingApplier(
+      opts.swarm
+        ? new SwarmApplier(opts.swarm, {
+            instance: opts.instance,
+            prune: opts.prune,
+            log: { info: (o, m) => passLog.info(o, m), warn: (o, m) => passLog.warn(o, m) },
+          })
+        : engineApplier,
+      controls,
+    );
     const notifier = new Notifier({
       ...opts.notifications,
       targets: opts.notifications?.targets ?? [],
@@ -343,7 +356,7 @@ async function validateForOperator(dir: string, policy: ValidateOptions): Promis
 }
 
 /** The applier with the restarts asked for laid over every desired state (model/restart.ts). */
-function restartingApplier(inner: EngineApplier, controls: OperatorControls): Applier {
+function restartingApplier(inner: Applier, controls: OperatorControls): Applier {
   let memo: { desired: DesiredState; restarts: object; out: DesiredState } | undefined;
   const overlaid = (desired: DesiredState): DesiredState => {
     const restarts = controls.restarts();
