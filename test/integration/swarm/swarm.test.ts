@@ -14,6 +14,9 @@ import { pollUntil } from '../../../src/util/eventually';
 import { startTestSwarm, type TestSwarm } from '../../helpers/swarm';
 import { uniqueInstance } from '../../helpers/docker';
 import { ManifestDir, REPO_ROOT, disposeManifestDirs } from '../../helpers/manifests';
+import { runCli, describeRun } from '../../helpers/cli';
+import { OperatorProcess, killOperators } from '../../helpers/operator';
+import { cleanupTemp, commitFiles, makeRepo, tempDir } from '../../helpers/gitRepo';
 
 async function desiredOf(dir: string): Promise<DesiredState> {
   const outcome = await validateDirectory(dir);
@@ -81,6 +84,8 @@ describe('swarm engine on a 3-node swarm', function () {
     instance = uniqueInstance('swarm');
   });
   afterEach(async () => {
+    await killOperators();
+    await cleanupTemp();
     await disposeManifestDirs();
     const mine = { [LABEL.instance]: instance };
     for (const s of await client.listServices(mine)) await client.removeService(s.id);
@@ -135,6 +140,46 @@ describe('swarm engine on a 3-node swarm', function () {
     await dir.write('web.yaml', deployment('roll', { replicas: 3, text: 'two', nodePort: 30182 }));
     assert.equal((await applyToSwarm(a, await desiredOf(dir.path), 'r2', 'rollback')).type, 'converged');
     for (const addr of swarm.addresses) assert.equal((await get(`http://${addr}:30182/index.html`))?.trim(), 'two', addr);
+  });
+
+  it('berth apply picks the swarm engine by itself when the engine is a manager', async () => {
+    const dir = await ManifestDir.create({ 'web.yaml': deployment('cli', { replicas: 2 }) });
+    const r = await runCli(['apply', dir.path, '--instance', instance, '--state-dir', await tempDir('berth-swarm-state-')], {
+      env: { DOCKER_HOST: `unix://${swarm.sockets[0]}` },
+      timeoutMs: 300_000,
+    });
+    assert.equal(r.code, 0, describeRun(r));
+    assert.match(r.stdout, new RegExp(`create service ${instance}-default-cli`));
+    assert.equal((await nodeOf('cli')).length, 2);
+  });
+
+  it('berth run --engine swarm rolls a failing commit back to the last good one', async () => {
+    const repo = await makeRepo();
+    const good = await commitFiles(repo, { 'web.yaml': deployment('op', { replicas: 2, text: 'good', nodePort: 30183 }) }, 'good');
+    const op = await OperatorProcess.start({
+      repo,
+      instance,
+      stateDir: await tempDir('berth-swarm-state-'),
+      extra: ['--engine', 'swarm'],
+      env: { DOCKER_HOST: `unix://${swarm.sockets[0]}` },
+    });
+    await op.waitFor(good, 'succeeded', 300_000);
+    const bad = await commitFiles(repo, { 'web.yaml': deployment('op', { replicas: 2, command: 'exit 3', nodePort: 30183 }) }, 'bad');
+    const failed = await op.waitFor(bad, 'failed', 300_000);
+    assert.equal(failed.rollbackTo, good);
+    // Back on the good revision's spec: every running task serves it again.
+    await pollUntil(
+      async () => {
+        const s = (await client.listServices({ [LABEL.instance]: instance }))[0];
+        const tasks = (await client.listTasks({ [LABEL.instance]: instance })).filter((t) => t.desiredState === 'running' && t.state === 'running');
+        return s.spec.Labels[LABEL.revision] === good &&
+          tasks.length === 2 &&
+          tasks.every((t) => t.specLabels[LABEL.specHash] === s.spec.Labels[LABEL.specHash])
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 300_000, intervalMs: 500, what: 'the good revision running again' },
+    );
   });
 
   it('places by nodeSelector and by free memory; a request that fits nowhere is pending with the reason', async () => {
