@@ -41,7 +41,9 @@ export function learn(stubs: Stubs, problems: readonly Problem[]): boolean {
     const ns = NAMESPACE.exec(p.message);
     if (ns) stubs.namespaces.add(ns[1]);
     const ref = REF.exec(p.message);
-    if (ref) add(stubs, `${ref[1]}/${ref[3]}/${ref[2]}`);
+    const keys = ref ? add(stubs, `${ref[1]}/${ref[3]}/${ref[2]}`) : undefined;
+    // an Ingress's spec.tls[].secretName names a kubernetes.io/tls Secret
+    if (keys && ref![1] === 'Secret' && /^spec\.tls\[/.test(p.path)) keys.add('tls.crt').add('tls.key');
     const key = KEY.exec(p.message);
     if (key) {
       // the namespace of a key error is the namespace of the object it names: look it up
@@ -64,7 +66,8 @@ export function stubYaml(stubs: Stubs): string {
     const [kind, namespace, name] = id.split('/');
     const meta = `metadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
     const data = [...keys].map((k) => `  ${JSON.stringify(k)}: ${kind === 'Secret' ? 'eA==' : 'x'}\n`).join('');
-    if (kind === 'ConfigMap' || kind === 'Secret') docs.push(`apiVersion: v1\nkind: ${kind}\n${meta}${data ? `data:\n${data}` : ''}`);
+    const tls = kind === 'Secret' && keys.has('tls.crt') && keys.has('tls.key') ? 'type: kubernetes.io/tls\n' : '';
+    if (kind === 'ConfigMap' || kind === 'Secret') docs.push(`apiVersion: v1\nkind: ${kind}\n${meta}${tls}${data ? `data:\n${data}` : ''}`);
     if (kind === 'PersistentVolumeClaim')
       docs.push(`apiVersion: v1\nkind: PersistentVolumeClaim\n${meta}spec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n`);
     if (kind === 'Service') docs.push(`apiVersion: v1\nkind: Service\n${meta}spec:\n  clusterIP: None\n`);

@@ -8,9 +8,9 @@ import { freePort } from '../../src/util/freePort';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ProxySupervisor } from '../../src/proxy';
+import { ProxySupervisor } from '../../src/services/proxy';
 import type { Runtime } from '../../src/runtime/types';
-import { anchorProxyNames } from '../../src/traffic/anchors';
+import { anchorProxyNames } from '../../src/services/anchors';
 import { pollUntil } from '../../src/util/eventually';
 import { removeInstance } from './docker';
 

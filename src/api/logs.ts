@@ -10,7 +10,7 @@
  */
 import type * as http from 'node:http';
 import { defaultTail, parseLogTarget, parseSince, type LogEvent, type LogRequest, type LogSession } from '../logs';
-import { isBerthError, messageOf } from '../util/errors';
+import { isBerthError, messageOf } from '../util';
 
 /** What the server needs: opening logs of its own instance (the operator binds the runtime). */
 export type LogOpener = (req: Omit<LogRequest, 'instance'>, onEvent: (e: LogEvent) => void) => Promise<LogSession>;

@@ -5,7 +5,7 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import type { StatusSnapshot } from './types';
 import { asset } from './assets';
 import { ACTION_ROUTES, handleAction, type ActionDeps, type ActionRoute } from './actions';

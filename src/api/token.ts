@@ -1,6 +1,6 @@
 /** The API token of `--api-token-file` (server) and `--token-file` (clients): the file's first line. */
 import { readFile } from 'node:fs/promises';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 
 /** Tokens shorter than this are refused: a guessable token is no token. */
 const MIN_TOKEN = 16;

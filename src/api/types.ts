@@ -1,27 +1,9 @@
 /** What the HTTP API shows: the reconciler's status, never its internals. */
-import type { ProxyStatus } from '../proxy';
+import type { HealthCode, ResourceStatus } from '../health';
+import type { TerminatingStatus } from '../rollout';
+import type { ProxyStatus } from '../services';
 
-export type HealthCode = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing' | 'Unknown' | 'Suspended';
-
-export interface ResourceStatus {
-  kind: string;
-  namespace: string;
-  name: string;
-  health: HealthCode;
-  /** A sentence a person reads: "2 of 3 updated replicas are available". */
-  message: string;
-  /** During a rollout: the step that waits and why ("rolling update: 5 pod(s) (at most 5), ..."). */
-  waiting?: string;
-}
-
-/** A pod being removed: out of every Service, stopping; killed when `secondsLeft` reaches 0. */
-export interface TerminatingStatus {
-  /** Resource key of the workload it belonged to. */
-  key: string;
-  namespace: string;
-  name: string;
-  secondsLeft: number;
-}
+export type { HealthCode, ResourceStatus, TerminatingStatus };
 
 export interface StatusSnapshot {
   instance: string;

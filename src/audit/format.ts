@@ -1,4 +1,5 @@
 import type { HistoryEntry, RevisionRecord } from './types';
+import { shortSha } from '../util';
 
 /*
  * `berth history` as plain text a reviewer reads without logs:
@@ -37,7 +38,7 @@ function truncate(text: string, max: number): string {
 
 function row(e: RevisionRecord): string[] {
   return [
-    e.sha.slice(0, 7),
+    shortSha(e.sha),
     truncate(printable(e.author || '-'), MAX_AUTHOR),
     formatTime(e.committedAt),
     formatTime(e.appliedAt),
@@ -52,8 +53,8 @@ export function details(e: RevisionRecord): string[] {
   const lines: string[] = [];
   if (e.reason) lines.push(...prefixed('reason: ', e.reason));
   for (const err of e.errors ?? []) lines.push(...prefixed('error: ', err));
-  if (e.rollbackTo) lines.push(`rolled back to ${e.rollbackTo.slice(0, 7)}`);
-  if (e.revertSha) lines.push(`revert pushed: ${e.revertSha.slice(0, 7)}`);
+  if (e.rollbackTo) lines.push(`rolled back to ${shortSha(e.rollbackTo)}`);
+  if (e.revertSha) lines.push(`revert pushed: ${shortSha(e.revertSha)}`);
   return lines.map((l) => INDENT + l);
 }
 

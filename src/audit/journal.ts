@@ -1,7 +1,7 @@
 import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { BerthError, messageOf } from '../util/errors';
-import { fsyncDir } from '../util/atomicFile';
+import { BerthError, messageOf } from '../util';
+import { fsyncDir } from '../util';
 import { lastGood, latestStatus, mergeRecords } from './history';
 import { type HistoryEntry, REVISION_STATUSES, type RevisionRecord, type RevisionStatus } from './types';
 

@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { createDockerRuntime, type Runtime } from '../runtime';
-import { acquireInstanceLock } from '../state/lock';
-import { DEFAULT_PAUSE_IMAGE } from '../plan/types';
+import { acquireInstanceLock } from '../state';
+import { DEFAULT_PAUSE_IMAGE } from '../plan';
 import type { EngineOptions } from './options';
 import { loadManifests } from '../manifests';
 

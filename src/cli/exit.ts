@@ -1,4 +1,4 @@
-import { BerthError, type ErrorCode } from '../util/errors';
+import { BerthError, type ErrorCode } from '../util';
 
 /** Exit codes, decided here and nowhere else. */
 export const EXIT = { ok: 0, failed: 1, error: 2 } as const;

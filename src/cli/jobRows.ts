@@ -3,9 +3,9 @@
  * completions, STATUS, DURATION from the first pod's creation to the last one's exit (or
  * now), AGE of the first pod. A CronJob's Jobs are among them, named `<cronjob>-<time>`.
  */
-import type { ObservedPod } from '../observe/types';
-import { exitedAt, podOutcome } from '../jobs/status';
-import { JOB_COMPLETIONS_LABEL } from '../plan/labels';
+import type { ObservedPod } from '../observe';
+import { exitedAt, podOutcome } from '../jobs';
+import { JOB_COMPLETIONS_LABEL } from '../plan';
 
 export interface JobRow {
   namespace: string;

@@ -5,9 +5,9 @@
  * command's exit codes decide: E_INVALID (exit 1) where 1 means "invalid or not ready"
  * (apply, delete), E_USAGE (exit 2) for diff, whose exit 1 means "there are changes".
  */
-import type { DesiredState } from '../model/types';
-import { BerthError, type ErrorCode } from '../util/errors';
-import { formatProblem } from '../util/problems';
+import type { DesiredState } from '../model';
+import { BerthError, type ErrorCode } from '../util';
+import { formatProblem } from '../util';
 import { validateDirectory, type ValidateOptions } from '../validate';
 import { requireDirectory } from './paths';
 

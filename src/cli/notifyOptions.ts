@@ -6,8 +6,8 @@
 import { promises as fs } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { ownerRepoOf, parseNotifyTarget, type Forge } from '../notify';
-import type { OperatorOptions } from '../operator/operator';
-import { BerthError, messageOf } from '../util/errors';
+import type { OperatorOptions } from '../operator';
+import { BerthError, messageOf } from '../util';
 import { collect } from './options';
 
 export interface NotifyRaw {

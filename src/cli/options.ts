@@ -1,9 +1,9 @@
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import type { ValidateOptions } from '../validate';
-import { loadAgeKeyring } from '../secrets/keys';
-import type { SopsMode } from '../secrets/sops/open';
+import { loadAgeKeyring } from '../secrets';
+import type { SopsMode } from '../secrets';
 
 /** Options every engine-facing command shares. */
 export interface EngineOptions {

@@ -1,5 +1,5 @@
 import { stat } from 'node:fs/promises';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 
 export async function requireDirectory(dir: string): Promise<void> {
   const st = await stat(dir).catch(() => undefined);

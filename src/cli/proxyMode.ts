@@ -1,6 +1,6 @@
 /** `--proxy-mode`, shared by the commands that publish Service endpoints (run, apply, rollout undo). */
 import { Option } from 'commander';
-import { PROXY_MODES } from '../proxy/kernel/mode';
+import { PROXY_MODES } from '../services';
 
 export function proxyModeOption(): Option {
   return new Option(

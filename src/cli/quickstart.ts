@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { buildProgram } from './main';
 import { createDockerRuntime } from '../runtime';
 import { validateDirectory } from '../validate';
-import { pullPolicies } from '../rollout/images';
-import { seedRepository } from '../quickstart/seed';
-import { ensurePauseImage, ensureQuickstartImage } from '../quickstart/images';
-import { DEFAULT_PAUSE_IMAGE } from '../plan/types';
+import { pullPolicies } from '../rollout';
+import { seedRepository } from '../quickstart';
+import { ensurePauseImage, ensureQuickstartImage } from '../quickstart';
+import { DEFAULT_PAUSE_IMAGE } from '../plan';
 import { describeError, exitCodeFor } from './exit';
 
 /** BERTH_INSTANCE / BERTH_LISTEN override the defaults (tests run the quick start under their own instance). */

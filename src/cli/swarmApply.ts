@@ -3,10 +3,10 @@
  * the engine DOCKER_HOST names is a swarm manager (auto, the default).
  */
 import { Option, type Command } from 'commander';
-import { createSwarmClient, engineIsSwarmManager } from '../runtime/swarm/client';
+import { createSwarmClient, engineIsSwarmManager } from '../runtime';
 import { SwarmApplier, applyToSwarm } from '../swarm';
-import type { DesiredState } from '../model/types';
-import type { ApplyOutcome } from '../reconciler/types';
+import type { DesiredState } from '../model';
+import type { ApplyOutcome } from '../rollout';
 import type { EngineOptions } from './options';
 
 export type EngineChoice = 'docker' | 'swarm' | 'auto';

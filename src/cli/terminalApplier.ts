@@ -3,16 +3,16 @@
  * endpoints and anchors like the operator (the proxies outlive the command, like the apps),
  * and progress printed on the terminal as it happens.
  */
-import { EngineApplier } from '../rollout/applier';
-import { summarizeAction } from '../rollout/report';
-import type { HeldStep } from '../rollout/strategy';
-import type { WorkloadHealth } from '../health/workload';
-import type { Runtime } from '../runtime/types';
-import { EndpointPublisher } from '../traffic/publisher';
-import { serviceAnchorsAvailable } from '../traffic/anchors';
+import { EngineApplier } from '../rollout';
+import { summarizeAction } from '../rollout';
+import type { HeldStep } from '../rollout';
+import type { WorkloadHealth } from '../health';
+import type { Runtime } from '../runtime';
+import { EndpointPublisher } from '../services';
+import { serviceAnchorsAvailable } from '../services';
 import type { PauseOptions } from './engine';
 import type { EngineOptions } from './options';
-import type { ForwardingModes } from '../proxy/kernel/mode';
+import type { ForwardingModes } from '../services';
 
 export interface TerminalApplierOptions extends PauseOptions {
   lbAddress: string;

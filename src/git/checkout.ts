@@ -1,8 +1,8 @@
-import { isDirectory } from '../util/pathExists';
+import { isDirectory } from '../util';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import { createGit, gitError, runGit } from './exec';
 
 /*

@@ -1,5 +1,5 @@
 import { GitError, GitPluginError, simpleGit, type SimpleGit } from 'simple-git';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import { redactUrl } from './validate';
 
 /**

@@ -1,8 +1,8 @@
-import { isDirectory } from '../util/pathExists';
+import { isDirectory } from '../util';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { BerthError, messageOf } from '../util/errors';
+import { BerthError, messageOf } from '../util';
 import { materialise, pruneCheckouts } from './checkout';
 import { createGit, gitError, runGit } from './exec';
 import { clearStaleLocks } from './locks';

@@ -1,5 +1,5 @@
 import type { SimpleGit } from 'simple-git';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import { gitError, runGit, runGitMaybe } from './exec';
 import type { GitLog } from './types';
 import { redactUrl } from './validate';

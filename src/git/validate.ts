@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import type { RepoLocation } from './types';
 
 /*

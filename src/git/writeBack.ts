@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SimpleGit } from 'simple-git';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 import { createGit, gitError, runGit } from './exec';
 import { REMOTE, isAncestor, lsRemoteBranch, refSha } from './store';
 import type { GitLog } from './types';

@@ -3,7 +3,7 @@
  * Healthy when its one pod runs the current template and is available; with OnDelete the
  * pod of an older template counts (it is replaced only once deleted), and the message says so.
  */
-import type { DaemonSetResource } from '../model/types';
+import type { DaemonSetResource } from '../model';
 import { crashLooping, crashMessage, isAvailable, result, type PodView, type WorkloadHealth } from './workload';
 
 export function daemonSetHealth(ds: DaemonSetResource, pods: readonly PodView[], now: number): WorkloadHealth {

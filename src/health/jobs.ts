@@ -4,9 +4,9 @@
  * Healthy (Suspended when suspended): the runs it makes are its Jobs' business, and a failed
  * run does not make the commit that declared the CronJob bad (docs/jobs.md).
  */
-import type { HealthCode } from '../api/types';
-import { resourceKey, type CronJobResource, type JobResource } from '../model/types';
-import type { JobStatus } from '../jobs/status';
+import type { HealthCode } from './types';
+import { resourceKey, type CronJobResource, type JobResource } from '../model';
+import type { JobStatus } from '../jobs';
 import type { WorkloadHealth } from './workload';
 
 export function completionsText(s: Pick<JobStatus, 'succeeded' | 'completions'>): string {
@@ -28,16 +28,26 @@ export function jobHealth(job: JobResource, s: JobStatus | undefined): WorkloadH
     case 'Complete':
       return result('Healthy', `job completed: ${done}`);
     case 'Failed':
-      return result(
-        'Degraded',
-        s.reason === 'DeadlineExceeded'
-          ? `DeadlineExceeded: job was active longer than activeDeadlineSeconds ${job.activeDeadlineSeconds} (${done})`
-          : `BackoffLimitExceeded: ${s.failed} failed pod(s), backoffLimit ${job.backoffLimit} (${done})`,
-      );
+      return result('Degraded', failedMessage(job, s, done));
     case 'Suspended':
       return result('Suspended', `job is suspended (${done})`);
     case 'Running':
       return result('Progressing', `${done}, ${s.active} active${s.failed ? `, ${s.failed} failed` : ''}`);
+  }
+}
+
+function failedMessage(job: JobResource, s: JobStatus, done: string): string {
+  switch (s.reason) {
+    case 'DeadlineExceeded':
+      return `DeadlineExceeded: job was active longer than activeDeadlineSeconds ${job.activeDeadlineSeconds} (${done})`;
+    case 'PodFailurePolicy':
+      return `PodFailurePolicy: a failed pod matched a FailJob rule of the podFailurePolicy (${done})`;
+    case 'FailedIndexes':
+      return `FailedIndexes: every index succeeded or failed, and some failed (backoffLimitPerIndex ${job.backoffLimitPerIndex}) (${done})`;
+    case 'MaxFailedIndexesExceeded':
+      return `MaxFailedIndexesExceeded: more failed indexes than maxFailedIndexes ${job.maxFailedIndexes} (${done})`;
+    default:
+      return `BackoffLimitExceeded: ${s.failed} failed pod(s), backoffLimit ${job.backoffLimit} (${done})`;
   }
 }
 

@@ -5,9 +5,9 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import type { ContainerPort, Probe } from '../model/types';
-import type { Runtime } from '../runtime/types';
-import { messageOf } from '../util/errors';
+import type { ContainerPort, Probe } from '../model';
+import type { Runtime } from '../runtime';
+import { messageOf } from '../util';
 import { grpcProbe } from './grpcProbe';
 
 export type ProbeResult = { ok: true } | { ok: false; reason: string };

@@ -3,10 +3,10 @@
  * remembers the verdicts. Call `tick` often (every few hundred ms); it only runs probes that
  * are due. Containers that disappear are forgotten.
  */
-import type { ContainerPort, Probe } from '../model/types';
-import type { Runtime } from '../runtime/types';
+import type { ContainerPort, Probe } from '../model';
+import type { Runtime } from '../runtime';
 import { runProbe } from './probe';
-import { inParallel } from '../util/concurrency';
+import { inParallel } from '../util';
 import { initialProbeState, probeDue, recordProbe, type ProbeState } from './tracker';
 
 export interface ProbedContainer {

@@ -2,7 +2,7 @@
  * Probe thresholds as Kubernetes counts them, kept apart from running probes so the rules
  * are a pure function of (results, times). One tracker per probe of one container.
  */
-import type { Probe } from '../model/types';
+import type { Probe } from '../model';
 import type { ProbeResult } from './probe';
 
 export interface ProbeState {

@@ -2,10 +2,10 @@
  * Health as a small value (gitops-engine's habit): a code from a fixed list and a sentence a
  * person reads, computed by one small pure function per kind from the pods berth observed.
  */
-import type { HealthCode, ResourceStatus } from '../api/types';
-import type { DesiredState, PodResource, WorkloadResource } from '../model/types';
-import { resourceKey } from '../model/types';
-import type { JobStatus } from '../jobs/status';
+import type { HealthCode, ResourceStatus } from './types';
+import type { DesiredState, PodResource, WorkloadResource } from '../model';
+import { resourceKey } from '../model';
+import type { JobStatus } from '../jobs';
 import { jobHealth } from './jobs';
 import { daemonSetHealth } from './daemonset';
 

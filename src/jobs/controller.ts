@@ -5,10 +5,10 @@
  * of its pods is removed, the loop is woken at the next deadline or TTL, and (under
  * `berth run` only, with a scheduler) the CronJobs start what is due.
  */
-import { resourceKey, type DesiredState } from '../model/types';
-import type { ObservedState } from '../observe/types';
-import { cronJobHealth, jobHealth } from '../health/jobs';
-import type { WorkloadHealth } from '../health/workload';
+import { resourceKey, type DesiredState } from '../model';
+import type { ObservedState } from '../observe';
+import { cronJobHealth, jobHealth } from '../health';
+import type { WorkloadHealth } from '../health';
 import { cronJobJobs, cronStep, type CronJobState } from './cron';
 import { JobRecordStore } from './records';
 import type { CronScheduler } from './scheduler';

@@ -12,8 +12,8 @@
  * - successfulJobsHistoryLimit / failedJobsHistoryLimit: older finished Jobs are discarded.
  * A discarded Job stays listed (with `remove`) until its pods are gone.
  */
-import { resourceKey, type CronJobResource, type JobResource } from '../model/types';
-import { mostRecentTime, parseSchedule, scheduledJobName } from './schedule';
+import { resourceKey, type CronJobResource, type JobResource } from '../model';
+import { mostRecentTime, parseSchedule, scheduledJobName } from '../model';
 import type { JobStatus } from './status';
 
 export interface CronJobRun {

@@ -5,8 +5,8 @@
  * terminating) is skipped, so a retry never reuses the name of the pod that failed.
  */
 import { createHash } from 'node:crypto';
-import { resourceKey, type JobResource } from '../model/types';
-import type { DesiredPod } from '../plan/types';
+import { resourceKey, type JobResource } from '../model';
+import type { DesiredPod } from '../plan';
 import type { JobStatus } from './status';
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

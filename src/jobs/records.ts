@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../util/atomicFile';
+import { writeFileAtomic } from '../util';
 import { recordId, type JobRecord } from './status';
 
 /** Runs remembered per declared Job (older specs, for rollbacks). */

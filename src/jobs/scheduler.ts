@@ -5,8 +5,8 @@
  * as the operator; stop() ends every task.
  */
 import { createTask, type ScheduledTask } from 'node-cron';
-import { resourceKey, type CronJobResource } from '../model/types';
-import { parseSchedule } from './schedule';
+import { resourceKey, type CronJobResource } from '../model';
+import { parseSchedule } from '../model';
 
 export class CronScheduler {
   private readonly tasks = new Map<string, { signature: string; task: ScheduledTask }>();

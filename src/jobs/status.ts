@@ -15,12 +15,16 @@
  *   active ones are removed (as Kubernetes deletes them).
  * A finished Job stays finished (its record), whatever happens to its pods afterwards.
  */
-import { resourceKey, type JobResource } from '../model/types';
-import type { ObservedPod } from '../observe/types';
-import { observedKey } from '../plan/pair';
+import { resourceKey, type JobResource, type PodFailureAction } from '../model';
+import type { ObservedPod } from '../observe';
+import { observedKey } from '../observe';
+import { LABEL } from '../runtime';
+import { failureAction, successMet, type ContainerExit } from './policy';
 
 export type JobPhase = 'Running' | 'Suspended' | 'Complete' | 'Failed';
-export type JobFailure = 'BackoffLimitExceeded' | 'DeadlineExceeded';
+export type JobFailure = 'BackoffLimitExceeded' | 'DeadlineExceeded' | 'PodFailurePolicy' | 'FailedIndexes' | 'MaxFailedIndexesExceeded';
+/** Why a run finished: a failure, or (Complete) an Indexed Job's successPolicy met. */
+export type JobReason = JobFailure | 'SuccessPolicy';
 
 /** What is remembered of a finished Job run (`<state>/jobs-<instance>.json`). */
 export interface JobRecord {
@@ -29,7 +33,7 @@ export interface JobRecord {
   spawned?: boolean;
   specHash: string;
   phase: 'Complete' | 'Failed';
-  reason?: JobFailure;
+  reason?: JobReason;
   startTime?: number;
   completionTime: number;
   succeeded: number;
@@ -42,7 +46,7 @@ export interface JobStatus {
   name: string;
   specHash: string;
   phase: JobPhase;
-  reason?: JobFailure;
+  reason?: JobReason;
   active: number;
   succeeded: number;
   failed: number;
@@ -65,6 +69,13 @@ export interface JobStatus {
 }
 
 export type PodOutcome = { type: 'active' } | { type: 'succeeded' } | { type: 'failed'; exitCode: number };
+
+/** A pod of the run with its outcome and, when it failed, what its Job's podFailurePolicy makes of it. */
+interface Judged {
+  pod: ObservedPod;
+  outcome: PodOutcome;
+  action?: PodFailureAction;
+}
 
 /** Docker's status line of an exited container: `Exited (1) 3 seconds ago`. */
 export function exitCodeOf(status: string): number | undefined {
@@ -89,12 +100,19 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
   // A CronJob's Job is one run whatever its template becomes; a declared Job's run is its hash.
   const mine = job.createdBy ? pods : pods.filter((p) => p.specHash === job.templateHash);
   const rec = record && (job.createdBy || record.specHash === job.templateHash) ? record : undefined;
-  const outcomes = mine.map((p) => ({ pod: p, outcome: podOutcome(p) }));
+  const judged: Judged[] = mine.map((p) => {
+    const outcome = podOutcome(p);
+    return outcome.type === 'failed' ? { pod: p, outcome, action: failureAction(job.podFailurePolicy, exitsOf(p)) } : { pod: p, outcome };
+  });
+  // A failure the podFailurePolicy ignores counts toward nothing: not failed, no backoff.
+  const outcomes = judged.filter((o) => o.action !== 'Ignore');
   const active = outcomes.filter((o) => o.outcome.type === 'active').map((o) => o.pod.name);
   const succeededPods = outcomes.filter((o) => o.outcome.type === 'succeeded');
   // Indexed: a completion is an index with a succeeded pod (Kubernetes' succeededIndexes).
-  const succeeded = job.completionMode === 'Indexed' ? new Set(succeededPods.map((o) => o.pod.ordinal)).size : succeededPods.length;
+  const succeededIndexes = new Set(succeededPods.map((o) => o.pod.ordinal).filter((i): i is number => i !== undefined));
+  const succeeded = job.completionMode === 'Indexed' ? succeededIndexes.size : succeededPods.length;
   const failed = outcomes.filter((o) => o.outcome.type === 'failed').length;
+  const failedIndexes = failedIndexesOf(job, outcomes, succeededIndexes);
   const created = mine.map((p) => p.containers[0]?.createdAt ?? p.infra?.createdAt).filter((t): t is number => t !== undefined);
   const startTime = rec?.startTime ?? (created.length > 0 ? Math.min(...created) * 1000 : undefined);
   const base = {
@@ -107,9 +125,17 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
     spawned: job.createdBy !== undefined,
   };
   const finishedPods = mine.filter((p) => !active.includes(p.name)).map((p) => p.name);
+  const facts: RunFacts = {
+    active: active.length,
+    succeeded,
+    failed,
+    failJob: outcomes.some((o) => o.action === 'FailJob'),
+    failedIndexes: failedIndexes.size,
+    successMet: successMet(job.successPolicy, succeededIndexes),
+  };
   if (job.createdBy?.remove) return { ...base, phase: rec?.phase ?? 'Failed', active: 0, succeeded, failed, keep: [], create: 0, finishedNow: false };
 
-  const verdict = rec ? { phase: rec.phase, reason: rec.reason } : judge(job, active.length, succeeded, failed, startTime, now);
+  const verdict = rec ? { phase: rec.phase, reason: rec.reason } : judge(job, facts, startTime, now);
   if (verdict.phase === 'Complete' || verdict.phase === 'Failed') {
     const completionTime = rec?.completionTime ?? now;
     const expiresAt =
@@ -130,7 +156,7 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
     };
   }
   if (verdict.phase === 'Suspended') return { ...base, phase: 'Suspended', active: 0, succeeded, failed, keep: finishedPods, create: 0, finishedNow: false };
-  if (job.completionMode === 'Indexed') return indexedRunning(job, { ...base, succeeded, failed }, outcomes, now);
+  if (job.completionMode === 'Indexed') return indexedRunning(job, { ...base, succeeded, failed }, judged, failedIndexes, now);
   const want = job.completions !== undefined ? Math.min(job.parallelism, job.completions - succeeded) : succeeded > 0 ? 0 : job.parallelism;
   const deadlineAt = job.activeDeadlineSeconds !== undefined && startTime !== undefined ? startTime + job.activeDeadlineSeconds * 1000 : undefined;
   const backoffUntil = now !== undefined ? backoffEnd(outcomes, now) : undefined;
@@ -157,16 +183,27 @@ export function jobStatus(job: JobResource, pods: readonly ObservedPod[], record
 function indexedRunning(
   job: JobResource,
   base: Omit<JobStatus, 'phase' | 'active' | 'keep' | 'create' | 'finishedNow'>,
-  outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[],
+  outcomes: readonly Judged[],
+  failedIndexes: ReadonlySet<number>,
   now: number | undefined,
 ): JobStatus {
   const done = new Set(outcomes.filter((o) => o.outcome.type === 'succeeded').map((o) => o.pod.ordinal));
   const busy = new Set(outcomes.filter((o) => o.outcome.type === 'active').map((o) => o.pod.ordinal));
   const active = outcomes.filter((o) => o.outcome.type === 'active').length;
-  const backoffUntil = now !== undefined ? backoffEnd(outcomes, now) : undefined;
-  const waiting = backoffUntil !== undefined && backoffUntil > now!;
+  // With backoffLimitPerIndex each index waits out its own failures (Kubernetes' per-index
+  // backoff); without it, every new pod waits out the Job's.
+  const perIndex = job.backoffLimitPerIndex !== undefined;
+  const counted = outcomes.filter((o) => o.action !== 'Ignore');
+  const backoffOf = (i: number) => (now === undefined ? undefined : backoffEnd(perIndex ? counted.filter((o) => o.pod.ordinal === i) : counted, now));
   const free: number[] = [];
-  for (let i = 0; i < (job.completions ?? 0) && free.length < job.parallelism - active; i++) if (!done.has(i) && !busy.has(i)) free.push(i);
+  let wakeAt = Infinity;
+  for (let i = 0; i < (job.completions ?? 0) && free.length < job.parallelism - active; i++) {
+    if (done.has(i) || busy.has(i) || failedIndexes.has(i)) continue;
+    const until = backoffOf(i);
+    if (until !== undefined && until > now!) wakeAt = Math.min(wakeAt, until);
+    else free.push(i);
+  }
+  const waiting = !perIndex && wakeAt !== Infinity;
   const create = waiting ? [] : free;
   const kept: Record<string, number> = {};
   for (const o of outcomes) if (o.pod.ordinal !== undefined) kept[o.pod.name] = o.pod.ordinal;
@@ -177,7 +214,7 @@ function indexedRunning(
     keep: outcomes.map((o) => o.pod.name),
     create: create.length,
     indexes: { kept, create },
-    ...(waiting ? { wakeAt: backoffUntil } : {}),
+    ...(Number.isFinite(wakeAt) ? { wakeAt } : {}),
     finishedNow: false,
   };
 }
@@ -190,7 +227,7 @@ const BACKOFF_MAX_MS = 360_000;
  * Until when new pods wait after failures (Kubernetes' backoff record: failures since the
  * last success, from the last failure's exit). Exit times come from Docker's status line.
  */
-function backoffEnd(outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }[], now: number): number | undefined {
+function backoffEnd(outcomes: readonly Judged[], now: number): number | undefined {
   const lastSuccess = Math.max(-Infinity, ...outcomes.filter((o) => o.outcome.type === 'succeeded').map((o) => exitedAt(o.pod, now) * 1000));
   const failures = outcomes
     .filter((o) => o.outcome.type === 'failed')
@@ -200,23 +237,63 @@ function backoffEnd(outcomes: readonly { pod: ObservedPod; outcome: PodOutcome }
   return Math.max(...failures) + Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (failures.length - 1));
 }
 
-function judge(
-  job: JobResource,
-  active: number,
-  succeeded: number,
-  failed: number,
-  startTime: number | undefined,
-  now: number | undefined,
-): { phase: JobPhase; reason?: JobFailure } {
-  const complete = job.completions !== undefined ? succeeded >= job.completions : succeeded > 0 && active === 0;
-  if (complete) return { phase: 'Complete' };
+/** What the verdict on a run is drawn from. */
+interface RunFacts {
+  active: number;
+  succeeded: number;
+  /** Failed pods, less those the podFailurePolicy ignores. */
+  failed: number;
+  /** A failed pod matched a FailJob rule. */
+  failJob: boolean;
+  /** Indexes failed for good (backoffLimitPerIndex, FailIndex). */
+  failedIndexes: number;
+  successMet: boolean;
+}
+
+/**
+ * The order of Kubernetes' syncJob: a FailJob rule first, then success (completions, or a
+ * successPolicy), then the limits.
+ */
+function judge(job: JobResource, f: RunFacts, startTime: number | undefined, now: number | undefined): { phase: JobPhase; reason?: JobReason } {
+  if (f.failJob) return { phase: 'Failed', reason: 'PodFailurePolicy' };
+  if (f.successMet) return { phase: 'Complete', reason: 'SuccessPolicy' };
+  // Indexed with backoffLimitPerIndex: every index succeeded or failed for good ends the run.
+  const settled = f.succeeded + f.failedIndexes;
+  const complete = job.completions !== undefined ? settled >= job.completions : f.succeeded > 0 && f.active === 0;
+  if (complete) return f.failedIndexes > 0 ? { phase: 'Failed', reason: 'FailedIndexes' } : { phase: 'Complete' };
   // OnFailure: Docker restarted the container backoffLimit times and gave up (docs/jobs.md).
-  const exceeded = job.template.spec.restartPolicy === 'Never' ? failed > job.backoffLimit : failed > 0;
+  const exceeded = job.template.spec.restartPolicy === 'Never' ? f.failed > job.backoffLimit : f.failed > 0;
   if (exceeded) return { phase: 'Failed', reason: 'BackoffLimitExceeded' };
+  if (job.maxFailedIndexes !== undefined && f.failedIndexes > job.maxFailedIndexes) return { phase: 'Failed', reason: 'MaxFailedIndexesExceeded' };
   if (job.activeDeadlineSeconds !== undefined && startTime !== undefined && now !== undefined && now - startTime >= job.activeDeadlineSeconds * 1000) {
     return { phase: 'Failed', reason: 'DeadlineExceeded' };
   }
   return job.suspend ? { phase: 'Suspended' } : { phase: 'Running' };
+}
+
+/** The containers of a failed pod that exited, init containers included, by their name in the pod spec. */
+function exitsOf(p: ObservedPod): ContainerExit[] {
+  return [...(p.init ?? []), ...p.containers].flatMap((c) => {
+    const exitCode = exitCodeOf(c.status);
+    return exitCode === undefined ? [] : [{ name: c.labels[LABEL.container] ?? c.name, exitCode }];
+  });
+}
+
+/**
+ * backoffLimitPerIndex: the indexes failed for good, each with more counted failures than
+ * the limit or one FailIndex match, and no success (Kubernetes' failedIndexes).
+ */
+function failedIndexesOf(job: JobResource, outcomes: readonly Judged[], succeeded: ReadonlySet<number>): Set<number> {
+  const out = new Set<number>();
+  if (job.backoffLimitPerIndex === undefined) return out;
+  const failures = new Map<number, number>();
+  for (const o of outcomes) {
+    const i = o.pod.ordinal;
+    if (o.outcome.type !== 'failed' || i === undefined || succeeded.has(i)) continue;
+    failures.set(i, (failures.get(i) ?? 0) + 1);
+    if (o.action === 'FailIndex' || failures.get(i)! > job.backoffLimitPerIndex) out.add(i);
+  }
+  return out;
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../util/atomicFile';
+import { writeFileAtomic } from '../util';
 import type { CronJobState } from './cron';
 
 export class CronJobStore {

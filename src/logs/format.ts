@@ -1,5 +1,5 @@
 /** Log lines for people: merging several containers' lines, prefixes, timestamps. Pure. */
-import type { LogLine } from '../runtime/types';
+import type { LogLine } from '../runtime';
 
 /** One line of one container of one pod: what the CLI prints and the API sends. */
 export interface PodLogLine {

@@ -6,9 +6,9 @@
  * its stream. As `kubectl logs -l ... -f` / stern, following a workload lasts until close();
  * following one pod ends when its containers stop, as `kubectl logs -f POD` does.
  */
-import { LABEL, type ContainerSummary, type EngineEvent, type Labels, type LogLine, type LogStream, type Runtime, type Subscription } from '../runtime/types';
-import { BerthError, isBerthError } from '../util/errors';
-import { inParallel } from '../util/concurrency';
+import { LABEL, type ContainerSummary, type EngineEvent, type Labels, type LogLine, type LogStream, type Runtime, type Subscription } from '../runtime';
+import { BerthError, isBerthError } from '../util';
+import { inParallel } from '../util';
 import { mergeByTime, type PodLogLine } from './format';
 import { resourceWord, selects, selectorLabels, type LogSelector } from './target';
 

@@ -3,9 +3,9 @@
  * `statefulset/NAME`, `daemonset/NAME` (kubectl's short names too), matched against container labels alone.
  * Pure.
  */
-import { INFRA_CONTAINER } from '../observe/group';
-import { LABEL, type Labels } from '../runtime/types';
-import { BerthError } from '../util/errors';
+import { INFRA_CONTAINER } from '../observe';
+import { LABEL, type Labels } from '../runtime';
+import { BerthError } from '../util';
 
 export type LogTargetKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
 

@@ -4,9 +4,9 @@
  */
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import { BerthError, messageOf } from '../util/errors';
-import type { Problem } from '../util/problems';
-import { FILE_START, fileProblem } from './problem';
+import { BerthError, messageOf } from '../util';
+import type { Problem } from '../util';
+import { FILE_START, fileProblem } from '../util';
 
 export interface FoundFile {
   /** Path relative to the root, forward slashes. */

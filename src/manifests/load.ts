@@ -5,15 +5,15 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { BerthError, messageOf } from '../util/errors';
-import type { Problem } from '../util/problems';
+import { BerthError, messageOf } from '../util';
+import type { Problem } from '../util';
 import { discoverFiles, type FoundFile } from './discover';
 import { parseManifestText } from './parse';
-import { FILE_START, fileProblem } from './problem';
+import { FILE_START, fileProblem } from '../util';
 import { readManifestFile } from './read';
 import { chartDirs, skipByName, skipByText } from './skip';
 import { looksLikeSops, parseSopsText } from './sops';
-import type { SopsMode } from '../secrets/sops/open';
+import type { SopsMode } from '../secrets';
 import { DEFAULT_LIMITS, type LoadLimits, type LoadResult, type ManifestDoc } from './types';
 
 export interface LoadOptions {

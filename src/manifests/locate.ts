@@ -3,7 +3,8 @@
  * and turns node offsets into 1-based line/column through the file's LineCounter.
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Pair, type YAMLMap } from 'yaml';
-import type { ManifestDoc, PathSegment, Position } from './types';
+import { positionOf } from '../util';
+import type { ManifestDoc, PathSegment } from './types';
 
 type AnyNode = Node | null | undefined;
 
@@ -34,13 +35,6 @@ export function makeLocate(doc: Document, lines: LineCounter, base: Node): Manif
 export function nodeAt(doc: Document, base: Node, path: readonly PathSegment[]): Node | undefined {
   const reached = walk(doc, base, path);
   return reached.complete ? reached.node : undefined;
-}
-
-/** Position of any node (1-based); the start of the file when the node carries no range. */
-export function positionOf(lines: LineCounter, node: AnyNode): Position {
-  const offset = node?.range?.[0];
-  if (offset === undefined) return { line: 1, col: 1 };
-  return lines.linePos(offset);
 }
 
 function pick(reached: Reached, at: 'key' | 'value'): Node {

@@ -3,11 +3,11 @@
  * guard, top-level mapping check, and `*List` flattening. Pure: no I/O.
  */
 import { Composer, type ScalarTag, type Tags, isMap, isScalar, isSeq, LineCounter, Parser, visit, type Document, type Node, type YAMLError } from 'yaml';
-import { messageOf } from '../util/errors';
-import type { Problem, Severity } from '../util/problems';
-import { makeLocate, nodeAt, positionOf } from './locate';
+import { messageOf } from '../util';
+import type { Problem, Severity } from '../util';
+import { makeLocate, nodeAt } from './locate';
 import { firstComplexKey, toPlain } from './plain';
-import { FILE_START, fileProblem } from './problem';
+import { FILE_START, fileProblem, positionOf } from '../util';
 import type { ManifestDoc, Position } from './types';
 
 export interface ParseLimits {
@@ -50,8 +50,18 @@ const OCTAL_1_1: ScalarTag = {
 };
 const COMPOSE_OPTIONS = { uniqueKeys: true, merge: true, logLevel: 'error', customTags: (tags: Tags) => [OCTAL_1_1, ...tags] } as const;
 
-export function parseManifestText(file: string, text: string, limits: ParseLimits): ParsedFile {
+export function parseManifestText(file: string, written: string, limits: ParseLimits): ParsedFile {
+  const { text, fixed } = libyamlEscapes(written);
   const state: FileState = { file, lines: new LineCounter(), limits, docs: [], problems: [], limitReached: false };
+  const lines = new LineCounter();
+  for (const start of fixed.length > 0 ? [0, ...[...written.matchAll(/\n/g)].map((m) => m.index + 1)] : []) lines.addNewLine(start);
+  for (const offset of fixed) {
+    state.problems.push(
+      fileProblem(file, lines.linePos(offset), 'yaml.escape', `"\\'" is not a YAML escape: read as "'", as Kubernetes' YAML reader (go-yaml) does`, {
+        severity: 'warning',
+      }),
+    );
+  }
   const parser = new Parser(state.lines.addNewLine);
   const composer = new Composer(COMPOSE_OPTIONS);
   let index = 0;
@@ -66,6 +76,24 @@ export function parseManifestText(file: string, text: string, limits: ParseLimit
     state.problems.push(fileProblem(file, FILE_START, 'yaml.syntax', `cannot parse YAML: ${messageOf(err)}`));
   }
   return { docs: state.docs, problems: state.problems, limitReached: state.limitReached };
+}
+
+/**
+ * go-yaml, with which kubectl and the API server read manifests, takes `\'` inside a
+ * double-quoted string as a quote; YAML 1.2 (and the `yaml` package) has no such escape and
+ * refuses the file. The offsets of those backslashes are found by a first parse and dropped
+ * from the text, so such a file reads as in Kubernetes (columns after them on the same line
+ * shift left by one). Files without `\'` are parsed once.
+ */
+function libyamlEscapes(text: string): { text: string; fixed: number[] } {
+  if (!text.includes("\\'")) return { text, fixed: [] };
+  const fixed: number[] = [];
+  for (const doc of new Composer(COMPOSE_OPTIONS).compose(new Parser().parse(text))) {
+    for (const e of doc.errors) if (e.code === 'BAD_DQ_ESCAPE' && text.startsWith("\\'", e.pos[0])) fixed.push(e.pos[0]);
+  }
+  let out = text;
+  for (const offset of [...fixed].reverse()) out = out.slice(0, offset) + out.slice(offset + 1);
+  return { text: out, fixed };
 }
 
 /** Every document of a file composed, not yet read: what a sops file is opened on first. */

@@ -2,9 +2,9 @@
  * Reading one manifest file: one open, one size check, one read, strict UTF-8.
  */
 import { constants, promises as fs } from 'node:fs';
-import { messageOf } from '../util/errors';
-import type { Problem } from '../util/problems';
-import { FILE_START, fileProblem } from './problem';
+import { messageOf } from '../util';
+import type { Problem } from '../util';
+import { FILE_START, fileProblem } from '../util';
 
 export type ReadOutcome = { ok: true; text: string } | { ok: false; problem: Problem };
 

@@ -3,8 +3,8 @@
  * caller passed in (the loader reads no key), then read like any other file. Where opening
  * fails, the file contributes its problem and no document.
  */
-import { openSopsDocuments, type SopsMode } from '../secrets/sops/open';
-import { hasErrors } from '../util/problems';
+import { openSopsDocuments, type SopsMode } from '../secrets';
+import { hasErrors } from '../util';
 import { composeDocuments, readComposedDocuments, type ParseLimits, type ParsedFile } from './parse';
 
 /** sops writes its metadata as a top-level `sops:` key, in every document. */

@@ -1,11 +1,6 @@
-import type { Problem } from '../util/problems';
+import type { PathSegment, Position, Problem } from '../util';
 
-export type PathSegment = string | number;
-
-export interface Position {
-  line: number; // 1-based
-  col: number; // 1-based
-}
+export type { PathSegment, Position };
 
 /**
  * One Kubernetes object read from a manifests file. `List` kinds are flattened, so each

@@ -76,7 +76,8 @@ export function assignHashes(desired: DesiredState): void {
 }
 
 /**
- * What makes a Job's run: its pod template, completions, completionMode and backoffLimit.
+ * What makes a Job's run: its pod template, completions, completionMode, backoffLimit and the
+ * failure and success policies.
  * Unlike a Deployment's, the content of the ConfigMaps/Secrets it uses is left out: a Job
  * object in Kubernetes does not change when they do, and nothing runs again (docs/jobs.md).
  * parallelism, activeDeadlineSeconds and ttlSecondsAfterFinished apply to the run in place.
@@ -89,6 +90,10 @@ export function hashJobSpec(j: JobSpec): string {
       completions: j.completions ?? null,
       completionMode: j.completionMode,
       backoffLimit: j.backoffLimit,
+      // policies that decide the run's outcome (immutable in Kubernetes): absent ones change no hash
+      ...(j.podFailurePolicy ? { podFailurePolicy: j.podFailurePolicy } : {}),
+      ...(j.successPolicy ? { successPolicy: j.successPolicy } : {}),
+      ...(j.backoffLimitPerIndex !== undefined ? { backoffLimitPerIndex: j.backoffLimitPerIndex, maxFailedIndexes: j.maxFailedIndexes ?? null } : {}),
     }),
   );
 }

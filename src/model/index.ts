@@ -3,7 +3,7 @@
  * every problem out. Stages, each returning problems rather than throwing:
  * normalise -> namespaces and duplicates -> semantic rules -> nodePorts -> policy -> hashes.
  */
-import type { ManifestDoc } from '../manifests/types';
+import type { ManifestDoc } from '../manifests';
 import { buildIndex, byNamespaceThenName, problemAt, type Located } from './located';
 import { dedupe, duplicateProblems, hostClaims, runRules } from './checks';
 import { assignHashes } from './hash';
@@ -11,11 +11,11 @@ import { collectNamespaces } from './namespaces';
 import { normalizeDocs } from './normalize';
 import { assignNodePorts } from './nodeports';
 import { policyProblems } from './policy';
-import type { Problem } from '../util/problems';
+import type { Problem } from '../util';
 import { emptyDesiredState, type DesiredState, type Resource } from './types';
 
 export * from './types';
-export { canonicalJson, hashPodTemplate } from './hash';
+export { canonicalJson, hashPodTemplate, shortHash } from './hash';
 export { parseBytes, parseNanoCpus } from './quantity';
 export { defaultPullPolicy, parseImageRef } from './image';
 export { selectorMatches } from './selector';
@@ -70,3 +70,8 @@ export function buildDesiredState(docs: ManifestDoc[], opts: ModelOptions): { de
   assignHashes(desired);
   return { desired, problems };
 }
+export { BERTH_CLASS } from './checks/ingress';
+export { referencedObjects } from './refs';
+export { type Restarts, withRestarts } from './restart';
+export { mapSelects } from './selector';
+export { mostRecentTime, parseSchedule, scheduledJobName } from './schedule';

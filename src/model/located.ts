@@ -2,8 +2,8 @@
  * The link between a normalised resource and the document it came from, so every later
  * check can point at the offending field (`FILE:LINE:COL: path: message`).
  */
-import type { ManifestDoc, PathSegment } from '../manifests/types';
-import { fieldPath, type Problem, type Severity } from '../util/problems';
+import type { ManifestDoc, PathSegment } from '../manifests';
+import { fieldPath, type Problem, type Severity } from '../util';
 import type { Container, CronJobResource, DesiredState, Kind, PodSpec, Resource, SourceRef, Volume, WorkloadResource } from './types';
 
 export interface Located<R extends Resource = Resource> {

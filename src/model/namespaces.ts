@@ -2,7 +2,7 @@
  * The namespaces of a revision: the implicit `default`, one per Namespace object, and an
  * ERROR for every namespace an object uses without declaring it.
  */
-import type { Problem } from '../util/problems';
+import type { Problem } from '../util';
 import { compareText, problemAt, type Located } from './located';
 import type { NamespaceResource } from './types';
 

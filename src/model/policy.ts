@@ -6,7 +6,7 @@
  * hostNetwork and hostPID without `--allow-privileged`.
  */
 import { posix } from 'node:path';
-import type { Problem } from '../util/problems';
+import type { Problem } from '../util';
 import { containersOf, problemAt, volumePath, type PodSite } from './located';
 
 export interface PolicyOptions {

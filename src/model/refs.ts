@@ -1,5 +1,5 @@
 /** The ConfigMaps and Secrets a pod spec references, from env, envFrom and volumes. */
-import type { PathSegment } from '../manifests/types';
+import type { PathSegment } from '../manifests';
 import { containersOf, volumePath, type PodSite } from './located';
 import type { PodSpec } from './types';
 

@@ -93,7 +93,7 @@ export type ProjectedSource =
   | { type: 'configMap'; name: string; items?: { key: string; path: string }[]; optional: boolean }
   | { type: 'secret'; name: string; items?: { key: string; path: string }[]; optional: boolean }
   | { type: 'downwardAPI'; items: DownwardAPIItem[] };
-// serviceAccountToken and clusterTrustBundle sources come from a Kubernetes API that a Docker
+// serviceAccountToken, clusterTrustBundle and podCertificate sources come from a Kubernetes API that a Docker
 // host does not have: schema/ignored.ts warns about them, and they are left out here.
 
 export interface EnvFromSource {
@@ -312,11 +312,34 @@ export interface JobSpec {
   suspend: boolean;
   /** restartPolicy is Never or OnFailure (checked when normalising). */
   template: PodTemplate;
+  /** Rules for a failed pod, first match wins (restartPolicy Never only, as Kubernetes). */
+  podFailurePolicy?: PodFailureRule[];
+  /** Indexed only: the Job succeeds when one rule is met (Kubernetes' SuccessCriteriaMet). */
+  successPolicy?: SuccessRule[];
+  /** Indexed only: failures each index may have before it is failed for good. */
+  backoffLimitPerIndex?: number;
+  /** With backoffLimitPerIndex: more failed indexes than this fail the Job at once. */
+  maxFailedIndexes?: number;
   /**
    * Hash of what makes a run: the pod template (with the ConfigMaps/Secrets it uses),
    * completions, completionMode and backoffLimit. A new hash is a new run (docs/jobs.md).
    */
   templateHash: string;
+}
+
+export type PodFailureAction = 'FailJob' | 'FailIndex' | 'Ignore' | 'Count';
+
+export interface PodFailureRule {
+  action: PodFailureAction;
+  onExitCodes?: { containerName?: string; operator: 'In' | 'NotIn'; values: number[] };
+  /** Kubernetes' pod conditions (DisruptionTarget, ConfigIssue, ...); see jobs/policy.ts. */
+  onPodConditions?: { type: string; status: string }[];
+}
+
+export interface SuccessRule {
+  /** Parsed from "0,2-3". */
+  succeededIndexes?: number[];
+  succeededCount?: number;
 }
 
 export interface JobResource extends JobSpec {

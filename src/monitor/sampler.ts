@@ -4,11 +4,11 @@
  * short history. Containers gone are forgotten; a container that vanished between the list
  * and its stats is skipped, not an error.
  */
-import type { Look } from '../rollout/look';
-import type { DesiredState } from '../model/types';
-import { resourceKey } from '../model/types';
-import { LABEL, type ContainerStats, type Runtime } from '../runtime/types';
-import { inParallel } from '../util/concurrency';
+import type { Look } from '../rollout';
+import type { DesiredState } from '../model';
+import { resourceKey } from '../model';
+import { LABEL, type ContainerStats, type Runtime } from '../runtime';
+import { inParallel } from '../util';
 import { rates, type ContainerUsage } from './usage';
 
 export interface SamplerOptions {

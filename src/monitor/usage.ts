@@ -4,7 +4,7 @@
  * as the working set, network in bytes per second, each compared with the limits the
  * manifests set. A short history of each is kept for the dashboard's graphs.
  */
-import type { ContainerStats } from '../runtime/types';
+import type { ContainerStats } from '../runtime';
 
 export interface ContainerUsage {
   namespace: string;

@@ -6,9 +6,10 @@
  * `Authorization: token ...`. applying -> pending, succeeded -> success, failed and
  * rejected -> failure, superseded -> error (it was never finished).
  */
-import type { RevisionStatus } from '../audit/types';
+import type { RevisionStatus } from '../audit';
 import type { Delivery } from './queue';
 import type { NotifySource, OutcomeEvent } from './types';
+import { shortSha } from '../util';
 
 export type Forge = 'github' | 'gitea';
 export type StatusState = 'pending' | 'success' | 'failure' | 'error';
@@ -33,7 +34,7 @@ export function statusUrl(c: CommitStatusConfig, sha: string): string {
 export function statusDelivery(c: CommitStatusConfig, e: OutcomeEvent, src: NotifySource): { url: string; delivery: Delivery } | undefined {
   if (e.type !== 'revision') return undefined;
   const state = STATE[e.status];
-  const what = e.status === 'failed' && e.rollbackTo ? `failed, rolled back to ${e.rollbackTo.slice(0, 8)}` : e.status;
+  const what = e.status === 'failed' && e.rollbackTo ? `failed, rolled back to ${shortSha(e.rollbackTo)}` : e.status;
   const description = truncate(`berth: ${what}${e.reason ? `: ${e.reason}` : ''}`, 140);
   const body = JSON.stringify({ state, description, context: `berth/${src.instance}` });
   const headers = { 'content-type': 'application/json', accept: 'application/json', authorization: `token ${c.token}`, 'user-agent': 'berth' };

@@ -2,7 +2,7 @@
  * The composition of notifications: one queue per endpoint (webhooks, Slack, the forge's
  * status API), fed by one listener the operator calls for every outcome.
  */
-import type { RevisionStatus } from '../audit/types';
+import type { RevisionStatus } from '../audit';
 import { statusDelivery, type CommitStatusConfig } from './commitStatus';
 import { DeliveryQueue } from './queue';
 import { eventName, type NotifySource, type OutcomeEvent, type OutcomeListener } from './types';

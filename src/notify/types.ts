@@ -3,7 +3,7 @@
  * statuses) subscribe with `OutcomeListener`; `notify` must return at once and never throw:
  * the loop does not wait for anyone's HTTP server.
  */
-import type { RevisionStatus } from '../audit/types';
+import type { RevisionStatus } from '../audit';
 
 export interface RevisionRef {
   sha: string;

@@ -10,6 +10,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Delivery } from './queue';
 import { eventName, type NotifySource, type OutcomeEvent } from './types';
+import { shortSha } from '../util';
 
 export const SIGNATURE_HEADER = 'x-berth-signature-256';
 
@@ -51,12 +52,12 @@ export function jsonPayload(e: OutcomeEvent, src: NotifySource, at: string): Rec
 export function slackPayload(e: OutcomeEvent, src: NotifySource): { text: string } {
   const where = `${src.repo}@${src.branch} (instance ${src.instance})`;
   if (e.type === 'operator') return { text: `berth ${e.status} following ${where}` };
-  const rev = `\`${e.revision.sha.slice(0, 8)}\` ${e.revision.subject}`;
+  const rev = `\`${shortSha(e.revision.sha)}\` ${e.revision.subject}`;
   if (e.type === 'drift-repaired') return { text: `:wrench: drift repaired on ${where}: ${e.actions} action(s) for ${rev}` };
   const icon = { applying: ':hourglass:', succeeded: ':white_check_mark:', failed: ':x:', rejected: ':no_entry:', superseded: ':fast_forward:' }[e.status];
   const lines = [`${icon} ${rev} *${e.status}* on ${where}`];
   if (e.reason) lines.push(`> ${e.reason}`);
-  if (e.rollbackTo) lines.push(`rolled back to \`${e.rollbackTo.slice(0, 8)}\``);
+  if (e.rollbackTo) lines.push(`rolled back to \`${shortSha(e.rollbackTo)}\``);
   for (const err of (e.errors ?? []).slice(0, 10)) lines.push(`• ${err}`);
   return { text: lines.join('\n') };
 }

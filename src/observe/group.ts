@@ -1,5 +1,5 @@
 /** Pure grouping of listed containers into pods, by their io.berth.* labels. */
-import { LABEL, type ContainerSummary } from '../runtime/types';
+import { LABEL, type ContainerSummary } from '../runtime';
 import type { ObservedPod } from './types';
 
 /** The value of `io.berth.container` that marks a pod's infra (network-holding) container. */

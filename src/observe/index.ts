@@ -1,3 +1,4 @@
 export { observe } from './observe';
 export { groupPods, containerOf, INFRA_CONTAINER } from './group';
-export { emptyObservedState, type ObservedPod, type ObservedState } from './types';
+export { emptyObservedState, observedKey, type ObservedPod, type ObservedState } from './types';
+export type { TerminatingPod } from './types';

@@ -1,6 +1,6 @@
 /** The one I/O step of this module: three list calls, then pure grouping. */
-import { BerthError, isBerthError, messageOf } from '../util/errors';
-import { LABEL, type Runtime } from '../runtime/types';
+import { BerthError, isBerthError, messageOf } from '../util';
+import { LABEL, type Runtime } from '../runtime';
 import { groupPods } from './group';
 import type { ObservedState } from './types';
 

@@ -2,7 +2,7 @@
  * Observed state: what the engine runs for one berth instance, rebuilt from io.berth.*
  * labels alone (three list calls, no inspect), so the operator can resume after a crash.
  */
-import type { ContainerSummary, NetworkSummary, VolumeSummary } from '../runtime/types';
+import type { ContainerSummary, NetworkSummary, VolumeSummary } from '../runtime';
 
 /** The containers of one pod, grouped by their `io.berth.namespace` + `io.berth.pod` labels. */
 export interface ObservedPod {
@@ -44,4 +44,9 @@ export interface ObservedState {
 
 export function emptyObservedState(): ObservedState {
   return { networks: [], volumes: [], pods: [] };
+}
+
+/** The workload an observed pod belongs to: `kind/namespace/owner`. */
+export function observedKey(p: ObservedPod): string {
+  return `${p.kind}/${p.namespace}/${p.owner}`;
 }

@@ -3,18 +3,19 @@
  * `berth run`: each only records what was asked and wakes the loop; the loop does the work
  * in its next passes, as for any trigger.
  * - rollback: git stays the truth, so it is `berth rollout undo --to-revision` with the
- *   operator running: revert commit(s) pushed to the branch (src/revisions undoInGit). With
+ *   operator running: revert commit(s) pushed to the branch (src/rollback undoInGit). With
  *   write-back off berth may not push, and a rollback only on the engine would be undone
  *   by self-heal at the next pass: refused, saying so.
  * - restart: model/restart.ts (a restartedAt annotation kept in the state directory).
  * - self-heal paused: passes between commits step nothing (drift stays until resumed).
  */
-import type { ActionDeps, ActionResult, WorkloadRef } from '../api/actions';
-import { HistorySource, readJournal, undoInGit } from '../revisions';
-import { BerthError, messageOf } from '../util/errors';
+import type { ActionDeps, ActionResult, WorkloadRef } from '../api';
+import { HistorySource, readJournal } from '../history';
+import { undoInGit } from '../rollback';
+import { BerthError, messageOf, shortSha } from '../util';
 import type { ValidateOptions } from '../validate';
-import type { DesiredState } from '../model/types';
-import { resourceKey } from '../model/types';
+import type { DesiredState } from '../model';
+import { resourceKey } from '../model';
 import type { OperatorControls } from './controls';
 
 export interface OperatorActionDeps {
@@ -95,7 +96,7 @@ async function rollback(d: OperatorActionDeps, ref: WorkloadRef, to: string): Pr
     const head = r.reverts[r.reverts.length - 1]!.sha;
     return {
       type: 'accepted',
-      message: `${r.reverts.length} revert commit(s) pushed, head ${head.slice(0, 8)}: ${ref.name} goes back to template ${r.to}${r.warning ? ` (warning: ${r.warning})` : ''}`,
+      message: `${r.reverts.length} revert commit(s) pushed, head ${shortSha(head)}: ${ref.name} goes back to template ${r.to}${r.warning ? ` (warning: ${r.warning})` : ''}`,
       reverts: r.reverts.map((x) => x.sha),
     };
   } catch (err) {

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../util/atomicFile';
-import type { Restarts } from '../model/restart';
+import { writeFileAtomic } from '../util';
+import type { Restarts } from '../model';
 
 export interface ControlsState {
   selfHealPaused: boolean;

@@ -3,14 +3,14 @@
  * the application view and the revisions on demand, and tells the event stream whenever
  * something shown may have moved.
  */
-import type { StatusSnapshot } from '../api/types';
-import { SnapshotStream } from '../api/events';
-import { buildAppView, type Look } from '../api/view/build';
-import type { AppView, DashboardSnapshot } from '../api/view/types';
-import type { HistoryJson } from '../audit/history';
-import type { ProgressStore } from '../rollout/progress';
+import type { StatusSnapshot } from '../api';
+import { SnapshotStream } from '../api';
+import { buildAppView, type Look } from '../api';
+import type { AppView, DashboardSnapshot } from '../api';
+import type { HistoryJson } from '../audit';
+import type { ProgressStore } from '../rollout';
 import type { OperatorControls } from './controls';
-import type { ContainerUsage } from '../monitor/usage';
+import type { ContainerUsage } from '../monitor';
 
 /** Revisions the page shows (newest first). */
 const REVISIONS = 50;

@@ -1,7 +1,7 @@
 /** Prometheus metrics of the operator (prom-client: the exposition format done right). */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { StatusSnapshot } from '../api/types';
-import type { ContainerUsage } from '../monitor/usage';
+import type { StatusSnapshot } from '../api';
+import type { ContainerUsage } from '../monitor';
 
 const POD = ['namespace', 'pod', 'container'];
 

@@ -5,7 +5,7 @@
  */
 import { Journal, type RevisionRecord } from '../audit';
 import type { GitSource, Revision } from '../git';
-import type { OutcomeRecord, Recorder, RevisionStatus } from '../reconciler/types';
+import type { OutcomeRecord, Recorder, RevisionStatus } from '../reconciler';
 
 export class JournalRecorder implements Recorder {
   constructor(

@@ -10,8 +10,8 @@
  * Aliases are not part of the spec hash: a Service change re-aliases running pods
  * (`set-aliases`) instead of recreating them.
  */
-import { mapSelects } from '../model/selector';
-import type { ServiceResource } from '../model/types';
+import { mapSelects } from '../model';
+import type { ServiceResource } from '../model';
 import type { DesiredPod } from './types';
 import { isAnchored } from './anchors';
 

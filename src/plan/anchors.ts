@@ -9,9 +9,9 @@
  * The anchor's pod name is `SVC-<svc>`: Kubernetes names are lowercase, so it can never be
  * a user's pod. Its kind label is `Service`, its owner the Service.
  */
-import { resourceKey, type DesiredState, type ServiceResource } from '../model/types';
-import { sha256 } from './names';
-import type { DesiredPod } from './types';
+import { resourceKey, type DesiredState, type ServiceResource } from '../model';
+import { sha256 } from '.';
+import type { DesiredPod } from '.';
 
 /** Bumped when an anchor's container changes, so existing anchors are replaced. */
 const ANCHOR_VERSION = 'service-anchor-1';

@@ -1,5 +1,5 @@
 /** Everything the engine needs for one desired pod: volumes, files, containers, aliases. */
-import type { ServiceResource } from '../model/types';
+import type { ServiceResource } from '../model';
 import { podAliases } from './aliases';
 import { buildContainers, type PodContainers } from './containers';
 import type { ConfigLookup } from './lookup';

@@ -6,7 +6,7 @@
  * by the context's fields; within it, by pod name, which with the desired state determines
  * the desired pod (its template, ordinal, labels). Warnings a build gave are given again.
  */
-import type { DesiredState } from '../model/types';
+import type { DesiredState } from '../model';
 import { buildPod, type BuiltPod } from './build';
 import type { ConfigLookup } from './lookup';
 import type { DesiredPod, PlanContext } from './types';

@@ -11,9 +11,9 @@
  *   and the others join it with `container:` network mode (Docker refuses hostname and port
  *   publishing on joined containers, so every `hostPort` is published on the infra container).
  */
-import type { Container } from '../model/types';
-import { LABEL, type ContainerCreateSpec, type NetworkMode, type PortBinding } from '../runtime/types';
-import { INFRA_CONTAINER } from '../observe/group';
+import type { Container } from '../model';
+import { LABEL, type ContainerCreateSpec, type NetworkMode, type PortBinding } from '../runtime';
+import { INFRA_CONTAINER } from '../observe';
 import { CLUSTER_DOMAIN } from './aliases';
 import { expandArgs, resolveEnv } from './env';
 import { needsInfra } from './expand';

@@ -6,7 +6,7 @@
  * - OnDelete: a live pod of the DaemonSet is kept whatever its template, as Kubernetes
  *   replaces it only once it is deleted (here: removed by hand, or found broken).
  */
-import { resourceKey, type DaemonSetResource } from '../model/types';
+import { resourceKey, type DaemonSetResource } from '../model';
 import { daemonSetPodName } from './names';
 import type { DesiredPod } from './types';
 

@@ -2,9 +2,9 @@
  * The diff of each pod pair: the pod-level actions it needs. Needs nothing beyond the pair,
  * the built specs of its desired pod and the observed volumes (for the pod's emptyDirs).
  */
-import { containerOf } from '../observe/group';
-import type { ObservedPod } from '../observe/types';
-import { LABEL, type ContainerSummary, type VolumeSummary } from '../runtime/types';
+import { containerOf } from '../observe';
+import type { ObservedPod } from '../observe';
+import { LABEL, type ContainerSummary, type VolumeSummary } from '../runtime';
 import type { FileSet } from './files';
 import { initProgress } from './initSteps';
 import type { BuiltPod } from './build';

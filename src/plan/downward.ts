@@ -8,8 +8,8 @@
  * Files are content-addressed like ConfigMap files (files.ts): a label change is a new
  * directory, and the pod is replaced anyway (its spec hash covers its labels).
  */
-import type { Container, DownwardAPIItem, Volume } from '../model/types';
-import { parseBytes, parseNanoCpus } from '../model/quantity';
+import type { Container, DownwardAPIItem, Volume } from '../model';
+import { parseBytes, parseNanoCpus } from '../model';
 import { fieldValue } from './env';
 import { isSafeRelative, secretDir, volumeFiles, type FileSet } from './files';
 import type { ConfigLookup } from './lookup';

@@ -4,7 +4,7 @@
  * defined before it. Values that come from a Secret (directly, via envFrom, or by expanding
  * a secret variable) are marked so nothing ever prints them.
  */
-import type { Container, EnvVar } from '../model/types';
+import type { Container, EnvVar } from '../model';
 import { expandVars } from './expansion';
 import { decodeBase64, type ConfigLookup } from './lookup';
 import type { DesiredPod, PlanContext } from './types';

@@ -2,13 +2,13 @@
  * Desired pods: every Pod, every Deployment replica slot and every StatefulSet ordinal,
  * with the names they get on the engine. Pure: the same desired state gives the same pods.
  */
-import { resourceKey, type DeploymentResource, type DesiredState, type PodResource, type PodSpec, type StatefulSetResource } from '../model/types';
+import { resourceKey, type DeploymentResource, type DesiredState, type PodResource, type PodSpec, type StatefulSetResource } from '../model';
 import { claimTemplateName, deploymentPodName, statefulSetPodName } from './names';
 import type { DesiredPod } from './types';
 import type { Warnings } from './warnings';
 import { anchorPods } from './anchors';
-import { jobPods } from '../jobs/pods';
-import type { JobStatus } from '../jobs/status';
+import { jobPods } from '../jobs';
+import type { JobStatus } from '../jobs';
 import { fromDaemonSet } from './daemonset';
 
 /**

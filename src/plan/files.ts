@@ -9,7 +9,7 @@
  * Secret files get mode 0400, ConfigMap files the volume's defaultMode; `items` select and
  * rename keys.
  */
-import type { Volume } from '../model/types';
+import type { Volume } from '../model';
 import { sha256 } from './names';
 import type { ConfigLookup } from './lookup';
 import type { DesiredPod, FileEntry, PlanContext } from './types';

@@ -1,9 +1,16 @@
 export { plan } from './plan';
 export { renderPlan, displayKey, type RenderOptions } from './render';
-export { planToJSON, redactAction, redactContainer, REDACTED } from './redact';
-export { pairPods, brokenReason, observedKey, type DeclaredWorkloads } from './pair';
+export { pairPods, brokenReason, type DeclaredWorkloads } from './pair';
 export { expandPods, needsInfra } from './expand';
 export { expandVars } from './expansion';
 export { podAliases, serviceWarnings, CLUSTER_DOMAIN } from './aliases';
 export * from './names';
 export * from './types';
+export { takenNames } from './expand';
+export { describeBlock, initBlocker, initProgress } from './initSteps';
+export { JOB_COMPLETIONS_LABEL } from './labels';
+export { judgeImageUser } from './security';
+export { Warnings } from './warnings';
+export { resolveEnv } from './env';
+export { configLookup, type ConfigLookup } from './lookup';
+export { isAnchored } from './anchors';

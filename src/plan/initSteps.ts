@@ -7,10 +7,10 @@
  * Always) is started and then left running (kubelet also waits for its startupProbe, which
  * berth does not run); the app containers start once every regular init container succeeded.
  */
-import { containerOf } from '../observe/group';
-import type { ObservedPod } from '../observe/types';
-import type { Container, PodSpec } from '../model/types';
-import { LABEL, type ContainerSummary } from '../runtime/types';
+import { containerOf } from '../observe';
+import type { ObservedPod } from '../observe';
+import type { Container, PodSpec } from '../model';
+import { LABEL, type ContainerSummary } from '../runtime';
 
 export type InitBlock =
   /** Started this pass, or running: wait for it to exit. */

@@ -5,7 +5,7 @@
  * the infra container), spec-hash (the only label planning compares) and, for StatefulSets,
  * ordinal. revision records the commit and is never compared.
  */
-import { LABEL, type Labels } from '../runtime/types';
+import { LABEL, type Labels } from '../runtime';
 import type { PlanContext } from './types';
 
 export function baseLabels(ctx: PlanContext, namespace: string, kind: string, owner: string): Labels {

@@ -1,5 +1,5 @@
 /** ConfigMaps and Secrets by namespace/name, for env and volume resolution. */
-import type { ConfigMapResource, DesiredState, SecretResource } from '../model/types';
+import type { ConfigMapResource, DesiredState, SecretResource } from '../model';
 
 export interface ConfigLookup {
   configMap(namespace: string, name: string): ConfigMapResource | undefined;

@@ -10,7 +10,7 @@
  * exception is reported by the planner: a pod named `pvc` with an emptyDir.)
  */
 import { createHash } from 'node:crypto';
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 
 export const INSTANCE_PATTERN = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 

@@ -3,18 +3,14 @@
  * namespace and name, giving create | replace | unchanged | delete. Which pods should exist is
  * decided here; in which order to act is decided elsewhere (actions.ts, or a rollout planner).
  */
-import { containerOf } from '../observe/group';
-import type { ObservedPod } from '../observe/types';
-import { LABEL } from '../runtime/types';
+import { containerOf } from '../observe';
+import { observedKey, type ObservedPod } from '../observe';
+import { LABEL } from '../runtime';
 import { needsInfra } from './expand';
 import type { CreateReason, DeleteReason, DesiredPod, PodPair } from './types';
 
 /** Workload key -> its current spec/template hash, for every declared workload (even at 0 replicas). */
 export type DeclaredWorkloads = ReadonlyMap<string, string>;
-
-export function observedKey(p: ObservedPod): string {
-  return `${p.kind}/${p.namespace}/${p.owner}`;
-}
 
 export function pairPods(desired: readonly DesiredPod[], observed: readonly ObservedPod[], declared: DeclaredWorkloads): PodPair[] {
   const byName = new Map(observed.map((o) => [`${o.namespace}/${o.name}`, o]));

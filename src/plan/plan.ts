@@ -10,9 +10,9 @@
  * PVC volumes are never removed, not even when their claim leaves the manifests: the claim's
  * `berth.io/delete-on-removal` annotation would be gone with it, so the safe rule is "keep".
  */
-import { resourceKey, templatedWorkloads, type DesiredState } from '../model/types';
-import type { ObservedState } from '../observe/types';
-import { LABEL } from '../runtime/types';
+import { resourceKey, templatedWorkloads, type DesiredState } from '../model';
+import type { ObservedState } from '../observe';
+import { LABEL } from '../runtime';
 import type { BuiltPod } from './build';
 import { buildPodOnce } from './buildCache';
 import { podActions, type PodActions } from './diff';
@@ -28,7 +28,7 @@ import type { Action, DesiredPod, HeldCreate, Plan, PlanContext, PodPair } from 
 import type { ClaimVolume } from './volumes';
 import { Warnings } from './warnings';
 import { anchorPods } from './anchors';
-import { jobStatuses } from '../jobs/status';
+import { jobStatuses } from '../jobs';
 
 export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanContext): Plan {
   checkInstance(ctx.instance);

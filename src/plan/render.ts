@@ -6,7 +6,7 @@
  *   + Deployment default/web: create 3 pods (image nginx:1.25)
  *   ~ Deployment default/web: replace 3 pods (template 1a2b3c -> 4d5e6f: containers[web].image nginx:1.25 -> nginx:1.27)
  */
-import { redactAction } from './redact';
+import { redactAction } from '../secrets';
 import { count, renderPodDetails, renderPodGroup } from './renderPods';
 import type { Action, Plan } from './types';
 

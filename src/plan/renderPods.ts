@@ -1,5 +1,5 @@
 /** The pod lines of renderPlan: one line per kind of change of a workload. */
-import { LABEL, type ContainerCreateSpec } from '../runtime/types';
+import { LABEL, type ContainerCreateSpec } from '../runtime';
 import type { Action, CreatePodAction, RemovePodAction, SetAliasesAction, StartPodAction } from './types';
 
 const HASH_CHARS = 6;

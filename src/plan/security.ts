@@ -10,8 +10,8 @@
  *   kubelet's rules (verifyRunAsNonRoot): refused when the effective uid is 0, or when the
  *   image names its user by name (it cannot be verified without the image's /etc/passwd).
  */
-import type { Container } from '../model/types';
-import type { ContainerCreateSpec, ImageUserCheck } from '../runtime/types';
+import type { Container } from '../model';
+import type { ContainerCreateSpec, ImageUserCheck } from '../runtime';
 
 export type SecurityFields = Pick<ContainerCreateSpec, 'user' | 'groupAdd' | 'securityOpt' | 'imageUserCheck'>;
 

@@ -2,10 +2,10 @@
  * The planner's inputs and outputs. Actions are plain data (no methods) so they can be
  * logged, rendered (render.ts), serialised (redact.ts) and executed by another module.
  */
-import type { PodSpec, WorkloadKind } from '../model/types';
-import type { ObservedPod } from '../observe/types';
-import type { ContainerCreateSpec, Labels } from '../runtime/types';
-import type { JobStatus } from '../jobs/status';
+import type { PodSpec, WorkloadKind } from '../model';
+import type { ObservedPod } from '../observe';
+import type { ContainerCreateSpec, Labels } from '../runtime';
+import type { JobStatus } from '../jobs';
 
 export interface PlanContext {
   /** `io.berth.instance`; lowercase letters, digits and '-' (so Docker names never collide). */

@@ -9,8 +9,8 @@
  * - downwardAPI / projected -> the same, of the pod's own files (downward.ts);
  * - hostPath -> a bind mount of that path.
  */
-import type { Container, Volume } from '../model/types';
-import type { Mount } from '../runtime/types';
+import type { Container, Volume } from '../model';
+import type { Mount } from '../runtime';
 import { isSafeRelative, volumeFiles, type FileSet } from './files';
 import { downwardFiles } from './downward';
 import { claimLabels, emptyDirLabels } from './labels';

@@ -4,9 +4,9 @@
  * built from Debian's busybox-static (same applets the template uses), and the user is told
  * so, with the command that removes it. Any other image fails with the pull error.
  */
-import type { DockerRuntime } from '../runtime/docker';
-import { findBusybox, importBusyboxImage, PAUSE_SCRIPT } from '../runtime/busyboxImage';
-import { messageOf } from '../util/errors';
+import type { DockerRuntime } from '../runtime';
+import { findBusybox, importBusyboxImage, PAUSE_SCRIPT } from '../runtime';
+import { messageOf } from '../util';
 
 const STAND_IN_APPLETS = ['sh', 'httpd', 'nc', 'sleep', 'wget', 'cat', 'echo', 'ls', 'mkdir', 'grep', 'date', 'hostname', 'env', 'true', 'test', 'printf'];
 export const STAND_IN_LABEL = 'io.berth.stand-in';

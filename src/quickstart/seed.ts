@@ -4,7 +4,7 @@
  * same repo and the same instance.
  */
 import { cp, mkdir } from 'node:fs/promises';
-import { pathExists } from '../util/pathExists';
+import { pathExists } from '../util';
 import * as path from 'node:path';
 import { initRepoWithFiles } from '../git';
 

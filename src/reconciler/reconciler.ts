@@ -9,13 +9,15 @@
  * stepped again, which repairs drift (self-heal). settle() is the one place that decides
  * what a step's outcome means for the commit and for the next pass.
  */
-import type { DesiredState } from '../model/types';
-import type { FetchResult, Revision } from '../git/types';
-import type { StatusSnapshot } from '../api/types';
-import type { PassResult } from './queue';
+import type { DesiredState } from '../model';
+import type { FetchResult, Revision } from '../git';
+import type { StatusSnapshot } from '../api';
+import type { PassResult } from '../triggers';
+import { decideRollback } from '../rollback';
 import { decideHead } from './decide';
-import type { Applier, ApplyMode, OutcomeRecord, Recorder, RevisionSource, StepOutcome, Validation, WriteBack } from './types';
-import { isBerthError } from '../util/errors';
+import type { Applier, ApplyMode, StepOutcome } from '../rollout';
+import type { OutcomeRecord, Recorder, RevisionSource, Validation, WriteBack } from './types';
+import { isBerthError, shortSha } from '../util';
 
 export interface ReconcilerOptions {
   instance: string;
@@ -131,7 +133,7 @@ export class Reconciler {
     const status = await this.recorder.statusOf(head);
     const decision = decideHead(head, status, this.running?.sha);
     if (decision.type === 'attempt') {
-      if (decision.why !== 'new') this.opts.log(`attempting ${short(head)} again`, { sha: head, status, why: decision.why, running: this.running?.sha });
+      if (decision.why !== 'new') this.opts.log(`attempting ${shortSha(head)} again`, { sha: head, status, why: decision.why, running: this.running?.sha });
       if (this.inFlight) await this.interrupt(this.inFlight, head);
       await this.supersedeSkipped(head);
       return this.attempt(head);
@@ -170,17 +172,17 @@ export class Reconciler {
   private async interrupt(f: InFlight, head: string): Promise<void> {
     this.inFlight = undefined;
     if (f.mode === 'rollback') {
-      this.opts.log(`rollback to ${short(f.rev.sha)} interrupted by ${short(head)}`, { sha: f.rev.sha, by: head });
+      this.opts.log(`rollback to ${shortSha(f.rev.sha)} interrupted by ${shortSha(head)}`, { sha: f.rev.sha, by: head });
       return;
     }
     if (this.applier.pastDeadline(f.rev.sha)) {
       await this.record(f.rev, {
         sha: f.rev.sha,
         status: 'failed',
-        reason: `made no progress within its progress deadline; ${short(head)} took over before a rollback`,
+        reason: `made no progress within its progress deadline; ${shortSha(head)} took over before a rollback`,
       });
     } else {
-      await this.record(f.rev, { sha: f.rev.sha, status: 'superseded', reason: `superseded by ${short(head)} during its rollout` });
+      await this.record(f.rev, { sha: f.rev.sha, status: 'superseded', reason: `superseded by ${shortSha(head)} during its rollout` });
     }
   }
 
@@ -195,7 +197,7 @@ export class Reconciler {
     }
     for (const rev of skipped) {
       if ((await this.recorder.statusOf(rev.sha)) !== undefined) continue;
-      await this.recorder.record(rev, { sha: rev.sha, status: 'superseded', reason: `superseded by ${short(head)} before it was started` });
+      await this.recorder.record(rev, { sha: rev.sha, status: 'superseded', reason: `superseded by ${shortSha(head)} before it was started` });
     }
   }
 
@@ -244,7 +246,7 @@ export class Reconciler {
       case 'converged':
         this.inFlight = undefined;
         if (f.mode === 'rollback') {
-          this.opts.log(`rolled back to ${short(f.rev.sha)}`, { sha: f.rev.sha, actions: outcome.actions });
+          this.opts.log(`rolled back to ${shortSha(f.rev.sha)}`, { sha: f.rev.sha, actions: outcome.actions });
           return this.done();
         }
         this.running = { sha: f.rev.sha, desired: f.desired };
@@ -253,7 +255,7 @@ export class Reconciler {
       case 'failed':
         this.inFlight = undefined;
         if (f.mode === 'rollout') return this.rollBack(f.rev, outcome);
-        this.lastError = `rollback to ${short(f.rev.sha)} did not converge: ${outcome.reason}`;
+        this.lastError = `rollback to ${shortSha(f.rev.sha)} did not converge: ${outcome.reason}`;
         this.opts.log(this.lastError, { sha: f.rev.sha, details: outcome.details });
         return this.done();
     }
@@ -262,13 +264,14 @@ export class Reconciler {
   /** Records the commit as failed and starts the rollback to the last good revision (its steps follow in later passes). */
   private async rollBack(rev: Revision, outcome: Extract<StepOutcome, { type: 'failed' }>): Promise<PassResult> {
     const failed: OutcomeRecord = { sha: rev.sha, status: 'failed', reason: outcome.reason, errors: outcome.details, actions: outcome.actions };
-    const target = this.running;
-    if (!this.opts.autoRollback || !target) {
+    const decision = decideRollback(this.opts.autoRollback, this.running);
+    if (decision.type === 'leave-in-place') {
       if (!this.opts.autoRollback) this.leftInPlace = rev.sha;
-      failed.reason += this.opts.autoRollback ? '; no earlier good revision to roll back to' : '; automatic rollback is off';
+      failed.reason += `; ${decision.why}`;
       await this.record(rev, failed);
       return this.done();
     }
+    const target = decision.to;
     failed.rollbackTo = target.sha;
     if (this.writeBack) {
       try {
@@ -306,7 +309,7 @@ export class Reconciler {
   private async record(rev: Revision, outcome: OutcomeRecord): Promise<void> {
     await this.recorder.record(rev, outcome);
     this.lastAttempted = { sha: rev.sha, status: outcome.status, reason: outcome.reason };
-    this.opts.log(`revision ${short(rev.sha)} ${outcome.status}`, { sha: rev.sha, subject: rev.subject, reason: outcome.reason, errors: outcome.errors });
+    this.opts.log(`revision ${shortSha(rev.sha)} ${outcome.status}`, { sha: rev.sha, subject: rev.subject, reason: outcome.reason, errors: outcome.errors });
   }
 
   private done(): PassResult {
@@ -316,8 +319,4 @@ export class Reconciler {
 
 function phaseOf(f: InFlight): StatusSnapshot['phase'] {
   return f.mode === 'rollback' ? 'rolling-back' : 'applying';
-}
-
-export function short(sha: string): string {
-  return sha.slice(0, 8);
 }

@@ -8,24 +8,24 @@
  * progress within the deadline, measured from a clock saved in the state directory), error.
  * `apply()` repeats steps until the end, for the one-shot commands.
  */
-import { hostNode } from '../util/host';
+import { hostNode } from '../util';
 import { plan } from '../plan';
-import { expandPods, takenNames } from '../plan/expand';
-import { Warnings } from '../plan/warnings';
-import type { DesiredPod, PlanContext } from '../plan/types';
-import type { ObservedState, TerminatingPod } from '../observe/types';
-import type { DesiredState } from '../model/types';
-import { JobController } from '../jobs/controller';
-import { LABEL, type Runtime } from '../runtime/types';
-import type { ApplyMode, ApplyOutcome, Applier, StepOutcome } from '../reconciler/types';
-import type { TerminatingStatus } from '../api/types';
-import { Prober } from '../health/prober';
-import { workloadHealth, type PodView, type WorkloadHealth } from '../health/workload';
-import { BerthError, isBerthError, messageOf } from '../util/errors';
-import { sleep } from '../util/eventually';
+import { expandPods, takenNames } from '../plan';
+import { Warnings } from '../plan';
+import type { DesiredPod, PlanContext } from '../plan';
+import type { ObservedState, TerminatingPod } from '../observe';
+import type { DesiredState } from '../model';
+import { JobController } from '../jobs';
+import { LABEL, type Runtime } from '../runtime';
+import type { ApplyMode, ApplyOutcome, Applier, StepOutcome, TerminatingStatus } from './types';
+import { Prober } from '../health';
+import { workloadHealth, type PodView, type WorkloadHealth } from '../health';
+import { BerthError, isBerthError, messageOf } from '../util';
+import { sleep } from '../util';
 import { ImageEnsurer, pullPolicies } from './images';
 import { podContexts, podViews } from './podViews';
-import { failureDetails, secretRedactor, summarizeAction } from './report';
+import { failureDetails, summarizeAction } from './report';
+import { secretRedactor } from '../secrets';
 import { rolloutStep, type HeldStep } from './strategy';
 import { ProgressClock, ProgressStore, readinessOf } from './progress';
 import { runStep } from './runStep';
@@ -33,7 +33,7 @@ import { heldForNames, maxActingTurns, readyIds, withoutWrittenFiles } from './s
 import { secondsLeft, TerminationLedger } from './terminating';
 import { Terminator } from './terminator';
 import { ListCache } from './listCache';
-import { SecretFiles } from '../secrets/tmpfs';
+import { SecretFiles } from '../secrets';
 import type { ApplierOptions, TargetRun } from './applierOptions';
 
 export type { ApplierOptions } from './applierOptions';

@@ -1,10 +1,10 @@
 /** What the engine applier (applier.ts) is given, and what it keeps per rollout target. */
-import type { Action, RemovePodAction } from '../plan/types';
-import type { ObservedState } from '../observe/types';
-import type { DesiredState } from '../model/types';
-import type { CronScheduler } from '../jobs/scheduler';
-import type { PullProgress } from '../runtime/types';
-import type { PodView, WorkloadHealth } from '../health/workload';
+import type { Action, RemovePodAction } from '../plan';
+import type { ObservedState } from '../observe';
+import type { DesiredState } from '../model';
+import type { CronScheduler } from '../jobs';
+import type { PullProgress } from '../runtime';
+import type { PodView, WorkloadHealth } from '../health';
 import type { ImageEnsurer } from './images';
 import type { ProgressClock } from './progress';
 import type { HeldStep } from './strategy';

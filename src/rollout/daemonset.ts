@@ -10,9 +10,9 @@
  * - OnDelete: nothing is paced; expansion keeps the live pod (src/plan/daemonset.ts).
  * Repairs and removals of extra pods of the current template are never held.
  */
-import type { DaemonSetResource } from '../model/types';
-import type { ObservedPod } from '../observe/types';
-import type { CreatePodAction, RemovePodAction } from '../plan/types';
+import type { DaemonSetResource } from '../model';
+import type { ObservedPod } from '../observe';
+import type { CreatePodAction, RemovePodAction } from '../plan';
 import { scaled, type ReadinessMap } from './strategy';
 
 type PodAction = CreatePodAction | RemovePodAction;

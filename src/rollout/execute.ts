@@ -5,13 +5,13 @@
  */
 import { mkdir, rename, rm, writeFile, chmod } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
-import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../runtime/types';
-import { isBerthError, BerthError, messageOf } from '../util/errors';
+import type { Action, CreatePodAction, RemovePodAction } from '../plan';
+import { LABEL, type ContainerCreateSpec, type Labels, type Runtime } from '../runtime';
+import { isBerthError, BerthError, messageOf } from '../util';
 import type { ImageEnsurer } from './images';
-import { pathExists } from '../util/pathExists';
-import { judgeImageUser } from '../plan/security';
-import { assertSecretTarget } from '../secrets/tmpfs';
+import { pathExists } from '../util';
+import { judgeImageUser } from '../plan';
+import { assertSecretTarget } from '../secrets';
 
 export interface ExecuteDeps {
   runtime: Runtime;

@@ -3,9 +3,9 @@
  * Always pulls, IfNotPresent pulls when the image is missing, Never refuses a missing image.
  * Each image is pulled at most once per apply, however many pods use it.
  */
-import type { DesiredState } from '../model/types';
-import type { PullProgress, Runtime } from '../runtime/types';
-import { BerthError } from '../util/errors';
+import type { DesiredState } from '../model';
+import type { PullProgress, Runtime } from '../runtime';
+import { BerthError } from '../util';
 
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 

@@ -3,11 +3,11 @@
  * blocking init container's state, exit code, restarts and its last log lines (the message a
  * failing migration prints is what a person needs to see).
  */
-import { containerOf } from '../observe/group';
-import type { ObservedPod } from '../observe/types';
-import type { PodSpec } from '../model/types';
-import { describeBlock, initProgress } from '../plan/initSteps';
-import type { Runtime } from '../runtime/types';
+import { containerOf } from '../observe';
+import type { ObservedPod } from '../observe';
+import type { PodSpec } from '../model';
+import { describeBlock, initProgress } from '../plan';
+import type { Runtime } from '../runtime';
 
 /** Log lines of a failed init container quoted in the reason. */
 export const INIT_LOG_LINES = 3;

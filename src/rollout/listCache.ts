@@ -5,7 +5,7 @@
  * under RELIST_MS old. At 500 pods that turns three list calls a second into three per
  * RELIST_MS, and the JSON the engine serializes for them.
  */
-import type { ObservedState } from '../observe/types';
+import type { ObservedState } from '../observe';
 
 /** The probe loop lists the engine at least this often even when its events report nothing. */
 export const RELIST_MS = 10_000;

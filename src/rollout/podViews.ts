@@ -3,14 +3,14 @@
  * Inspect is called only for pods that are not ready, so a converged pass stays at the
  * observe step's three list calls plus probes.
  */
-import type { ObservedPod } from '../observe/types';
-import type { DesiredPod } from '../plan/types';
-import { networkName } from '../plan/names';
-import { LABEL, type ContainerSummary, type Runtime } from '../runtime/types';
-import { MIN_UP_MS, upForMs, type Prober, type ProbedContainer } from '../health/prober';
-import type { PodView } from '../health/workload';
+import type { ObservedPod } from '../observe';
+import type { DesiredPod } from '../plan';
+import { networkName } from '../plan';
+import { LABEL, type ContainerSummary, type Runtime } from '../runtime';
+import { MIN_UP_MS, upForMs, type Prober, type ProbedContainer } from '../health';
+import type { PodView } from '../health';
 import { initView } from './initView';
-import { resourceKey, type Container, type WorkloadKind } from '../model/types';
+import { resourceKey, type Container, type WorkloadKind } from '../model';
 
 export interface PodContext {
   observed: ObservedPod;
@@ -42,7 +42,7 @@ export function podContexts(instance: string, observed: readonly ObservedPod[], 
   });
 }
 
-/** `redact` blanks Secret values in what a reason quotes from logs (report.ts secretRedactor). */
+/** `redact` blanks Secret values in what a reason quotes from logs (secretRedactor in src/secrets/redact.ts). */
 export async function podViews(
   runtime: Runtime,
   prober: Prober,

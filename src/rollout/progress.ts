@@ -7,13 +7,13 @@
  *   not borrow time from a quick one, and it is saved in the state directory (ProgressStore),
  *   so a restart does not reset it.
  */
-import { resourceKey, templatedWorkloads, type DesiredState } from '../model/types';
-import type { PodView, WorkloadHealth } from '../health/workload';
-import type { Action } from '../plan/types';
+import { resourceKey, templatedWorkloads, type DesiredState } from '../model';
+import type { PodView, WorkloadHealth } from '../health';
+import type { Action } from '../plan';
 import type { ReadinessMap } from './strategy';
 import { readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { writeFileAtomic } from '../util/atomicFile';
+import { writeFileAtomic } from '../util';
 
 /** Bare Pods have no progressDeadlineSeconds in Kubernetes; berth gives them Kubernetes' Deployment default. */
 const POD_DEADLINE_SECONDS = 600;

@@ -3,13 +3,13 @@
  * Secret), and for a failed rollout the evidence: each bad pod's state, exit code, restart
  * count and last log lines, with every Secret value of the desired state blanked out.
  */
-import { scrubber } from '../plan/redact';
-import type { Action } from '../plan/types';
-import type { DesiredState } from '../model/types';
-import { LABEL, type Runtime } from '../runtime/types';
+import { secretRedactor } from '../secrets';
+import type { Action } from '../plan';
+import type { DesiredState } from '../model';
+import { LABEL, type Runtime } from '../runtime';
 import { observe } from '../observe';
-import type { WorkloadHealth } from '../health/workload';
-import { resourceKey, type WorkloadKind } from '../model/types';
+import type { WorkloadHealth } from '../health';
+import { resourceKey, type WorkloadKind } from '../model';
 
 const LOG_LINES = 5;
 
@@ -55,11 +55,4 @@ export async function failureDetails(runtime: Runtime, instance: string, desired
     }
   }
   return details;
-}
-
-/** Replaces every Secret value of the desired state (decoded, 4+ characters) with (secret). */
-export function secretRedactor(desired: DesiredState): (text: string) => string {
-  const values = desired.secrets.flatMap((s) => Object.values(s.data).map((b64) => Buffer.from(b64, 'base64').toString('utf8')));
-  // Shorter values would blank ordinary words of a log line.
-  return scrubber(values.filter((v) => v.length >= 4));
 }

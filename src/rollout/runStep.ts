@@ -11,9 +11,9 @@
  * The rollout rules (strategy.ts) decided which actions belong to the step, StatefulSet
  * order included, so nothing inside a step depends on another pod's action.
  */
-import type { Action, RemovePodAction } from '../plan/types';
+import type { Action, RemovePodAction } from '../plan';
 import { executeAction, type ExecuteDeps } from './execute';
-import { inParallel } from '../util/concurrency';
+import { inParallel } from '../util';
 
 /**
  * This engine (Docker 20.10 on 2 cores) creates and starts about 8 containers at once before

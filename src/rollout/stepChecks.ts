@@ -3,9 +3,9 @@
  * that wait for a name as held steps, readiness as a comparable string, write-files already
  * done.
  */
-import type { Action, HeldCreate } from '../plan/types';
-import type { PodView } from '../health/workload';
-import { pathExists } from '../util/pathExists';
+import type { Action, HeldCreate } from '../plan';
+import type { PodView } from '../health';
+import { pathExists } from '../util';
 import type { HeldStep } from './strategy';
 import { secondsLeft } from './terminating';
 

@@ -16,10 +16,10 @@
  * Scaling alone, repairs of broken pods and everything that is not a pod pass untouched.
  * Pure: the same inputs give the same step.
  */
-import { resourceKey, type DeploymentResource, type DesiredState, type IntOrString, type StatefulSetResource } from '../model/types';
-import type { ObservedPod } from '../observe/types';
-import { observedKey } from '../plan/pair';
-import type { Action, CreatePodAction, RemovePodAction } from '../plan/types';
+import { resourceKey, type DeploymentResource, type DesiredState, type IntOrString, type StatefulSetResource } from '../model';
+import type { ObservedPod } from '../observe';
+import { observedKey } from '../observe';
+import type { Action, CreatePodAction, RemovePodAction } from '../plan';
 import { daemonSetGate } from './daemonset';
 
 /** What the rollout rules need to know about an observed pod. */

@@ -18,9 +18,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ObservedPod, ObservedState, TerminatingPod } from '../observe/types';
-import type { ContainerSummary } from '../runtime/types';
-import { writeFileAtomic } from '../util/atomicFile';
+import type { ObservedPod, ObservedState, TerminatingPod } from '../observe';
+import type { ContainerSummary } from '../runtime';
+import { writeFileAtomic } from '../util';
 
 export interface TerminationRecord {
   /** Resource key of the workload that shed the pod. */

@@ -5,11 +5,11 @@
  * and is removed with its emptyDir volumes. reap() finishes what a crash or a lost request
  * left: records whose containers are gone or stopped, and pods past their deadline.
  */
-import type { RemovePodAction } from '../plan/types';
-import type { ContainerSummary, Labels, Runtime } from '../runtime/types';
-import { isBerthError, messageOf } from '../util/errors';
+import type { RemovePodAction } from '../plan';
+import type { ContainerSummary, Labels, Runtime } from '../runtime';
+import { isBerthError, messageOf } from '../util';
 import { observe } from '../observe';
-import type { ObservedState } from '../observe/types';
+import type { ObservedState } from '../observe';
 import { allContainers, reapDecision, secondsLeft, splitTerminating, type TerminationLedger, type TerminationRecord } from './terminating';
 
 export interface TerminatorDeps {

@@ -1,4 +1,4 @@
-import { BerthError } from '../util/errors';
+import { BerthError } from '../util';
 
 /** Where the Docker engine answers. */
 export type EngineAddress = { kind: 'socket'; socketPath: string } | { kind: 'tcp'; host: string; port: number; tls: boolean; certPath?: string };

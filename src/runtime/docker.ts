@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type Dockerode from 'dockerode';
 import DockerodeClient from './dockerode';
-import { BerthError, messageOf } from '../util/errors';
+import { BerthError, messageOf } from '../util';
 import { describeAddress, EngineAddress, EngineAddressOptions, resolveEngineAddress } from './address';
 import { toCreateBody } from './createBody';
 import { readAll } from './engineStreams';
@@ -30,7 +30,7 @@ import {
 } from './mapping';
 import { readPastEvents, subscribeEvents } from './events';
 import { RequestCounter, type Dialer, type RequestCounts } from './requestCounter';
-import { currentActivity } from '../util/activity';
+import { currentActivity } from '../util';
 import { demuxBuffer } from './streams';
 import { toContainerStats, type ApiStats } from './stats';
 import type {

@@ -1,4 +1,4 @@
-import { BerthError, messageOf } from '../util/errors';
+import { BerthError, messageOf } from '../util';
 
 /**
  * The one place where engine failures become berth's typed errors. Every call of the

@@ -2,8 +2,8 @@
  * Running a command in a container under a deadline. The engine side is reduced to a
  * structural ExecSession so this module needs no dockerode.
  */
-import { BerthError } from '../util/errors';
-import { sleep } from '../util/eventually';
+import { BerthError } from '../util';
+import { sleep } from '../util';
 import { collectDemuxed } from './engineStreams';
 import type { ExecResult } from './types';
 

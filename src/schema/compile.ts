@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { BerthError, messageOf } from '../util/errors';
+import { BerthError, messageOf } from '../util';
 import type { SchemaKind } from './kinds';
 
 /** `schemas/` at the package root, from `src/schema/` (ts-node) or `dist/src/schema/` (tsc). */

@@ -4,8 +4,8 @@
  * a warning naming the field, nothing at all (fields a cluster writes, like `uid`), or an
  * error for a source berth cannot provide (an `nfs` volume).
  */
-import type { Kind } from '../model/types';
-import type { PathSegment } from '../manifests/types';
+import type { Kind } from '../model';
+import type { PathSegment } from '../manifests';
 
 export type Treatment = 'ignored' | 'requests-only' | 'quiet' | 'unsupported';
 
@@ -58,7 +58,11 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('podSpec', 'automountServiceAccountToken', 'dnsPolicy', 'dnsConfig', 'imagePullSecrets', 'runtimeClassName'),
   ...ignored('podSpec', 'preemptionPolicy', 'enableServiceLinks', 'shareProcessNamespace', 'readinessGates', 'overhead'),
   ...ignored('podSpec', 'activeDeadlineSeconds', 'ephemeralContainers', 'hostAliases', 'hostIPC', 'hostUsers', 'os'),
-  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN', 'securityContext.fsGroup'),
+  ...ignored('podSpec', 'resourceClaims', 'resources', 'schedulingGates', 'setHostnameAsFQDN'),
+  ...rules('ignored', 'not applied: Docker has no per-volume group ownership, so volumes keep their owner (docs/pod-features.md)')(
+    'podSpec',
+    'securityContext.fsGroup',
+  ),
   ...ignored('podSpec', 'securityContext.fsGroupChangePolicy', 'securityContext.supplementalGroupsPolicy', 'securityContext.sysctls'),
   ...ignored('podSpec', 'securityContext.seLinuxOptions', 'securityContext.seLinuxChangePolicy', 'securityContext.appArmorProfile'),
   ...ignored('podSpec', 'securityContext.windowsOptions'),
@@ -70,8 +74,15 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...rules('requests-only')('container', 'resources.requests'),
   ...ignored('probe', 'terminationGracePeriodSeconds'),
   ...ignored('volume', 'emptyDir.sizeLimit', 'emptyDir.mode'),
-  // Both come from a Kubernetes API server; nothing is written in their place.
-  ...ignored('volumeProjection', 'serviceAccountToken', 'clusterTrustBundle'),
+  // All three come from a Kubernetes API server (its token issuer, trust bundles, signers); nothing is written in their place.
+  ...ignored('volumeProjection', 'serviceAccountToken', 'clusterTrustBundle', 'podCertificate'),
+  // Alpha in Kubernetes (feature gates ContainerRestartRules, and the newest cgroup one):
+  // a default API server drops them and runs the pod without; so does berth, saying so.
+  ...rules('ignored', 'an alpha field of Kubernetes, off by default there (its API server drops it): ignored')(
+    'container',
+    'restartPolicyRules',
+    'securityContext.cgroupOptions',
+  ),
   ...unsupportedVolume('volume', 'awsElasticBlockStore', 'azureDisk', 'azureFile', 'cephfs', 'cinder', 'csi'),
   ...unsupportedVolume('volume', 'ephemeral', 'fc', 'flexVolume', 'flocker', 'gcePersistentDisk'),
   ...unsupportedVolume('volume', 'gitRepo', 'glusterfs', 'image', 'iscsi', 'nfs', 'photonPersistentDisk'),
@@ -87,13 +98,6 @@ export const FIELD_RULES: readonly FieldRule[] = [
   ...ignored('statefulSetSpec', 'revisionHistoryLimit', 'ordinals'),
   ...ignored('namespaceSpec', 'finalizers'),
   ...ignored('jobSpec', 'selector', 'manualSelector', 'podReplacementPolicy', 'managedBy'),
-  ...rules('unsupported', 'this Job field is not supported by berth yet (see docs/jobs.md)')(
-    'jobSpec',
-    'podFailurePolicy',
-    'successPolicy',
-    'backoffLimitPerIndex',
-    'maxFailedIndexes',
-  ),
   ...ignored('daemonSetSpec', 'revisionHistoryLimit'),
   ...ignored('ingressClassSpec', 'parameters'),
 ];
@@ -193,7 +197,12 @@ function notice(rule: FieldRule, field: string, path: PathSegment[]): FieldNotic
         message: `field "${field}" is accepted, but only limits are enforced on a Docker host`,
       };
     default:
-      return { severity: 'warning', path, code: 'schema.ignored-field', message: `field "${field}" has no meaning on a single Docker host and is ignored` };
+      return {
+        severity: 'warning',
+        path,
+        code: 'schema.ignored-field',
+        message: rule.message ? `field "${field}": ${rule.message}` : `field "${field}" has no meaning on a single Docker host and is ignored`,
+      };
   }
 }
 

@@ -4,12 +4,13 @@
  * mean nothing on one Docker host. Every finding is a located Problem; a document with no
  * error among them is valid.
  */
-import type { ManifestDoc, PathSegment } from '../manifests/types';
-import { fieldPath, hasErrors, sortProblems, type Problem, type Severity } from '../util/problems';
+import type { ManifestDoc, PathSegment } from '../manifests';
+import { fieldPath, hasErrors, sortProblems, type Problem, type Severity } from '../util';
 import { schemaSet } from './compile';
 import { fieldNotices } from './ignored';
 import { checkHeader } from './kinds';
 import { inertWarning, isInertKind } from './inert';
+import { nullsAsAbsent } from './nulls';
 import { translateErrors, type SchemaIssue } from './translate';
 
 export interface SchemaValidation {
@@ -25,7 +26,8 @@ export interface SchemaValidation {
 export function validateDocuments(docs: ManifestDoc[]): SchemaValidation {
   const valid: ManifestDoc[] = [];
   const problems: Problem[] = [];
-  for (const doc of docs) {
+  for (const written of docs) {
+    const doc = { ...written, body: nullsAsAbsent(written.body) as Record<string, unknown> };
     const found = validateDocument(doc);
     problems.push(...found);
     if (!hasErrors(found) && !isInertKind(doc.body.kind)) valid.push(doc);

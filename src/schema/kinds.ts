@@ -1,5 +1,5 @@
 /** `kind` and `apiVersion`: checked before the schema, since the kind picks the schema. */
-import { KINDS, type Kind } from '../model/types';
+import { KINDS, type Kind } from '../model';
 import { didYouMean } from './hints';
 import { INERT_KINDS, INERT_KIND_NAMES, isInertKind, type InertKind } from './inert';
 import type { SchemaIssue } from './translate';

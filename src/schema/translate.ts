@@ -4,8 +4,8 @@
  * Pure: no file positions here (index.ts asks the document for those).
  */
 import type { ErrorObject } from 'ajv';
-import type { PathSegment } from '../manifests/types';
-import { fieldPath } from '../util/problems';
+import type { PathSegment } from '../manifests';
+import { fieldPath } from '../util';
 import { didYouMean } from './hints';
 
 export interface SchemaIssue {

@@ -9,7 +9,7 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BerthError, messageOf } from '../util/errors';
+import { BerthError, messageOf } from '../util';
 import { keyringOf, type AgeKeyring } from './sops/age';
 
 export interface KeySources {

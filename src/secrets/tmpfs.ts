@@ -15,7 +15,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { BerthError, messageOf } from '../util/errors';
+import { BerthError, messageOf } from '../util';
 
 const TMPFS_MAGIC = 0x01021994;
 const RAMFS_MAGIC = 0x858458f6;

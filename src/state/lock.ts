@@ -7,8 +7,8 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as os from 'node:os';
-import { BerthError } from '../util/errors';
-import { isSameProcess, processStartTime } from '../util/process';
+import { BerthError } from '../util';
+import { isSameProcess, processStartTime } from '../util';
 
 export interface LockOwner {
   pid: number;

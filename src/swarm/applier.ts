@@ -20,13 +20,11 @@
  * Like the one-host engine, each step observes everything again from labels (services,
  * tasks, configs, secrets, networks of `io.berth.instance`), so a restarted berth continues.
  */
-import type { ResourceStatus, TerminatingStatus } from '../api/types';
-import type { DesiredState } from '../model/types';
-import type { ApplyMode, Applier, StepOutcome } from '../reconciler/types';
-import { LABEL, type Labels } from '../runtime/types';
-import type { SwarmClient } from '../runtime/swarm/client';
-import type { SwarmService, SwarmServiceSpec, SwarmTask } from '../runtime/swarm/types';
-import { isBerthError } from '../util/errors';
+import type { ResourceStatus, TerminatingStatus } from '../api';
+import type { DesiredState } from '../model';
+import type { ApplyMode, Applier, StepOutcome } from '../rollout';
+import { LABEL, type Labels, type SwarmClient, type SwarmService, type SwarmServiceSpec, type SwarmTask } from '../runtime';
+import { isBerthError } from '../util';
 import { renderSwarm, type DesiredService, type SwarmDesired } from './render';
 import { serviceHealth, type ServiceHealth } from './health';
 import { ordinalsAllowed } from './order';

@@ -4,9 +4,8 @@
  * Degraded when the swarm paused the update on a failed task or new tasks keep failing;
  * Progressing otherwise, with the reason a task waits (a pod that fits nowhere is pending).
  */
-import type { HealthCode } from '../api/types';
-import { LABEL } from '../runtime/types';
-import type { SwarmService, SwarmTask } from '../runtime/swarm/types';
+import type { HealthCode } from '../api';
+import { LABEL, type SwarmService, type SwarmTask } from '../runtime';
 import type { DesiredService } from './render';
 
 /** New tasks failed this often: the template is broken, as a crash loop is on one host. */

@@ -4,8 +4,7 @@
  * OrderedReady, ordinal N is created only when 0..N-1 are healthy; an update goes one
  * ordinal at a time, highest first, and only while every other ordinal is healthy.
  */
-import { LABEL } from '../runtime/types';
-import type { SwarmService } from '../runtime/swarm/types';
+import { LABEL, type SwarmService } from '../runtime';
 import type { DesiredService } from './render';
 
 export function ordinalsAllowed(

@@ -8,15 +8,14 @@
  * nodes, or a DaemonSet, answers on every node; the swarm places at most one task per node
  * for a host port. LoadBalancer publishes `port`, as berth's one-host listeners do.
  */
-import type { Container, DesiredState } from '../model/types';
-import type { SwarmPort } from '../runtime/swarm/types';
+import { mapSelects, type Container, type DesiredState } from '../model';
+import type { SwarmPort } from '../runtime';
 
 export function swarmPorts(desired: DesiredState, ns: string, podLabels: Record<string, string>, c: Container): SwarmPort[] {
   const ports: SwarmPort[] = [];
   for (const s of desired.services) {
     if (s.meta.namespace !== ns || (s.type !== 'NodePort' && s.type !== 'LoadBalancer')) continue;
-    const selects = Object.keys(s.selector).length > 0 && Object.entries(s.selector).every(([k, v]) => podLabels[k] === v);
-    if (!selects) continue;
+    if (!mapSelects(s.selector, podLabels)) continue;
     for (const p of s.ports) {
       const target = typeof p.targetPort === 'number' ? p.targetPort : c.ports.find((x) => x.name === p.targetPort)?.containerPort;
       const published = s.type === 'NodePort' ? p.nodePort : p.port;

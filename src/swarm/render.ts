@@ -4,16 +4,11 @@
  * and stable name; ConfigMap and Secret volumes as swarm configs and secrets named by content
  * hash; Services as aliases on the namespace's overlay network and as published ports.
  */
-import type { Container, DeploymentResource, DaemonSetResource, DesiredState, PodTemplate, Probe, StatefulSetResource } from '../model/types';
-import { canonicalJson, shortHash } from '../model/hash';
-import { resolveEnv } from '../plan/env';
-import { configLookup, type ConfigLookup } from '../plan/lookup';
-import { networkName, statefulSetPodName, claimTemplateName } from '../plan/names';
-import type { DesiredPod } from '../plan/types';
-import { Warnings } from '../plan/warnings';
-import { fenceposts } from '../rollout/strategy';
-import { LABEL, type Labels } from '../runtime/types';
-import type { SwarmFileRef, SwarmHealthCheck, SwarmMount, SwarmServiceSpec, SwarmUpdateConfig } from '../runtime/swarm/types';
+import { canonicalJson, mapSelects, shortHash } from '../model';
+import type { Container, DeploymentResource, DaemonSetResource, DesiredState, PodTemplate, Probe, StatefulSetResource } from '../model';
+import { claimTemplateName, configLookup, networkName, resolveEnv, statefulSetPodName, Warnings, type ConfigLookup, type DesiredPod } from '../plan';
+import { fenceposts } from '../rollout';
+import { LABEL, type Labels, type SwarmFileRef, type SwarmHealthCheck, type SwarmMount, type SwarmServiceSpec, type SwarmUpdateConfig } from '../runtime';
 import { swarmPorts } from './ports';
 
 const NS = 1e9;
@@ -219,13 +214,7 @@ export function placement(nodeSelector: Record<string, string>): string[] {
 /** A Service's name on the network for every pod it selects; a StatefulSet pod also `<pod>.<serviceName>`. */
 function serviceAliases(desired: DesiredState, ns: string, podLabels: Record<string, string>, w: SwarmWorkload, podName: string): string[] {
   const names = desired.services
-    .filter(
-      (s) =>
-        s.meta.namespace === ns &&
-        s.type !== 'ExternalName' &&
-        Object.keys(s.selector).length > 0 &&
-        Object.entries(s.selector).every(([k, v]) => podLabels[k] === v),
-    )
+    .filter((s) => s.meta.namespace === ns && s.type !== 'ExternalName' && mapSelects(s.selector, podLabels))
     .map((s) => s.meta.name);
   if (w.kind === 'StatefulSet') names.push(podName, `${podName}.${w.serviceName}`);
   return [...new Set(names)].sort();

@@ -3,7 +3,7 @@
  * file with a systematic mistake (a wrong indent under a long list) must not bury every
  * other file's problems.
  */
-import type { Problem } from '../util/problems';
+import type { Problem } from '../util';
 
 export const MAX_PER_FILE = 50;
 

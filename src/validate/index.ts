@@ -4,12 +4,12 @@
  * a later stage only sees what the earlier one accepted.
  */
 import { loadManifestPaths, loadManifests } from '../manifests';
-import type { LoadLimits, LoadResult, ManifestDoc } from '../manifests/types';
-import type { SopsMode } from '../secrets/sops/open';
+import type { LoadLimits, LoadResult, ManifestDoc } from '../manifests';
+import type { SopsMode } from '../secrets';
 import { validateDocuments } from '../schema';
 import { buildDesiredState, type ModelOptions } from '../model';
-import type { DesiredState } from '../model/types';
-import { hasErrors, sortProblems, type Problem } from '../util/problems';
+import type { DesiredState } from '../model';
+import { hasErrors, sortProblems, type Problem } from '../util';
 import { capPerFile } from './cap';
 
 export interface ValidateOptions extends ModelOptions {

@@ -11,8 +11,8 @@ import { createDockerRuntime, DockerRuntime } from '../../src/runtime/docker';
 import { LABEL } from '../../src/runtime/types';
 import type { ContainerSummary, NetworkSummary, Runtime, VolumeSummary } from '../../src/runtime/types';
 import { ensureTestImage } from './testImage';
-import { HOST, run } from '../../src/proxy/kernel/nft';
-import { kernelTableName, renderRemoval } from '../../src/proxy/kernel/ruleset';
+import { HOST, run } from '../../src/services/kernel/nft';
+import { kernelTableName, renderRemoval } from '../../src/services/kernel/ruleset';
 
 export function testRuntime(): DockerRuntime {
   return createDockerRuntime();
@@ -72,7 +72,7 @@ export async function cleanupInstance(runtime: Runtime, instance: string): Promi
 }
 
 /**
- * Service proxies (src/proxy/main.js) of `instance` (and of its ClusterIP anchors) still running: they outlive whoever started
+ * Service proxies (src/services/proxy/main.js) of `instance` (and of its ClusterIP anchors) still running: they outlive whoever started
  * them by design, and a test's state dir may be gone, so they are found by command line.
  */
 export function stopProxies(instance: string): number {

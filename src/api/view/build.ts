@@ -3,20 +3,21 @@
  * revision being stepped, the engine's pods (live and terminating), the probes' views, the
  * health the applier computed, the rollout clock, and the proxy's connections.
  */
-import type { DaemonSetResource, DesiredState, DeploymentResource, StatefulSetResource } from '../../model/types';
-import { resourceKey } from '../../model/types';
-import type { ObservedPod, TerminatingPod } from '../../observe/types';
-import type { Look } from '../../rollout/look';
-import { byWorkload, type ContainerUsage } from '../../monitor/usage';
-import type { PodView } from '../../health/workload';
-import type { ProgressState } from '../../rollout/progress';
-import { fenceposts } from '../../rollout/strategy';
-import { secondsLeft } from '../../rollout/terminating';
-import { referencedObjects } from '../../model/refs';
-import { secretRedactor } from '../../rollout/report';
+import type { DaemonSetResource, DesiredState, DeploymentResource, StatefulSetResource } from '../../model';
+import { resourceKey } from '../../model';
+import type { ObservedPod, TerminatingPod } from '../../observe';
+import type { Look } from '../../rollout';
+import { byWorkload, type ContainerUsage } from '../../monitor';
+import type { PodView } from '../../health';
+import type { ProgressState } from '../../rollout';
+import { fenceposts } from '../../rollout';
+import { secondsLeft } from '../../rollout';
+import { referencedObjects } from '../../model';
+import { secretRedactor } from '../../secrets';
 import type { ResourceStatus, StatusSnapshot } from '../types';
 import type { AppView, ContainerNode, NodeState, PodNode, RolloutBounds, TemplateNode, WorkloadNode } from './types';
 import { configNodes, serviceNodes } from './services';
+import { shortSha } from '../../util';
 
 export type { Look };
 
@@ -71,7 +72,7 @@ function appState(s: StatusSnapshot, workloads: readonly WorkloadNode[]): AppVie
   const message = worst ? `${worst.kind} ${worst.name}: ${worst.message}` : running ? `all ${workloads.length} workload(s) healthy` : 'nothing applied yet';
   const outOfSync = workloads.filter((w) => w.sync === 'OutOfSync');
   let syncReason = '';
-  if (head && head.sha !== running) syncReason = `head ${head.sha.slice(0, 8)} is ${head.status}${head.reason ? `: ${head.reason}` : ''}`;
+  if (head && head.sha !== running) syncReason = `head ${shortSha(head.sha)} is ${head.status}${head.reason ? `: ${head.reason}` : ''}`;
   else if (outOfSync.length > 0) syncReason = `${outOfSync.map((w) => w.name).join(', ')} out of sync`;
   return { health, message, sync: syncReason ? 'OutOfSync' : 'Synced', syncReason, ...(head ? { head: head.sha } : {}), ...(running ? { running } : {}) };
 }

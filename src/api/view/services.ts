@@ -4,10 +4,10 @@
  * terminating (Kubernetes' EndpointSlice conditions), with the open connections the proxy
  * acknowledged when it carries the Service. Secrets: key names only.
  */
-import type { DesiredState, ServiceResource } from '../../model/types';
-import { mapSelects } from '../../model/selector';
-import { podInputs } from '../../traffic/publisher';
-import type { ProxyStatus } from '../../proxy/types';
+import type { DesiredState, ServiceResource } from '../../model';
+import { mapSelects } from '../../model';
+import { podInputs } from '../../services';
+import type { ProxyStatus } from '../../services';
 import type { ConfigNode, EndpointNode, ServiceNode, WorkloadNode } from './types';
 import type { Look } from './build';
 

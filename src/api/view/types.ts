@@ -5,8 +5,8 @@
  * Never a Secret value: Secrets show their keys, every string is scrubbed of the values.
  */
 import type { HealthCode, StatusSnapshot } from '../types';
-import type { HistoryJson } from '../../audit/history';
-import type { ContainerUsage, WorkloadUsage } from '../../monitor/usage';
+import type { HistoryJson } from '../../audit';
+import type { ContainerUsage, WorkloadUsage } from '../../monitor';
 
 /** Synced: the engine runs what the revision declares; OutOfSync: not (yet), `syncReason` says how. */
 export type SyncCode = 'Synced' | 'OutOfSync';

@@ -4,11 +4,11 @@
  * 1 refused, not found or no operator answering; 2 a usage error of berth itself.
  */
 import { Option, type Command } from 'commander';
-import { fetchWorkloads, postAction, type ClientAnswer } from '../../api/client';
-import type { WorkloadRef } from '../../api/actions';
-import { readApiToken } from '../../api/token';
-import { checkServerUrl, parseWorkloadArg } from '../../revisions';
-import { BerthError, messageOf } from '../../util/errors';
+import { fetchWorkloads, postAction, type ClientAnswer } from '../../api';
+import type { WorkloadRef } from '../../api';
+import { readApiToken } from '../../api';
+import { checkServerUrl, parseWorkloadArg } from '../../history';
+import { BerthError, messageOf } from '../../util';
 import { EXIT, type ExitCode } from '../exit';
 
 type Run = (fn: () => Promise<ExitCode>) => void;

@@ -5,10 +5,10 @@ import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
 import { terminalApplier } from '../terminalApplier';
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 import { addEngineChoice, applySwarm, usesSwarm, type EngineChoice } from '../swarmApply';
-import type { ApplyOutcome } from '../../reconciler/types';
+import type { ApplyOutcome } from '../../rollout';
 
 interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   instance: string;

@@ -5,7 +5,7 @@
  */
 import { Argument, type Command } from 'commander';
 import { describe, renderDescribed, type DescribeKind } from '../describe';
-import { BerthError } from '../../util/errors';
+import { BerthError } from '../../util';
 import { addEngineOptions, engineOptions } from '../options';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';

@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import { observe } from '../../observe';
-import { plan, planToJSON, renderPlan } from '../../plan';
+import { plan, renderPlan } from '../../plan';
+import { planToJSON } from '../../secrets';
 import { addEngineOptions, addPolicyOptions, engineOptions, outputOption, policyWithSecrets, type OutputFormat, type PolicyOptions } from '../options';
 import { addPauseOptions, contentRevision, pauseOptions, withEngine } from '../engine';
-import { serviceAnchorsAvailable } from '../../traffic/anchors';
+import { serviceAnchorsAvailable } from '../../services';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
-import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
-import { previewJobs } from '../../jobs/controller';
+import { splitTerminating, TerminationLedger } from '../../rollout';
+import { previewJobs } from '../../jobs';
 
 export function registerDiff(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program

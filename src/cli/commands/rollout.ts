@@ -1,6 +1,6 @@
 /**
  * `berth rollout status|history|undo NAME`: one workload's rollout, its templates over the
- * commits of the branch, and a manual rollback. The logic lives in src/revisions; this file
+ * commits of the branch, and a manual rollback. The logic lives in src/history and src/rollback; this file
  * parses options, opens the engine/git/journal, prints, and picks exit codes.
  *
  * Decisions for the edge cases (README text: rollout.md next to this file):
@@ -23,11 +23,11 @@
  *   it follows; no engine change from here. Lock held by another command: an error.
  */
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyModes, type ForwardingModes, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ForwardingModes, type ProxyModeOption } from '../../services';
 import { Option, type Command } from 'commander';
 import { observe } from '../../observe';
 import { createDockerRuntime, type Runtime } from '../../runtime';
-import { BerthError, isBerthError, messageOf } from '../../util/errors';
+import { BerthError, isBerthError, messageOf } from '../../util';
 import {
   HistorySource,
   StatusLooker,
@@ -41,11 +41,10 @@ import {
   renderHistory,
   renderStatus,
   takeInstance,
-  undoInGit,
-  undoOnEngine,
   watchRollout,
   type Look,
-} from '../../revisions';
+} from '../../history';
+import { undoInGit, undoOnEngine } from '../../rollback';
 import {
   addEngineOptions,
   addPolicyOptions,

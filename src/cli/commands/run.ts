@@ -1,16 +1,16 @@
 import { Option, type Command } from 'commander';
 import { proxyModeOption } from '../proxyMode';
-import { resolveProxyModes, type ProxyModeOption } from '../../proxy/kernel/mode';
+import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { createDockerRuntime } from '../../runtime';
-import { createSwarmClient } from '../../runtime/swarm/client';
+import { createSwarmClient } from '../../runtime';
 import { addEngineChoice, usesSwarm, type EngineChoice } from '../swarmApply';
-import { DEFAULT_POLL_SCHEDULE } from '../../git';
-import { startOperator } from '../../operator/operator';
-import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../../util/log';
+import { DEFAULT_POLL_SCHEDULE } from '../../triggers';
+import { startOperator } from '../../operator';
+import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../../util';
 import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { addPauseOptions, pauseOptions } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
-import { readApiToken } from '../../api/token';
+import { readApiToken } from '../../api';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
 import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOptions';
 

@@ -4,10 +4,10 @@
  * or it has no sample yet (kubectl: "metrics not available yet").
  */
 import { Option, type Command } from 'commander';
-import type { DashboardSnapshot } from '../../api/view/types';
-import { podRows, workloadRows, type TopRow } from '../../monitor/top';
-import { checkServerUrl } from '../../revisions';
-import { BerthError, messageOf } from '../../util/errors';
+import type { DashboardSnapshot } from '../../api';
+import { podRows, workloadRows, type TopRow } from '../../monitor';
+import { checkServerUrl } from '../../history';
+import { BerthError, messageOf } from '../../util';
 import { EXIT, type ExitCode } from '../exit';
 import { printTable } from '../table';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { validatePaths } from '../../validate';
-import { formatProblem, type Problem } from '../../util/problems';
+import { formatProblem, type Problem } from '../../util';
 import { addPolicyOptions, outputOption, policyWithSecrets, type OutputFormat, type PolicyOptions } from '../options';
 import { EXIT, type ExitCode } from '../exit';
 

@@ -7,10 +7,11 @@
  * - The terminating ledger: a pod being removed, and when it is killed at the latest.
  * - The probes, run once by describe itself: berth run keeps its verdicts in memory.
  */
-import type { RevisionRecord } from '../../audit/types';
-import { INFRA_CONTAINER } from '../../observe/group';
-import { LABEL, type EngineEvent } from '../../runtime/types';
+import type { RevisionRecord } from '../../audit';
+import { INFRA_CONTAINER } from '../../observe';
+import { LABEL, type EngineEvent } from '../../runtime';
 import type { DescribeEvent, PodInfo } from './types';
+import { shortSha } from '../../util';
 
 const SIGNALS: Record<string, string> = { '15': 'SIGTERM', '9': 'SIGKILL', '2': 'SIGINT', '1': 'SIGHUP' };
 
@@ -51,7 +52,7 @@ export function journalEvents(records: readonly RevisionRecord[], revisions: Rea
   const out: DescribeEvent[] = [];
   for (const r of records) {
     if (r.instance !== instance || !revisions.has(r.sha)) continue;
-    const object = `revision/${r.sha.slice(0, 8)}`;
+    const object = `revision/${shortSha(r.sha)}`;
     const why = r.reason ? `: ${r.reason}` : '';
     const time = Date.parse(r.at);
     if (r.status === 'applying') out.push({ time, type: 'Normal', reason: 'Applying', object, message: `Applying "${r.subject}" by ${r.author}` });
@@ -69,7 +70,7 @@ export function journalEvents(records: readonly RevisionRecord[], revisions: Rea
         type: 'Warning',
         reason: 'Failed',
         object,
-        message: `Failed${why}${r.rollbackTo ? `; rolled back to ${r.rollbackTo.slice(0, 8)}` : ''}`,
+        message: `Failed${why}${r.rollbackTo ? `; rolled back to ${shortSha(r.rollbackTo)}` : ''}`,
       });
     if (r.status === 'superseded') out.push({ time, type: 'Normal', reason: 'Superseded', object, message: `Superseded by a newer commit${why}` });
   }

@@ -4,14 +4,14 @@
  * the rows `berth get endpoints` shows.
  */
 import { Journal } from '../../audit';
-import { runProbe } from '../../health/probe';
+import { runProbe } from '../../health';
 import { observe } from '../../observe';
-import type { ObservedPod } from '../../observe/types';
-import { networkName } from '../../plan/names';
-import { ownProbes } from '../../rollout/podViews';
-import { splitTerminating, TerminationLedger, type TerminationRecord } from '../../rollout/terminating';
-import { LABEL, type ContainerSummary, type Labels, type Runtime } from '../../runtime/types';
-import { BerthError } from '../../util/errors';
+import type { ObservedPod } from '../../observe';
+import { networkName } from '../../plan';
+import { ownProbes } from '../../rollout';
+import { splitTerminating, TerminationLedger, type TerminationRecord } from '../../rollout';
+import { LABEL, type ContainerSummary, type Labels, type Runtime } from '../../runtime';
+import { BerthError } from '../../util';
 import type { EngineOptions } from '../options';
 import { gather } from '../get/gather';
 import { podConditions, workloadConditions } from './conditions';

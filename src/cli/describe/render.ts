@@ -1,5 +1,6 @@
 /** `berth describe` as text, in kubectl describe's layout. Pure. */
-import type { Probe } from '../../model/types';
+import { shortSha } from '../../util';
+import type { Probe } from '../../model';
 import { tableLines } from '../table';
 import { podReady } from './conditions';
 import type { Condition, ContainerInfo, DescribeEvent, Described, PodInfo } from './types';
@@ -77,7 +78,7 @@ function podTable(pods: readonly PodInfo[], now: number): string {
       String(Math.max(0, ...p.containers.map((c) => c.restartCount))),
       p.ip || '<none>',
       p.specHash,
-      p.revision.slice(0, 8),
+      shortSha(p.revision),
       age(p.createdAt, now),
     ];
   });

@@ -1,8 +1,8 @@
 /** What `berth describe` shows, gathered from the engine, the journal and the state directory. */
-import type { ProbeResult } from '../../health/probe';
-import type { ContainerPort, Probe } from '../../model/types';
-import type { EndpointRow } from '../../proxy';
-import type { ContainerState } from '../../runtime/types';
+import type { ProbeResult } from '../../health';
+import type { ContainerPort, Probe } from '../../model';
+import type { EndpointRow } from '../../services';
+import type { ContainerState } from '../../runtime';
 
 export type DescribeKind = 'Deployment' | 'StatefulSet' | 'DaemonSet' | 'Pod' | 'Service';
 

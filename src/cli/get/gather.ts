@@ -4,12 +4,12 @@
  * berth's kernel rules (--proxy-mode kernel).
  */
 import { observe } from '../../observe';
-import type { ObservedPod } from '../../observe/types';
-import { endpointRows, ProxySupervisor, type EndpointRow, type ListenerStatus, type ProxyStatus } from '../../proxy';
-import { splitTerminating, TerminationLedger } from '../../rollout/terminating';
-import type { Runtime } from '../../runtime/types';
+import type { ObservedPod } from '../../observe';
+import { endpointRows, ProxySupervisor, type EndpointRow, type ListenerStatus, type ProxyStatus } from '../../services';
+import { splitTerminating, TerminationLedger } from '../../rollout';
+import type { Runtime } from '../../runtime';
 import type { EngineOptions } from '../options';
-import { kernelStatusOf } from '../../traffic/kernelTargets';
+import { kernelStatusOf } from '../../services';
 import { jobRows } from '../jobRows';
 import { byName, podRow, serviceRows, workloadRows, type Sections, type ServiceRow, type What } from './rows';
 

@@ -1,14 +1,15 @@
 /** `berth get -o text|wide|json|yaml|name`: the same rows in every format. Pure. */
 import { stringify } from 'yaml';
-import type { EndpointRow } from '../../proxy';
+import type { EndpointRow } from '../../services';
 import { tableLines, type Column } from '../table';
 import type { JobRow } from '../jobRows';
 import type { AnyRow, PodRow, SectionName, Sections, ServiceRow, What, WorkloadRow } from './rows';
+import { shortSha } from '../../util';
 
 export const FORMATS = ['text', 'wide', 'json', 'yaml', 'name'] as const;
 export type GetFormat = (typeof FORMATS)[number];
 
-const short = (sha: string): string => sha.slice(0, 8);
+const short = (sha: string): string => shortSha(sha);
 
 export function columnsFor(section: SectionName, wide: boolean): Column<never>[] {
   switch (section) {
@@ -19,7 +20,7 @@ export function columnsFor(section: SectionName, wide: boolean): Column<never>[]
         ['READY', (r) => r.ready],
         ['STATUS', (r) => r.status],
         ['OWNER', (r) => `${r.kind}/${r.owner}`],
-        ['REVISION', (r) => short(r.revision)],
+        ['REVISION', (r) => shortSha(r.revision)],
       ];
       if (wide) cols.push(['IP', (r) => r.ip || '<none>'], ['TEMPLATE', (r) => r.specHash], ['CONTAINERS', (r) => r.containers.join(',')]);
       return cols as Column<never>[];

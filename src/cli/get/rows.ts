@@ -2,12 +2,12 @@
  * The rows of `berth get`, from observed pods alone (labels), pure. Services are Docker
  * network aliases, so a Service is shown with the pods that answer to its name.
  */
-import type { ObservedPod } from '../../observe/types';
-import { CLUSTER_DOMAIN } from '../../plan/aliases';
-import { secondsLeft } from '../../rollout/terminating';
-import { initBlocker } from '../../plan/initSteps';
-import { LABEL } from '../../runtime/types';
-import type { EndpointRow } from '../../proxy';
+import type { ObservedPod } from '../../observe';
+import { CLUSTER_DOMAIN } from '../../plan';
+import { secondsLeft } from '../../rollout';
+import { initBlocker } from '../../plan';
+import { LABEL } from '../../runtime';
+import type { EndpointRow } from '../../services';
 import type { JobRow } from '../jobRows';
 
 export const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'services', 'endpoints', 'all'] as const;

@@ -4,10 +4,10 @@
  * died, removed...), not by a poll: each burst of events leads to one more read of the engine
  * once the read in progress ends.
  */
-import type { Runtime } from '../../runtime/types';
-import { LABEL } from '../../runtime/types';
+import type { Runtime } from '../../runtime';
+import { LABEL } from '../../runtime';
 import { renderChanged, type GetFormat } from './render';
-import type { EndpointRow } from '../../proxy';
+import type { EndpointRow } from '../../services';
 import type { JobRow } from '../jobRows';
 import { rowKey, type AnyRow, type PodRow, type SectionName, type Sections, type ServiceRow, type WorkloadRow } from './rows';
 

@@ -3,7 +3,7 @@
  * not both zero. And, as for a surging Deployment, a host port cannot be held by the old and
  * the new pod at once: with maxSurge > 0 the new pod would not start.
  */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import { problemAt, type Located, type Rule } from '../located';
 import type { DaemonSetResource } from '../types';
 import { isZero, neverProgresses } from './workloads';

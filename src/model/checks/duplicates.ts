@@ -1,6 +1,6 @@
 /** Two documents declaring the same kind/namespace/name: the second one is reported. */
 import { describe, problemAt, sourceText, type Located } from '../located';
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 
 export interface Duplicate {
   entry: Located;

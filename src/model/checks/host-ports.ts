@@ -4,8 +4,8 @@
  * Two claims on the same port/protocol clash (unless they bind different host IPs), and so
  * do the replicas of one workload that claims a host port.
  */
-import type { ManifestDoc, PathSegment } from '../../manifests/types';
-import type { Problem } from '../../util/problems';
+import type { ManifestDoc, PathSegment } from '../../manifests';
+import type { Problem } from '../../util';
 import { containersOf, describe, problemAt, type Located, type ModelIndex, type PodSite, type Rule } from '../located';
 import type { DeploymentResource, ServiceResource } from '../types';
 

@@ -1,5 +1,5 @@
 /** Stage 2: the semantic rules, each a small function over the whole set. */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import type { ModelIndex, Rule } from '../located';
 import { hostPortsDistinct, hostPortsPerReplica } from './host-ports';
 import { imagesWellFormed } from './images';

@@ -5,8 +5,8 @@
  * that does not exist is a warning, as Kubernetes accepts it (requests answer 503).
  * Controller-specific annotations (nginx.ingress.kubernetes.io/...) are not interpreted.
  */
-import type { PathSegment } from '../../manifests/types';
-import type { Problem } from '../../util/problems';
+import type { PathSegment } from '../../manifests';
+import type { Problem } from '../../util';
 import { problemAt, type Located, type ModelIndex, type Rule } from '../located';
 import type { IngressBackend, IngressResource } from '../types';
 

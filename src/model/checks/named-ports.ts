@@ -3,7 +3,7 @@
  * Service's named targetPort is a container port of at least one workload its selector
  * matches. A Service whose selector matches no workload gets a warning (no endpoints).
  */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import { containersOf, describe, problemAt, type Located, type ModelIndex, type PodSite, type Rule } from '../located';
 import { mapSelects } from '../selector';
 import type { Container, ServiceResource } from '../types';

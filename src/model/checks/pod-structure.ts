@@ -3,7 +3,7 @@
  * StatefulSet volumeClaimTemplate); container names, volume names, and the mountPaths of
  * one container are unique.
  */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import { containersOf, problemAt, volumePath, type PodSite, type Rule } from '../located';
 
 function mountsNameVolumes(site: PodSite): Problem[] {

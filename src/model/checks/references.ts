@@ -2,7 +2,7 @@
  * Every ConfigMap, Secret and PersistentVolumeClaim a pod uses must exist in its namespace
  * (unless the reference is `optional: true`), and every key it names must exist in it.
  */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import { problemAt, volumePath, type ModelIndex, type PodSite, type Rule } from '../located';
 import { refsOf, type Ref, type RefKind } from '../refs';
 

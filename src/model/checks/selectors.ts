@@ -3,7 +3,7 @@
  * its own template's labels (Kubernetes rejects `selector does not match template labels`),
  * and an empty selector, which would match every pod, is refused.
  */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import { problemAt, type Located, type Rule } from '../located';
 import { formatSelector, isEmptySelector, selectorMatches } from '../selector';
 import type { DaemonSetResource, DeploymentResource, StatefulSetResource } from '../types';

@@ -3,7 +3,7 @@
  * namespace; a RollingUpdate must be able to make progress (maxSurge and maxUnavailable
  * not both zero, maxUnavailable at most 100%).
  */
-import type { Problem } from '../../util/problems';
+import type { Problem } from '../../util';
 import { describe, problemAt, type Located, type ModelIndex, type Rule } from '../located';
 import type { DeploymentResource, IntOrString, StatefulSetResource } from '../types';
 

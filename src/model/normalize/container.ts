@@ -2,7 +2,7 @@
  * One container with Kubernetes' defaults: imagePullPolicy from the tag, port protocol
  * TCP, probe timings, resources converted to bytes / nano-CPUs.
  */
-import type { PathSegment } from '../../manifests/types';
+import type { PathSegment } from '../../manifests';
 import { defaultPullPolicy } from '../image';
 import type { DocProblems } from '../located';
 import { parseBytes, parseNanoCpus } from '../quantity';

@@ -41,7 +41,7 @@ function projection(o: Obj): ProjectedSource | undefined {
     return { type, name: str(c.name) ?? '', optional: bool(c.optional) ?? false, ...(items ? { items } : {}) };
   }
   if (o.downwardAPI !== undefined) return { type: 'downwardAPI', items: downwardItems(obj(o.downwardAPI).items) };
-  return undefined; // serviceAccountToken, clusterTrustBundle: warned about (schema/ignored.ts)
+  return undefined; // serviceAccountToken, clusterTrustBundle, podCertificate: warned about (schema/ignored.ts)
 }
 
 export function downwardVolume(name: string, v: Obj): Volume | undefined {

@@ -6,7 +6,7 @@
  */
 import type { DocProblems } from '../located';
 import { obj, type Obj } from '../reader';
-import type { PathSegment } from '../../manifests/types';
+import type { PathSegment } from '../../manifests';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 

@@ -2,8 +2,8 @@
  * Stage 1: every document into its typed resource, defaults applied. Problems found while
  * normalising (bad quantities, unsupported volume types, ...) are returned, not thrown.
  */
-import type { ManifestDoc } from '../../manifests/types';
-import type { Problem } from '../../util/problems';
+import type { ManifestDoc } from '../../manifests';
+import type { Problem } from '../../util';
 import { DocProblems, type Located } from '../located';
 import type { Kind, Resource } from '../types';
 import { normalizeConfigMap, normalizeNamespace, normalizePvc, normalizeSecret, normalizeService } from './objects';

@@ -4,13 +4,14 @@
  * template must say restartPolicy Never or OnFailure: Kubernetes refuses Always, and the
  * default (Always) with it.
  */
-import type { PathSegment } from '../../manifests/types';
+import type { PathSegment } from '../../manifests';
 import type { DocProblems } from '../located';
 import { bool, num, obj, str, strMap } from '../reader';
 import type { CronJobResource, JobResource, JobSpec } from '../types';
 import { normalizeMeta } from './meta';
 import { normalizeTemplate } from './pod';
-import { parseSchedule, timeZoneProblem } from '../../jobs/schedule';
+import { parseSchedule, timeZoneProblem } from '../schedule';
+import { normalizeJobPolicies } from './jobPolicies';
 
 function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegment[]): JobSpec {
   const spec = obj(raw);
@@ -44,6 +45,7 @@ function normalizeJobSpec(p: DocProblems, raw: unknown, path: readonly PathSegme
   if (deadline !== undefined) out.activeDeadlineSeconds = deadline;
   const ttl = num(spec.ttlSecondsAfterFinished);
   if (ttl !== undefined) out.ttlSecondsAfterFinished = ttl;
+  normalizeJobPolicies(p, spec, path, out, given);
   return out;
 }
 

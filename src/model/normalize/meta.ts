@@ -1,4 +1,4 @@
-import type { ManifestDoc } from '../../manifests/types';
+import type { ManifestDoc } from '../../manifests';
 import { obj, str, strMap } from '../reader';
 import type { Kind, Meta } from '../types';
 

@@ -3,7 +3,7 @@
  * Secret `stringData` merged into `data` (stringData wins), Service type ClusterIP, port
  * protocol TCP, targetPort = port.
  */
-import type { PathSegment } from '../../manifests/types';
+import type { PathSegment } from '../../manifests';
 import type { DocProblems } from '../located';
 import { parseBytes } from '../quantity';
 import { arr, intOrString, num, obj, str, strList, strMap } from '../reader';

@@ -2,7 +2,7 @@
  * A pod spec with Kubernetes' defaults: restartPolicy Always, terminationGracePeriodSeconds
  * 30, emptyDir medium '', configMap/secret volume defaultMode 0644.
  */
-import type { PathSegment } from '../../manifests/types';
+import type { PathSegment } from '../../manifests';
 import type { DocProblems } from '../located';
 import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
 import type { Container, PodSpec, PodTemplate, Volume } from '../types';

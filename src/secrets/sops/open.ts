@@ -8,10 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Document, LineCounter, Node, YAMLMap } from 'yaml';
-import { positionOf } from '../../manifests/locate';
-import { fileProblem } from '../../manifests/problem';
-import type { PathSegment } from '../../manifests/types';
-import { fieldPath, type Problem } from '../../util/problems';
+import { fieldPath, fileProblem, positionOf, type PathSegment, type Problem } from '../../util';
 import { unwrapDataKey, type AgeKeyring } from './age';
 import { declaredType, decryptValue, encryptedFormatProblem, valueBytes, type SopsScalar } from './cipher';
 import { readMetadata, shouldBeEncrypted, type SopsMetadata } from './metadata';

@@ -7,7 +7,7 @@
  * skipped, as sops skips them. Comments never count (sops leaves them out of the MAC).
  */
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node, type Scalar } from 'yaml';
-import type { PathSegment } from '../../manifests/types';
+import type { PathSegment } from '../../util';
 
 export const SOPS_KEY = 'sops';
 

@@ -26,6 +26,7 @@ describe('berth apply (real engine): workloads that do not become ready', functi
     const started = Date.now();
     const r = await applyExpectingFailure(dir);
     const took = Date.now() - started;
+    // A lower bound only (the deadline was honoured): a slow machine can never fail it.
     assert.ok(took >= 4000, `gave up after ${took} ms, before the 4 s deadline`);
     const verdict = r.stdout.split('\n').find((l) => l.startsWith('not ready: '));
     assert.ok(verdict, describeRun(r));

@@ -17,7 +17,7 @@ import type { ObservedPod } from '../../../src/observe/types';
 import type { Action } from '../../../src/plan/types';
 import { networkName, pvcVolumeName } from '../../../src/plan/names';
 import type { DesiredState } from '../../../src/model/types';
-import type { ApplyOutcome } from '../../../src/reconciler/types';
+import type { ApplyOutcome } from '../../../src/rollout/types';
 import type { DockerRuntime } from '../../../src/runtime/docker';
 import { LABEL, type ExecResult, type Runtime } from '../../../src/runtime/types';
 import { formatProblem } from '../../../src/util/problems';

@@ -26,7 +26,7 @@ async function desiredOf(dir: string): Promise<DesiredState> {
 
 async function get(url: string): Promise<string | undefined> {
   try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
     return res.ok ? await res.text() : undefined;
   } catch {
     return undefined;

@@ -102,20 +102,20 @@ describe('audit/formatHistory', () => {
     const v1 = { subject: 'web: v1' };
     const v2 = { author: 'Bob Builder', subject: 'web: v2' };
     const entries = mergeRecords([
-      record('9d81e07', 'applying', { ...v1, at: T(1), startedAt: T(1) }),
-      record('9d81e07', 'succeeded', { ...v1, at: T(5), appliedAt: '2024-05-01T12:00:01.500Z', actions: 2 }),
-      record('3f2a9c1', 'applying', { ...v2, at: T(10), startedAt: T(10) }),
-      record('3f2a9c1', 'failed', {
+      record('9d81e07b', 'applying', { ...v1, at: T(1), startedAt: T(1) }),
+      record('9d81e07b', 'succeeded', { ...v1, at: T(5), appliedAt: '2024-05-01T12:00:01.500Z', actions: 2 }),
+      record('3f2a9c10', 'applying', { ...v2, at: T(10), startedAt: T(10) }),
+      record('3f2a9c10', 'failed', {
         ...v2,
         at: T(40),
         appliedAt: T(40),
         actions: 1,
         reason: 'readiness probe failed for 30s',
         errors: ['pod web-7c9-abc: exit code 1\nstderr: cannot bind :80'],
-        rollbackTo: sha('9d81e07'),
-        revertSha: sha('5e5e5e5'),
+        rollbackTo: sha('9d81e07b'),
+        revertSha: sha('5e5e5e5e'),
       }),
-      record('77aa000', 'rejected', {
+      record('77aa0001', 'rejected', {
         at: T(50),
         subject: 'db: typo',
         reason: 'validation failed',
@@ -124,17 +124,17 @@ describe('audit/formatHistory', () => {
     ]);
     const expected = [
       'REVISION  AUTHOR       COMMITTED             APPLIED               STATUS     ACTIONS  SUBJECT',
-      '77aa000   Alice        2024-05-01 12:00:00Z  -                     rejected   -        db: typo',
+      '77aa0001  Alice        2024-05-01 12:00:00Z  -                     rejected   -        db: typo',
       '    reason: validation failed',
       '    error: deploy/db.yaml:3:5: spec.replicas: must be integer',
       '    error: deploy/db.yaml:9:1: kind: unknown kind "Deploymnt"',
-      '3f2a9c1   Bob Builder  2024-05-01 12:00:00Z  2024-05-01 12:00:40Z  failed     1        web: v2',
+      '3f2a9c10  Bob Builder  2024-05-01 12:00:00Z  2024-05-01 12:00:40Z  failed     1        web: v2',
       '    reason: readiness probe failed for 30s',
       '    error: pod web-7c9-abc: exit code 1',
       '           stderr: cannot bind :80',
-      '    rolled back to 9d81e07',
-      '    revert pushed: 5e5e5e5',
-      '9d81e07   Alice        2024-05-01 12:00:00Z  2024-05-01 12:00:01Z  succeeded  2        web: v1',
+      '    rolled back to 9d81e07b',
+      '    revert pushed: 5e5e5e5e',
+      '9d81e07b  Alice        2024-05-01 12:00:00Z  2024-05-01 12:00:01Z  succeeded  2        web: v1',
       '',
     ].join('\n');
     assert.equal(formatHistory(entries), expected);

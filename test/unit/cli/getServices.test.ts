@@ -1,7 +1,7 @@
 /** `berth get services`: the NODE PORTS column comes from the host proxy's listeners, allocated nodePorts included. */
 import { strict as assert } from 'node:assert';
 import { withNodePorts } from '../../../src/cli/get/gather';
-import type { ProxyStatus } from '../../../src/proxy';
+import type { ProxyStatus } from '../../../src/services/proxy';
 
 const listener = (service: string, port: number, protocol = 'TCP', source = 'nodePort') => ({
   service,

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { jobStatus, podOutcome, type JobRecord } from '../../../src/jobs/status';
 import { cronStep, type CronJobState } from '../../../src/jobs/cron';
-import { mostRecentTime, parseSchedule, scheduledJobName } from '../../../src/jobs/schedule';
+import { mostRecentTime, parseSchedule, scheduledJobName } from '../../../src/model/schedule';
 import type { CronJobResource, JobResource } from '../../../src/model/types';
 import type { ObservedPod } from '../../../src/observe/types';
 import type { ContainerState } from '../../../src/runtime/types';

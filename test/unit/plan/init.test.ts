@@ -5,7 +5,7 @@ import type { ObservedPod, ObservedState } from '../../../src/observe/types';
 import type { PodSpec } from '../../../src/model/types';
 import type { ContainerState, ContainerSummary } from '../../../src/runtime/types';
 import type { CreatePodAction, RemovePodAction, StartPodAction } from '../../../src/plan/types';
-import { planToJSON } from '../../../src/plan/redact';
+import { planToJSON } from '../../../src/secrets/redact';
 import { container, ctx, desired, pod, podSpec, secret } from './fixtures';
 import { applyPlan, setState } from './helpers';
 

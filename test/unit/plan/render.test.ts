@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { plan } from '../../../src/plan/plan';
-import { planToJSON } from '../../../src/plan/redact';
+import { planToJSON } from '../../../src/secrets/redact';
 import { renderPlan } from '../../../src/plan/render';
 import type { ObservedState } from '../../../src/observe/types';
 import type { DesiredState } from '../../../src/model/types';

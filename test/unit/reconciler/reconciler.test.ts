@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Reconciler, type ReconcilerOptions } from '../../../src/reconciler/reconciler';
-import type { StepOutcome, Applier, OutcomeRecord, Recorder, RevisionSource, RevisionStatus, Validation } from '../../../src/reconciler/types';
+import type { Applier, StepOutcome } from '../../../src/rollout/types';
+import type { OutcomeRecord, Recorder, RevisionSource, RevisionStatus, Validation } from '../../../src/reconciler/types';
 import type { FetchResult, Revision } from '../../../src/git/types';
 import { emptyDesiredState, type DesiredState } from '../../../src/model/types';
 import { BerthError } from '../../../src/util/errors';

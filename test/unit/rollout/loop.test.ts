@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { EngineApplier } from '../../../src/rollout/applier';
-import type { ApplyMode, StepOutcome } from '../../../src/reconciler/types';
+import type { ApplyMode, StepOutcome } from '../../../src/rollout/types';
 import type { DeploymentResource, DesiredState } from '../../../src/model/types';
 import { LABEL, type ContainerSummary, type Runtime } from '../../../src/runtime/types';
 import { FakeClock, FakeRuntime } from '../../helpers/fakeRuntime';

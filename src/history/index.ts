@@ -1,0 +1,14 @@
+export * from './types';
+export { parseWorkloadArg, parseKind, resolveWorkload, describeId, describeRef, findWorkload, type Workload } from './ref';
+export { groupByTemplate, introducedBy, knownBad, declaredKeys } from './group';
+export { runningGroupIndex, previousTemplate, groupOfCommit, commitsToRevert, type RunningTemplate, type UndoTarget } from './target';
+export { summarizeTemplates, runningTemplate, podsOf, observedWorkloads, type TemplateSummary } from './summary';
+export { renderHistory, renderStatus, type HistoryView, type StatusView, type OperatorView } from './render';
+export { HistorySource, type SourceOptions } from './source';
+export { walkTemplates, desiredAt } from './walk';
+export { readJournal, journalView, type JournalView } from './journal';
+export { loadHistory, engineMark } from './history';
+export { StatusLooker, type Look, type StatusDeps } from './status';
+export { watchRollout, judge, initialWatchState, type Verdict } from './watch';
+export { checkServerUrl, operatorView, operatorPath } from './operator';
+export { takeInstance, type Driver } from './lock';
