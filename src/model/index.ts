@@ -16,7 +16,7 @@ import type { Problem } from '../util';
 import { emptyDesiredState, type DesiredState, type Resource } from './types';
 
 export * from './types';
-export { canonicalJson, hashPodTemplate } from './hash';
+export { canonicalJson, hashPodTemplate, shortHash } from './hash';
 export { parseBytes, parseNanoCpus } from './quantity';
 export { defaultPullPolicy, parseImageRef } from './image';
 export { selectorMatches } from './selector';

@@ -204,6 +204,8 @@ export interface PodSpec {
   subdomain?: string;
   hostNetwork: boolean;
   hostPID: boolean;
+  /** Placement on node labels: the swarm engine's constraints; ignored (with a warning) on one host. */
+  nodeSelector?: Record<string, string>;
 }
 
 export interface PodTemplate {

@@ -12,7 +12,8 @@ import { PassQueue, pollOnSchedule, verifyWebhookSignature, watchLocalRepo, type
 import type { Validation, WriteBack } from '../reconciler';
 import type { DesiredState } from '../model';
 import { EngineApplier } from '../rollout';
-import type { Runtime } from '../runtime';
+import { SwarmApplier } from '../swarm';
+import type { Runtime, SwarmClient } from '../runtime';
 import { LABEL } from '../runtime';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state';
 import { validateDirectory, type ValidateOptions } from '../validate';
@@ -80,6 +81,8 @@ export interface OperatorOptions {
    * the operator does not import the CLI (which starts the operator); without it, no details.
    */
   describer?: Describer;
+  /** `--engine swarm`: services on this manager instead of containers on one host (docs/swarm.md). */
+  swarm?: SwarmClient;
 }
 
 export interface Describer {
@@ -157,7 +160,16 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       // A pod gone or a readiness change is what a waiting rollout step waits for: look at once.
       onWake: (reason) => queue?.trigger(reason),
     });
-    const applier = restartingApplier(engineApplier, controls);
+    const applier = restartingApplier(
+      opts.swarm
+        ? new SwarmApplier(opts.swarm, {
+            instance: opts.instance,
+            prune: opts.prune,
+            log: { info: (o, m) => passLog.info(o, m), warn: (o, m) => passLog.warn(o, m) },
+          })
+        : engineApplier,
+      controls,
+    );
     const notifier = new Notifier({
       ...opts.notifications,
       targets: opts.notifications?.targets ?? [],
@@ -361,7 +373,7 @@ async function validateForOperator(dir: string, policy: ValidateOptions): Promis
 }
 
 /** The applier with the restarts asked for laid over every desired state (model/restart.ts). */
-function restartingApplier(inner: EngineApplier, controls: OperatorControls): Applier {
+function restartingApplier(inner: Applier, controls: OperatorControls): Applier {
   let memo: { desired: DesiredState; restarts: object; out: DesiredState } | undefined;
   const overlaid = (desired: DesiredState): DesiredState => {
     const restarts = controls.restarts();

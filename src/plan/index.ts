@@ -11,4 +11,6 @@ export { describeBlock, initBlocker, initProgress } from './initSteps';
 export { JOB_COMPLETIONS_LABEL } from './labels';
 export { judgeImageUser } from './security';
 export { Warnings } from './warnings';
+export { resolveEnv } from './env';
+export { configLookup, type ConfigLookup } from './lookup';
 export { isAnchored } from './anchors';

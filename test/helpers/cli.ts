@@ -27,7 +27,16 @@ export interface CliOptions {
 export const CLI_MAIN = path.resolve(__dirname, '../../src/cli/main.js');
 
 /** Environment variables of the CLI that must not leak from the developer's shell into a test. */
-const BERTH_ENV = ['BERTH_INSTANCE', 'BERTH_STATE_DIR', 'BERTH_PAUSE_IMAGE', 'BERTH_PAUSE_COMMAND', 'BERTH_DEBUG', 'BERTH_SERVICE_ANCHORS', 'BERTH_PROXY_MODE'];
+const BERTH_ENV = [
+  'BERTH_INSTANCE',
+  'BERTH_STATE_DIR',
+  'BERTH_PAUSE_IMAGE',
+  'BERTH_PAUSE_COMMAND',
+  'BERTH_DEBUG',
+  'BERTH_SERVICE_ANCHORS',
+  'BERTH_PROXY_MODE',
+  'BERTH_ENGINE',
+];
 
 export function runCli(args: readonly string[], opts: CliOptions = {}): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env };

@@ -7,6 +7,8 @@ import { terminalApplier } from '../terminalApplier';
 import { proxyModeOption } from '../proxyMode';
 import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
+import { addEngineChoice, applySwarm, usesSwarm, type EngineChoice } from '../swarmApply';
+import type { ApplyOutcome } from '../../rollout';
 
 interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   instance: string;
@@ -17,6 +19,7 @@ interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   wait: boolean;
   lbAddress: string;
   proxyMode: ProxyModeOption;
+  engine: EngineChoice;
 }
 
 export function registerApply(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -28,11 +31,12 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
     .option('--no-wait', 'do not wait for readiness')
     .option('--lb-address <ip>', 'host address of LoadBalancer Service listeners', '0.0.0.0')
     .addOption(proxyModeOption());
-  addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))).action((dir: string, raw: ApplyRaw) =>
+  addEngineChoice(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((dir: string, raw: ApplyRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
+      if (await usesSwarm(raw.engine)) return report(await applySwarm(eng, desired, revision, raw.prune));
       return withEngine(eng, 'apply', true, async (runtime) => {
         const { applier } = terminalApplier(runtime, eng, {
           ...pauseOptions(raw),
@@ -52,17 +56,21 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
             `  ${leaving.length} old pod(s) terminating, stopped by the engine within ${Math.max(...leaving.map((t) => t.secondsLeft))} s: ${leaving.map((t) => t.name).join(', ')}\n`,
           );
         }
-        switch (result.type) {
-          case 'converged':
-            process.stdout.write(result.actions === 0 ? 'no changes: everything is as declared\n' : `converged: ${result.actions} action(s)\n`);
-            return EXIT.ok;
-          case 'failed':
-            process.stdout.write(`not ready: ${result.reason}\n${result.details.map((d) => `  ${d}\n`).join('')}`);
-            return EXIT.failed;
-          case 'error':
-            throw result.error;
-        }
+        return report(result);
       });
     }),
   );
+}
+
+function report(result: ApplyOutcome): ExitCode {
+  switch (result.type) {
+    case 'converged':
+      process.stdout.write(result.actions === 0 ? 'no changes: everything is as declared\n' : `converged: ${result.actions} action(s)\n`);
+      return EXIT.ok;
+    case 'failed':
+      process.stdout.write(`not ready: ${result.reason}\n${result.details.map((d) => `  ${d}\n`).join('')}`);
+      return EXIT.failed;
+    case 'error':
+      throw result.error;
+  }
 }

@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { proxyModeOption } from '../proxyMode';
 import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { createDockerRuntime } from '../../runtime';
+import { createSwarmClient } from '../../runtime';
+import { addEngineChoice, usesSwarm, type EngineChoice } from '../swarmApply';
 import { DEFAULT_POLL_SCHEDULE } from '../../triggers';
 import { startOperator } from '../../operator';
 import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../../util';
@@ -15,6 +17,7 @@ import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOption
 
 interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   repo: string;
+  engine: EngineChoice;
   branch?: string;
   path?: string;
   instance: string;
@@ -62,13 +65,15 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
         'BERTH_API_TOKEN_FILE',
       ),
     );
-  addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd))))).action((raw: RunRaw) =>
+  addEngineChoice(addNotifyOptions(addIngressOptions(addPauseOptions(addEngineOptions(addPolicyOptions(cmd)))))).action((raw: RunRaw) =>
     run(async () => {
       const eng = engineOptions(raw);
       const notifications = await notifyOptions(raw, raw.repo);
       const log = createLogger({ instance: eng.instance, format: raw.logFormat ?? defaultLogFormat(process.stderr) });
       const runtime = createDockerRuntime();
       await runtime.ping();
+      const swarm = (await usesSwarm(raw.engine)) ? createSwarmClient() : undefined;
+      await swarm?.ensureManager();
       const op = await startOperator(
         runtime,
         {
@@ -92,6 +97,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           notifications,
           proxyModes: await resolveProxyModes(raw.proxyMode),
           describer: { describe: (req, now, known) => describe(runtime, eng, req, now, known), render: renderDescribed },
+          ...(swarm ? { swarm } : {}),
         },
         log,
       );

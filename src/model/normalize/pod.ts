@@ -94,6 +94,9 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
   };
   if (str(s.hostname)) spec.hostname = str(s.hostname);
   if (str(s.subdomain)) spec.subdomain = str(s.subdomain);
+  // Honoured by the swarm engine only (placement constraints); one host warns (schema/ignored.ts).
+  const nodeSelector = strMap(s.nodeSelector);
+  if (Object.keys(nodeSelector).length > 0) spec.nodeSelector = nodeSelector;
   return spec;
 }
 

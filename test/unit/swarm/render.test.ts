@@ -1,0 +1,99 @@
+/** The desired state as swarm objects (pure; manifests read from the repo-template and temp dirs). */
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { renderSwarm, deploymentUpdate, placement, fileName } from '../../../src/swarm/render';
+import { validateDirectory } from '../../../src/validate';
+import type { DeploymentResource, DesiredState } from '../../../src/model/types';
+import { LABEL } from '../../../src/runtime/types';
+import { ManifestDir, REPO_ROOT, disposeManifestDirs } from '../../helpers/manifests';
+
+async function desiredOf(dir: string): Promise<DesiredState> {
+  const outcome = await validateDirectory(dir);
+  if (!outcome.ok) throw new Error(outcome.problems.map((p) => p.message).join('\n'));
+  return outcome.desired;
+}
+
+const template = (): Promise<DesiredState> => desiredOf(path.join(REPO_ROOT, 'repo-template'));
+
+describe('swarm render', () => {
+  afterEach(disposeManifestDirs);
+
+  it('makes one service per Deployment and one per StatefulSet ordinal, labelled like containers', async () => {
+    const s = renderSwarm(await template(), 'i1', 'r1');
+    assert.deepEqual(
+      s.services.map((x) => x.spec.Name),
+      ['i1-default-web', 'i1-default-store-0', 'i1-default-store-1'],
+    );
+    const web = s.services[0].spec;
+    assert.deepEqual(web.Mode, { Replicated: { Replicas: 2 } });
+    assert.equal(web.Labels[LABEL.instance], 'i1');
+    assert.equal(web.Labels[LABEL.revision], 'r1');
+    assert.equal(web.TaskTemplate.ContainerSpec.Labels[LABEL.revision], undefined, 'a new commit alone must not replace tasks');
+  });
+
+  it('publishes a NodePort on the host, Services as dnsrr aliases on the namespace overlay', async () => {
+    const s = renderSwarm(await template(), 'i1', 'r1');
+    const [web, store0] = s.services.map((x) => x.spec);
+    assert.deepEqual(web.EndpointSpec, { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: 8080, PublishedPort: 30080, PublishMode: 'host' }] });
+    assert.deepEqual(web.TaskTemplate.Networks, [{ Target: 'berth_i1_default', Aliases: ['web'] }]);
+    assert.deepEqual(store0.TaskTemplate.Networks[0].Aliases, ['store', 'store-0', 'store-0.store']);
+  });
+
+  it('mounts a ConfigMap key as a config named by its content; a new content is a new name', async () => {
+    const d = await template();
+    const first = renderSwarm(d, 'i1', 'r1');
+    assert.deepEqual(
+      first.files.map((f) => [f.kind, f.name]),
+      [['config', fileName('i1', 'default', 'web-content', 'index.html', first.files[0].data)]],
+    );
+    assert.equal(first.services[0].spec.TaskTemplate.ContainerSpec.Configs[0].File.Name, '/www/index.html');
+    d.configMaps[0].data['index.html'] = 'changed';
+    const second = renderSwarm(d, 'i1', 'r2');
+    assert.notEqual(second.files[0].name, first.files[0].name);
+    assert.notEqual(second.services[0].specHash, first.services[0].specHash);
+  });
+
+  it('turns the readiness probe into a health check and resources into reservations and limits', async () => {
+    const web = renderSwarm(await template(), 'i1', 'r1').services[0].spec;
+    assert.deepEqual(web.TaskTemplate.ContainerSpec.HealthCheck?.Test, ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:8080/index.html']);
+    assert.deepEqual(web.TaskTemplate.Resources.Limits, { NanoCPUs: 250_000_000, MemoryBytes: 32 * 1024 * 1024 });
+  });
+
+  it('makes a DaemonSet a global service and nodeSelector placement constraints', async () => {
+    const dir = await ManifestDir.create({
+      'ds.yaml': `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent }
+spec:
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent } }
+    spec:
+      nodeSelector: { disk: ssd }
+      containers: [{ name: a, image: busybox:1.36, resources: { requests: { memory: 64Mi, cpu: 100m } } }]
+`,
+    });
+    const agent = renderSwarm(await desiredOf(dir.path), 'i1', 'r1').services[0];
+    assert.deepEqual(agent.spec.Mode, { Global: {} });
+    assert.equal(agent.replicas, undefined);
+    assert.deepEqual(agent.spec.TaskTemplate.Placement.Constraints, ['node.labels.disk==ssd']);
+    assert.deepEqual(agent.spec.TaskTemplate.Resources.Reservations, { NanoCPUs: 100_000_000, MemoryBytes: 64 * 1024 * 1024 });
+  });
+
+  it('keeps the Deployment fenceposts as update_config', () => {
+    const d = (maxSurge: number | string, maxUnavailable: number | string, replicas = 4) =>
+      ({ replicas, minReadySeconds: 0, strategy: { type: 'RollingUpdate', maxSurge, maxUnavailable } }) as unknown as DeploymentResource;
+    const pick = (u: ReturnType<typeof deploymentUpdate>) => [u.Order, u.Parallelism, u.FailureAction];
+    assert.deepEqual(pick(deploymentUpdate(d(1, 0))), ['start-first', 1, 'pause']);
+    assert.deepEqual(pick(deploymentUpdate(d('25%', '50%'))), ['stop-first', 2, 'pause']);
+    assert.deepEqual(pick(deploymentUpdate({ replicas: 3, minReadySeconds: 0, strategy: { type: 'Recreate' } } as unknown as DeploymentResource)), [
+      'stop-first',
+      0,
+      'pause',
+    ]);
+  });
+
+  it('sorts nodeSelector constraints', () => {
+    assert.deepEqual(placement({ zone: 'a', disk: 'ssd' }), ['node.labels.disk==ssd', 'node.labels.zone==a']);
+  });
+});
