@@ -95,7 +95,9 @@ describe('init containers (real engine)', function () {
   });
 
   it('a failing one in a restartPolicy Never pod fails the pod with its exit code and last log line; the app never starts', async () => {
-    const init = initContainer('migrate', 'echo connecting; echo "migration 42 failed: table users exists" >&2; exit 3');
+    // Both lines on one stream: Docker copies stdout and stderr through separate pipes, so
+    // lines written a moment apart to the two can be logged in either order.
+    const init = initContainer('migrate', 'echo connecting >&2; echo "migration 42 failed: table users exists" >&2; exit 3');
     const dir = await ManifestDir.create({ 'pod.yaml': initPod('broken', 'Never', init, APP_RECORDS_START) });
     const run = await h.apply(dir);
     assert.equal(run.outcome.type, 'failed', describeOutcome(run.outcome));
