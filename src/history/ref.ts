@@ -1,22 +1,13 @@
 /** Naming a workload on the command line: `web`, `deployment/web`, `sts/db`; `-n`, `--kind`. Pure. */
 import { BerthError } from '../util';
 import type { DeploymentResource, DesiredState, StatefulSetResource } from '../model';
-import { resourceKey } from '../model';
+import { kindNamed, OBJECT_NAME, resourceKey } from '../model';
 import { workloadKey, type RolloutKind, type WorkloadId, type WorkloadRef } from './types';
 
-const KIND_ALIASES: Record<string, RolloutKind> = {
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  deploy: 'Deployment',
-  statefulset: 'StatefulSet',
-  statefulsets: 'StatefulSet',
-  sts: 'StatefulSet',
-};
-
-const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const ROLLOUT_KINDS: readonly RolloutKind[] = ['Deployment', 'StatefulSet'];
 
 export function parseKind(text: string): RolloutKind {
-  const kind = KIND_ALIASES[text.toLowerCase()];
+  const kind = kindNamed(text, ROLLOUT_KINDS);
   if (!kind) throw new BerthError('E_USAGE', `unknown kind "${text}"`, 'use deployment or statefulset');
   return kind;
 }
@@ -30,8 +21,8 @@ export function parseWorkloadArg(arg: string, opts: { kind?: string; namespace?:
   if (fromArg && fromOpt && fromArg !== fromOpt) {
     throw new BerthError('E_USAGE', `"${arg}" names a ${fromArg} but --kind says ${fromOpt}`);
   }
-  if (!NAME_RE.test(name)) throw new BerthError('E_USAGE', `invalid workload name "${name}"`, 'lowercase letters, digits, "-" and "."');
-  if (opts.namespace !== undefined && !NAME_RE.test(opts.namespace)) throw new BerthError('E_USAGE', `invalid namespace "${opts.namespace}"`);
+  if (!OBJECT_NAME.test(name)) throw new BerthError('E_USAGE', `invalid workload name "${name}"`, 'lowercase letters, digits, "-" and "."');
+  if (opts.namespace !== undefined && !OBJECT_NAME.test(opts.namespace)) throw new BerthError('E_USAGE', `invalid namespace "${opts.namespace}"`);
   const kind = fromArg ?? fromOpt;
   return { name, ...(kind ? { kind } : {}), ...(opts.namespace !== undefined ? { namespace: opts.namespace } : {}) };
 }

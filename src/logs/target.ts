@@ -6,6 +6,7 @@
 import { INFRA_CONTAINER } from '../observe';
 import { LABEL, type Labels } from '../runtime';
 import { BerthError } from '../util';
+import { kindNamed, OBJECT_NAME } from '../model';
 
 export type LogTargetKind = 'Pod' | 'Deployment' | 'StatefulSet' | 'DaemonSet';
 
@@ -21,31 +22,16 @@ export interface LogSelector {
   container?: string;
 }
 
-const KINDS: Record<string, LogTargetKind> = {
-  pod: 'Pod',
-  pods: 'Pod',
-  po: 'Pod',
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  deploy: 'Deployment',
-  statefulset: 'StatefulSet',
-  statefulsets: 'StatefulSet',
-  sts: 'StatefulSet',
-  daemonset: 'DaemonSet',
-  daemonsets: 'DaemonSet',
-  ds: 'DaemonSet',
-};
-
-const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+const LOG_KINDS: readonly LogTargetKind[] = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet'];
 
 /** `NAME` (a pod) or `KIND/NAME`. */
 export function parseLogTarget(text: string): LogTarget {
   const slash = text.indexOf('/');
   const kindText = slash >= 0 ? text.slice(0, slash) : 'pod';
   const name = slash >= 0 ? text.slice(slash + 1) : text;
-  const kind = KINDS[kindText.toLowerCase()];
+  const kind = kindNamed(kindText, LOG_KINDS);
   if (!kind) throw new BerthError('E_USAGE', `cannot read logs of "${kindText}"`, 'name a pod, deployment/NAME, statefulset/NAME or daemonset/NAME');
-  if (!NAME_RE.test(name)) throw new BerthError('E_USAGE', `invalid name "${name}"`, 'lowercase letters, digits, "-" and "."');
+  if (!OBJECT_NAME.test(name)) throw new BerthError('E_USAGE', `invalid name "${name}"`, 'lowercase letters, digits, "-" and "."');
   return { kind, name };
 }
 

@@ -81,3 +81,4 @@ export { referencedObjects } from './refs';
 export { type Restarts, withRestarts } from './restart';
 export { mapSelects } from './selector';
 export { mostRecentTime, parseSchedule, scheduledJobName } from './schedule';
+export { kindNamed, OBJECT_NAME, type NamedKind } from './kindNames';

@@ -6,37 +6,21 @@
 import { Argument, type Command } from 'commander';
 import { describe, renderDescribed, type DescribeKind } from '../describe';
 import { BerthError } from '../../util';
+import { kindNamed, OBJECT_NAME } from '../../model';
 import { addEngineOptions, engineOptions } from '../options';
 import { withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 
-const KINDS: Record<string, DescribeKind> = {
-  deployment: 'Deployment',
-  deployments: 'Deployment',
-  deploy: 'Deployment',
-  statefulset: 'StatefulSet',
-  statefulsets: 'StatefulSet',
-  sts: 'StatefulSet',
-  daemonset: 'DaemonSet',
-  daemonsets: 'DaemonSet',
-  ds: 'DaemonSet',
-  pod: 'Pod',
-  pods: 'Pod',
-  po: 'Pod',
-  service: 'Service',
-  services: 'Service',
-  svc: 'Service',
-};
+const DESCRIBED_KINDS: readonly DescribeKind[] = ['Deployment', 'StatefulSet', 'DaemonSet', 'Pod', 'Service'];
 
 /** `deployment/web`, or `deployment web`. Pure. */
 export function parseDescribeArgs(first: string, second?: string): { kind: DescribeKind; name: string } {
   const [kindText, name] =
     second !== undefined ? [first, second] : first.includes('/') ? [first.slice(0, first.indexOf('/')), first.slice(first.indexOf('/') + 1)] : [first, ''];
-  const kind = KINDS[kindText.toLowerCase()];
+  const kind = kindNamed(kindText, DESCRIBED_KINDS);
   if (!kind)
     throw new BerthError('E_USAGE', `cannot describe "${kindText}"`, 'name deployment/NAME, statefulset/NAME, daemonset/NAME, pod/NAME or service/NAME');
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name))
-    throw new BerthError('E_USAGE', name ? `invalid name "${name}"` : `which ${kindText}? name it: ${kindText}/NAME`);
+  if (!OBJECT_NAME.test(name)) throw new BerthError('E_USAGE', name ? `invalid name "${name}"` : `which ${kindText}? name it: ${kindText}/NAME`);
   return { kind, name };
 }
 
