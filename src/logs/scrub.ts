@@ -2,7 +2,7 @@
  * Log lines with Secret values replaced, the one wrapper both `GET /api/v1/logs` and
  * `berth logs` put around a session's events: containers print what they were given, and a
  * Secret value must never leave berth (CONTRIBUTING: Secrets). The values come from the
- * desired state the pods were applied from (rollout/report.ts secretRedactor); only where
+ * desired state the pods were applied from (secretRedactor in src/secrets/redact.ts); only where
  * that state is found differs between the operator (its last look) and the CLI (the commit
  * the pods carry).
  */
