@@ -180,8 +180,8 @@ export class EchoClient {
   }
 }
 
-/** Sends `text` from a fresh UDP socket, resolves with the first answer. */
-export function udpAsk(port: number, text: string, socket?: dgram.Socket, timeoutMs = 3000): Promise<string> {
+/** Sends `text` (from `socket`, or a fresh one) to `address:port`, resolves with the first answer. */
+export function udpAsk(port: number, text: string, socket?: dgram.Socket, timeoutMs = 3000, address = '127.0.0.1'): Promise<string> {
   const s = socket ?? dgram.createSocket('udp4');
   return new Promise<string>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`no UDP answer to ${text}`)), timeoutMs);
@@ -189,7 +189,7 @@ export function udpAsk(port: number, text: string, socket?: dgram.Socket, timeou
       clearTimeout(t);
       resolve(m.toString());
     });
-    s.send(text, port, '127.0.0.1');
+    s.send(text, port, address);
   }).finally(() => {
     if (!socket) s.close();
   });

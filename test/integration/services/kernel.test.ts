@@ -127,6 +127,10 @@ describe('proxy: kernel forwarding in front of containers (real engine)', functi
 
   it('UDP: each client stays with its endpoint; a removed endpoint gets no more datagrams', async () => {
     for (const p of pods) children.push(udpEcho(p));
+    // Each echo answers on its own before any datagram goes through the rules: one not yet
+    // bound would drop the only datagram a client sends it.
+    for (const p of pods)
+      await pollUntil(() => udpAsk(5353, 'ping', undefined, 500, p.ip).catch(() => undefined), { timeoutMs: 10_000, what: `the UDP echo in ${p.name}` });
     const port = await freeHostPort();
     await fwd.publish([{ ...tcpListener(port, pods), protocol: 'UDP', endpoints: pods.map((p) => ({ ip: p.ip, port: 5353, pod: `default/${p.name}` })) }]);
     const c1 = dgram.createSocket('udp4');
