@@ -20,7 +20,8 @@
  * Like the one-host engine, each step observes everything again from labels (services,
  * tasks, configs, secrets, networks of `io.berth.instance`), so a restarted berth continues.
  */
-import type { ResourceStatus, TerminatingStatus } from '../api';
+import type { ResourceStatus } from '../health';
+import type { TerminatingStatus } from '../rollout';
 import type { DesiredState } from '../model';
 import type { ApplyMode, Applier, StepOutcome } from '../rollout';
 import { LABEL, type Labels, type SwarmClient, type SwarmService, type SwarmServiceSpec, type SwarmTask } from '../runtime';

@@ -4,7 +4,7 @@
  * Degraded when the swarm paused the update on a failed task or new tasks keep failing;
  * Progressing otherwise, with the reason a task waits (a pod that fits nowhere is pending).
  */
-import type { HealthCode } from '../api';
+import type { HealthCode } from '../health';
 import { LABEL, type SwarmService, type SwarmTask } from '../runtime';
 import type { DesiredService } from './render';
 
