@@ -6,7 +6,7 @@ import type { ObservedPod } from '../../observe';
 import { CLUSTER_DOMAIN } from '../../plan';
 import { secondsLeft } from '../../rollout';
 import { initBlocker } from '../../plan';
-import { LABEL } from '../../runtime';
+import { LABEL, type ContainerSummary } from '../../runtime';
 import type { EndpointRow } from '../../services';
 import type { JobRow } from '../jobRows';
 
@@ -71,7 +71,6 @@ export function isRunning(p: ObservedPod): boolean {
   return p.containers.length > 0 && p.containers.every((c) => c.state === 'running');
 }
 
-/** A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows `Terminating`. */
 /**
  * A terminating pod (its deadline given) shows `Terminating (12 s left)`, as kubectl shows
  * `Terminating`; a pod held back by an init container `Init:NAME <its status>` (its log lines
@@ -86,7 +85,7 @@ export function podRow(p: ObservedPod, now: number, deadline?: number): PodRow {
       ? `Terminating (${secondsLeft(deadline, now)} s left)`
       : isRunning(p)
         ? 'Running'
-        : (init ?? p.containers.find((c) => c.state !== 'running')?.status ?? 'Unknown');
+        : (init ?? containerStatus(p.containers.find((c) => c.state !== 'running')));
   const endpoint = p.infra ?? p.containers[0];
   const ip = Object.values(endpoint?.networks ?? {}).find((a) => a !== '') ?? '';
   const containers = p.containers.map((c) => `${c.labels['io.berth.container'] ?? c.name}=${c.image}`);
@@ -102,6 +101,34 @@ export function podRow(p: ObservedPod, now: number, deadline?: number): PodRow {
     ip,
     containers,
   };
+}
+
+/**
+ * kubectl's words for a container that does not run, rather than Docker's "Restarting (3) 5
+ * seconds ago": Docker's `restarting` is its restart policy waiting out a back-off, which is
+ * what kubelet calls CrashLoopBackOff. The words stay the same from one second to the next,
+ * so `get -w` prints a row when the state changes, not every time Docker's clock ticks.
+ */
+export function containerStatus(c: ContainerSummary | undefined): string {
+  if (!c) return 'Unknown';
+  const code = /\((-?\d+)\)/.exec(c.status)?.[1];
+  const exit = code !== undefined ? ` (exit ${code})` : '';
+  switch (c.state) {
+    case 'restarting':
+      return `CrashLoopBackOff${exit}`;
+    case 'exited':
+      return code === '0' ? 'Completed' : `Error${exit}`;
+    case 'created':
+      return 'ContainerCreating';
+    case 'paused':
+      return 'Paused';
+    case 'removing':
+      return 'Terminating';
+    case 'running':
+      return 'Running';
+    default:
+      return 'Unknown';
+  }
 }
 
 export function workloadRows(pods: readonly ObservedPod[], kind: string): WorkloadRow[] {

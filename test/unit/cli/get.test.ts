@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { parse } from 'yaml';
 import { renderChanged, renderSections } from '../../../src/cli/get/render';
 import { changedRows } from '../../../src/cli/get/watch';
-import type { PodRow, Sections, WorkloadRow } from '../../../src/cli/get/rows';
+import { containerStatus, type PodRow, type Sections, type WorkloadRow } from '../../../src/cli/get/rows';
+import type { ContainerState, ContainerSummary } from '../../../src/runtime';
 
 const pod = (name: string, status = 'Running'): PodRow => ({
   namespace: 'default',
@@ -66,5 +67,31 @@ describe('cli/get: formats and watch rows (pure)', () => {
     assert.equal(first.text, cells.join('   ') + '\n');
     assert.equal(renderChanged('pods', [pod('web-1')], 'name').text, 'pod/web-1\n');
     assert.equal(renderChanged('pods', [pod('web-1')], 'yaml').text.split('\n')[0], '---');
+  });
+});
+
+describe("cli/get: a pod's STATUS in kubectl's words (pure)", () => {
+  const c = (state: ContainerState, status: string): ContainerSummary => ({
+    id: 'x',
+    name: 'c',
+    image: 'busybox',
+    labels: {},
+    state,
+    status,
+    createdAt: 0,
+    networks: {},
+  });
+
+  it("Docker's restart back-off is CrashLoopBackOff, an exit 0 Completed, another exit an Error, with the code", () => {
+    assert.equal(containerStatus(c('restarting', 'Restarting (3) 5 seconds ago')), 'CrashLoopBackOff (exit 3)');
+    assert.equal(containerStatus(c('exited', 'Exited (0) 1 second ago')), 'Completed');
+    assert.equal(containerStatus(c('exited', 'Exited (137) 2 minutes ago')), 'Error (exit 137)');
+    assert.equal(containerStatus(c('created', 'Created')), 'ContainerCreating');
+    assert.equal(containerStatus(undefined), 'Unknown');
+  });
+
+  it("the words do not change as Docker's clock ticks, so `get -w` prints no row for it", () => {
+    const at = (status: string) => containerStatus(c('restarting', status));
+    assert.equal(at('Restarting (3) 5 seconds ago'), at('Restarting (3) 9 seconds ago'));
   });
 });
