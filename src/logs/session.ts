@@ -26,8 +26,11 @@ export interface ContainerRef {
   container: string;
 }
 
+/** A line carries the commit its pod was applied from (`io.berth.revision`): its Secret values are the ones to hide. */
 export type LogEvent =
-  ({ type: 'line'; line: LogLine } & ContainerRef) | ({ type: 'started' } & ContainerRef) | ({ type: 'ended'; why: 'stopped' | 'gone' } & ContainerRef);
+  | ({ type: 'line'; line: LogLine; revision: string } & ContainerRef)
+  | ({ type: 'started' } & ContainerRef)
+  | ({ type: 'ended'; why: 'stopped' | 'gone' } & ContainerRef);
 
 export interface LogSession {
   /** The containers selected when the session began (pod, then container name). */
@@ -41,6 +44,7 @@ export interface LogSession {
 const READ_CONCURRENCY = 8;
 
 const refOf = (labels: Labels): ContainerRef => ({ pod: labels[LABEL.pod] ?? '', container: labels[LABEL.container] ?? '' });
+const revisionOf = (labels: Labels): string => labels[LABEL.revision] ?? '';
 const byRef = (a: ContainerSummary, b: ContainerSummary): number => {
   const x = refOf(a.labels);
   const y = refOf(b.labels);
@@ -70,7 +74,10 @@ export async function openLogs(runtime: Runtime, req: LogRequest, onEvent: (e: L
     return { selected, done: follow.done, close: () => follow.close() };
   }
   const streams = new Set<LogStream>();
-  const done = readAll(runtime, req, containers, streams).then((lines) => lines.forEach((l) => onEvent({ type: 'line', ...l })));
+  const revisions = new Map(containers.map((c) => [refOf(c.labels).pod, revisionOf(c.labels)]));
+  const done = readAll(runtime, req, containers, streams).then((lines) =>
+    lines.forEach((l) => onEvent({ type: 'line', ...l, revision: revisions.get(l.pod) ?? '' })),
+  );
   return { selected, done, close: () => streams.forEach((s) => s.close()) };
 }
 
@@ -90,6 +97,7 @@ async function readAll(runtime: Runtime, req: LogRequest, containers: readonly C
 }
 
 interface Followed extends ContainerRef {
+  revision: string;
   stream?: LogStream;
   /** Time of the last line given, and how many lines carried exactly that time (to skip them on reopening). */
   lastTime?: string;
@@ -122,7 +130,7 @@ class Follower {
   /** Starts (or resumes) following a container; `initial`: from the request's tail and since. */
   open(id: string, labels: Labels, initial: boolean): void {
     if (this.closed) return;
-    const f = this.followed.get(id) ?? { ...refOf(labels), atLastTime: 0 };
+    const f = this.followed.get(id) ?? { ...refOf(labels), revision: revisionOf(labels), atLastTime: 0 };
     this.followed.set(id, f);
     if (f.stream) {
       f.reopen = !initial;
@@ -141,7 +149,7 @@ class Follower {
       f.atLastTime = line.time === f.lastTime ? f.atLastTime + 1 : 1;
       f.lastTime = line.time;
       skip = 0;
-      this.onEvent({ type: 'line', pod: f.pod, container: f.container, line });
+      this.onEvent({ type: 'line', pod: f.pod, container: f.container, revision: f.revision, line });
     });
     f.stream = stream;
     this.onEvent({ type: 'started', pod: f.pod, container: f.container });

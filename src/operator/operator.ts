@@ -18,14 +18,15 @@ import { LABEL } from '../runtime';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state';
 import { validateDirectory, type ValidateOptions } from '../validate';
 import { Notifier, revisionEvent, type NotifierOptions } from '../notify';
-import { formatProblem } from '../util';
+import { BerthError, formatProblem } from '../util';
+import { HistorySource } from '../history';
 import { correlationId, type Logger } from '../util';
 import { OperatorMetrics } from './metrics';
 import { JournalRecorder } from './recorder';
 import { every } from './probeLoop';
 import { during } from '../util';
 import { EndpointPublisher } from '../services';
-import { openLogs, scrubbed } from '../logs';
+import { commitRedactors, openLogs, scrubbed } from '../logs';
 import type { DescribeRequest, Described, OperatorKnowledge } from '../cli';
 import { scrubStrings, secretRedactor } from '../secrets';
 import { serviceAnchorsAvailable } from '../services';
@@ -247,6 +248,11 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     feed = dashboard;
     closers.push({ close: async () => dashboard.close() });
 
+    const logSecrets = commitRedactors({
+      open: () => HistorySource.open({ stateDir: opts.stateDir, path: opts.path }),
+      policy: opts.policy,
+      cannot: (why) => new BerthError('E_INVALID', `the Secret values of this pod's commit cannot be known (${why}): its lines are not sent`),
+    });
     const api: ApiServer = await startApiServer(opts.listen, {
       status: () => ({ ...reconciler.status(), services: publisher.status() }),
       revisions: journalJson,
@@ -270,13 +276,10 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         log: (m, f) => log.info(f ?? {}, m),
       }),
       ...(opts.apiToken !== undefined ? { apiToken: opts.apiToken } : {}),
-      // An API answer never carries a Secret value: lines quoting one are scrubbed, as failed-rollout logs are.
-      openLogs: (req, onEvent) => {
-        const look = dashboard.lastLook();
-        // Before the first look the Secrets are not known: nothing to scrub with, so no lines (fail closed).
-        if (!look) return Promise.reject(new Error('logs are served once berth has looked at its pods, a moment after it starts'));
-        return openLogs(runtime, { ...req, instance: opts.instance }, scrubbed(secretRedactor(look.desired), onEvent));
-      },
+      // An API answer never carries a Secret value: a line is scrubbed with the values of the
+      // commit its pod was applied from (read from berth's clone once per commit), as failed-rollout
+      // logs are; a line whose commit cannot be read is not sent (fail closed).
+      openLogs: (req, onEvent) => openLogs(runtime, { ...req, instance: opts.instance }, scrubbed(logSecrets, onEvent).onEvent),
       // The details view of the page: what `berth describe` computes, scrubbed whole (a probe's output may quote a value).
       describe: async (req) => {
         const look = dashboard.lastLook();

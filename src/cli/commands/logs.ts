@@ -5,7 +5,7 @@
  */
 import { Argument, type Command } from 'commander';
 import { defaultTail, formatLogLine, openLogs, parseLogTarget, parseSince, scrubbed, type LogEvent } from '../../logs';
-import { BerthError } from '../../util';
+import { BerthError, messageOf } from '../../util';
 import { logRedactor } from '../logSecrets';
 import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, type PolicyOptions } from '../options';
 import { withEngine } from '../engine';
@@ -63,6 +63,11 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
         const pending: LogEvent[] = [];
         // Lines that come while the session opens wait until the prefixes are known.
         let opened = false;
+        const scrub = scrubbed(
+          redact,
+          (e) => (opened ? print(e) : pending.push(e)),
+          (ref, err) => process.stderr.write(`pod/${ref.pod}: its lines are not printed: ${messageOf(err)}\n`),
+        );
         const session = await openLogs(
           rt,
           {
@@ -72,7 +77,7 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
             tail,
             sinceSeconds: since === undefined ? undefined : Date.now() / 1000 - since,
           },
-          scrubbed(redact, (e) => (opened ? print(e) : pending.push(e))),
+          scrub.onEvent,
         );
         const perPod = new Map<string, number>();
         for (const s of session.selected) perPod.set(s.pod, (perPod.get(s.pod) ?? 0) + 1);
@@ -89,6 +94,7 @@ export function registerLogs(program: Command, run: (fn: () => Promise<ExitCode>
         // `berth logs -f ... | head`: the reader went away; stop quietly, as kubectl does.
         process.stdout.on('error', (err: NodeJS.ErrnoException) => (err.code === 'EPIPE' ? stop() : undefined));
         await session.done;
+        await scrub.drained();
         return EXIT.ok;
       });
     }),

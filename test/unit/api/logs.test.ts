@@ -119,7 +119,7 @@ describe('api: GET /api/v1/logs (Server-Sent Events)', () => {
   it('query parsing and framing (pure): defaults as the CLI, JSON-encoded lines cannot break frames', () => {
     const q = parseLogQuery(new URLSearchParams('target=sts/db&since=1m'), 100_000);
     assert.deepEqual(q, { ok: true, req: { namespace: 'default', target: { kind: 'StatefulSet', name: 'db' }, follow: false, tail: 10, sinceSeconds: 40 } });
-    const frame = sseFrame({ type: 'line', pod: 'p', container: 'c', line: { stream: 'stdout', time: 't', text: 'a\n\ndata: x' } });
+    const frame = sseFrame({ type: 'line', pod: 'p', container: 'c', revision: 'r', line: { stream: 'stdout', time: 't', text: 'a\n\ndata: x' } });
     assert.equal(frame.split('\n\n').length, 2);
     assert.equal(sseFrame({ type: 'ended', pod: 'p', container: 'c', why: 'gone' }), 'event: ended\ndata: {"pod":"p","container":"c","why":"gone"}\n\n');
   });
