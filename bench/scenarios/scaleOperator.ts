@@ -28,7 +28,7 @@ import { ratioText } from '../lib/report';
 import type { BenchOptions } from '../lib/scenario';
 import { pollUntil } from '../../src/util/eventually';
 import { apps, POOL } from './scale';
-import { composeUp, describeReference, dockerRun } from './scaleReference';
+import { composeBound, composeUp, describeReference, dockerRun } from './scaleReference';
 
 const INSTANCE = 'bench-scale-operator';
 const GRACE_SECONDS = 2;
@@ -314,6 +314,7 @@ export async function scaleOperator(opts: BenchOptions, churn: number): Promise<
       const up = await composeUp(await mkdtemp(join(root, 'compose-')), n);
       row(`docker-compose up -d, ${n} services`, describeReference(up));
       if (up.type === 'done') row('initial convergence, berth / docker-compose', ratioText(initial, up.seconds));
+      if (up.type === 'unfinished') row('initial convergence, berth / docker-compose', composeBound(initial, n, up));
     } else row('docker-compose', peers.compose.why);
     const run = await dockerRun(n);
     row(`docker run -d x${POOL} on one network, ${n} containers`, describeReference(run));
