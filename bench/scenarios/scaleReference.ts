@@ -21,7 +21,14 @@ const LABEL = 'io.berth.bench=scale-op-docker';
 /** How long docker-compose may take before its row says how many it had created. */
 export const COMPOSE_CAP_MS = 180_000;
 
-export type Reference = { type: 'done'; seconds: number } | { type: 'unfinished'; created: number; afterSeconds: number } | { type: 'failed'; why: string };
+/** How often the containers compose has created are counted while it runs. */
+const COUNT_EVERY_MS = 2000;
+
+/** Containers created by then: [seconds since `up` began, count], in time order. */
+export type Timeline = [number, number][];
+
+export type Reference =
+  { type: 'done'; seconds: number } | { type: 'unfinished'; created: number; afterSeconds: number; timeline: Timeline } | { type: 'failed'; why: string };
 
 const count = async (filter: string): Promise<number> => (await runCmd(['docker', 'ps', '-aq', '--filter', filter])).stdout.split('\n').filter(Boolean).length;
 
@@ -30,11 +37,23 @@ export async function composeUp(dir: string, n: number): Promise<Reference> {
   const file = join(dir, 'docker-compose.yml');
   await writeFile(file, composeFile(apps(n)));
   const compose = (...args: string[]) => runCmd(['docker-compose', '-p', PROJECT, '-f', file, ...args], { timeoutMs: COMPOSE_CAP_MS });
+  const filter = `label=com.docker.compose.project=${PROJECT}`;
+  const timeline: Timeline = [];
+  let running = true;
+  const t0 = performance.now();
+  const counting = (async () => {
+    while (running) {
+      await new Promise((r) => setTimeout(r, COUNT_EVERY_MS));
+      if (running) timeline.push([(performance.now() - t0) / 1000, await count(filter)]);
+    }
+  })();
   try {
-    const up = await compose('up', '-d');
+    const up = await compose('up', '-d').finally(() => (running = false));
+    await counting;
     if (up.code === 0) return { type: 'done', seconds: up.ms / 1000 };
-    const created = await count(`label=com.docker.compose.project=${PROJECT}`);
-    return up.error?.startsWith('timed out') ? { type: 'unfinished', created, afterSeconds: up.ms / 1000 } : { type: 'failed', why: up.stderr.slice(-500) };
+    const created = await count(filter);
+    if (!up.error?.startsWith('timed out')) return { type: 'failed', why: up.stderr.slice(-500) };
+    return { type: 'unfinished', created, afterSeconds: up.ms / 1000, timeline: [...timeline, [up.ms / 1000, created]] };
   } finally {
     await runCmd(['docker-compose', '-p', PROJECT, '-f', file, 'down', '-t', '0'], { timeoutMs: 600_000 });
   }
@@ -83,8 +102,20 @@ export function describeReference(r: Reference): string {
     case 'done':
       return `${r.seconds.toFixed(1)} s`;
     case 'unfinished':
-      return `unfinished: ${r.created} containers created after ${r.afterSeconds.toFixed(0)} s`;
+      return `unfinished: ${r.created} containers created after ${r.afterSeconds.toFixed(0)} s (${(r.created / r.afterSeconds).toFixed(2)} a second)`;
     case 'failed':
       return `failed: ${r.why}`;
   }
+}
+
+/**
+ * berth's convergence against a compose that did not finish, as what it is: a bound, not a
+ * ratio. Compose's count at the first look at or after berth's time is at least what it had
+ * then; nothing is extrapolated beyond what was counted.
+ */
+export function composeBound(berthSeconds: number, n: number, r: Extract<Reference, { type: 'unfinished' }>): string {
+  const at = r.timeline.find(([s]) => s >= berthSeconds);
+  if (!at) return `n/a (compose ran ${r.afterSeconds.toFixed(0)} s, less than berth's ${berthSeconds.toFixed(1)} s)`;
+  if (at[1] >= n) return `n/a (compose had created all ${n} containers by ${at[0].toFixed(0)} s but had not finished)`;
+  return `< 1.0x: when berth had all ${n} pods ready (${berthSeconds.toFixed(1)} s), compose had created at most ${at[1]} of ${n} containers (counted at ${at[0].toFixed(0)} s)`;
 }

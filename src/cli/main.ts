@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=256
+#!/usr/bin/env -S node --max-semi-space-size=1 --max-old-space-size=256 --no-opt --no-sparkplug --optimize-for-size
 // The flags: a young generation of 1 MB semi-spaces, and an old generation capped at 256 MB.
 // berth keeps little (about 30 MB of live heap at 500 pods, a third of it code) but allocates
 // steadily (engine lists, probes, validation of a commit). With Node's default 16 MB
@@ -8,6 +8,12 @@
 // less: the cap is what keeps garbage from piling up (500 pods, 10 commits: 178 MB RSS without
 // it, 114 MB with it). 256 MB is 8x the live heap at 500 pods. Measured: `npm run bench --
 // scale --operator` and the same operator restarted with and without the flag.
+// No optimizing or baseline compiler (`--no-opt --no-sparkplug`) and V8's size-over-speed
+// heuristics (`--optimize-for-size`): berth waits on the engine and git far more than it
+// computes, and their code pages and type feedback were 15-25 MB of its RSS at 500 pods
+// (docs/scale.md). What is slower interpreted is a commit's first validation (0.5 -> 0.9 s
+// of CPU for 500 files; later commits only parse what changed). Not `--lite-mode`, which
+// implies `--jitless` and so disables WebAssembly, which `fetch` (undici) needs.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';

@@ -8,17 +8,20 @@ import * as path from 'node:path';
 import { BerthError, messageOf } from '../util';
 import type { Problem } from '../util';
 import { discoverFiles, type FoundFile } from './discover';
-import { parseManifestText } from './parse';
+import { parseManifestText, type ParsedFile, type ParseLimits } from './parse';
 import { FILE_START, fileProblem } from '../util';
 import { readManifestFile } from './read';
 import { chartDirs, skipByName, skipByText } from './skip';
 import { looksLikeSops, parseSopsText } from './sops';
+import type { ParsedFileCache } from './parseCache';
 import type { SopsMode } from '../secrets';
 import { DEFAULT_LIMITS, type LoadLimits, type LoadResult, type ManifestDoc } from './types';
 
 export interface LoadOptions {
   /** How sops-encrypted files are opened: the operator's identities, or structure only. */
   sops?: SopsMode;
+  /** Parses kept from earlier loads: an unchanged file is not parsed again (parseCache.ts). */
+  cache?: ParsedFileCache;
 }
 
 /** One directory: files are named relative to it. */
@@ -86,12 +89,20 @@ async function readFiles(files: readonly FoundFile[], found: readonly Problem[],
     const parseLimits = { maxAliasCount: lim.maxAliasCount, documentsLeft: lim.maxDocuments - docs.length, maxDocuments: lim.maxDocuments };
     const parsed = looksLikeSops(read.text)
       ? await parseSopsText(file.rel, read.text, parseLimits, opts.sops)
-      : parseManifestText(file.rel, read.text, parseLimits);
+      : parsePlain(file.rel, read.text, parseLimits, opts.cache);
     docs.push(...parsed.docs);
     problems.push(...parsed.problems);
     if (parsed.limitReached) break;
   }
   return { docs, problems };
+}
+
+function parsePlain(file: string, text: string, limits: ParseLimits, cache: ParsedFileCache | undefined): ParsedFile {
+  const kept = cache?.get(file, text, limits.maxAliasCount, limits.documentsLeft);
+  if (kept) return kept;
+  const parsed = parseManifestText(file, text, limits);
+  cache?.set(file, text, limits.maxAliasCount, parsed);
+  return parsed;
 }
 
 function toPosix(p: string): string {

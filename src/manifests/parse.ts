@@ -8,7 +8,7 @@ import type { Problem, Severity } from '../util';
 import { makeLocate, nodeAt } from './locate';
 import { firstComplexKey, toPlain } from './plain';
 import { FILE_START, fileProblem, positionOf } from '../util';
-import type { ManifestDoc, Position } from './types';
+import type { ManifestDoc, PathSegment, Position } from './types';
 
 export interface ParseLimits {
   maxAliasCount: number;
@@ -75,7 +75,39 @@ export function parseManifestText(file: string, written: string, limits: ParseLi
   } catch (err) {
     state.problems.push(fileProblem(file, FILE_START, 'yaml.syntax', `cannot parse YAML: ${messageOf(err)}`));
   }
-  return { docs: state.docs, problems: state.problems, limitReached: state.limitReached };
+  const docs = state.docs.map((d) => ({ ...d, locate: weakLocate(text, d) }));
+  return { docs, problems: state.problems, limitReached: state.limitReached };
+}
+
+/**
+ * A document's `locate` that does not keep the file's syntax tree alive: parses kept between
+ * revisions (parseCache.ts) would otherwise hold a tree of every file, several times the
+ * size of the plain objects. The tree is held weakly (used while it lives: the checks of
+ * the validation that parsed it) and composed again from the text when it is gone; the
+ * position every revision asks for (`metadata.name`, model/normalize/meta.ts) is kept.
+ */
+function weakLocate(text: string, parsed: ManifestDoc): ManifestDoc['locate'] {
+  const tree = new WeakRef(parsed.locate);
+  const { docIndex, pathPrefix = [] } = parsed;
+  const name = parsed.locate(NAME_PATH, 'value');
+  return (path, at = 'key') => {
+    if (at === 'value' && path.length === 2 && path[0] === NAME_PATH[0] && path[1] === NAME_PATH[1]) return name;
+    return (tree.deref() ?? recompose(text, docIndex, pathPrefix))(path, at);
+  };
+}
+
+const NAME_PATH = ['metadata', 'name'] as const;
+
+/** `locate` over a fresh parse of `text` (what parseManifestText read, escapes fixed). */
+export function recompose(text: string, docIndex: number, prefix: readonly PathSegment[]): ManifestDoc['locate'] {
+  const lines = new LineCounter();
+  let index = 0;
+  for (const doc of new Composer(COMPOSE_OPTIONS).compose(new Parser(lines.addNewLine).parse(text))) {
+    if (index++ !== docIndex) continue;
+    const root = doc.contents as Node;
+    return makeLocate(doc as Document, lines, (prefix.length > 0 ? nodeAt(doc as Document, root, prefix) : undefined) ?? root);
+  }
+  return () => FILE_START; // cannot happen: the text parsed to this document before
 }
 
 /**

@@ -16,7 +16,7 @@ import { SwarmApplier } from '../swarm';
 import type { Runtime, SwarmClient } from '../runtime';
 import { LABEL } from '../runtime';
 import { acquireInstanceLock, acquireRepoLock, type InstanceLock } from '../state';
-import { validateDirectory, type ValidateOptions } from '../validate';
+import { validateDirectory, ValidationCache, type ValidateOptions } from '../validate';
 import { Notifier, revisionEvent, type NotifierOptions } from '../notify';
 import { BerthError, formatProblem } from '../util';
 import { HistorySource } from '../history';
@@ -177,6 +177,8 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       source: { instance: opts.instance, repo: redactUrl(opts.repo), branch: source.branch },
       log: (m, f) => log.warn(f ?? {}, m),
     });
+    // Every commit is validated whole, but only its changed files are parsed and schema-checked.
+    const validationCache = new ValidationCache();
     const recorder = new JournalRecorder(journal, source, opts.instance, opts.writeBack, (m, f) => passLog.warn(f ?? {}, m));
     const writeBack: WriteBack | undefined = opts.writeBack
       ? {
@@ -207,7 +209,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         },
         autoRollback: opts.autoRollback,
         resyncMs: opts.resyncMs,
-        validate: (dir) => validateForOperator(dir, opts.policy),
+        validate: (dir) => validateForOperator(dir, { ...opts.policy, cache: validationCache }),
         log: (m, f) => passLog.info(f ?? {}, m),
         onDriftRepaired: (sha, actions, summary) =>
           void source.revision(sha).then(

@@ -11,8 +11,19 @@ export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
 const STRENGTH: Record<PullPolicy, number> = { Never: 0, IfNotPresent: 1, Always: 2 };
 
-/** image -> the strongest policy any container of the desired state asks for it. */
-export function pullPolicies(desired: DesiredState): Map<string, PullPolicy> {
+const policiesOf = new WeakMap<DesiredState, ReadonlyMap<string, PullPolicy>>();
+
+/**
+ * image -> the strongest policy any container of the desired state asks for it. Once per
+ * desired state: every pass between commits starts a self-heal run that asks again.
+ */
+export function pullPolicies(desired: DesiredState): ReadonlyMap<string, PullPolicy> {
+  let known = policiesOf.get(desired);
+  if (!known) policiesOf.set(desired, (known = collectPolicies(desired)));
+  return known;
+}
+
+function collectPolicies(desired: DesiredState): Map<string, PullPolicy> {
   const out = new Map<string, PullPolicy>();
   const specs = [
     ...desired.pods.map((p) => p.spec),
@@ -36,7 +47,7 @@ export class ImageEnsurer {
 
   constructor(
     private readonly runtime: Runtime,
-    private readonly policies: Map<string, PullPolicy>,
+    private readonly policies: ReadonlyMap<string, PullPolicy>,
     private readonly onProgress?: (image: string, p: PullProgress) => void,
   ) {}
 
