@@ -4,7 +4,7 @@
  */
 import { Option, type Command } from 'commander';
 import { createSwarmClient, engineIsSwarmManager } from '../runtime';
-import { SwarmApplier, applyToSwarm } from '../swarm';
+import { SwarmApplier, applyToSwarm, meshImageTag } from '../swarm';
 import type { DesiredState } from '../model';
 import type { ApplyOutcome } from '../rollout';
 import type { EngineOptions } from './options';
@@ -12,12 +12,25 @@ import type { EngineOptions } from './options';
 export type EngineChoice = 'docker' | 'swarm' | 'auto';
 
 export function addEngineChoice(cmd: Command): Command {
-  return cmd.addOption(
-    new Option('--engine <engine>', 'docker: one host; swarm: services on a swarm manager (docs/swarm.md); auto: swarm when the engine is a manager')
-      .choices(['docker', 'swarm', 'auto'])
-      .env('BERTH_ENGINE')
-      .default('auto'),
-  );
+  return cmd
+    .addOption(
+      new Option('--engine <engine>', 'docker: one host; swarm: services on a swarm manager (docs/swarm.md); auto: swarm when the engine is a manager')
+        .choices(['docker', 'swarm', 'auto'])
+        .env('BERTH_ENGINE')
+        .default('auto'),
+    )
+    .addOption(
+      new Option(
+        '--swarm-mesh [image]',
+        "swarm: NodePort/LoadBalancer ports on every node through berth's proxy; the image the nodes run it from (default: the tag `berth swarm-mesh-image` builds)",
+      ).env('BERTH_SWARM_MESH'),
+    );
+}
+
+/** `--swarm-mesh` alone names the image `berth swarm-mesh-image` builds for this berth; absent, no mesh. */
+export async function swarmMeshImage(option: string | boolean | undefined): Promise<string | undefined> {
+  if (option === undefined || option === false || option === 'false') return undefined;
+  return option === true || option === 'true' ? meshImageTag() : option;
 }
 
 export async function usesSwarm(choice: EngineChoice): Promise<boolean> {
@@ -26,12 +39,13 @@ export async function usesSwarm(choice: EngineChoice): Promise<boolean> {
 }
 
 /** Drives the swarm to `desired`, printing each action as it is made. */
-export async function applySwarm(eng: EngineOptions, desired: DesiredState, revision: string, prune: boolean): Promise<ApplyOutcome> {
+export async function applySwarm(eng: EngineOptions, desired: DesiredState, revision: string, prune: boolean, meshImage?: string): Promise<ApplyOutcome> {
   const client = createSwarmClient();
   await client.ensureManager();
   const applier = new SwarmApplier(client, {
     instance: eng.instance,
     prune,
+    ...(meshImage ? { meshImage } : {}),
     log: { info: (_o, m) => process.stdout.write(`  ${m}\n`), warn: (_o, m) => process.stderr.write(`warning: ${m}\n`) },
   });
   return applyToSwarm(applier, desired, revision, 'rollout');
