@@ -4,21 +4,23 @@
  */
 import { Option, type Command } from 'commander';
 import { createSwarmClient, engineIsSwarmManager } from '../runtime';
-import { SwarmApplier, applyToSwarm, meshImageTag } from '../swarm';
+import { SwarmApplier, applyToSwarm, deleteFromSwarm, meshImageTag } from '../swarm';
 import type { DesiredState } from '../model';
 import type { ApplyOutcome } from '../rollout';
 import type { EngineOptions } from './options';
 
 export type EngineChoice = 'docker' | 'swarm' | 'auto';
 
+export function engineChoiceOption(): Option {
+  return new Option('--engine <engine>', 'docker: one host; swarm: services on a swarm manager (docs/swarm.md); auto: swarm when the engine is a manager')
+    .choices(['docker', 'swarm', 'auto'])
+    .env('BERTH_ENGINE')
+    .default('auto');
+}
+
 export function addEngineChoice(cmd: Command): Command {
   return cmd
-    .addOption(
-      new Option('--engine <engine>', 'docker: one host; swarm: services on a swarm manager (docs/swarm.md); auto: swarm when the engine is a manager')
-        .choices(['docker', 'swarm', 'auto'])
-        .env('BERTH_ENGINE')
-        .default('auto'),
-    )
+    .addOption(engineChoiceOption())
     .addOption(
       new Option(
         '--swarm-mesh [image]',
@@ -49,4 +51,11 @@ export async function applySwarm(eng: EngineOptions, desired: DesiredState, revi
     log: { info: (_o, m) => process.stdout.write(`  ${m}\n`), warn: (_o, m) => process.stderr.write(`warning: ${m}\n`) },
   });
   return applyToSwarm(applier, desired, revision, 'rollout');
+}
+
+/** `berth delete` on a swarm manager (src/swarm/delete.ts). */
+export async function deleteSwarm(eng: EngineOptions, desired: DesiredState): Promise<number> {
+  const client = createSwarmClient();
+  await client.ensureManager();
+  return deleteFromSwarm(client, eng.instance, desired, (line) => process.stdout.write(`  ${line}\n`));
 }

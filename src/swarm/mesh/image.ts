@@ -39,7 +39,11 @@ export function lddLibraries(output: string): string[] {
 export async function meshImageContext(dir: string, bundle = MESH_BUNDLE, node = process.execPath): Promise<string[]> {
   await rm(dir, { recursive: true, force: true });
   const { stdout } = await run('ldd', [node]).catch((err: unknown) => {
-    throw new BerthError('E_IO', `cannot list the libraries of ${node} (ldd): ${messageOf(err)}`, 'the mesh image is made from the node binary and its libraries');
+    throw new BerthError(
+      'E_IO',
+      `cannot list the libraries of ${node} (ldd): ${messageOf(err)}`,
+      'the mesh image is made from the node binary and its libraries',
+    );
   });
   const files = new Map<string, string>([
     ['/usr/bin/node', node],
