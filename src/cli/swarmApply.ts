@@ -21,18 +21,21 @@ export function engineChoiceOption(): Option {
 export function addEngineChoice(cmd: Command): Command {
   return cmd
     .addOption(engineChoiceOption())
+    .option(
+      '--swarm-mesh',
+      "swarm: NodePort/LoadBalancer ports on every node through berth's proxy (docs/swarm.md); its image is the tag `berth swarm-mesh-image` builds",
+    )
     .addOption(
-      new Option(
-        '--swarm-mesh [image]',
-        "swarm: NodePort/LoadBalancer ports on every node through berth's proxy; the image the nodes run it from (default: the tag `berth swarm-mesh-image` builds)",
-      ).env('BERTH_SWARM_MESH'),
+      new Option('--swarm-mesh-image <image>', 'swarm: the mesh with this image (one the nodes have or can pull); implies --swarm-mesh').env(
+        'BERTH_SWARM_MESH_IMAGE',
+      ),
     );
 }
 
-/** `--swarm-mesh` alone names the image `berth swarm-mesh-image` builds for this berth; absent, no mesh. */
-export async function swarmMeshImage(option: string | boolean | undefined): Promise<string | undefined> {
-  if (option === undefined || option === false || option === 'false') return undefined;
-  return option === true || option === 'true' ? meshImageTag() : option;
+/** The mesh image: `--swarm-mesh-image`, else with `--swarm-mesh` the tag `berth swarm-mesh-image` builds for this berth; else no mesh. */
+export async function swarmMeshImage(raw: { swarmMesh?: boolean; swarmMeshImage?: string }): Promise<string | undefined> {
+  if (raw.swarmMeshImage) return raw.swarmMeshImage;
+  return raw.swarmMesh ? meshImageTag() : undefined;
 }
 
 export async function usesSwarm(choice: EngineChoice): Promise<boolean> {

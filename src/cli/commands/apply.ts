@@ -20,7 +20,8 @@ interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   lbAddress: string;
   proxyMode: ProxyModeOption;
   engine: EngineChoice;
-  swarmMesh?: string | boolean;
+  swarmMesh?: boolean;
+  swarmMeshImage?: string;
 }
 
 export function registerApply(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -37,7 +38,7 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       const eng = engineOptions(raw);
       const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
-      if (await usesSwarm(raw.engine)) return report(await applySwarm(eng, desired, revision, raw.prune, await swarmMeshImage(raw.swarmMesh)));
+      if (await usesSwarm(raw.engine)) return report(await applySwarm(eng, desired, revision, raw.prune, await swarmMeshImage(raw)));
       return withEngine(eng, 'apply', true, async (runtime) => {
         const { applier } = terminalApplier(runtime, eng, {
           ...pauseOptions(raw),

@@ -18,7 +18,8 @@ import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOption
 interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   repo: string;
   engine: EngineChoice;
-  swarmMesh?: string | boolean;
+  swarmMesh?: boolean;
+  swarmMeshImage?: string;
   branch?: string;
   path?: string;
   instance: string;
@@ -98,7 +99,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           notifications,
           proxyModes: await resolveProxyModes(raw.proxyMode),
           describer: { describe: (req, now, known) => describe(runtime, eng, req, now, known), render: renderDescribed },
-          ...(swarm ? { swarm, swarmMeshImage: await swarmMeshImage(raw.swarmMesh) } : {}),
+          ...(swarm ? { swarm, swarmMeshImage: await swarmMeshImage(raw) } : {}),
         },
         log,
       );

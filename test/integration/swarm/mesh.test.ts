@@ -163,7 +163,7 @@ describe('the mesh on a 3-node swarm: NodePorts on every node', function () {
       repo,
       instance,
       stateDir: await tempDir('berth-mesh-state-'),
-      extra: ['--engine', 'swarm', '--swarm-mesh', image],
+      extra: ['--engine', 'swarm', '--swarm-mesh-image', image],
       env: { DOCKER_HOST: `unix://${swarm.sockets[0]}` },
     });
     await op.waitFor(one, 'succeeded', 180_000);
