@@ -9,7 +9,6 @@ import * as http from 'node:http';
 import { createSwarmClient, type SwarmClient } from '../../../src/runtime/swarm/client';
 import { SwarmApplier } from '../../../src/swarm/applier';
 import { applyToSwarm } from '../../../src/swarm/loop';
-import { buildMeshImage } from '../../../src/swarm/mesh/image';
 import { MESH_KIND, meshServiceName } from '../../../src/swarm/mesh/render';
 import { validateDirectory } from '../../../src/validate';
 import type { DesiredState } from '../../../src/model/types';
@@ -113,10 +112,19 @@ describe('the mesh on a 3-node swarm: NodePorts on every node', function () {
   before(async () => {
     swarm = await startTestSwarm(3, 'm');
     client = createSwarmClient({ socketPath: swarm.sockets[0] });
-    // No registry: each node builds the image from this host's node binary (as `berth swarm-mesh-image` does).
-    const work = await tempDir('berth-mesh-image-');
-    const tags = await Promise.all(swarm.sockets.map((socketPath, i) => buildMeshImage(createSwarmClient({ socketPath }), `${work}/n${i + 1}`)));
+    // No registry: each node builds the image from this host's node binary, with the command users run.
+    const tags = await Promise.all(
+      swarm.sockets.map(async (socket) => {
+        const r = await runCli(['swarm-mesh-image', '--state-dir', await tempDir('berth-mesh-image-')], {
+          env: { DOCKER_HOST: `unix://${socket}` },
+          timeoutMs: 120_000,
+        });
+        assert.equal(r.code, 0, describeRun(r));
+        return r.stdout.trim();
+      }),
+    );
     image = tags[0];
+    assert.match(image, /^berth-local\/mesh:[0-9a-f]{12}$/);
     assert.ok(tags.every((t) => t === image));
   });
   after(async () => {
@@ -190,6 +198,9 @@ describe('the mesh on a 3-node swarm: NodePorts on every node', function () {
     } finally {
       await load.stop();
     }
+    process.stderr.write(
+      `      (${load.requests} requests to the 3 nodes, ${load.failures.length} failed: ${JSON.stringify(Object.fromEntries(load.bodies))})\n`,
+    );
     assert.deepEqual(load.failures, [], `${load.failures.length} of ${load.requests} failed`);
     assert.ok((load.bodies.get('one') ?? 0) > 0 && (load.bodies.get('two') ?? 0) > 0, JSON.stringify([...load.bodies]));
     assert.deepEqual([...load.bodies.keys()].sort(), ['one', 'two']);
