@@ -26,10 +26,10 @@ import type { DesiredState } from '../model';
 import type { ApplyMode, Applier, StepOutcome } from '../rollout';
 import { LABEL, type Labels, type SwarmClient, type SwarmService, type SwarmServiceSpec, type SwarmTask } from '../runtime';
 import { isBerthError } from '../util';
+import { MESH_KIND } from './mesh/render';
 import { renderSwarm, type DesiredService, type SwarmDesired } from './render';
 import { serviceHealth, type ServiceHealth } from './health';
 import { ordinalsAllowed } from './order';
-import { MESH_KIND } from './mesh/render';
 
 /** Look again this soon while the swarm works: tasks start in about a second. */
 const LOOK_AGAIN_MS = 1000;
@@ -70,6 +70,7 @@ export class SwarmApplier implements Applier {
       const want = renderSwarm(desired, this.opts.instance, revision, { meshImage: this.opts.meshImage });
       for (const w of want.warnings) this.opts.log?.warn({ revision }, w);
       const acted = await this.converge(want, run);
+      if (!this.opts.prune) await this.removeMesh(want, run);
       const services = await this.swarm.listServices(this.mine());
       const tasks = await this.swarm.listTasks(this.mine());
       const health = this.judge(want, services, tasks);
@@ -160,7 +161,6 @@ export class SwarmApplier implements Applier {
       }
     }
     if (this.opts.prune) await this.prune(want, observed, run);
-    else await this.removeMesh(want, observed, run);
     return run.actions - before;
   }
 
@@ -194,10 +194,10 @@ export class SwarmApplier implements Applier {
   }
 
   /** The mesh is berth's own, not the user's: it goes with the last published port, pruning or not. */
-  private async removeMesh(want: SwarmDesired, observed: SwarmService[], run: Run): Promise<void> {
+  private async removeMesh(want: SwarmDesired, run: Run): Promise<void> {
     const names = new Set(want.services.map((s) => s.spec.Name));
-    for (const o of observed)
-      if (o.spec.Labels[LABEL.kind] === MESH_KIND && !names.has(o.spec.Name)) {
+    for (const o of await this.swarm.listServices({ ...this.mine(), [LABEL.kind]: MESH_KIND }))
+      if (!names.has(o.spec.Name)) {
         await this.swarm.removeService(o.id);
         this.did(run, `remove service ${o.spec.Name}`);
       }

@@ -104,5 +104,6 @@ export function renderMesh(
   const specHash = shortHash(canonicalJson(body));
   body.Labels = { ...identity, [LABEL.specHash]: specHash, [LABEL.revision]: opts.revision };
   body.TaskTemplate.ContainerSpec.Labels = { ...identity, [LABEL.specHash]: specHash };
-  return { key: `${MESH_KIND}/${name}`, kind: MESH_KIND, namespace: '', owner: 'berth-mesh', specHash, spec: body };
+  // Spread, not a field: a pull policy is what the applier of a newer berth reads (images.ts), where this type has one.
+  return { ...{ pullPolicy: 'IfNotPresent' as const }, key: `${MESH_KIND}/${name}`, kind: MESH_KIND, namespace: '', owner: 'berth-mesh', specHash, spec: body };
 }
