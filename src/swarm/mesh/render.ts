@@ -104,6 +104,6 @@ export function renderMesh(
   const specHash = shortHash(canonicalJson(body));
   body.Labels = { ...identity, [LABEL.specHash]: specHash, [LABEL.revision]: opts.revision };
   body.TaskTemplate.ContainerSpec.Labels = { ...identity, [LABEL.specHash]: specHash };
-  // Spread, not a field: a pull policy is what the applier of a newer berth reads (images.ts), where this type has one.
+  // IfNotPresent: the mesh image is named by its tag (every node has it, or pulls it). Spread, so it type-checks whether or not DesiredService has a pull policy.
   return { ...{ pullPolicy: 'IfNotPresent' as const }, key: `${MESH_KIND}/${name}`, kind: MESH_KIND, namespace: '', owner: 'berth-mesh', specHash, spec: body };
 }
