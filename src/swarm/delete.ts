@@ -37,7 +37,7 @@ export async function deleteFromSwarm(swarm: SwarmClient, instance: string, desi
   await pollUntil(async () => ((await swarm.listTasks(mine)).some((t) => goneIds.has(t.serviceId) && t.state === 'running') ? undefined : true), {
     timeoutMs: 120_000,
     intervalMs: 500,
-    what: 'the deleted services’ tasks to stop',
+    what: "the deleted services' tasks to stop",
   });
   const sources = new Set([...desired.configMaps, ...desired.secrets].map((c) => `${c.meta.namespace}/${c.meta.name}`));
   for (const [kind, list] of [
