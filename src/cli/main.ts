@@ -29,6 +29,7 @@ import { registerLogs } from './commands/logs';
 import { registerDescribe } from './commands/describe';
 import { registerRolloutRestart, registerSync } from './commands/actions';
 import { registerTop } from './commands/top';
+import { registerSwarmMeshImage } from './commands/swarmMeshImage';
 import { EXIT, describeError, describeKubectlError, exitCodeFor, kubectlExitCodeFor, type ExitCode } from './exit';
 
 /**
@@ -80,6 +81,7 @@ export function buildProgram(): Command {
   registerRolloutRestart(program, run);
   registerSync(program, run);
   registerTop(program, run);
+  registerSwarmMeshImage(program, run);
   registerLogs(program, runKubectl);
   registerDescribe(program, runKubectl);
   return program;

@@ -84,6 +84,8 @@ export interface OperatorOptions {
   describer?: Describer;
   /** `--engine swarm`: services on this manager instead of containers on one host (docs/swarm.md). */
   swarm?: SwarmClient;
+  /** With `swarm`: the mesh image, so NodePorts answer on every node (docs/swarm.md). */
+  swarmMeshImage?: string;
 }
 
 export interface Describer {
@@ -166,6 +168,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
         ? new SwarmApplier(opts.swarm, {
             instance: opts.instance,
             prune: opts.prune,
+            ...(opts.swarmMeshImage ? { meshImage: opts.swarmMeshImage } : {}),
             log: { info: (o, m) => passLog.info(o, m), warn: (o, m) => passLog.warn(o, m) },
           })
         : engineApplier,

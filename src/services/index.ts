@@ -16,6 +16,7 @@ export {
   type ListenerSpec,
   type ListenerStatus,
   type PodEndpointInput,
+  type Protocol,
   type ProxyStatus,
 } from './proxy';
 export { EndpointPublisher, podInputs } from './publisher';

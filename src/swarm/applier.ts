@@ -26,6 +26,7 @@ import type { DesiredState } from '../model';
 import type { ApplyMode, Applier, StepOutcome } from '../rollout';
 import { LABEL, type Labels, type SwarmClient, type SwarmService, type SwarmServiceSpec, type SwarmTask } from '../runtime';
 import { isBerthError } from '../util';
+import { MESH_KIND } from './mesh/render';
 import { renderSwarm, type DesiredService, type SwarmDesired } from './render';
 import { serviceHealth, type ServiceHealth } from './health';
 import { ordinalsAllowed } from './order';
@@ -36,6 +37,8 @@ const LOOK_AGAIN_MS = 1000;
 export interface SwarmApplierOptions {
   instance: string;
   prune: boolean;
+  /** berth's proxy on every node for NodePort/LoadBalancer ports (docs/swarm.md, "The mesh"); without it, ports are the tasks' own. */
+  meshImage?: string;
   now?: () => number;
   log?: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
@@ -64,9 +67,10 @@ export class SwarmApplier implements Applier {
   async step(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = this.runFor(desired, revision, mode);
     try {
-      const want = renderSwarm(desired, this.opts.instance, revision);
+      const want = renderSwarm(desired, this.opts.instance, revision, { meshImage: this.opts.meshImage });
       for (const w of want.warnings) this.opts.log?.warn({ revision }, w);
       const acted = await this.converge(want, run);
+      if (!this.opts.prune) await this.removeMesh(want, run);
       const services = await this.swarm.listServices(this.mine());
       const tasks = await this.swarm.listTasks(this.mine());
       const health = this.judge(want, services, tasks);
@@ -187,6 +191,16 @@ export class SwarmApplier implements Applier {
           () => this.did(run, `remove network ${n.name}`),
           () => undefined,
         );
+  }
+
+  /** The mesh is berth's own, not the user's: it goes with the last published port, pruning or not. */
+  private async removeMesh(want: SwarmDesired, run: Run): Promise<void> {
+    const names = new Set(want.services.map((s) => s.spec.Name));
+    for (const o of await this.swarm.listServices({ ...this.mine(), [LABEL.kind]: MESH_KIND }))
+      if (!names.has(o.spec.Name)) {
+        await this.swarm.removeService(o.id);
+        this.did(run, `remove service ${o.spec.Name}`);
+      }
   }
 
   private judge(want: SwarmDesired, services: SwarmService[], tasks: SwarmTask[]): { key: string; health: ServiceHealth }[] {

@@ -1,5 +1,6 @@
 /**
- * NodePort and LoadBalancer Services as ports the swarm publishes on the nodes (pure).
+ * NodePort and LoadBalancer Services as ports the swarm publishes on the nodes (pure), when
+ * berth's mesh is off (with it, mesh/render.ts publishes them on every node instead).
  *
  * berth deliberately differs from Kubernetes here: a NodePort answers on the nodes that run a
  * selected task, in `mode: host`, not on every node through a proxy. The routing mesh

@@ -10,6 +10,7 @@ import { claimTemplateName, configLookup, networkName, resolveEnv, statefulSetPo
 import { fenceposts } from '../rollout';
 import { LABEL, type Labels, type SwarmFileRef, type SwarmHealthCheck, type SwarmMount, type SwarmServiceSpec, type SwarmUpdateConfig } from '../runtime';
 import { swarmPorts } from './ports';
+import { renderMesh } from './mesh/render';
 
 const NS = 1e9;
 
@@ -18,7 +19,8 @@ export type SwarmWorkload = DeploymentResource | StatefulSetResource | DaemonSet
 /** One service to run: its spec and what berth needs to judge it. */
 export interface DesiredService {
   key: string;
-  kind: SwarmWorkload['kind'];
+  /** `Mesh`: berth's own proxy on every node (mesh/render.ts). */
+  kind: SwarmWorkload['kind'] | 'Mesh';
   namespace: string;
   owner: string;
   ordinal?: number;
@@ -27,6 +29,9 @@ export interface DesiredService {
   /** Hash of the spec berth renders, without the revision: what decides an update. */
   specHash: string;
   spec: SwarmServiceSpec;
+  /** The pod template's labels (what Services select) and the one container a task runs. */
+  podLabels?: Record<string, string>;
+  container?: Container;
 }
 
 /** A config or secret one service mounts; immutable, so its name carries its content hash. */
@@ -45,12 +50,17 @@ export interface SwarmDesired {
   warnings: string[];
 }
 
-export function renderSwarm(desired: DesiredState, instance: string, revision: string): SwarmDesired {
+export interface RenderOptions {
+  /** The mesh image: NodePort/LoadBalancer ports go to berth's proxy on every node (mesh/), not to the tasks' nodes. */
+  meshImage?: string;
+}
+
+export function renderSwarm(desired: DesiredState, instance: string, revision: string, opts: RenderOptions = {}): SwarmDesired {
   const lookup = configLookup(desired);
   const warnings = new Warnings();
   const files = new Map<string, DesiredFile>();
   const services: DesiredService[] = [];
-  const ctx = { instance, revision, lookup, warnings, files, desired };
+  const ctx = { instance, revision, lookup, warnings, files, desired, mesh: opts.meshImage !== undefined };
   for (const d of desired.deployments)
     services.push(renderService(ctx, d, d.template, d.meta.name, { Replicated: { Replicas: d.replicas } }, deploymentUpdate(d)));
   for (const ds of desired.daemonSets) services.push(renderService(ctx, ds, ds.template, ds.meta.name, { Global: {} }, daemonSetUpdate(ds)));
@@ -58,6 +68,8 @@ export function renderSwarm(desired: DesiredState, instance: string, revision: s
     for (let i = 0; i < s.replicas; i++)
       services.push(renderService(ctx, s, s.template, statefulSetPodName(s.meta.name, i), { Replicated: { Replicas: 1 } }, STOP_FIRST, i));
   const namespaces = [...new Set(services.map((s) => s.namespace))];
+  const mesh = opts.meshImage === undefined ? undefined : renderMesh(desired, services, { instance, revision, image: opts.meshImage });
+  if (mesh) services.push(mesh);
   return {
     networks: namespaces.map((ns) => ({
       name: networkName(instance, ns),
@@ -76,6 +88,8 @@ interface RenderContext {
   warnings: Warnings;
   files: Map<string, DesiredFile>;
   desired: DesiredState;
+  /** Ports are the mesh's: the workloads' services publish none. */
+  mesh: boolean;
 }
 
 /** One task at a time, the old one stopped first: what a StatefulSet pod (its volume) and host ports need. */
@@ -187,7 +201,7 @@ function renderService(
     UpdateConfig: update,
     // dnsrr: the Service name resolves to the ready tasks' addresses. A VIP needs IPVS in the
     // nodes' kernels, which berth does not assume (docs/swarm.md).
-    EndpointSpec: { Mode: 'dnsrr', Ports: swarmPorts(ctx.desired, ns, template.labels, c) },
+    EndpointSpec: { Mode: 'dnsrr', Ports: ctx.mesh ? [] : swarmPorts(ctx.desired, ns, template.labels, c) },
   };
   const specHash = shortHash(canonicalJson(body));
   body.Labels = { ...identity, [LABEL.specHash]: specHash, [LABEL.revision]: ctx.revision };
@@ -201,6 +215,8 @@ function renderService(
     ...('Replicated' in mode ? { replicas: mode.Replicated.Replicas } : {}),
     specHash,
     spec: body,
+    podLabels: template.labels,
+    container: c,
   };
 }
 

@@ -25,10 +25,13 @@ export interface TestSwarm {
   down(): Promise<void>;
 }
 
-/** Makes a swarm of `nodes` nodes; leftovers of crashed runs (over an hour old) are removed first. */
-export async function startTestSwarm(nodes = 3): Promise<TestSwarm> {
+/**
+ * Makes a swarm of `nodes` nodes; leftovers of crashed runs (over an hour old) are removed first.
+ * `prefix` starts the swarm's id (at most 6 characters in all), so each test file's swarms are told apart.
+ */
+export async function startTestSwarm(nodes = 3, prefix = ''): Promise<TestSwarm> {
   await run(SCRIPT, ['clean', '60']);
-  const id = randomBytes(3).toString('hex');
+  const id = (prefix + randomBytes(3).toString('hex')).slice(0, 6);
   const out = await run(SCRIPT, ['up', id, String(nodes)], { maxBuffer: 1 << 20 }).catch(async (err: Error) => {
     await run(SCRIPT, ['down', id]).catch(() => undefined);
     throw err;

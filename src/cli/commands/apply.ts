@@ -7,7 +7,7 @@ import { terminalApplier } from '../terminalApplier';
 import { proxyModeOption } from '../proxyMode';
 import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { addIngressOptions, ingressPorts, type IngressPortsRaw } from '../ingressOptions';
-import { addEngineChoice, applySwarm, usesSwarm, type EngineChoice } from '../swarmApply';
+import { addEngineChoice, applySwarm, swarmMeshImage, usesSwarm, type EngineChoice } from '../swarmApply';
 import type { ApplyOutcome } from '../../rollout';
 
 interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
@@ -20,6 +20,8 @@ interface ApplyRaw extends PolicyOptions, IngressPortsRaw {
   lbAddress: string;
   proxyMode: ProxyModeOption;
   engine: EngineChoice;
+  swarmMesh?: boolean;
+  swarmMeshImage?: string;
 }
 
 export function registerApply(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
@@ -36,7 +38,7 @@ export function registerApply(program: Command, run: (fn: () => Promise<ExitCode
       const eng = engineOptions(raw);
       const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was changed' });
       const revision = await contentRevision(dir);
-      if (await usesSwarm(raw.engine)) return report(await applySwarm(eng, desired, revision, raw.prune));
+      if (await usesSwarm(raw.engine)) return report(await applySwarm(eng, desired, revision, raw.prune, await swarmMeshImage(raw)));
       return withEngine(eng, 'apply', true, async (runtime) => {
         const { applier } = terminalApplier(runtime, eng, {
           ...pauseOptions(raw),

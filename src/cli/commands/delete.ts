@@ -30,18 +30,28 @@ import { addEngineOptions, addPolicyOptions, engineOptions, policyWithSecrets, t
 import { addPauseOptions, pauseOptions, withEngine } from '../engine';
 import { EXIT, type ExitCode } from '../exit';
 import { validManifests } from '../manifests';
+import { deleteSwarm, engineChoiceOption, usesSwarm, type EngineChoice } from '../swarmApply';
 
 export function registerDelete(program: Command, run: (fn: () => Promise<ExitCode>) => void): void {
   const cmd = program
     .command('delete')
     .description('remove from the engine what the manifests under PATH declare')
     .argument('<path>', 'manifests directory')
-    .option('--delete-volumes', 'also remove the volumes of declared claims and StatefulSet claim templates', false);
+    .option('--delete-volumes', 'also remove the volumes of declared claims and StatefulSet claim templates', false)
+    .addOption(engineChoiceOption());
   addPauseOptions(addEngineOptions(addPolicyOptions(cmd))).action(
-    (dir: string, raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean }) =>
+    (
+      dir: string,
+      raw: PolicyOptions & { instance: string; stateDir: string; pauseImage: string; pauseCommand?: string; deleteVolumes: boolean; engine: EngineChoice },
+    ) =>
       run(async () => {
         const eng = engineOptions(raw);
         const desired = await validManifests(dir, await policyWithSecrets(raw, 'refuse'), { code: 'E_INVALID', then: 'nothing was deleted' });
+        if (await usesSwarm(raw.engine)) {
+          const n = await deleteSwarm(eng, desired);
+          process.stdout.write(n ? `deleted: ${n} action(s)\n` : 'nothing to delete\n');
+          return EXIT.ok;
+        }
         return withEngine(eng, 'delete', true, async (runtime) => {
           const ctx = { instance: eng.instance, revision: '', stateDir: eng.stateDir, ...pauseOptions(raw), prune: true };
           const removals = await removeAll(runtime, ctx, desired);

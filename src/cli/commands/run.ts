@@ -3,7 +3,7 @@ import { proxyModeOption } from '../proxyMode';
 import { resolveProxyModes, type ProxyModeOption } from '../../services';
 import { createDockerRuntime } from '../../runtime';
 import { createSwarmClient } from '../../runtime';
-import { addEngineChoice, usesSwarm, type EngineChoice } from '../swarmApply';
+import { addEngineChoice, swarmMeshImage, usesSwarm, type EngineChoice } from '../swarmApply';
 import { DEFAULT_POLL_SCHEDULE } from '../../triggers';
 import { startOperator } from '../../operator';
 import { createLogger, defaultLogFormat, LOG_FORMATS, type LogFormat } from '../../util';
@@ -18,6 +18,8 @@ import { addNotifyOptions, notifyOptions, type NotifyRaw } from '../notifyOption
 interface RunRaw extends PolicyOptions, IngressPortsRaw, NotifyRaw {
   repo: string;
   engine: EngineChoice;
+  swarmMesh?: boolean;
+  swarmMeshImage?: string;
   branch?: string;
   path?: string;
   instance: string;
@@ -97,7 +99,7 @@ export function registerRun(program: Command, run: (fn: () => Promise<ExitCode>)
           notifications,
           proxyModes: await resolveProxyModes(raw.proxyMode),
           describer: { describe: (req, now, known) => describe(runtime, eng, req, now, known), render: renderDescribed },
-          ...(swarm ? { swarm } : {}),
+          ...(swarm ? { swarm, swarmMeshImage: await swarmMeshImage(raw) } : {}),
         },
         log,
       );

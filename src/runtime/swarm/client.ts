@@ -108,6 +108,29 @@ export class SwarmClient {
     ).catch(ignoreMissing);
   }
 
+  /** Builds `tag` on this node's engine from `files` (relative to `context`, the Dockerfile among them). */
+  async buildImage(context: string, files: string[], tag: string): Promise<void> {
+    const what = `cannot build image ${tag}`;
+    const stream = await engineCall(what, () => this.docker.buildImage({ context, src: files }, { t: tag, rm: true, forcerm: true }), this.engine);
+    const out = await new Promise<{ error?: string; errorDetail?: { message?: string } }[]>((resolve, reject) =>
+      this.docker.modem.followProgress(stream, (err: Error | null, res: any[]) => (err ? reject(err) : resolve(res))),
+    ).catch((err: unknown) => {
+      throw new BerthError('E_ENGINE', `${what}: ${(err as Error).message}`);
+    });
+    const failed = out.find((o) => o.error);
+    if (failed) throw new BerthError('E_ENGINE', `${what}: ${failed.errorDetail?.message ?? failed.error}`);
+  }
+
+  async hasImage(tag: string): Promise<boolean> {
+    return engineCall(`cannot inspect image ${tag}`, () => this.docker.getImage(tag).inspect(), this.engine).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof BerthError && err.code === 'E_NOT_FOUND') return false;
+        throw err;
+      },
+    );
+  }
+
   async listNetworks(labels: Labels): Promise<SwarmNetwork[]> {
     const raw: any[] = await engineCall('cannot list networks', () => this.docker.listNetworks({ filters: labelFilter(labels) }), this.engine);
     return raw.map((n) => ({ id: n.Id, name: n.Name, labels: n.Labels ?? {} }));
