@@ -108,9 +108,10 @@ describe('swarm engine on a 3-node swarm', function () {
     const names = (await client.listServices({ [LABEL.instance]: instance })).map((s) => s.spec.Name).sort();
     assert.deepEqual(names, [`${instance}-default-store-0`, `${instance}-default-store-1`, `${instance}-default-web`]);
     // Two web replicas on two nodes: the page (a swarm config) answers on those nodes' port 30080.
-    const ids = (await client.listNodes()).map((n) => n.id);
+    // A node is found by its own address: the swarm lists nodes by id, not in the order they joined.
+    const nodes = await client.listNodes();
     const webNodes = await nodeOf('web');
-    const answers = await Promise.all(webNodes.map((id) => get(`http://${swarm.addresses[ids.indexOf(id)]}:30080/index.html`)));
+    const answers = await Promise.all(webNodes.map((id) => get(`http://${nodes.find((n) => n.id === id)?.address}:30080/index.html`)));
     assert.deepEqual(
       answers.map((a) => a?.includes('Hello from berth')),
       [true, true],
