@@ -29,6 +29,7 @@ import { isBerthError } from '../util';
 import { renderSwarm, type DesiredService, type SwarmDesired } from './render';
 import { serviceHealth, type ServiceHealth } from './health';
 import { ordinalsAllowed } from './order';
+import { pinMissing, pinnedNode, withPin } from './pin';
 
 /** Look again this soon while the swarm works: tasks start in about a second. */
 const LOOK_AGAIN_MS = 1000;
@@ -147,13 +148,19 @@ export class SwarmApplier implements Applier {
     const allowed = ordinalsAllowed(want.services, byName, (d, o) => serviceHealth(d, o, tasks).health === 'Healthy');
     for (const d of want.services) {
       const o = byName.get(d.spec.Name);
-      if (!allowed.has(d.spec.Name)) continue;
+      const pin = pinnedNode(d, o, tasks);
+      const spec = withFileIds(pin ? withPin(d.spec, pin) : d.spec, ids);
       if (!o) {
-        await this.swarm.createService(withFileIds(d.spec, ids));
+        if (!allowed.has(d.spec.Name)) continue;
+        await this.swarm.createService(spec);
         this.did(run, `create service ${d.spec.Name}`);
-      } else if (o.spec.Labels[LABEL.specHash] !== d.specHash || drifted(d, o)) {
-        await this.swarm.updateService(o.id, o.version, withFileIds(d.spec, ids));
+      } else if (allowed.has(d.spec.Name) && (o.spec.Labels[LABEL.specHash] !== d.specHash || drifted(d, o))) {
+        await this.swarm.updateService(o.id, o.version, spec);
         this.did(run, `update service ${d.spec.Name}`);
+      } else if (pin && pinMissing(o, pin)) {
+        // The spec it runs plus the constraint: its task stays, so this is not an update of the ordinal (no turn to wait).
+        await this.swarm.updateService(o.id, o.version, withPin(o.spec, pin));
+        this.did(run, `pin service ${d.spec.Name} to node ${pin}`);
       }
     }
     if (this.opts.prune) await this.prune(want, observed, run);
