@@ -49,6 +49,7 @@ spec:
       containers:
         - name: c
           image: berth-test/busybox:latest
+          imagePullPolicy: Never
           command: ["sleep", "3600"]
           env: [{ name: VERSION, value: "${version}" }]
           volumeMounts: [{ name: data, mountPath: /data }]
@@ -86,6 +87,7 @@ spec:
       containers:
         - name: web
           image: berth-test/busybox:latest
+          imagePullPolicy: Never
           command: ["sh", "-c", "${cmd}"]
           ports: [{ containerPort: 8080 }]
           readinessProbe: { httpGet: { path: /index.html, port: 8080 }, periodSeconds: 1 }

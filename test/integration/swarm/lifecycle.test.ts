@@ -45,6 +45,7 @@ spec:
       containers:
         - name: web
           image: berth-test/busybox:latest
+          imagePullPolicy: Never
           command: ["httpd", "-f", "-p", "8080", "-h", "/www"]
           readinessProbe: { httpGet: { path: /index.html, port: 8080 }, periodSeconds: 1 }
           volumeMounts:
@@ -110,6 +111,7 @@ spec:
       containers:
         - name: c
           image: berth-test/busybox:latest
+          imagePullPolicy: Never
           command: ["sh", "-c", "mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www"]
           ports: [{ containerPort: 8080 }]
           readinessProbe: { httpGet: { path: /index.html, port: 8080 }, periodSeconds: 1 }

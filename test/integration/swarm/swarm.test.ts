@@ -155,6 +155,7 @@ spec:
       containers:
         - name: c
           image: berth-test/busybox:latest
+          imagePullPolicy: Never
           command: ["sleep", "3600"]
           resources: { requests: { memory: ${fill}Mi } }
 `;

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { needsPin, pinMissing, pinnedNode, withPin } from '../../../src/swarm/pin';
+import { imageReference } from '../../../src/swarm/images';
 import { renderSwarm, type DesiredService } from '../../../src/swarm/render';
 import { validateDirectory } from '../../../src/validate';
 import type { SwarmService, SwarmTask } from '../../../src/runtime/swarm/types';
@@ -30,6 +31,21 @@ const task = (serviceId: string, nodeId: string, createdAt: number, containerId?
   specLabels: {},
   createdAt,
   ...(containerId ? { containerId } : {}),
+});
+
+describe('swarm image references by pull policy', () => {
+  const local = { id: 'sha256:1d2e', repoDigests: ['busybox@sha256:abcd'] };
+  it('names the image by id for Never, by digest for IfNotPresent, by tag for Always or when the manager lacks it', () => {
+    assert.equal(imageReference('busybox:1.36', 'Never', local), 'sha256:1d2e');
+    assert.equal(imageReference('busybox:1.36', 'IfNotPresent', local), 'busybox@sha256:abcd');
+    assert.equal(imageReference('busybox:1.36', 'IfNotPresent', { id: 'sha256:1d2e', repoDigests: [] }), 'busybox:1.36', 'built here: no digest to name');
+    assert.equal(imageReference('busybox:1.36', 'Always', local), 'busybox:1.36');
+    assert.equal(imageReference('busybox:1.36', 'Never', undefined), 'busybox:1.36');
+    assert.equal(
+      imageReference('registry:5000/app:2', 'IfNotPresent', { id: 'x', repoDigests: ['registry:5000/app@sha256:ef'] }),
+      'registry:5000/app@sha256:ef',
+    );
+  });
 });
 
 describe('swarm pin of StatefulSet ordinals', () => {
