@@ -12,7 +12,9 @@
  * The spec hash stays that of the manifest: a new image behind the same tag replaces nothing
  * (as on one host, where a pod is not recreated because a tag moved).
  */
-export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+import type { Container } from '../model';
+
+type PullPolicy = Container['imagePullPolicy'];
 
 export function imageReference(image: string, policy: PullPolicy, local: { id: string; repoDigests: string[] } | undefined): string {
   if (policy === 'Always' || !local) return image;
