@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- [--requests N] [--concurrency C] [--keep-alive] [--seconds S] [--n N] [--operator] [--churn C] [scenario ...]]`:
+ * `npm run bench [-- [--requests N] [--concurrency C] [--keep-alive] [--seconds S] [--n N] [--operator] [--churn C] [--replicas R] [scenario ...]]`:
  * runs the scenarios of bench/scenarios/ one after another and prints their tables.
  * Everything runs on this machine (loopback and the local Docker engine), bounded in
  * count and time. Not a test: no assertion, numbers for people to compare.
@@ -20,6 +20,7 @@ async function main(): Promise<number> {
       n: { type: 'string', default: '50' },
       operator: { type: 'boolean', default: false },
       churn: { type: 'string', default: '100' },
+      replicas: { type: 'string', default: '3' },
       list: { type: 'boolean', default: false },
     },
   });
@@ -32,12 +33,13 @@ async function main(): Promise<number> {
   const seconds = bounded(values.seconds, 5, 1, 120);
   const n = Math.round(bounded(values.n, 50, 1, 1000));
   const churn = Math.round(bounded(values.churn, 100, 0, 10_000));
+  const replicas = Math.round(bounded(values.replicas, 3, 1, 12));
   const unknown = positionals.filter((p) => !SCENARIOS.some((s) => s.name === p));
   if (unknown.length) {
     process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
     return 2;
   }
-  const chosen = positionals.length ? SCENARIOS.filter((s) => positionals.includes(s.name)) : SCENARIOS;
+  const chosen = positionals.length ? SCENARIOS.filter((s) => positionals.includes(s.name)) : SCENARIOS.filter((s) => !s.onlyWhenNamed);
   process.stdout.write(`berth bench: node ${process.version}, ${os.cpus().length} CPUs, ${os.platform()} ${os.release()}\n`);
   let failed = 0;
   for (const s of chosen) {
@@ -51,6 +53,7 @@ async function main(): Promise<number> {
         n,
         operator: values.operator ?? false,
         churn,
+        replicas,
         log: (l) => process.stdout.write(l + '\n'),
       });
     } catch (err) {

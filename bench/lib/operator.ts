@@ -45,6 +45,8 @@ export class Operator {
     readonly instance: string,
     readonly stateDir: string,
     private readonly args: string[],
+    /** The operator's environment (e.g. DOCKER_HOST of a swarm manager). */
+    private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   /** The operator's process id while it runs. */
@@ -78,7 +80,7 @@ export class Operator {
       '--listen',
       `127.0.0.1:${this.port}`,
     ];
-    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: this.env });
     const keep = (c: Buffer): void => {
       this.out = (this.out + c.toString()).slice(-20_000);
     };

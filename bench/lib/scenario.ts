@@ -11,12 +11,16 @@ export interface BenchOptions {
   operator: boolean;
   /** scale --operator: commits of the churn phase (`--churn`). */
   churn: number;
+  /** swarm: replicas of the Deployment (`--replicas`). */
+  replicas: number;
   log: (line: string) => void;
 }
 
 export interface Scenario {
   name: string;
   description: string;
+  /** Run only when named (`npm run bench -- swarm`), not by a bare `npm run bench`: it starts extra dockerds. */
+  onlyWhenNamed?: boolean;
   /** Runs, prints its own results through `opts.log`, and removes everything it created. */
   run(opts: BenchOptions): Promise<void>;
 }

@@ -3,5 +3,6 @@ import type { Scenario } from '../lib/scenario';
 import { proxyThroughput } from './proxyThroughput';
 import { rolloutTraffic } from './rolloutTraffic';
 import { scale } from './scale';
+import { swarmBench } from './swarm';
 
-export const SCENARIOS: Scenario[] = [proxyThroughput, rolloutTraffic, scale];
+export const SCENARIOS: Scenario[] = [proxyThroughput, rolloutTraffic, scale, swarmBench];

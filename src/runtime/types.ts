@@ -294,4 +294,6 @@ export const LABEL = {
    * or `sidecar` (an init container with restartPolicy Always: keeps running beside them).
    */
   init: 'io.berth.init',
+  /** On a swarm service of a StatefulSet ordinal: the node that holds its volume (src/swarm/pin.ts). */
+  node: 'io.berth.node',
 } as const;

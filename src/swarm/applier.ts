@@ -30,6 +30,8 @@ import { MESH_KIND } from './mesh/render';
 import { renderSwarm, type DesiredService, type SwarmDesired } from './render';
 import { serviceHealth, type ServiceHealth } from './health';
 import { ordinalsAllowed } from './order';
+import { pinMissing, pinnedNode, withPin } from './pin';
+import { imageReference } from './images';
 
 /** Look again this soon while the swarm works: tasks start in about a second. */
 const LOOK_AGAIN_MS = 1000;
@@ -149,19 +151,40 @@ export class SwarmApplier implements Applier {
     const tasks = await this.swarm.listTasks(this.mine());
     const byName = new Map(observed.map((s) => [s.spec.Name, s]));
     const allowed = ordinalsAllowed(want.services, byName, (d, o) => serviceHealth(d, o, tasks).health === 'Healthy');
-    for (const d of want.services) {
+    const images = await this.imageReferences(want);
+    for (const wanted of want.services) {
+      const d = withImage(wanted, images.get(wanted.spec.TaskTemplate.ContainerSpec.Image + '\0' + wanted.pullPolicy));
       const o = byName.get(d.spec.Name);
-      if (!allowed.has(d.spec.Name)) continue;
+      const pin = pinnedNode(d, o, tasks);
+      const spec = withFileIds(pin ? withPin(d.spec, pin) : d.spec, ids);
       if (!o) {
-        await this.swarm.createService(withFileIds(d.spec, ids));
+        if (!allowed.has(d.spec.Name)) continue;
+        await this.swarm.createService(spec);
         this.did(run, `create service ${d.spec.Name}`);
-      } else if (o.spec.Labels[LABEL.specHash] !== d.specHash || drifted(d, o)) {
-        await this.swarm.updateService(o.id, o.version, withFileIds(d.spec, ids));
+      } else if (allowed.has(d.spec.Name) && (o.spec.Labels[LABEL.specHash] !== d.specHash || drifted(d, o))) {
+        await this.swarm.updateService(o.id, o.version, spec);
         this.did(run, `update service ${d.spec.Name}`);
+      } else if (pin && pinMissing(o, pin)) {
+        // The spec it runs plus the constraint: its task stays, so this is not an update of the ordinal (no turn to wait).
+        await this.swarm.updateService(o.id, o.version, withPin(o.spec, pin));
+        this.did(run, `pin service ${d.spec.Name} to node ${pin}`);
       }
     }
     if (this.opts.prune) await this.prune(want, observed, run);
     return run.actions - before;
+  }
+
+  /** How each image is named under its pull policy (images.ts), from the manager's copy. */
+  private async imageReferences(want: SwarmDesired): Promise<Map<string, string>> {
+    const refs = new Map<string, string>();
+    for (const d of want.services) {
+      const image = d.spec.TaskTemplate.ContainerSpec.Image;
+      const key = image + '\0' + d.pullPolicy;
+      if (refs.has(key)) continue;
+      const local = d.pullPolicy === 'Always' ? undefined : await this.swarm.inspectImage(image);
+      refs.set(key, imageReference(image, d.pullPolicy, local));
+    }
+    return refs;
   }
 
   /** Services, then files and networks, of this instance that the desired state no longer has. */
@@ -222,6 +245,12 @@ export class SwarmApplier implements Applier {
     }));
     return judged;
   }
+}
+
+function withImage(d: DesiredService, image: string | undefined): DesiredService {
+  const c = d.spec.TaskTemplate.ContainerSpec;
+  if (image === undefined || image === c.Image) return d;
+  return { ...d, spec: { ...d.spec, TaskTemplate: { ...d.spec.TaskTemplate, ContainerSpec: { ...c, Image: image } } } };
 }
 
 /** A reference to a config or secret names its id too (the swarm refuses a name alone). */

@@ -26,6 +26,8 @@ export interface DesiredService {
   ordinal?: number;
   /** Replicas wanted (global services: undefined, one per eligible node). */
   replicas?: number;
+  /** The container's imagePullPolicy: how the applier names the image (images.ts). */
+  pullPolicy: Container['imagePullPolicy'];
   /** Hash of the spec berth renders, without the revision: what decides an update. */
   specHash: string;
   spec: SwarmServiceSpec;
@@ -213,6 +215,7 @@ function renderService(
     owner: w.meta.name,
     ...(ordinal !== undefined ? { ordinal } : {}),
     ...('Replicated' in mode ? { replicas: mode.Replicated.Replicas } : {}),
+    pullPolicy: c.imagePullPolicy,
     specHash,
     spec: body,
     podLabels: template.labels,

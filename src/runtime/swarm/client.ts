@@ -66,6 +66,15 @@ export class SwarmClient {
     }));
   }
 
+  /** The manager's copy of an image: its id and registry digests (`name@sha256:...`); undefined when absent. */
+  async inspectImage(ref: string): Promise<{ id: string; repoDigests: string[] } | undefined> {
+    const info: any = await engineCall(`cannot inspect image "${ref}"`, () => this.docker.getImage(ref).inspect(), this.engine).catch((err: unknown) => {
+      if (err instanceof BerthError && err.code === 'E_NOT_FOUND') return undefined;
+      throw err;
+    });
+    return info ? { id: info.Id, repoDigests: info.RepoDigests ?? [] } : undefined;
+  }
+
   async listNodes(): Promise<SwarmNode[]> {
     const raw: any[] = await engineCall('cannot list nodes', () => this.docker.listNodes(), this.engine);
     return raw.map((n) => ({

@@ -5,67 +5,18 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { createSwarmClient, type SwarmClient } from '../../../src/runtime/swarm/client';
+import type { SwarmService, SwarmTask } from '../../../src/runtime/swarm/types';
 import { SwarmApplier } from '../../../src/swarm/applier';
 import { applyToSwarm } from '../../../src/swarm/loop';
-import { validateDirectory } from '../../../src/validate';
-import type { DesiredState } from '../../../src/model/types';
 import { LABEL } from '../../../src/runtime/types';
 import { pollUntil } from '../../../src/util/eventually';
 import { startTestSwarm, type TestSwarm } from '../../helpers/swarm';
+import { deployment, desiredOf, dockerOn, get, inTask, statefulSet } from '../../helpers/swarmManifests';
 import { uniqueInstance } from '../../helpers/docker';
 import { ManifestDir, REPO_ROOT, disposeManifestDirs } from '../../helpers/manifests';
 import { runCli, describeRun } from '../../helpers/cli';
 import { OperatorProcess, killOperators } from '../../helpers/operator';
 import { cleanupTemp, commitFiles, makeRepo, tempDir } from '../../helpers/gitRepo';
-
-async function desiredOf(dir: string): Promise<DesiredState> {
-  const outcome = await validateDirectory(dir);
-  if (!outcome.ok) throw new Error(outcome.problems.map((p) => p.message).join('\n'));
-  return outcome.desired;
-}
-
-async function get(url: string): Promise<string | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
-    return res.ok ? await res.text() : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function deployment(name: string, opts: { replicas: number; text?: string; command?: string; nodePort?: number; extra?: string }): string {
-  const cmd = opts.command ?? `mkdir -p /www && echo ${opts.text ?? name} > /www/index.html && exec httpd -f -p 8080 -h /www`;
-  const svc = opts.nodePort
-    ? `---
-apiVersion: v1
-kind: Service
-metadata: { name: ${name} }
-spec:
-  type: NodePort
-  selector: { app: ${name} }
-  ports: [{ port: 8080, targetPort: 8080, nodePort: ${opts.nodePort} }]
-`
-    : '';
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name} }
-spec:
-  replicas: ${opts.replicas}
-  progressDeadlineSeconds: 300
-  strategy: { type: RollingUpdate, rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } }
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers:
-        - name: web
-          image: berth-test/busybox:latest
-          command: ["sh", "-c", "${cmd}"]
-          ports: [{ containerPort: 8080 }]
-          readinessProbe: { httpGet: { path: /index.html, port: 8080 }, periodSeconds: 1 }
-${opts.extra ?? ''}${svc}`;
-}
 
 describe('swarm engine on a 3-node swarm', function () {
   this.timeout(600_000);
@@ -108,9 +59,10 @@ describe('swarm engine on a 3-node swarm', function () {
     const names = (await client.listServices({ [LABEL.instance]: instance })).map((s) => s.spec.Name).sort();
     assert.deepEqual(names, [`${instance}-default-store-0`, `${instance}-default-store-1`, `${instance}-default-web`]);
     // Two web replicas on two nodes: the page (a swarm config) answers on those nodes' port 30080.
-    const ids = (await client.listNodes()).map((n) => n.id);
+    // A node is found by its own address: the swarm lists nodes by id, not in the order they joined.
+    const nodes = await client.listNodes();
     const webNodes = await nodeOf('web');
-    const answers = await Promise.all(webNodes.map((id) => get(`http://${swarm.addresses[ids.indexOf(id)]}:30080/index.html`)));
+    const answers = await Promise.all(webNodes.map((id) => get(`http://${nodes.find((n) => n.id === id)?.address}:30080/index.html`)));
     assert.deepEqual(
       answers.map((a) => a?.includes('Hello from berth')),
       [true, true],
@@ -203,6 +155,7 @@ spec:
       containers:
         - name: c
           image: berth-test/busybox:latest
+          imagePullPolicy: Never
           command: ["sleep", "3600"]
           resources: { requests: { memory: ${fill}Mi } }
 `;
@@ -227,6 +180,69 @@ spec:
       { timeoutMs: 30_000, what: 'huge reported pending' },
     );
     assert.equal(pending.health, 'Progressing');
+  });
+
+  it("keeps a StatefulSet ordinal on its volume's node: the data survives a rolling update and a restarted berth", async () => {
+    const dir = await ManifestDir.create({ 'keep.yaml': statefulSet('keep', 'v1') });
+    assert.equal((await applyToSwarm(applier(), await desiredOf(dir.path), 'r1', 'rollout')).type, 'converged');
+    const service = async (): Promise<SwarmService> => (await client.listServices({ [LABEL.instance]: instance, [LABEL.owner]: 'keep' }))[0];
+    const running = async (): Promise<SwarmTask> => {
+      const [t] = (await client.listTasks({ [LABEL.instance]: instance, [LABEL.owner]: 'keep' })).filter(
+        (x) => x.state === 'running' && x.desiredState === 'running',
+      );
+      assert.ok(t?.containerId, 'keep-0 runs');
+      return t;
+    };
+    const first = await running();
+    const pinned = (await service()).spec;
+    assert.equal(pinned.Labels[LABEL.node], first.nodeId);
+    assert.deepEqual(pinned.TaskTemplate.Placement.Constraints, [`node.id==${first.nodeId}`]);
+    // Pinning did not replace the task: the swarm keeps a task whose node meets a new constraint.
+    assert.equal((await client.listTasks({ [LABEL.instance]: instance, [LABEL.owner]: 'keep' })).length, 1);
+    await inTask(swarm, client, first, 'echo kept > /data/marker');
+    // Crowd the ordinal's node: unpinned, the swarm would start the new task on a less busy node.
+    const label = (await client.listNodes()).find((n) => n.id === first.nodeId)?.labels['berth.node'];
+    await dir.write('crowd.yaml', deployment('crowd', { replicas: 3, extra: `      nodeSelector: { berth.node: ${label} }\n` }));
+    await dir.write('keep.yaml', statefulSet('keep', 'v2'));
+    assert.equal((await applyToSwarm(applier(), await desiredOf(dir.path), 'r2', 'rollout')).type, 'converged');
+    const second = await running();
+    assert.notEqual(second.id, first.id, 'the rolling update replaced the task');
+    assert.equal(second.nodeId, first.nodeId);
+    assert.equal(await inTask(swarm, client, second, 'cat /data/marker'), 'kept');
+    // Another berth process, which knows the pin only from the service's label.
+    await dir.write('keep.yaml', statefulSet('keep', 'v3'));
+    const r = await runCli(['apply', dir.path, '--instance', instance, '--state-dir', await tempDir('berth-swarm-state-')], {
+      env: { DOCKER_HOST: `unix://${swarm.sockets[0]}` },
+      timeoutMs: 300_000,
+    });
+    assert.equal(r.code, 0, describeRun(r));
+    const third = await running();
+    assert.notEqual(third.id, second.id);
+    assert.equal(third.nodeId, first.nodeId);
+    assert.equal(await inTask(swarm, client, third, 'cat /data/marker'), 'kept');
+    // The node leaves (drained): the ordinal waits for it, pending, as a pod whose local volume is on a gone node.
+    await dockerOn(swarm.sockets[0], ['node', 'update', '--availability', 'drain', first.nodeId]);
+    try {
+      const a = applier();
+      const desired = await desiredOf(dir.path);
+      const pending = await pollUntil(
+        async () => {
+          await a.step(desired, 'r3', 'self-heal');
+          return a.resources().find((x) => x.name === 'keep-0' && /pending: /.test(x.message));
+        },
+        { timeoutMs: 60_000, what: 'keep-0 reported pending' },
+      );
+      assert.equal(pending.health, 'Progressing', pending.message);
+      assert.deepEqual(await nodeOf('keep'), []);
+    } finally {
+      await dockerOn(swarm.sockets[0], ['node', 'update', '--availability', 'active', first.nodeId]);
+    }
+    const back = await pollUntil(async () => ((await nodeOf('keep')).length === 1 ? await running() : undefined), {
+      timeoutMs: 120_000,
+      what: 'keep-0 back',
+    });
+    assert.equal(back.nodeId, first.nodeId);
+    assert.equal(await inTask(swarm, client, back, 'cat /data/marker'), 'kept');
   });
 
   it("moves a stopped worker's tasks to the other nodes", async () => {

@@ -12,6 +12,7 @@ const want = (name: string, hash: string, over: Partial<DesiredService> = {}): D
   namespace: 'default',
   owner: 'web',
   replicas: 2,
+  pullPolicy: 'Always',
   specHash: hash,
   spec: { Name: name, Labels: { [LABEL.specHash]: hash } } as unknown as SwarmServiceSpec,
   ...over,

@@ -5,6 +5,7 @@ import { renderSwarm, deploymentUpdate, placement, fileName } from '../../../src
 import { validateDirectory } from '../../../src/validate';
 import type { DeploymentResource, DesiredState } from '../../../src/model/types';
 import { LABEL } from '../../../src/runtime/types';
+import { preferredNodePort } from '../../../src/model/nodeports';
 import { ManifestDir, REPO_ROOT, disposeManifestDirs } from '../../helpers/manifests';
 
 async function desiredOf(dir: string): Promise<DesiredState> {
@@ -90,6 +91,32 @@ spec:
       'stop-first',
       0,
       'pause',
+    ]);
+  });
+
+  it('publishes the nodePort the model allocated for a NodePort Service that sets none, as on one host', async () => {
+    const dir = await ManifestDir.create({
+      'web.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  replicas: 1
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: web, image: busybox:1.36, ports: [{ name: http, containerPort: 8080 }] }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec: { type: NodePort, selector: { app: web }, ports: [{ port: 80, targetPort: http }] }
+`,
+    });
+    const desired = await desiredOf(dir.path);
+    assert.equal(desired.services[0].ports[0].nodePort, preferredNodePort('default', 'web', 80, 'TCP'));
+    assert.deepEqual(renderSwarm(desired, 'i1', 'r1').services[0].spec.EndpointSpec.Ports, [
+      { Protocol: 'tcp', TargetPort: 8080, PublishedPort: preferredNodePort('default', 'web', 80, 'TCP'), PublishMode: 'host' },
     ]);
   });
 
