@@ -206,6 +206,22 @@ export interface PodSpec {
   hostPID: boolean;
   /** Placement on node labels: the swarm engine's constraints; ignored (with a warning) on one host. */
   nodeSelector?: Record<string, string>;
+  /** `affinity.nodeAffinity`, as written: the swarm engine maps what its constraints can say; ignored on one host. */
+  nodeAffinity?: NodeAffinity;
+}
+
+/** Kubernetes' NodeSelectorRequirement: `key`, an operator, its values. */
+export interface NodeSelectorRequirement {
+  key: string;
+  operator: string;
+  values: string[];
+}
+
+export interface NodeAffinity {
+  /** requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: any one term must hold (OR), each term's expressions all (AND). */
+  required: { matchExpressions: NodeSelectorRequirement[]; matchFields: NodeSelectorRequirement[] }[];
+  /** How many preferredDuringSchedulingIgnoredDuringExecution terms there are (weights; no swarm counterpart). */
+  preferred: number;
 }
 
 export interface PodTemplate {

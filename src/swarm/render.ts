@@ -5,7 +5,7 @@
  * hash; Services as aliases on the namespace's overlay network and as published ports.
  */
 import { canonicalJson, mapSelects, shortHash } from '../model';
-import type { Container, DeploymentResource, DaemonSetResource, DesiredState, PodTemplate, Probe, StatefulSetResource } from '../model';
+import type { Container, DeploymentResource, DaemonSetResource, DesiredState, NodeAffinity, PodTemplate, Probe, StatefulSetResource } from '../model';
 import { claimTemplateName, configLookup, networkName, resolveEnv, statefulSetPodName, Warnings, type ConfigLookup, type DesiredPod } from '../plan';
 import { fenceposts } from '../rollout';
 import { LABEL, type Labels, type SwarmFileRef, type SwarmHealthCheck, type SwarmMount, type SwarmServiceSpec, type SwarmUpdateConfig } from '../runtime';
@@ -195,7 +195,7 @@ function renderService(
         },
       },
       RestartPolicy: { Condition: 'any', Delay: 1 * NS, MaxAttempts: 0 },
-      Placement: { Constraints: placement(spec.nodeSelector ?? {}) },
+      Placement: { Constraints: placement(spec.nodeSelector ?? {}, spec.nodeAffinity, (m) => ctx.warnings.add(`${where}: ${m}`)) },
       Networks: [{ Target: networkName(ctx.instance, ns), Aliases: aliases }],
       ForceUpdate: 0,
     },
@@ -223,11 +223,38 @@ function renderService(
   };
 }
 
-/** nodeSelector as placement constraints on node labels (`node.labels.disk==ssd`). */
-export function placement(nodeSelector: Record<string, string>): string[] {
-  return Object.entries(nodeSelector)
+/**
+ * nodeSelector, and what the swarm's constraints can say of a required node affinity, as
+ * placement constraints on node labels (`node.labels.disk==ssd`). Swarm constraints must all
+ * hold, with `==` and `!=` only: so one term's `In` with one value and `NotIn` map; several
+ * terms (alternatives), `In` with several values, `Exists`, `DoesNotExist`, `Gt`, `Lt`,
+ * `matchFields` and preferred terms do not, and each is warned about (the task may land on a
+ * node Kubernetes would not have chosen).
+ */
+export function placement(nodeSelector: Record<string, string>, affinity?: NodeAffinity, warn: (message: string) => void = () => undefined): string[] {
+  const constraints = Object.entries(nodeSelector)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([k, v]) => `node.labels.${k}==${v}`);
+  if (!affinity) return constraints;
+  const at = 'affinity.nodeAffinity';
+  if (affinity.preferred > 0) warn(`${at}.preferredDuringSchedulingIgnoredDuringExecution is not carried to the swarm (it has no preferences by node label)`);
+  const terms = affinity.required;
+  if (terms.length > 1) {
+    warn(`${at}: ${terms.length} nodeSelectorTerms are alternatives, which swarm constraints cannot say; none is carried to the swarm`);
+    return constraints;
+  }
+  for (const term of terms) {
+    if (term.matchFields.length > 0) warn(`${at}: matchFields is not carried to the swarm`);
+    for (const r of term.matchExpressions) {
+      if (r.operator === 'In' && r.values.length === 1) constraints.push(`node.labels.${r.key}==${r.values[0]}`);
+      else if (r.operator === 'NotIn') constraints.push(...r.values.map((v) => `node.labels.${r.key}!=${v}`));
+      else
+        warn(
+          `${at}: "${r.key} ${r.operator}${r.values.length ? ` ${r.values.join(',')}` : ''}" is not carried to the swarm (its constraints say == or != one value)`,
+        );
+    }
+  }
+  return constraints;
 }
 
 /** A Service's name on the network for every pod it selects; a StatefulSet pod also `<pod>.<serviceName>`. */

@@ -5,7 +5,7 @@
 import type { PathSegment } from '../../manifests';
 import type { DocProblems } from '../located';
 import { arr, bool, num, obj, str, strMap, type Obj } from '../reader';
-import type { Container, PodSpec, PodTemplate, Volume } from '../types';
+import type { Container, NodeAffinity, NodeSelectorRequirement, PodSpec, PodTemplate, Volume } from '../types';
 import { downwardVolume } from './downward';
 import { normalizeContainer, seccompType, type PodSecurityDefaults } from './container';
 
@@ -97,7 +97,20 @@ export function normalizePodSpec(p: DocProblems, raw: unknown, path: Path): PodS
   // Honoured by the swarm engine only (placement constraints); one host warns (schema/ignored.ts).
   const nodeSelector = strMap(s.nodeSelector);
   if (Object.keys(nodeSelector).length > 0) spec.nodeSelector = nodeSelector;
+  const affinity = nodeAffinity(obj(obj(s.affinity).nodeAffinity));
+  if (affinity) spec.nodeAffinity = affinity;
   return spec;
+}
+
+function nodeAffinity(a: Obj): NodeAffinity | undefined {
+  const requirements = (list: unknown): NodeSelectorRequirement[] =>
+    arr(list).map((r) => ({ key: str(obj(r).key) ?? '', operator: str(obj(r).operator) ?? '', values: arr(obj(r).values).map((v) => String(v)) }));
+  const required = arr(obj(a.requiredDuringSchedulingIgnoredDuringExecution).nodeSelectorTerms).map((t) => ({
+    matchExpressions: requirements(obj(t).matchExpressions),
+    matchFields: requirements(obj(t).matchFields),
+  }));
+  const preferred = arr(a.preferredDuringSchedulingIgnoredDuringExecution).length;
+  return required.length > 0 || preferred > 0 ? { required, preferred } : undefined;
 }
 
 /**

@@ -81,6 +81,51 @@ spec:
     assert.deepEqual(agent.spec.TaskTemplate.Resources.Reservations, { NanoCPUs: 100_000_000, MemoryBytes: 64 * 1024 * 1024 });
   });
 
+  it('maps what swarm constraints can say of a required node affinity, and warns about the rest', async () => {
+    const ds = (affinity: string) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent }
+spec:
+  selector: { matchLabels: { app: agent } }
+  template:
+    metadata: { labels: { app: agent } }
+    spec:
+      nodeSelector: { disk: ssd }
+      affinity:
+        nodeAffinity:
+${affinity}
+      containers: [{ name: a, image: busybox:1.36 }]
+`;
+    const render = async (affinity: string) => {
+      const dir = await ManifestDir.create({ 'ds.yaml': ds(affinity) });
+      const s = renderSwarm(await desiredOf(dir.path), 'i1', 'r1');
+      return { constraints: s.services[0].spec.TaskTemplate.Placement.Constraints, warnings: s.warnings.filter((w) => w.includes('nodeAffinity')) };
+    };
+    const one = await render(`          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions:
+                  - { key: zone, operator: In, values: [a] }
+                  - { key: tier, operator: NotIn, values: [old, broken] }
+                  - { key: gpu, operator: Exists }
+                  - { key: arch, operator: In, values: [amd64, arm64] }
+          preferredDuringSchedulingIgnoredDuringExecution:
+            - { weight: 1, preference: { matchExpressions: [{ key: fast, operator: In, values: ['yes'] }] } }`);
+    assert.deepEqual(one.constraints, ['node.labels.disk==ssd', 'node.labels.zone==a', 'node.labels.tier!=old', 'node.labels.tier!=broken']);
+    assert.deepEqual(one.warnings, [
+      'DaemonSet/default/agent: affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution is not carried to the swarm (it has no preferences by node label)',
+      'DaemonSet/default/agent: affinity.nodeAffinity: "gpu Exists" is not carried to the swarm (its constraints say == or != one value)',
+      'DaemonSet/default/agent: affinity.nodeAffinity: "arch In amd64,arm64" is not carried to the swarm (its constraints say == or != one value)',
+    ]);
+    const two = await render(`          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+              - matchExpressions: [{ key: zone, operator: In, values: [a] }]
+              - matchExpressions: [{ key: zone, operator: In, values: [b] }]`);
+    assert.deepEqual(two.constraints, ['node.labels.disk==ssd']);
+    assert.deepEqual(two.warnings, [
+      'DaemonSet/default/agent: affinity.nodeAffinity: 2 nodeSelectorTerms are alternatives, which swarm constraints cannot say; none is carried to the swarm',
+    ]);
+  });
+
   it('keeps the Deployment fenceposts as update_config', () => {
     const d = (maxSurge: number | string, maxUnavailable: number | string, replicas = 4) =>
       ({ replicas, minReadySeconds: 0, strategy: { type: 'RollingUpdate', maxSurge, maxUnavailable } }) as unknown as DeploymentResource;
