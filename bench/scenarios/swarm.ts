@@ -12,9 +12,13 @@
  * node answering the version wanted. Time from the commit (berth) or the `stack deploy`
  * call to converged; failed requests per phase.
  *
- * Replicas default to 3: without IPVS there is no routing mesh, so a NodePort is a host-mode
- * port, at most one task per node (docs/swarm.md); 6 on 3 nodes would leave 3 pending, for
- * berth and for `docker stack deploy` alike.
+ * 3. berth with its mesh (`--swarm-mesh-image`, the image built on each node with `berth
+ *    swarm-mesh-image`): the issue's 6 replicas, since the workload publishes no port; the
+ *    mesh answers the NodePort on every node.
+ *
+ * Replicas of the first two default to 3: without IPVS there is no routing mesh, so a NodePort
+ * is a host-mode port, at most one task per node (docs/swarm.md); 6 on 3 nodes would leave 3
+ * pending, for berth and for `docker stack deploy` alike.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
@@ -28,7 +32,7 @@ import { startTestSwarm, type TestSwarm } from '../../test/helpers/swarm';
 import { commit, initRepo } from '../lib/git';
 import { withCleanup } from '../lib/interrupt';
 import { BENCH_IMAGE } from '../lib/image';
-import { Operator } from '../lib/operator';
+import { CLI_MAIN, Operator } from '../lib/operator';
 import { formatPhases, ratioText, type PhaseRow } from '../lib/report';
 import type { BenchOptions, Scenario } from '../lib/scenario';
 import { answers, Stream, type PhaseResult } from '../lib/stream';
@@ -38,6 +42,11 @@ const run = promisify(execFile);
 const DELAY_MS = 50;
 const NODE_PORT = 30480;
 const BERTH = 'berth run --engine swarm';
+const BERTH_MESH = 'berth run ... --swarm-mesh';
+/** The issue's replicas, for the way whose workload publishes no port (the mesh does). */
+const MESH_REPLICAS = 6;
+/** Services of a way but berth's mesh: the workload's. */
+const appServices = async (client: SwarmClient, labels: Labels) => (await client.listServices(labels)).filter((s) => s.spec.Labels['io.berth.kind'] !== 'Mesh');
 const STACK = 'docker stack deploy';
 const PHASE = { update: 'rolling update v1 -> v2', bad: 'bad v3 (crashes) -> back to v2' };
 
@@ -49,6 +58,8 @@ const V3: Version = { name: 'v3', script: CRASH_SCRIPT };
 
 interface Way {
   name: string;
+  /** Every node answers the NodePort (berth's mesh), not only those running a task. */
+  everyNode: boolean;
   /** Labels of the way's services on the swarm. */
   labels: Labels;
   start(): Promise<void>;
@@ -125,7 +136,8 @@ async function removeServices(client: SwarmClient, labels: Labels): Promise<void
 }
 
 class BerthWay implements Way {
-  readonly name = BERTH;
+  readonly name: string;
+  readonly everyNode: boolean;
   readonly labels: Labels;
   private readonly op: Operator;
   private repo = '';
@@ -135,10 +147,14 @@ class BerthWay implements Way {
     manager: string,
     private readonly replicas: number,
     private readonly client: SwarmClient,
+    meshImage?: string,
   ) {
-    const instance = `bswarm${Date.now().toString(36)}`;
+    this.name = meshImage ? BERTH_MESH : BERTH;
+    this.everyNode = meshImage !== undefined;
+    const instance = `bswarm${meshImage ? 'm' : ''}${Date.now().toString(36)}`;
     this.labels = { 'io.berth.instance': instance };
-    this.op = new Operator(instance, join(root, 'state'), ['--engine', 'swarm', '--repo', join(root, 'repo'), '--poll', '*/1 * * * * *'], {
+    const mesh = meshImage ? ['--swarm-mesh-image', meshImage] : [];
+    this.op = new Operator(instance, join(root, 'state'), ['--engine', 'swarm', ...mesh, '--repo', join(root, 'repo'), '--poll', '*/1 * * * * *'], {
       ...process.env,
       DOCKER_HOST: `unix://${manager}`,
     });
@@ -168,6 +184,7 @@ class BerthWay implements Way {
 
 class StackWay implements Way {
   readonly name = STACK;
+  readonly everyNode = false;
   readonly labels: Labels;
   private readonly stack = `bstack${Date.now().toString(36)}`;
 
@@ -198,7 +215,7 @@ class StackWay implements Way {
 
 /** No update in progress, `replicas` tasks running, every node answering `version`. */
 async function converged(client: SwarmClient, way: Way, replicas: number, addresses: string[], version: string): Promise<boolean> {
-  const services = await client.listServices(way.labels);
+  const services = await appServices(client, way.labels);
   if (services.length !== 1) return false;
   const state = services[0].update?.state;
   if (state !== undefined && state !== 'completed' && state !== 'rollback_completed') return false;
@@ -216,7 +233,7 @@ interface WayResult {
 
 async function measure(way: Way, client: SwarmClient, swarm: TestSwarm, opts: BenchOptions, replicas: number): Promise<WayResult> {
   // With host-mode ports a node answers only when it runs a task: the first `replicas` nodes' worth.
-  const addresses = swarm.addresses.slice(0, Math.min(replicas, swarm.addresses.length));
+  const addresses = way.everyNode ? swarm.addresses : swarm.addresses.slice(0, Math.min(replicas, swarm.addresses.length));
   const timed = async (v: Version, expect: string, tried?: () => Promise<void>): Promise<number> => {
     const t0 = performance.now();
     await way.deploy(v);
@@ -245,7 +262,7 @@ async function measure(way: Way, client: SwarmClient, swarm: TestSwarm, opts: Be
     phase(PHASE.bad);
     // "Back to v2" means something only once the swarm has begun the v3 update.
     const begun = (): Promise<void> =>
-      pollUntil(async () => ((await client.listServices(way.labels))[0]?.update?.state === 'completed' ? undefined : true), {
+      pollUntil(async () => ((await appServices(client, way.labels))[0]?.update?.state === 'completed' ? undefined : true), {
         timeoutMs: 60_000,
         intervalMs: 100,
         what: `the v3 update to begin (${way.name})`,
@@ -317,19 +334,22 @@ export const swarmBench: Scenario = {
         opts.log(`a new connection per request, 2 at a time to each node (10 ms pause each), answers take ~${DELAY_MS} ms; steady phases ${opts.seconds} s`);
         const results: WayResult[] = [];
         const image = (await client.inspectImage(BENCH_IMAGE))?.id ?? BENCH_IMAGE;
+        const meshImage = await buildMeshImage(swarm, root);
         const ways: Way[] = [
           new BerthWay(join(root, 'berth'), swarm.sockets[0], replicas, client),
           new StackWay(root, swarm.sockets[0], replicas, client, image),
+          new BerthWay(join(root, 'berth-mesh'), swarm.sockets[0], MESH_REPLICAS, client, meshImage),
         ];
-        for (const way of ways) results.push(await measureWay(way, client, swarm, opts, replicas));
+        for (const way of ways) results.push(await measureWay(way, client, swarm, opts, way.everyNode ? MESH_REPLICAS : replicas));
         opts.log(formatPhases(results.flatMap((r) => r.rows)));
         opts.log('failing s / max gap s: of the node that fared worst (each node is asked on its own)');
         opts.log(timeTable(ways, results));
-        const [b, s] = results;
+        const [b, s, m] = results;
         for (const phase of [PHASE.update, PHASE.bad]) {
-          const fb = b.rows.find((r) => r.phase === phase)?.result.failed ?? NaN;
-          const fs = s.rows.find((r) => r.phase === phase)?.result.failed ?? NaN;
-          opts.log(`${phase}: failed requests berth ${fb} vs docker stack deploy ${fs} (ratio ${ratioText(fb, fs)})`);
+          const failed = (r: WayResult) => r.rows.find((x) => x.phase === phase)?.result.failed ?? NaN;
+          opts.log(
+            `${phase}: failed requests berth ${failed(b)} vs docker stack deploy ${failed(s)} (ratio ${ratioText(failed(b), failed(s))}); berth with its mesh, ${MESH_REPLICAS} replicas: ${failed(m)}`,
+          );
         }
         opts.log(
           `time to converge, berth / docker stack deploy: initial ${ratioText(b.seconds.initial, s.seconds.initial)}, update ${ratioText(b.seconds.update, s.seconds.update)}, bad -> back ${ratioText(b.seconds.rollback, s.seconds.rollback)}`,
@@ -340,6 +360,20 @@ export const swarmBench: Scenario = {
     }
   },
 };
+
+/** The mesh's image on every node, with the command users run (no registry here). */
+async function buildMeshImage(swarm: TestSwarm, root: string): Promise<string> {
+  const tags = await Promise.all(
+    swarm.sockets.map(async (socket, i) => {
+      const { stdout } = await run(process.execPath, [CLI_MAIN, 'swarm-mesh-image', '--state-dir', join(root, `mesh-image-${i}`)], {
+        env: { ...process.env, DOCKER_HOST: `unix://${socket}` },
+      });
+      return stdout.trim();
+    }),
+  );
+  if (new Set(tags).size !== 1) throw new Error(`the nodes built different mesh images: ${tags.join(', ')}`);
+  return tags[0];
+}
 
 function timeTable(ways: Way[], results: WayResult[]): string {
   const lines = ['seconds to converge      ' + ways.map((w) => w.name.padStart(26)).join('')];

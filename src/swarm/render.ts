@@ -6,7 +6,17 @@
  */
 import { canonicalJson, mapSelects, shortHash } from '../model';
 import type { Container, DeploymentResource, DaemonSetResource, DesiredState, NodeAffinity, PodTemplate, Probe, StatefulSetResource } from '../model';
-import { claimTemplateName, configLookup, networkName, resolveEnv, statefulSetPodName, Warnings, type ConfigLookup, type DesiredPod } from '../plan';
+import {
+  CLUSTER_DOMAIN,
+  claimTemplateName,
+  configLookup,
+  networkName,
+  resolveEnv,
+  statefulSetPodName,
+  Warnings,
+  type ConfigLookup,
+  type DesiredPod,
+} from '../plan';
 import { fenceposts } from '../rollout';
 import { LABEL, type Labels, type SwarmFileRef, type SwarmHealthCheck, type SwarmMount, type SwarmServiceSpec, type SwarmUpdateConfig } from '../runtime';
 import { swarmPorts } from './ports';
@@ -259,10 +269,11 @@ export function placement(nodeSelector: Record<string, string>, affinity?: NodeA
 
 /** A Service's name on the network for every pod it selects; a StatefulSet pod also `<pod>.<serviceName>`. */
 function serviceAliases(desired: DesiredState, ns: string, podLabels: Record<string, string>, w: SwarmWorkload, podName: string): string[] {
+  // The names a pod on one host answers to (plan/aliases.ts), the fully qualified ones included.
   const names = desired.services
     .filter((s) => s.meta.namespace === ns && s.type !== 'ExternalName' && mapSelects(s.selector, podLabels))
-    .map((s) => s.meta.name);
-  if (w.kind === 'StatefulSet') names.push(podName, `${podName}.${w.serviceName}`);
+    .flatMap((s) => [s.meta.name, `${s.meta.name}.${ns}.${CLUSTER_DOMAIN}`]);
+  if (w.kind === 'StatefulSet') names.push(podName, `${podName}.${w.serviceName}`, `${podName}.${w.serviceName}.${ns}.${CLUSTER_DOMAIN}`);
   return [...new Set(names)].sort();
 }
 

@@ -1,8 +1,9 @@
 /**
  * The swarm engine's object lifecycle on a real 3-node swarm (test/helpers/swarm.ts): a
  * DaemonSet on every node behind an allocated NodePort, a Secret as a file, pruning of
- * workloads and of old configs and secrets, and a second berth process continuing what a
- * first one started. One swarm for the file; each test has its own instance.
+ * workloads and of old configs and secrets, a ClusterIP Service's name resolved inside a
+ * task, self-heal of a service scaled behind berth's back, and a second berth process
+ * continuing what a first one started. One swarm for the file; each test has its own instance.
  */
 import { strict as assert } from 'node:assert';
 import { createSwarmClient, type SwarmClient } from '../../../src/runtime/swarm/client';
@@ -164,6 +165,31 @@ spec: { type: NodePort, selector: { app: agent }, ports: [{ port: 8080 }] }
     assert.notEqual(secrets[0].name, oldSecret.name);
     const [now] = await running('files');
     assert.equal(await inTask(swarm, client, now, 'cat /etc/token/token'), `${SECRET_VALUE}-2`);
+  });
+
+  it('resolves a ClusterIP Service by name inside a task, and self-heal puts back replicas scaled behind its back', async () => {
+    const dir = await ManifestDir.create({
+      'api.yaml': `${deployment('api', { replicas: 2 })}---
+apiVersion: v1
+kind: Service
+metadata: { name: api }
+spec: { selector: { app: api }, ports: [{ port: 8080 }] }
+`,
+      'client.yaml': deployment('client', { replicas: 1 }),
+    });
+    const desired = await desiredOf(dir.path);
+    assert.equal((await applyToSwarm(applier(), desired, 'r1', 'rollout')).type, 'converged');
+    // From another workload's task, on whatever node: the Service's name, short and fully qualified.
+    const [clientTask] = await running('client');
+    for (const name of ['api', 'api.default.svc.cluster.local'])
+      assert.equal(await inTask(swarm, client, clientTask!, `wget -q -O - http://${name}:8080/index.html`), 'api', `${name} answers`);
+    // `docker service scale api=1`, behind berth's back: a self-heal step scales it back to 2.
+    const [svc] = await client.listServices({ [LABEL.instance]: instance, [LABEL.owner]: 'api' });
+    const spec = svc!.spec;
+    await client.updateService(svc!.id, svc!.version, { ...spec, Mode: { Replicated: { Replicas: 1 } } });
+    await pollUntil(async () => ((await running('api')).length === 1 ? true : undefined), { timeoutMs: 60_000, what: 'api scaled to 1 by hand' });
+    assert.equal((await applyToSwarm(applier(), desired, 'r1', 'self-heal')).type, 'converged');
+    await pollUntil(async () => ((await running('api')).length === 2 ? true : undefined), { timeoutMs: 60_000, what: 'api back at 2 replicas' });
   });
 
   it('lets a new berth process continue a rollout another one started, replacing nothing', async () => {

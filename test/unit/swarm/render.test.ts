@@ -36,8 +36,14 @@ describe('swarm render', () => {
     const s = renderSwarm(await template(), 'i1', 'r1');
     const [web, store0] = s.services.map((x) => x.spec);
     assert.deepEqual(web.EndpointSpec, { Mode: 'dnsrr', Ports: [{ Protocol: 'tcp', TargetPort: 8080, PublishedPort: 30080, PublishMode: 'host' }] });
-    assert.deepEqual(web.TaskTemplate.Networks, [{ Target: 'berth_i1_default', Aliases: ['web'] }]);
-    assert.deepEqual(store0.TaskTemplate.Networks[0].Aliases, ['store', 'store-0', 'store-0.store']);
+    assert.deepEqual(web.TaskTemplate.Networks, [{ Target: 'berth_i1_default', Aliases: ['web', 'web.default.svc.cluster.local'] }]);
+    assert.deepEqual(store0.TaskTemplate.Networks[0].Aliases, [
+      'store',
+      'store-0',
+      'store-0.store',
+      'store-0.store.default.svc.cluster.local',
+      'store.default.svc.cluster.local',
+    ]);
   });
 
   it('mounts a ConfigMap key as a config named by its content; a new content is a new name', async () => {
