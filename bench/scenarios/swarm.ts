@@ -219,7 +219,7 @@ async function converged(client: SwarmClient, way: Way, replicas: number, addres
   if (services.length !== 1) return false;
   const state = services[0].update?.state;
   if (state !== undefined && state !== 'completed' && state !== 'rollback_completed') return false;
-  const tasks = (await client.listTasks(way.labels)).filter((t) => t.desiredState === 'running');
+  const tasks = (await client.listTasks(way.labels)).filter((t) => t.serviceId === services[0].id && t.desiredState === 'running');
   if (tasks.length !== replicas || tasks.some((t) => t.state !== 'running')) return false;
   const got = await Promise.all(addresses.map((a) => answers(a, NODE_PORT, APP_PATH, version)));
   return got.every(Boolean);
