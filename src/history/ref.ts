@@ -3,6 +3,7 @@ import { BerthError } from '../util';
 import type { DeploymentResource, DesiredState, StatefulSetResource } from '../model';
 import { kindNamed, OBJECT_NAME, resourceKey } from '../model';
 import { workloadKey, type RolloutKind, type WorkloadId, type WorkloadRef } from './types';
+import { compareText } from '../util';
 
 const ROLLOUT_KINDS: readonly RolloutKind[] = ['Deployment', 'StatefulSet'];
 
@@ -46,7 +47,7 @@ export function refMatches(ref: WorkloadRef, id: WorkloadId): boolean {
 export function resolveWorkload(ref: WorkloadRef, candidates: readonly WorkloadId[], where: string): WorkloadId {
   const seen = new Map<string, WorkloadId>();
   for (const c of candidates) if (refMatches(ref, c)) seen.set(`${c.kind}/${c.namespace}/${c.name}`, c);
-  const found = [...seen.values()].sort((a, b) => `${a.kind}/${a.namespace}`.localeCompare(`${b.kind}/${b.namespace}`));
+  const found = [...seen.values()].sort((a, b) => compareText(`${a.kind}/${a.namespace}`, `${b.kind}/${b.namespace}`));
   if (found.length === 1) return found[0]!;
   if (found.length === 0) throw new BerthError('E_NOT_FOUND', `no ${describeRef(ref)} ${where}`);
   const list = found.map(describeId).join(', ');

@@ -6,6 +6,7 @@ import type { PodView } from '../health';
 import type { ObservedPod } from '../observe';
 import type { RunningTemplate } from './target';
 import type { WorkloadId } from './types';
+import { compareText } from '../util';
 
 export interface TemplateSummary {
   hash: string;
@@ -40,7 +41,7 @@ export function createdAt(p: ObservedPod): number {
 
 /** Newest pod first; equal times by name, so the order is stable. */
 function byNewest(pods: readonly ObservedPod[]): ObservedPod[] {
-  return [...pods].sort((a, b) => createdAt(b) - createdAt(a) || a.name.localeCompare(b.name));
+  return [...pods].sort((a, b) => createdAt(b) - createdAt(a) || compareText(a.name, b.name));
 }
 
 /**

@@ -11,6 +11,7 @@ import { BerthError, isBerthError } from '../util';
 import { inParallel } from '../util';
 import { mergeByTime, type PodLogLine } from './format';
 import { resourceWord, selects, selectorLabels, type LogSelector } from './target';
+import { compareText } from '../util';
 
 export interface LogRequest extends LogSelector {
   instance: string;
@@ -48,7 +49,7 @@ const revisionOf = (labels: Labels): string => labels[LABEL.revision] ?? '';
 const byRef = (a: ContainerSummary, b: ContainerSummary): number => {
   const x = refOf(a.labels);
   const y = refOf(b.labels);
-  return x.pod.localeCompare(y.pod) || x.container.localeCompare(y.container);
+  return compareText(x.pod, y.pod) || compareText(x.container, y.container);
 };
 
 /** Lists the selection (E_NOT_FOUND when empty) and starts reading; events go to `onEvent`. */

@@ -3,7 +3,7 @@
  * check can point at the offending field (`FILE:LINE:COL: path: message`).
  */
 import type { ManifestDoc, PathSegment } from '../manifests';
-import { fieldPath, type Problem, type Severity } from '../util';
+import { compareText, fieldPath, type Problem, type Severity } from '../util';
 import type { Container, CronJobResource, DesiredState, Kind, PodSpec, Resource, SourceRef, Volume, WorkloadResource } from './types';
 
 export interface Located<R extends Resource = Resource> {
@@ -156,11 +156,6 @@ export function buildIndex(entries: Located[], desired: DesiredState): ModelInde
 }
 
 export type Rule = (m: ModelIndex) => Problem[];
-
-/** Code-point order: the same on every machine, whatever its locale. */
-export function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 export function byNamespaceThenName(a: { meta: { namespace: string; name: string } }, b: { meta: { namespace: string; name: string } }): number {
   return compareText(a.meta.namespace, b.meta.namespace) || compareText(a.meta.name, b.meta.name);

@@ -3,7 +3,8 @@
  * ERROR for every namespace an object uses without declaring it.
  */
 import type { Problem } from '../util';
-import { compareText, problemAt, type Located } from './located';
+import { problemAt, type Located } from './located';
+import { compareText } from '../util';
 import type { NamespaceResource } from './types';
 
 function implicitNamespace(name: string, source = { file: '', line: 0, col: 0 }): NamespaceResource {

@@ -10,6 +10,7 @@ import { resourceKey } from '../model';
 import { LABEL, type ContainerStats, type Runtime } from '../runtime';
 import { inParallel } from '../util';
 import { rates, type ContainerUsage } from './usage';
+import { compareText } from '../util';
 
 export interface SamplerOptions {
   /** Stats calls at once. */
@@ -72,7 +73,7 @@ export class UsageSampler {
   usage(): ContainerUsage[] {
     return [...this.tracked.values()]
       .map((t) => t.usage)
-      .sort((a, b) => `${a.namespace}/${a.pod}/${a.container}`.localeCompare(`${b.namespace}/${b.pod}/${b.container}`));
+      .sort((a, b) => compareText(`${a.namespace}/${a.pod}/${a.container}`, `${b.namespace}/${b.pod}/${b.container}`));
   }
 }
 

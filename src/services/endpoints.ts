@@ -9,6 +9,7 @@
 import { mapSelects } from '../model';
 import type { DesiredState, ServicePort, ServiceResource } from '../model';
 import { listenerKey, type EndpointSpec, type EndpointTable, type ListenerSpec, type Protocol } from './proxy/types';
+import { compareText } from '../util';
 
 /** What the proxy needs to know of a pod. */
 export interface PodEndpointInput {
@@ -35,7 +36,7 @@ export function serviceEndpoints(desired: DesiredState, pods: readonly PodEndpoi
   const lbAddress = opts.lbAddress ?? '0.0.0.0';
   const table: EndpointTable = { listeners: [], warnings: [] };
   const taken = new Map<string, string>();
-  const sortedPods = [...pods].sort((a, b) => (a.namespace + '/' + a.name).localeCompare(b.namespace + '/' + b.name));
+  const sortedPods = [...pods].sort((a, b) => compareText(a.namespace + '/' + a.name, b.namespace + '/' + b.name));
   for (const svc of desired.services) {
     if (svc.type !== 'NodePort' && svc.type !== 'LoadBalancer') continue;
     const selected = sortedPods.filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels));
@@ -67,7 +68,7 @@ export function clusterListeners(svc: ServiceResource, pods: readonly PodEndpoin
 
 /** The pods of the Service's namespace its selector matches, by name. */
 export function selectedPods(svc: ServiceResource, pods: readonly PodEndpointInput[]): PodEndpointInput[] {
-  return [...pods].filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels)).sort((a, b) => a.name.localeCompare(b.name));
+  return [...pods].filter((p) => p.namespace === svc.meta.namespace && mapSelects(svc.selector, p.labels)).sort((a, b) => compareText(a.name, b.name));
 }
 
 function listener(

@@ -3,6 +3,7 @@ export { currentActivity, during } from './activity';
 export { fsyncDir, writeFileAtomic } from './atomicFile';
 export { inParallel } from './concurrency';
 export { BerthError, ignoring, isBerthError, messageOf, type ErrorCode } from './errors';
+export { compareText } from './compare';
 export { pollUntil, sleep } from './eventually';
 export { hostNode } from './host';
 export { LOG_FORMATS, correlationId, createLogger, defaultLogFormat, type LogFormat, type Logger } from './log';

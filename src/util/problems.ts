@@ -4,6 +4,7 @@
  */
 /** A note says what was done (a file skipped); it never makes a revision invalid. */
 export type Severity = 'error' | 'warning' | 'note';
+import { compareText } from './compare';
 
 export interface Problem {
   severity: Severity;
@@ -32,7 +33,7 @@ export function hasErrors(problems: readonly Problem[]): boolean {
 
 /** Order by file, then line, then column, so output is stable and reads top to bottom. */
 export function sortProblems(problems: Problem[]): Problem[] {
-  return problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.path.localeCompare(b.path));
+  return problems.sort((a, b) => compareText(a.file, b.file) || a.line - b.line || a.col - b.col || compareText(a.path, b.path));
 }
 
 /** Render a field path from segments: ['spec','containers',0,'image'] -> spec.containers[0].image */

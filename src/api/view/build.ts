@@ -18,6 +18,7 @@ import type { ResourceStatus, StatusSnapshot } from '../types';
 import type { AppView, ContainerNode, NodeState, PodNode, RolloutBounds, TemplateNode, WorkloadNode } from './types';
 import { configNodes, serviceNodes } from './services';
 import { shortSha } from '../../util';
+import { compareText } from '../../util';
 
 export type { Look };
 
@@ -175,7 +176,7 @@ function workloadSync(live: readonly PodNode[], current: string, replicas: numbe
 function templates(pods: readonly (PodNode & { hash: string })[], current: string): TemplateNode[] {
   const byHash = new Map<string, PodNode[]>([[current, []]]);
   for (const { hash, ...p } of pods) byHash.set(hash, [...(byHash.get(hash) ?? []), p]);
-  return [...byHash].map(([hash, ps]) => ({ hash, current: hash === current, pods: ps.sort((a, b) => a.name.localeCompare(b.name)) }));
+  return [...byHash].map(([hash, ps]) => ({ hash, current: hash === current, pods: ps.sort((a, b) => compareText(a.name, b.name)) }));
 }
 
 function containers(p: ObservedPod): ContainerNode[] {

@@ -17,6 +17,7 @@ import { gather } from '../get/gather';
 import { podConditions, workloadConditions } from './conditions';
 import { engineEvent, inspectEvents, journalEvents, podEvents, readyEvents, sortEvents } from './events';
 import type { ContainerInfo, DescribeEvent, DescribeKind, Described, PodInfo } from './types';
+import { compareText } from '../../util';
 
 export interface DescribeRequest {
   kind: DescribeKind;
@@ -46,7 +47,7 @@ export async function describe(rt: Runtime, eng: EngineOptions, req: DescribeReq
   const ledger = await new TerminationLedger(eng.stateDir, eng.instance).list();
   const observed = splitTerminating(await observe(rt, eng.instance), ledger);
   const mine = (p: ObservedPod) => p.namespace === req.namespace && (req.kind === 'Pod' ? p.name === req.name : p.kind === req.kind && p.owner === req.name);
-  const found = [...observed.pods, ...(observed.terminating ?? [])].filter(mine).sort((a, b) => a.name.localeCompare(b.name));
+  const found = [...observed.pods, ...(observed.terminating ?? [])].filter(mine).sort((a, b) => compareText(a.name, b.name));
   if (found.length === 0) throw notFound();
   const pods = await Promise.all(found.map((p) => podInfo(rt, eng.instance, p, ledger)));
   const scope: Labels = {

@@ -9,6 +9,7 @@ import { initBlocker } from '../../plan';
 import { LABEL, type ContainerSummary } from '../../runtime';
 import type { EndpointRow } from '../../services';
 import type { JobRow } from '../jobRows';
+import { compareText } from '../../util';
 
 export const WHAT = ['pods', 'deployments', 'statefulsets', 'daemonsets', 'jobs', 'services', 'endpoints', 'all'] as const;
 export type What = (typeof WHAT)[number];
@@ -167,5 +168,5 @@ export function serviceRows(pods: readonly ObservedPod[]): ServiceRow[] {
 }
 
 export function byName(a: { namespace: string; name: string }, b: { namespace: string; name: string }): number {
-  return a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name);
+  return compareText(a.namespace, b.namespace) || compareText(a.name, b.name);
 }

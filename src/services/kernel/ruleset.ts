@@ -12,6 +12,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Protocol } from '../proxy/types';
+import { compareText } from '../../util';
 
 /** What a rule needs of a listener: where it is reached and where it sends. */
 export interface KernelListener {
@@ -130,5 +131,5 @@ function proto(l: { protocol: Protocol }): string {
 }
 
 function byKey(a: KernelListener, b: KernelListener): number {
-  return chainName(a).localeCompare(chainName(b));
+  return compareText(chainName(a), chainName(b));
 }

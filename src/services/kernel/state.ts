@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { proxyPaths, replaceFile } from '../proxy/files';
 import { endpointKey, listenerKey, type ListenerState, type ProxyStatus } from '../proxy/types';
 import type { RulesetWhere } from './ruleset';
+import { compareText } from '../../util';
 
 export const KERNEL_FORMAT = 1;
 
@@ -71,7 +72,7 @@ export function kernelStatus(state: KernelState, live: boolean, connections: Rec
         return { ...e, connections: connections[endpointKey(e)] ?? 0 };
       }),
     }))
-    .sort((a, b) => a.service.localeCompare(b.service) || listenerKey(a).localeCompare(listenerKey(b)));
+    .sort((a, b) => compareText(a.service, b.service) || compareText(listenerKey(a), listenerKey(b)));
   const draining = Object.entries(connections)
     .filter(([e, n]) => n > 0 && !listed.has(e))
     .map(([endpoint, n]) => ({ endpoint, connections: n }));

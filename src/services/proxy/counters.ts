@@ -1,3 +1,5 @@
+import { compareText } from '../../util';
+
 /** Open connections per endpoint (`ip:port`), with a callback on every change. */
 export class ConnectionCounters {
   private readonly open = new Map<string, number>();
@@ -22,6 +24,6 @@ export class ConnectionCounters {
 
   /** Endpoints with open connections, sorted, as a plain object. */
   snapshot(): Record<string, number> {
-    return Object.fromEntries([...this.open.entries()].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.open.entries()].sort(([a], [b]) => compareText(a, b)));
   }
 }

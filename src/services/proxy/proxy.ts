@@ -10,6 +10,7 @@ import { TcpListener } from './tcp';
 import { UdpListener } from './udp';
 import { HttpListener } from './http';
 import { listenerKey, type ListenerSpec, type ListenerState } from './types';
+import { compareText } from '../../util';
 
 export interface ProxyOptions {
   log: Logger;
@@ -64,7 +65,7 @@ export class Proxy {
   }
 
   state(): ListenerState[] {
-    return [...this.listeners.values()].map((l) => ({ ...l.spec, ...l.stats() })).sort((a, b) => listenerKey(a).localeCompare(listenerKey(b)));
+    return [...this.listeners.values()].map((l) => ({ ...l.spec, ...l.stats() })).sort((a, b) => compareText(listenerKey(a), listenerKey(b)));
   }
 
   close(): void {

@@ -4,6 +4,7 @@
  * table (they then carry bind state and counters), else from the table, marked unbound.
  */
 import { endpointKey, listenerKey, type AckFile, type ListenerState, type PidFile, type ProxyStatus, type TableFile } from './types';
+import { compareText } from '../../util';
 
 export function proxyStatus(holder: PidFile | undefined, table: TableFile | undefined, ack: AckFile | undefined): ProxyStatus {
   const published = table?.generation ?? 0;
@@ -21,7 +22,7 @@ export function proxyStatus(holder: PidFile | undefined, table: TableFile | unde
       return { ...e, connections: connections[endpointKey(e)] ?? 0 };
     }),
   }));
-  listeners.sort((a, b) => a.service.localeCompare(b.service) || listenerKey(a).localeCompare(listenerKey(b)));
+  listeners.sort((a, b) => compareText(a.service, b.service) || compareText(listenerKey(a), listenerKey(b)));
   const draining = Object.entries(connections)
     .filter(([e, n]) => n > 0 && !listed.has(e))
     .map(([endpoint, n]) => ({ endpoint, connections: n }));
