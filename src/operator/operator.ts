@@ -42,7 +42,7 @@ import { CronScheduler } from '../jobs';
 
 /** How often the operator probes its pods between passes (probes run on their own periods). */
 const PROBE_INTERVAL_MS = 1000;
-/** How often the engine's stats of every container are sampled (one one-shot call each, 4 at once). */
+/** The pause between sweeps of the engine's stats of every container (monitor/sampler.ts). */
 const STATS_INTERVAL_MS = 5000;
 
 /** Wait before following the engine's event stream again after it ended. */
@@ -342,10 +342,10 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
     closers.push(
       every(
         STATS_INTERVAL_MS,
-        async () => {
+        async (signal) => {
           const look = dashboard.lastLook();
           if (!look) return;
-          await sampler.sample(look);
+          await sampler.sample(look, signal);
           dashboard.changed();
         },
         (err) => log.warn({ error: String(err) }, 'sampling container stats failed'),

@@ -70,6 +70,27 @@ describe("monitor: resource use from the engine's stats", () => {
     assert.deepEqual(sampler.usage(), [], 'a container gone is forgotten');
   });
 
+  it('a sweep ends between calls once its signal is aborted (the operator stops without waiting out a minute of stats)', async () => {
+    const clock = new FakeClock();
+    const rt = new FakeRuntime({ clock, images: [TEST_IMAGE] });
+    const pods: ObservedPod[] = [];
+    for (let i = 0; i < 20; i++) {
+      const id = await rt.createContainer(busybox(`mon-${i}`, 'main', ['sleep', '1000'], { labels: { [LABEL.container]: 'main' } }));
+      await rt.startContainer(id);
+      const summary = (await rt.listContainers({})).find((c) => c.id === id)!;
+      pods.push({ namespace: 'default', name: `web-${i}`, kind: 'Deployment', owner: 'web', specHash: 'h', revision: 'r', containers: [summary] });
+    }
+    const stop = new AbortController();
+    let calls = 0;
+    const stats = rt.stats.bind(rt);
+    rt.stats = async (id) => {
+      if (++calls === 3) stop.abort();
+      return stats(id);
+    };
+    await new UsageSampler(rt, { concurrency: 2 }).sample({ desired: desired({}), observed: { networks: [], volumes: [], pods }, views: [] }, stop.signal);
+    assert.ok(calls >= 3 && calls <= 4, `${calls} stats calls of 20: the two in flight finish, no new one starts`);
+  });
+
   it('top rows as kubectl prints them, with the share of the limit', () => {
     const u = [use({ memoryLimitBytes: 4 * 2 ** 20, cpuLimitCores: 0.5 })];
     assert.deepEqual(podRows(u)[0], {
