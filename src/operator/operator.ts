@@ -30,7 +30,7 @@ import { commitRedactors, openLogs, scrubbed } from '../logs';
 import type { DescribeRequest, Described, OperatorKnowledge } from '../cli';
 import { scrubStrings, secretRedactor } from '../secrets';
 import { serviceAnchorsAvailable } from '../services';
-import { ProgressStore } from '../rollout';
+import { changesList, ProgressStore } from '../rollout';
 import type { Applier } from '../rollout';
 import { withRestarts } from '../model';
 import { OperatorControls } from './controls';
@@ -312,7 +312,7 @@ export async function startOperator(runtime: Runtime, opts: OperatorOptions, log
       events = runtime.subscribe(
         { [LABEL.instance]: opts.instance },
         (e) => {
-          engineApplier.engineChanged();
+          if (changesList(e.action)) engineApplier.engineChanged();
           if (['die', 'destroy', 'stop', 'kill', 'oom'].includes(e.action)) passes.trigger(`engine-${e.action}`);
         },
         (err) => {

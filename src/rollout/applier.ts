@@ -63,7 +63,7 @@ export class EngineApplier implements Applier {
     private readonly opts: ApplierOptions,
   ) {
     this.now = opts.now ?? Date.now;
-    this.lists = new ListCache(this.now);
+    this.lists = new ListCache(this.now, runtime.writes ? () => runtime.writes!() : undefined);
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
     this.jobControl = new JobController(opts.stateDir, opts.instance, () => opts.onWake?.('job'), opts.cronScheduler, opts.log);
@@ -147,9 +147,10 @@ export class EngineApplier implements Applier {
   private lastViews: PodView[] = [];
 
   /**
-   * What probe() may probe instead of listing again (listCache.ts): a fresh list, with every
+   * What a look may use instead of listing again (listCache.ts): a fresh list, with every
    * pod running and ready and none terminating or held (nothing whose state text or exit
-   * the look needs fresh).
+   * the look needs fresh). probe() uses it between steps; a step uses it too (a no-op pass
+   * then lists nothing), as soon as it sees the same.
    */
   private canReuseObserved(): ObservedState | undefined {
     const last = this.lists.fresh();
@@ -208,7 +209,10 @@ export class EngineApplier implements Applier {
 
   private async stepOnce(desired: DesiredState, revision: string, mode: ApplyMode): Promise<StepOutcome> {
     const run = await this.target(desired, revision, mode);
-    const { observed, views, pods, full } = await this.look(desired);
+    // A step may plan from the kept list only where the runtime counts its writes: without the
+    // count, a list taken before this process's own last action could look current.
+    const reuse = this.runtime.writes ? this.canReuseObserved() : undefined;
+    const { observed, views, pods, full } = await this.look(desired, { reuse });
     await this.secretFiles.prune(observed); // Secret files go with their pod
     // A CronJob started or discarded a Job: look again at once, with it.
     if (await this.jobControl.cronTurn(desired, observed, this.now()))

@@ -1,6 +1,7 @@
 /** The rollout folder's public surface: other folders import from here, not from its files. */
 export { EngineApplier } from './applier';
 export { ImageEnsurer, pullPolicies } from './images';
+export { changesList } from './listCache';
 export type { Look } from './look';
 export { ownProbes, podContexts, podViews, type PodContext } from './podViews';
 export { ProgressStore, type ProgressState } from './progress';

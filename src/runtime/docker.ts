@@ -86,6 +86,11 @@ export class DockerRuntime implements Runtime {
     return this.requests.snapshot();
   }
 
+  /** Requests sent so far that can change what a list shows (requestCounter.ts: isWrite). */
+  writes(): number {
+    return this.requests.writes();
+  }
+
   private call<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return engineCall(what, fn, this.engine);
   }

@@ -2,7 +2,9 @@
  * Counts the HTTP requests berth makes to the engine, by operation (`GET /containers/json`,
  * `POST /containers/{id}/start`, ...), by wrapping docker-modem's `dial`, which every
  * dockerode call goes through. The counts are what the scale bench reads from `/metrics`
- * to show that a no-op pass makes a fixed number of list calls and no inspects.
+ * to show that a no-op pass makes a fixed number of list calls and no inspects. The writes
+ * among them (anything that can change what a list shows) tell the applier when a list it
+ * keeps is stale before the engine's event for the change arrives (rollout/listCache.ts).
  */
 
 /** The part of docker-modem that is wrapped. */
@@ -26,8 +28,19 @@ export function operationOf(method: string | undefined, path: string | undefined
 /** Requests by activity (see util/activity) and operation. */
 export type RequestCounts = Record<string, Record<string, number>>;
 
+/**
+ * Whether a request can change what the engine lists: any method but GET and HEAD, except an
+ * exec (a probe: `POST /containers/{id}/exec`, `/exec/{id}/start`, `/exec/{id}/resize`).
+ */
+export function isWrite(method: string | undefined, operation: string): boolean {
+  const m = (method ?? 'GET').toUpperCase();
+  if (m === 'GET' || m === 'HEAD') return false;
+  return !operation.endsWith('/exec') && !operation.startsWith(`${m} /exec/`);
+}
+
 export class RequestCounter {
   private readonly counts = new Map<string, Map<string, number>>();
+  private writeCount = 0;
 
   constructor(private readonly activity: () => string = () => 'other') {}
 
@@ -40,8 +53,14 @@ export class RequestCounter {
       let byOp = this.counts.get(activity);
       if (!byOp) this.counts.set(activity, (byOp = new Map()));
       byOp.set(op, (byOp.get(op) ?? 0) + 1);
+      if (isWrite(options.method, op)) this.writeCount++;
       return dial(options, callback);
     };
+  }
+
+  /** Writes asked for so far (counted when sent). */
+  writes(): number {
+    return this.writeCount;
   }
 
   /** Requests so far, by activity and operation. */

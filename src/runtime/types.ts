@@ -250,6 +250,12 @@ export interface Runtime {
   /** Engine requests made so far by activity and operation, where the runtime counts them. */
   requestCounts?(): Record<string, Record<string, number>>;
 
+  /**
+   * Requests sent so far that can change what a list shows, where the runtime counts them:
+   * an applier may keep a list only while this stays the same (rollout/listCache.ts).
+   */
+  writes?(): number;
+
   /** Engine events for objects carrying every given label. */
   subscribe(labels: Labels, onEvent: (e: EngineEvent) => void, onError?: (err: Error) => void): Subscription;
 }

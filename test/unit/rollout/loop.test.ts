@@ -278,4 +278,43 @@ describe('rollout loop on the fake engine', () => {
     assert.ok(loop.runtime.calls.listContainers >= 2, `${loop.runtime.calls.listContainers} lists`);
     assert.equal(loop.applier.resources()[0].health === 'Healthy', false);
   });
+
+  it('a step plans from the kept list where the runtime counts its writes: a no-op step lists nothing; a write or an engine event makes the next one list', async () => {
+    const loop = new Loop(dir);
+    // Writes as DockerRuntime counts them: every request that can change what a list shows.
+    let writes = 0;
+    for (const m of ['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'createNetwork'] as const) {
+      const real = loop.runtime[m].bind(loop.runtime) as (...a: unknown[]) => Promise<unknown>;
+      (loop.runtime as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => (writes++, real(...a));
+    }
+    (loop.runtime as Runtime).writes = () => writes;
+    loop.restart();
+    const d = desired({ deployments: [web('web', { replicas: 2, probed: true })] });
+    assert.equal((await loop.until(d, 'r1')).out.type, 'converged');
+    await loop.clock.advance(1000);
+    assert.equal((await loop.applier.step(d, 'r1', 'rollout')).type, 'converged');
+    loop.runtime.resetCalls();
+    for (let i = 0; i < 3; i++) {
+      await loop.clock.advance(1000);
+      assert.equal((await loop.applier.step(d, 'r1', 'rollout')).type, 'converged');
+    }
+    assert.equal(loop.runtime.calls.listContainers, 0, 'a no-op step lists nothing while nothing changed');
+    // A write of berth's own (counted when sent, before any event) makes the next step list.
+    const [victim] = await loop.containers();
+    await loop.runtime.removeContainer(victim.id);
+    loop.runtime.resetCalls();
+    const out = await loop.applier.step(d, 'r1', 'rollout');
+    assert.equal(loop.runtime.calls.listContainers, 1, 'listed after a write');
+    assert.equal(out.type, 'progressing', 'and saw the pod gone');
+    assert.equal((await loop.until(d, 'r1')).out.type, 'converged');
+    await loop.clock.advance(1000);
+    await loop.applier.step(d, 'r1', 'rollout');
+    loop.runtime.resetCalls();
+    loop.applier.engineChanged();
+    await loop.applier.step(d, 'r1', 'rollout');
+    assert.equal(loop.runtime.calls.listContainers, 1, 'an engine event makes the next step list');
+    await loop.clock.advance(10_001);
+    await loop.applier.step(d, 'r1', 'rollout');
+    assert.equal(loop.runtime.calls.listContainers, 2, 'and a list at least every 10 s');
+  });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { operationOf, RequestCounter, type Dialer } from '../../../src/runtime/requestCounter';
+import { isWrite, operationOf, RequestCounter, type Dialer } from '../../../src/runtime/requestCounter';
 import { during, currentActivity } from '../../../src/util/activity';
+import { changesList } from '../../../src/rollout/listCache';
 
 describe('engine request counter', () => {
   it('names operations without ids, names or query strings', () => {
@@ -13,6 +14,51 @@ describe('engine request counter', () => {
     assert.equal(operationOf('GET', '/images/berth-test/busybox:latest/json'), 'GET /images/{name}/json');
     assert.equal(operationOf('POST', '/images/create?fromImage=a'), 'POST /images/create');
     assert.equal(operationOf('GET', '/v1.41/networks/ns-default'), 'GET /networks/{id}');
+  });
+
+  it('writes: what can change a list (create, start, kill, remove, connect), not reads or probes (exec)', () => {
+    const write = (m: string, p: string) => isWrite(m, operationOf(m, p));
+    assert.deepEqual(
+      [
+        write('POST', '/containers/create?name=x'),
+        write('POST', '/containers/ab/start'),
+        write('POST', '/containers/ab/kill?signal=TERM'),
+        write('DELETE', '/containers/ab?force=true'),
+        write('POST', '/networks/n1/connect'),
+        write('DELETE', '/volumes/v1'),
+      ],
+      [true, true, true, true, true, true],
+    );
+    assert.deepEqual(
+      [
+        write('GET', '/containers/json'),
+        write('HEAD', '/_ping'),
+        write('POST', '/containers/ab/exec'),
+        write('POST', '/exec/e1/start'),
+        write('POST', '/exec/e1/resize?h=1'),
+      ],
+      [false, false, false, false, false],
+    );
+  });
+
+  it("events that leave a kept list current: a probe's exec, top, attach; not a start, die or destroy", () => {
+    assert.deepEqual(['exec_create: cat /www/index.html', 'exec_start: cat /www/index.html', 'exec_die', 'top', 'attach'].map(changesList), [
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    assert.deepEqual(['create', 'start', 'die', 'kill', 'destroy', 'health_status: healthy', 'connect', 'rename'].map(changesList), [
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
   });
 
   it('counts each dial by the activity it was made in, through awaits', async () => {
