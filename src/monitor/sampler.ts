@@ -3,8 +3,9 @@
  * few at a time (one one-shot call each), and keeps per container the last sample and a
  * short history. Containers gone are forgotten; a container that vanished between the list
  * and its stats is skipped, not an error. Docker 20.10 answers a one-shot call after its
- * collector's next tick, about a second: at 500 containers, 8 at a time, a sweep takes about a
- * minute (metrics-server's resolution), so `signal` ends one between calls (the operator stops).
+ * collector's next tick, about a second: at 500 containers, 4 at a time, a sweep takes about
+ * two minutes, so `signal` ends one between calls (the operator stops). More at once would
+ * make the figures fresher at the cost of a busier engine while it starts pods.
  */
 import type { Look } from '../rollout';
 import type { DesiredState } from '../model';
@@ -21,8 +22,8 @@ export interface SamplerOptions {
   historyLength?: number;
 }
 
-/** Stats calls at once by default: each waits about a second on the engine, and costs it little. */
-const DEFAULT_CONCURRENCY = 8;
+/** Stats calls at once by default: each waits about a second on the engine. */
+const DEFAULT_CONCURRENCY = 4;
 
 interface Tracked {
   last: ContainerStats;
