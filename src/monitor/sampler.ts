@@ -25,6 +25,17 @@ export interface SamplerOptions {
 /** Stats calls at once by default: each waits about a second on the engine. */
 const DEFAULT_CONCURRENCY = 4;
 
+/** A container to sample, with what its usage is reported under. */
+interface Target {
+  id: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  workload: string;
+}
+
+type Limits = ReadonlyMap<string, { cpu?: number; memory?: number }>;
+
 interface Tracked {
   last: ContainerStats;
   usage: ContainerUsage;
@@ -38,11 +49,16 @@ export class UsageSampler {
     private readonly opts: SamplerOptions = {},
   ) {}
 
-  async sample(look: Look, signal?: AbortSignal): Promise<void> {
+  /**
+   * Not async on purpose: what the sweep needs is taken from `look` here, and the sweep's
+   * frame does not hold the look. A sweep lasts minutes at 500 containers; holding it kept a
+   * second desired and observed state alive all that time (about 4 MB at 500 pods).
+   */
+  sample(look: Look, signal?: AbortSignal): Promise<void> {
     const limits = limitsOf(look.desired);
     const restarts = new Map(look.views.map((v) => [`${v.namespace}/${v.name}`, v.restarts]));
     const targets = look.observed.pods.flatMap((p) =>
-      p.containers.map((c) => ({
+      p.containers.map((c): Target => ({
         id: c.id,
         namespace: p.namespace,
         pod: p.name,
@@ -52,6 +68,10 @@ export class UsageSampler {
     );
     const seen = new Set(targets.map((t) => t.id));
     for (const id of this.tracked.keys()) if (!seen.has(id)) this.tracked.delete(id);
+    return this.sweep(targets, limits, restarts, signal);
+  }
+
+  private async sweep(targets: readonly Target[], limits: Limits, restarts: ReadonlyMap<string, number>, signal?: AbortSignal): Promise<void> {
     const keep = this.opts.historyLength ?? 60;
     await inParallel(targets, this.opts.concurrency ?? DEFAULT_CONCURRENCY, async (t) => {
       if (signal?.aborted) return;
