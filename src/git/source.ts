@@ -108,10 +108,17 @@ export class GitSource {
     return this.exclusive(() => this.fetchNow());
   }
 
+  /**
+   * The tracking ref's commit as this process last read or wrote it: berth's clone is its
+   * own, and its ref moves only by fetchNow() (and a write-back, which forgets it), so an
+   * unchanged remote costs one git process (ls-remote) per fetch, not two.
+   */
+  private trackedSha?: string;
+
   private async fetchNow(): Promise<FetchResult> {
     const ref = trackingRef(this.branch);
     try {
-      const previous = await refSha(this.git, ref);
+      const previous = this.trackedSha ?? (await refSha(this.git, ref));
       let remote: string | undefined;
       try {
         remote = await lsRemoteBranch(this.git, this.branch);
@@ -122,9 +129,13 @@ export class GitSource {
       // Unchanged (every no-op pass asked through a trigger): two git processes, not three.
       if (remote === previous) return { type: 'unchanged', sha: remote };
       const refspec = `+refs/heads/${this.branch}:${ref}`;
+      this.trackedSha = undefined;
       await runGit(this.git, ['fetch', '--quiet', '--no-tags', '--no-write-fetch-head', REMOTE, refspec]);
-      return await this.classify(previous, await refSha(this.git, ref));
+      const fetched = await refSha(this.git, ref);
+      this.trackedSha = fetched;
+      return await this.classify(previous, fetched);
     } catch (err) {
+      this.trackedSha = undefined;
       return { type: 'unreachable', error: redactUrl(messageOf(err).trim()) };
     }
   }
@@ -202,7 +213,10 @@ export class GitSource {
     const text = commitMessage(message, trailers);
     const full = (await this.revision(badSha)).sha;
     const ctx = { git: this.git, scratchDir: this.scratchDir, branch: this.branch, log: this.log };
-    return this.exclusive(() => revertAndPush(ctx, full, text));
+    return this.exclusive(() => {
+      this.trackedSha = undefined; // the write-back may move the tracking ref
+      return revertAndPush(ctx, full, text);
+    });
   }
 
   private async ensureScratch(): Promise<void> {
