@@ -19,9 +19,12 @@ interface Entry {
 }
 
 const byDesired = new WeakMap<DesiredState, { context: string; pods: Map<string, Entry> }>();
+/** The context's text, once per context object (a plan asks for every pod with the same one). */
+const contextText = new WeakMap<PlanContext, string>();
 
 export function buildPodOnce(d: DesiredPod, desired: DesiredState, ctx: PlanContext, lookup: ConfigLookup, warnings: Warnings): BuiltPod {
-  const context = JSON.stringify(ctx);
+  let context = contextText.get(ctx);
+  if (context === undefined) contextText.set(ctx, (context = JSON.stringify(ctx)));
   let cache = byDesired.get(desired);
   if (!cache || cache.context !== context) byDesired.set(desired, (cache = { context, pods: new Map() }));
   const id = `${d.namespace}/${d.name}`;

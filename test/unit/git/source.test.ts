@@ -96,6 +96,31 @@ describe('git/GitSource', function () {
       assert.equal(await src.head(), rewritten);
     });
 
+    it('an unchanged remote costs one git process (ls-remote), not a rev-parse as well', async () => {
+      const { origin, sha } = await makeBareWithClone({ files: { 'a.yaml': '1\n' } });
+      const state = await stateDir();
+      const trace = join(state, 'git-trace');
+      process.env.GIT_TRACE = trace; // read when berth builds its git environment (open)
+      let src: GitSource;
+      try {
+        src = await GitSource.open({ repo: origin, stateDir: state });
+      } finally {
+        delete process.env.GIT_TRACE;
+      }
+      await src.fetch();
+      const before = (await readFile(trace, 'utf8')).length;
+      assert.deepEqual(await src.fetch(), { type: 'unchanged', sha });
+      const commands = (await readFile(trace, 'utf8'))
+        .slice(before)
+        .split('\n')
+        .filter((l) => / trace: built-in: git /.test(l));
+      assert.deepEqual(
+        commands.map((l) => l.replace(/.* built-in: git /, '').split(' ')[0]),
+        ['ls-remote', 'upload-pack'],
+        'ls-remote (and the upload-pack it runs on the local remote); no rev-parse',
+      );
+    });
+
     it('runs concurrent fetches one after the other: one advance, then unchanged', async () => {
       const { origin, clone, sha: first } = await makeBareWithClone({ files: { 'a.yaml': '1\n' } });
       const src = await GitSource.open({ repo: origin, stateDir: await stateDir() });
