@@ -126,7 +126,7 @@ export class GitSource {
         return { type: 'unreachable', error: redactUrl(messageOf(err).trim()) };
       }
       if (remote === undefined) return { type: 'branch-missing' };
-      // Unchanged (every no-op pass asked through a trigger): two git processes, not three.
+      // Unchanged (every no-op pass asked through a trigger): one git process (trackedSha).
       if (remote === previous) return { type: 'unchanged', sha: remote };
       const refspec = `+refs/heads/${this.branch}:${ref}`;
       this.trackedSha = undefined;

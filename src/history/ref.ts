@@ -1,9 +1,8 @@
 /** Naming a workload on the command line: `web`, `deployment/web`, `sts/db`; `-n`, `--kind`. Pure. */
-import { BerthError } from '../util';
+import { BerthError, compareText } from '../util';
 import type { DeploymentResource, DesiredState, StatefulSetResource } from '../model';
 import { kindNamed, OBJECT_NAME, resourceKey } from '../model';
 import { workloadKey, type RolloutKind, type WorkloadId, type WorkloadRef } from './types';
-import { compareText } from '../util';
 
 const ROLLOUT_KINDS: readonly RolloutKind[] = ['Deployment', 'StatefulSet'];
 

@@ -8,10 +8,9 @@
  */
 import { LABEL, type ContainerSummary, type EngineEvent, type Labels, type LogLine, type LogStream, type Runtime, type Subscription } from '../runtime';
 import { BerthError, isBerthError } from '../util';
-import { inParallel } from '../util';
+import { compareText, inParallel } from '../util';
 import { mergeByTime, type PodLogLine } from './format';
 import { resourceWord, selects, selectorLabels, type LogSelector } from './target';
-import { compareText } from '../util';
 
 export interface LogRequest extends LogSelector {
   instance: string;

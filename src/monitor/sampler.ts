@@ -11,9 +11,8 @@ import type { Look } from '../rollout';
 import type { DesiredState } from '../model';
 import { resourceKey } from '../model';
 import { LABEL, type ContainerStats, type Runtime } from '../runtime';
-import { inParallel } from '../util';
+import { compareText, inParallel } from '../util';
 import { rates, type ContainerUsage } from './usage';
-import { compareText } from '../util';
 
 export interface SamplerOptions {
   /** Stats calls at once. */

@@ -63,7 +63,7 @@ export class EngineApplier implements Applier {
     private readonly opts: ApplierOptions,
   ) {
     this.now = opts.now ?? Date.now;
-    this.lists = new ListCache(this.now, runtime.writes ? () => runtime.writes!() : undefined);
+    this.lists = new ListCache(this.now, runtime.writes?.bind(runtime));
     this.prober = new Prober(runtime, this.now);
     this.progressStore = new ProgressStore(opts.stateDir, opts.instance);
     this.jobControl = new JobController(opts.stateDir, opts.instance, () => opts.onWake?.('job'), opts.cronScheduler, opts.log);

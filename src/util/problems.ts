@@ -2,9 +2,10 @@
  * A problem found in a manifests repository: always located (file, line, column) and
  * always naming the field path, so a person can go straight to it.
  */
+import { compareText } from './compare';
+
 /** A note says what was done (a file skipped); it never makes a revision invalid. */
 export type Severity = 'error' | 'warning' | 'note';
-import { compareText } from './compare';
 
 export interface Problem {
   severity: Severity;

@@ -17,8 +17,7 @@ import { scrubStrings, secretRedactor } from '../../secrets';
 import type { ResourceStatus, StatusSnapshot } from '../types';
 import type { AppView, ContainerNode, NodeState, PodNode, RolloutBounds, TemplateNode, WorkloadNode } from './types';
 import { configNodes, serviceNodes } from './services';
-import { shortSha } from '../../util';
-import { compareText } from '../../util';
+import { compareText, shortSha } from '../../util';
 
 export type { Look };
 
