@@ -6,7 +6,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { BerthError, messageOf } from '../util';
 import type { Problem } from '../util';
-import { FILE_START, fileProblem } from '../util';
+import { compareText, FILE_START, fileProblem } from '../util';
 
 export interface FoundFile {
   /** Path relative to the root, forward slashes. */
@@ -76,7 +76,7 @@ async function walkDir(state: WalkState, realDir: string, relDir: string): Promi
   const entries = classified.filter((e): e is Entry => e !== undefined);
   // A directory sorts as `name/`, so a depth-first walk yields paths in plain sorted order.
   const key = (e: Entry) => (e.kind === 'dir' ? `${e.name}/` : e.name);
-  entries.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  entries.sort((a, b) => compareText(key(a), key(b)));
   for (const entry of entries) {
     if (state.stopped) return;
     await visitEntry(state, entry, joinRel(relDir, entry.name));

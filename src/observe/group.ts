@@ -1,6 +1,7 @@
 /** Pure grouping of listed containers into pods, by their io.berth.* labels. */
 import { LABEL, type ContainerSummary } from '../runtime';
 import type { ObservedPod } from './types';
+import { compareText } from '../util';
 
 /** The value of `io.berth.container` that marks a pod's infra (network-holding) container. */
 export const INFRA_CONTAINER = 'POD';
@@ -22,11 +23,11 @@ export function groupPods(containers: readonly ContainerSummary[]): ObservedPod[
     else byPod.set(key, [c]);
   }
   const pods = [...byPod.values()].map(toPod);
-  return pods.sort((a, b) => compare(a.namespace, b.namespace) || compare(a.name, b.name));
+  return pods.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
 }
 
 function toPod(list: ContainerSummary[]): ObservedPod {
-  const sorted = [...list].sort((a, b) => compare(containerOf(a), containerOf(b)) || compare(a.id, b.id));
+  const sorted = [...list].sort((a, b) => compareText(containerOf(a), containerOf(b)) || compareText(a.id, b.id));
   const infra = sorted.find((c) => containerOf(c) === INFRA_CONTAINER);
   const init = sorted.filter((c) => c !== infra && c.labels[LABEL.init] !== undefined);
   const containers = sorted.filter((c) => c !== infra && c.labels[LABEL.init] === undefined);
@@ -57,8 +58,4 @@ export function containerOf(c: ContainerSummary): string {
 function parseOrdinal(v: string | undefined): number | undefined {
   if (v === undefined || !/^\d+$/.test(v)) return undefined;
   return Number(v);
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /** The one I/O step of this module: three list calls, then pure grouping. */
-import { BerthError, isBerthError, messageOf } from '../util';
+import { BerthError, compareText, isBerthError, messageOf } from '../util';
 import { LABEL, type Runtime } from '../runtime';
 import { groupPods } from './group';
 import type { ObservedState } from './types';
@@ -13,7 +13,7 @@ export async function observe(runtime: Runtime, instance: string): Promise<Obser
   const filter = { [LABEL.managed]: 'true', [LABEL.instance]: instance };
   try {
     const [containers, networks, volumes] = await Promise.all([runtime.listContainers(filter), runtime.listNetworks(filter), runtime.listVolumes(filter)]);
-    const byName = <T extends { name: string }>(a: T, b: T) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    const byName = <T extends { name: string }>(a: T, b: T) => compareText(a.name, b.name);
     return { networks: [...networks].sort(byName), volumes: [...volumes].sort(byName), pods: groupPods(containers) };
   } catch (err) {
     const code = isBerthError(err) ? err.code : 'E_ENGINE';

@@ -15,6 +15,7 @@ import { isSafeRelative, secretDir, volumeFiles, type FileSet } from './files';
 import type { ConfigLookup } from './lookup';
 import { sha256 } from './names';
 import type { DesiredPod, FileEntry, PlanContext } from './types';
+import { compareText } from '../util';
 
 type Warn = (m: string) => void;
 
@@ -112,7 +113,7 @@ export function downwardFiles(vol: DownwardVolume, pod: DesiredPod, ctx: PlanCon
       }
     }
   }
-  files = dedupe(files, where).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files = dedupe(files, where).sort((a, b) => compareText(a.path, b.path));
   // With a Secret inside, the files go where Secret volumes go (a tmpfs, per pod: files.ts).
   if (secret) return { key: pod.key, dir: secretDir(vol.name, pod, ctx), secret, files };
   const hash = sha256(JSON.stringify(files)).slice(0, 16);

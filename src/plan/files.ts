@@ -14,6 +14,7 @@ import type { Volume } from '../model';
 import { sha256 } from './names';
 import type { ConfigLookup } from './lookup';
 import type { DesiredPod, FileEntry, PlanContext } from './types';
+import { compareText } from '../util';
 
 export interface FileSet {
   /** `ConfigMap/<ns>/<name>` or `Secret/<ns>/<name>` */
@@ -60,7 +61,7 @@ export function volumeFiles(
     }
     files.push({ path: item.path, contentBase64: content, mode });
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => compareText(a.path, b.path));
   const dir = secret ? secretDir(vol.name, pod, ctx) : configMapDir(name, namespace, files, ctx);
   return { key: `${kind}/${namespace}/${name}`, dir, secret, files };
 }

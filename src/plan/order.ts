@@ -6,6 +6,7 @@
  */
 import type { PodActions } from './diff';
 import type { Action } from './types';
+import { compareText } from '../util';
 
 interface PodRef {
   key: string;
@@ -14,16 +15,12 @@ interface PodRef {
 }
 
 export function orderPodActions(pa: PodActions): Action[] {
-  const highestFirst = (a: PodRef, b: PodRef) => cmp(a.key, b.key) || (b.ordinal ?? -1) - (a.ordinal ?? -1) || cmp(a.pod, b.pod);
-  const lowestFirst = (a: PodRef, b: PodRef) => cmp(a.key, b.key) || (a.ordinal ?? -1) - (b.ordinal ?? -1) || cmp(a.pod, b.pod);
+  const highestFirst = (a: PodRef, b: PodRef) => compareText(a.key, b.key) || (b.ordinal ?? -1) - (a.ordinal ?? -1) || compareText(a.pod, b.pod);
+  const lowestFirst = (a: PodRef, b: PodRef) => compareText(a.key, b.key) || (a.ordinal ?? -1) - (b.ordinal ?? -1) || compareText(a.pod, b.pod);
   return [
     ...[...pa.removals].sort(highestFirst),
     ...[...pa.creations].sort(lowestFirst),
     ...[...pa.starts].sort(lowestFirst),
     ...[...pa.aliasUpdates].sort(lowestFirst),
   ];
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

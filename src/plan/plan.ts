@@ -29,6 +29,7 @@ import type { ClaimVolume } from './volumes';
 import { Warnings } from './warnings';
 import { anchorPods } from './anchors';
 import { jobStatuses } from '../jobs';
+import { compareText } from '../util';
 
 export function plan(desired: DesiredState, observed: ObservedState, ctx: PlanContext): Plan {
   checkInstance(ctx.instance);
@@ -111,13 +112,15 @@ function createClaims(d: DesiredState, built: BuiltPod[], o: ObservedState, ctx:
   const have = new Set(o.volumes.map((v) => v.name));
   return [...claims.values()]
     .filter((c) => !have.has(c.name))
-    .sort((a, b) => cmp(a.name, b.name))
+    .sort((a, b) => compareText(a.name, b.name))
     .map((c) => ({ type: 'create-volume', key: c.key, name: c.name, labels: c.labels }));
 }
 
 function writeFiles(sets: FileSet[]): Action[] {
   const byDir = new Map(sets.map((s) => [s.dir, s]));
-  return [...byDir.values()].sort((a, b) => cmp(a.dir, b.dir)).map((s) => ({ type: 'write-files', key: s.key, dir: s.dir, secret: s.secret, files: s.files }));
+  return [...byDir.values()]
+    .sort((a, b) => compareText(a.dir, b.dir))
+    .map((s) => ({ type: 'write-files', key: s.key, dir: s.dir, secret: s.secret, files: s.files }));
 }
 
 /** Pods still there after the plan ran (terminating ones too: they go later), as `ns/name`. */
@@ -160,8 +163,4 @@ function removeNetworks(d: DesiredState, pods: DesiredPod[], pairs: PodPair[], p
     .filter((n) => n.labels[LABEL.kind] === 'Namespace')
     .filter((n) => !declared.has(n.labels[LABEL.namespace]) && !busy.has(n.labels[LABEL.namespace]))
     .map((n) => ({ type: 'remove-network', key: `Namespace/${n.labels[LABEL.namespace]}`, name: n.name }));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
