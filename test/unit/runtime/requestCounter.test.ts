@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { isWrite, operationOf, RequestCounter, type Dialer } from '../../../src/runtime/requestCounter';
 import { during, currentActivity } from '../../../src/util/activity';
-import { changesList } from '../../../src/rollout/listCache';
 
 describe('engine request counter', () => {
   it('names operations without ids, names or query strings', () => {
@@ -39,26 +38,6 @@ describe('engine request counter', () => {
       ],
       [false, false, false, false, false],
     );
-  });
-
-  it("events that leave a kept list current: a probe's exec, top, attach; not a start, die or destroy", () => {
-    assert.deepEqual(['exec_create: cat /www/index.html', 'exec_start: cat /www/index.html', 'exec_die', 'top', 'attach'].map(changesList), [
-      false,
-      false,
-      false,
-      false,
-      false,
-    ]);
-    assert.deepEqual(['create', 'start', 'die', 'kill', 'destroy', 'health_status: healthy', 'connect', 'rename'].map(changesList), [
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-      true,
-    ]);
   });
 
   it('counts each dial by the activity it was made in, through awaits', async () => {
