@@ -241,7 +241,7 @@ export class EngineApplier implements Applier {
       if (degraded.length > 0) {
         // A failed Job's active pods go whatever becomes of the commit, as Kubernetes deletes them.
         const jobCleanup = step.actions.filter((a) => a.type === 'remove-pod' && this.jobControl.statuses.get(a.key)?.phase === 'Failed');
-        if (jobCleanup.length > 0)
+        if (jobCleanup.length > 0) {
           await runStep(jobCleanup, {
             runtime: this.runtime,
             images: run.images,
@@ -249,6 +249,8 @@ export class EngineApplier implements Applier {
             terminate: (p) => this.terminator.begin(p),
             concurrency: this.opts.concurrency,
           });
+          this.lists.changed();
+        }
         return this.failed(run, desired, degraded, 'is degraded');
       }
     }
@@ -263,6 +265,9 @@ export class EngineApplier implements Applier {
         terminate: (p) => this.terminator.begin(p),
         concurrency: this.opts.concurrency,
       });
+      // A step that acted never leaves the next one the kept list: a pod it began terminating
+      // is stopped in the background (after its endpoints drain), so no write may be sent yet.
+      this.lists.changed();
       run.actions += step.actions.length;
       run.summary.push(...step.actions.map(summarizeAction));
       return progressing(AFTER_ACTION_MS);

@@ -317,4 +317,37 @@ describe('rollout loop on the fake engine', () => {
     await loop.applier.step(d, 'r1', 'rollout');
     assert.equal(loop.runtime.calls.listContainers, 2, 'and a list at least every 10 s');
   });
+
+  it('a step that began terminating a pod leaves the next step no kept list, though the stop is not sent yet (its endpoints drain first)', async () => {
+    const loop = new Loop(dir);
+    let writes = 0;
+    for (const m of ['createContainer', 'startContainer', 'stopContainer', 'removeContainer', 'createNetwork'] as const) {
+      const real = loop.runtime[m].bind(loop.runtime) as (...a: unknown[]) => Promise<unknown>;
+      (loop.runtime as unknown as Record<string, unknown>)[m] = (...a: unknown[]) => (writes++, real(...a));
+    }
+    (loop.runtime as Runtime).writes = () => writes;
+    let drained: () => void = () => undefined;
+    const draining = new Promise<void>((resolve) => (drained = resolve));
+    loop.applier = new EngineApplier(loop.runtime, {
+      instance: INSTANCE,
+      stateDir: dir,
+      pauseImage: 'pause:1',
+      prune: true,
+      log: () => undefined,
+      now: () => loop.clock.now(),
+      beforeRemove: () => draining,
+    });
+    const two = desired({ deployments: [web('web', { replicas: 2, probed: true })] });
+    assert.equal((await loop.until(two, 'r1')).out.type, 'converged');
+    await loop.clock.advance(1000);
+    await loop.applier.step(two, 'r1', 'rollout');
+    const one = desired({ deployments: [web('web', { replicas: 1, probed: true })] });
+    const before = writes;
+    await loop.applier.step(one, 'r2', 'rollout');
+    assert.equal(writes, before, 'the scale-down began a termination and sent nothing yet');
+    loop.runtime.resetCalls();
+    await loop.applier.step(one, 'r2', 'rollout');
+    assert.equal(loop.runtime.calls.listContainers, 1, 'the next step lists');
+    drained();
+  });
 });
